@@ -1,0 +1,17 @@
+"""Anime line-art colorizer library: edge sketches, hint packing, the U-Net, checkpoints.
+
+No Streamlit here: the app, training and scripts all call this package.
+"""
+from .checkpoint import DEFAULT_CHECKPOINT, CheckpointError, load_model, read_checkpoint, save_checkpoint
+from .hints import empty_hints, hint_arrays, pack_arrays, pack_inputs, resize_hints
+from .images import ImageLoadError, load_image
+from .model import UNet, UNetConfig
+from .pipeline import Colorizer
+from .sketch import KERNEL_SIZES, SketchSettings, line_art_sketch, sobel_sketch
+
+__all__ = [
+    "CheckpointError", "Colorizer", "DEFAULT_CHECKPOINT", "ImageLoadError", "KERNEL_SIZES",
+    "SketchSettings", "UNet", "UNetConfig", "empty_hints", "hint_arrays", "line_art_sketch",
+    "load_image", "load_model", "pack_arrays", "pack_inputs", "read_checkpoint", "resize_hints",
+    "save_checkpoint", "sobel_sketch",
+]

@@ -1,0 +1,94 @@
+"""The one place checkpoints are written and read.
+
+A checkpoint is a plain dict (tensors, numbers, strings, lists, dicts) so it loads
+with ``torch.load(weights_only=True)`` and can never run code:
+    format: CHECKPOINT_FORMAT
+    model_config: UNetConfig as a dict (the model's shape travels with its weights)
+    model: the state dict
+    meta: facts for the model card (steps, data, validation figures, ...)
+    training: optional resume state (optimizer, schedule, step, config), absent in shipped files
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import torch
+
+from .model import UNet, UNetConfig
+
+CHECKPOINT_FORMAT = "anime-colorizer/1"
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+DEFAULT_CHECKPOINT = MODELS_DIR / "colorizer.pt"
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint is missing, unreadable or not ours; the message names the file."""
+
+
+def save_checkpoint(path, model: UNet, meta: dict | None = None, training: dict | None = None) -> Path:
+    """Write a checkpoint atomically (temporary file in the same folder, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "format": CHECKPOINT_FORMAT,
+        "model_config": model.config.as_dict(),
+        "model": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+        "meta": meta or {},
+    }
+    if training is not None:
+        payload["training"] = training
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            torch.save(payload, file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_checkpoint(path) -> dict:
+    """Load a checkpoint dict safely (``weights_only=True``) and check it is ours.
+
+    Raises:
+        CheckpointError: missing, truncated, corrupt or foreign files.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(
+            f"No checkpoint at '{path}'. Train one with `python -m training.train` "
+            "or pass the path of an existing .pt file."
+        )
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:
+        raise CheckpointError(
+            f"'{path}' could not be read as a checkpoint ({type(error).__name__}); it may be "
+            "corrupt, truncated or not a PyTorch file. Download or train it again."
+        ) from error
+    if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
+        raise CheckpointError(
+            f"'{path}' is not an anime-colorizer checkpoint (expected format '{CHECKPOINT_FORMAT}'). "
+            "Use a file written by `python -m training.train`."
+        )
+    return payload
+
+
+def load_model(path) -> tuple[UNet, dict]:
+    """Build the U-Net from a checkpoint's own config and load its weights.
+
+    Returns:
+        (model in eval mode on CPU, the checkpoint dict).
+    """
+    payload = read_checkpoint(path)
+    try:
+        model = UNet(UNetConfig.from_dict(payload["model_config"]))
+        model.load_state_dict(payload["model"])
+    except (KeyError, TypeError, ValueError, RuntimeError) as error:
+        raise CheckpointError(f"'{path}' does not match the U-Net it describes: {error}") from error
+    return model.eval(), payload

@@ -1,0 +1,138 @@
+"""Safe image decoding for uploads and training data.
+
+Every image that enters the studio goes through :func:`load_image`, so the
+app, the training loader and scripts treat odd files the same way: EXIF
+rotation applied, transparency composited on white, first frame of an
+animation, huge images refused or downscaled to a working size.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+from PIL import Image, ImageOps
+
+# Largest picture we decode at all (about 8000 x 6000). Bigger headers are refused
+# before any pixel is decoded, which also stops decompression bombs.
+MAX_PIXELS = 48_000_000
+# Long side of the pictures the studio works with; larger ones are downscaled.
+MAX_SIDE = 2048
+# Smallest side that still makes a meaningful sketch.
+MIN_SIDE = 8
+
+
+class ImageLoadError(ValueError):
+    """The file is not an image the studio can use; the message says why and what to do."""
+
+
+def load_image(source, max_side: int = MAX_SIDE) -> Image.Image:
+    """Decode an uploaded file into an RGB picture of a workable size.
+
+    Args:
+        source: bytes, a path, or a binary file object (such as a Streamlit upload).
+        max_side: pictures whose long side exceeds this are downscaled to it.
+    Returns:
+        PIL image, mode "RGB", long side <= ``max_side``; ``image.info["original_size"]``
+        holds the (width, height) before any downscale.
+    Raises:
+        ImageLoadError: empty, corrupt, non-image, too large or too small files.
+    """
+    data = _read_bytes(source)
+    if not data:
+        raise ImageLoadError("The file is empty. Upload a PNG, JPEG or WebP picture.")
+    image = _open_checked(data)
+    header_size = image.info.get("header_size", image.size)
+    if image.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF orientations that swap the axes
+        header_size = header_size[::-1]
+    image = _first_frame_rgb(image)
+    if min(image.size) < MIN_SIDE:
+        raise ImageLoadError(
+            f"The picture is {image.width}x{image.height} pixels; it needs at least "
+            f"{MIN_SIDE} pixels on each side. Upload a larger picture."
+        )
+    image = fit_long_side(image, max_side)
+    image.info["original_size"] = header_size
+    return image
+
+
+def _read_bytes(source) -> bytes:
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source)
+    if hasattr(source, "read"):
+        if hasattr(source, "seek"):
+            source.seek(0)
+        return source.read()
+    with open(source, "rb") as handle:
+        return handle.read()
+
+
+def _open_checked(data: bytes) -> Image.Image:
+    """Open the header, refuse bombs, then decode fully so truncation shows now."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            width, height = image.size
+            image.info["header_size"] = image.size
+            if width * height > MAX_PIXELS:
+                raise ImageLoadError(_too_large(f"{width}x{height} pixels"))
+            if image.format == "JPEG" and max(width, height) > 2 * MAX_SIDE:
+                image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decode JPEGs at a reduced scale
+            image.load()
+    except ImageLoadError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ImageLoadError(_too_large("too large to open safely")) from error
+    except Exception as error:  # PIL raises many types for broken files
+        raise ImageLoadError(
+            "This file could not be read as a picture (it may be corrupt, truncated or "
+            f"not an image: {type(error).__name__}). Upload a PNG, JPEG or WebP file."
+        ) from error
+    return image
+
+
+def _too_large(what: str) -> str:
+    return (f"The picture is {what}, more than the {MAX_PIXELS // 1_000_000} megapixel limit. "
+            "Downscale it and upload again.")
+
+
+def _first_frame_rgb(image: Image.Image) -> Image.Image:
+    """First frame, EXIF orientation applied, alpha composited on white, mode RGB."""
+    try:
+        image.seek(0)
+    except EOFError:
+        pass
+    image = ImageOps.exif_transpose(image)
+    return to_rgb(image)
+
+
+def to_rgb(image: Image.Image) -> Image.Image:
+    """Any PIL mode to 8-bit RGB; transparency is composited on white.
+
+    16-bit and float modes are scaled into 0..255 rather than clipped.
+    """
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        array = np.asarray(image, dtype=np.float64)
+        scale = 255.0 / 65535.0 if array.max() > 255 else 1.0
+        image = Image.fromarray(np.clip(array * scale, 0, 255).astype(np.uint8), "L")
+    elif image.mode == "F":
+        array = np.asarray(image, dtype=np.float64)
+        scale = 255.0 if array.max() <= 1.0 else 1.0
+        image = Image.fromarray(np.clip(array * scale, 0, 255).astype(np.uint8), "L")
+    if image.mode == "P" or "transparency" in image.info:
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA", "La", "RGBa"):
+        image = image.convert("RGBA")
+        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, image).convert("RGB")
+    return image.convert("RGB")
+
+
+def fit_long_side(image: Image.Image, max_side: int) -> Image.Image:
+    """Downscale (never upscale) so the long side is at most ``max_side``; keeps aspect."""
+    if max(image.size) <= max_side:
+        return image
+    scale = max_side / max(image.size)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS)

@@ -1,0 +1,84 @@
+"""High-level inference: sketch + hints in, colour picture out."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from .checkpoint import DEFAULT_CHECKPOINT, load_model
+from .hints import pack_inputs, resize_hints
+from .model import count_parameters
+
+# Long side at which the model runs; results are brought back to the sketch's size.
+WORK_SIDE = 512
+
+
+class Colorizer:
+    """A loaded model. Holds no per-request state, so one instance can serve all users."""
+
+    def __init__(self, model, checkpoint: dict, path: Path, device: torch.device, work_side: int = WORK_SIDE):
+        self.model = model.to(device).eval()
+        self.meta = dict(checkpoint.get("meta", {}))
+        self.config = model.config
+        self.path = Path(path)
+        self.device = device
+        self.work_side = work_side
+
+    @classmethod
+    def load(cls, path=None, device=None) -> "Colorizer":
+        """Load ``path`` (default: the shipped ``models/colorizer.pt``) onto ``device`` (default CPU).
+
+        Raises:
+            CheckpointError: the file is missing, corrupt or not a colorizer checkpoint.
+        """
+        path = Path(path) if path is not None else DEFAULT_CHECKPOINT
+        model, checkpoint = load_model(path)
+        return cls(model, checkpoint, path, torch.device(device or "cpu"))
+
+    @property
+    def parameter_count(self) -> int:
+        return count_parameters(self.model)
+
+    def colorize(self, sketch: Image.Image, hints: Image.Image | None = None) -> Image.Image:
+        """Colour a sketch following the hints.
+
+        Args:
+            sketch: PIL image (converted to "L"), any size and aspect ratio; dark lines on white.
+            hints: PIL "RGBA" image, alpha > 0 marks painted pixels; resized to the sketch's
+                size if it differs. None means no hints.
+        Returns:
+            PIL "RGB" image of the sketch's size.
+        """
+        sketch = sketch.convert("L")
+        if hints is not None and hints.size != sketch.size:
+            hints = resize_hints(hints, sketch.size)
+        work_size = working_size(sketch.size, self.work_side)
+        small_sketch = sketch.resize(work_size, Image.Resampling.BOX) if work_size != sketch.size else sketch
+        small_hints = resize_hints(hints, work_size) if hints is not None else None
+        colour = self.predict(pack_inputs(small_sketch, small_hints))
+        result = Image.fromarray(colour, "RGB")
+        if result.size != sketch.size:
+            result = result.resize(sketch.size, Image.Resampling.BICUBIC)
+        return result
+
+    @torch.inference_mode()
+    def predict(self, packed: np.ndarray) -> np.ndarray:
+        """Run the network on one packed input.
+
+        Args:
+            packed: float32 (4, H, W) from :func:`pack_inputs`.
+        Returns:
+            uint8 (H, W, 3) RGB.
+        """
+        x = torch.from_numpy(packed).unsqueeze(0).to(self.device)
+        y = self.model(x)[0].float().clamp(-1, 1)
+        return ((y + 1.0) * 127.5).round().byte().permute(1, 2, 0).cpu().numpy()
+
+
+def working_size(size: tuple[int, int], work_side: int) -> tuple[int, int]:
+    """(width, height) scaled down so the long side is at most ``work_side``; never up."""
+    width, height = size
+    scale = min(1.0, work_side / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))

@@ -1,0 +1,114 @@
+"""Colorize: paint colour scribbles over the sketch and let the model colour it."""
+import re
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+from streamlit_drawable_canvas import st_canvas
+
+from colorizer import resize_hints
+from pages import ui
+
+CANVAS_LONG_SIDE = 600
+HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
+
+fresh_visit = ui.entered_page("colorize")
+st.title("🖌️ Colorize")
+if not ui.require_upload():
+    st.stop()
+colorizer = ui.get_colorizer()
+original, sketch = st.session_state[ui.ORIGINAL], st.session_state[ui.SKETCH]
+name = st.session_state.get(ui.UPLOAD_NAME, "picture")
+
+
+def canvas_size(size: tuple[int, int]) -> tuple[int, int]:
+    """Canvas (width, height) at the picture's aspect ratio, long side CANVAS_LONG_SIDE."""
+    scale = CANVAS_LONG_SIDE / max(size)
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+def sync_from_picker() -> None:
+    st.session_state.brush_hex = st.session_state.brush_picker
+
+
+def sync_from_hex() -> None:
+    match = HEX.match(st.session_state.brush_hex.strip())
+    if match:
+        st.session_state.brush_picker = f"#{match.group(1).lower()}"
+        st.session_state.brush_hex = st.session_state.brush_picker
+
+
+def brush_controls() -> tuple[str, int]:
+    """Colour picker with hex entry and brush width in the sidebar; returns (hex colour, width)."""
+    st.session_state.setdefault("brush_picker", "#e04a3f")
+    st.session_state.setdefault("brush_hex", st.session_state.brush_picker)
+    with st.sidebar:
+        st.header("Brush")
+        st.color_picker("Colour", key="brush_picker", on_change=sync_from_picker)
+        st.text_input("Hex", key="brush_hex", on_change=sync_from_hex, help="Type an exact colour, e.g. #f2c9a0.")
+        if not HEX.match(st.session_state.brush_hex.strip()):
+            st.warning("Hex colours look like #f2c9a0; keeping the previous colour.")
+        width = st.slider("Brush width (px)", 1, 40, 8)
+        st.caption("Undo, redo and clear are in the canvas toolbar.")
+    return st.session_state.brush_picker, width
+
+
+def store_drawing(result) -> None:
+    """Copy the canvas drawing into session state so it survives page switches."""
+    if result.image_data is not None:
+        st.session_state[ui.SCRIBBLES] = np.array(result.image_data, dtype=np.uint8)
+        st.session_state[ui.DRAWING] = result.json_data
+
+
+def current_hints() -> Image.Image | None:
+    """The saved scribbles at the sketch's size (RGBA), or None when nothing is painted."""
+    strokes = st.session_state.get(ui.SCRIBBLES)
+    if strokes is None or not (strokes[..., 3] > 0).any():
+        return None
+    return resize_hints(Image.fromarray(strokes, "RGBA"), sketch.size)
+
+
+def scribbles_over_sketch(hints: Image.Image | None) -> Image.Image:
+    view = sketch.convert("RGBA")
+    return Image.alpha_composite(view, hints).convert("RGB") if hints is not None else view.convert("RGB")
+
+
+def run_colorize(hints: Image.Image | None) -> None:
+    """Colour the sketch; failures show st.error and keep the scribbles."""
+    try:
+        with st.spinner("Colouring…"):
+            image = colorizer.colorize(sketch, hints)
+    except Exception as error:  # never lose the drawing over a failed run
+        st.error(f"Colouring failed ({type(error).__name__}: {error}). Your scribbles are kept; try again.")
+        return
+    st.session_state[ui.RESULT] = {"image": image, "hints": hints, "name": name}
+
+
+color, width = brush_controls()
+if fresh_visit:  # redraw saved strokes once when arriving; passing it every run would reset undo
+    st.session_state["canvas_initial"] = st.session_state.get(ui.DRAWING)
+canvas_w, canvas_h = canvas_size(sketch.size)
+st.caption("Paint one stroke per region in the colour it should take. Strokes stay when you switch pages.")
+result = st_canvas(
+    stroke_width=width, stroke_color=color, background_image=sketch.resize((canvas_w, canvas_h)),
+    initial_drawing=st.session_state.get("canvas_initial"), width=canvas_w, height=canvas_h,
+    drawing_mode="freedraw", return_image_data=True, key=f"canvas-{st.session_state[ui.UPLOAD_ID]}",
+)
+store_drawing(result)
+hints = current_hints()
+painted = 0 if hints is None else int((np.asarray(hints)[..., 3] > 0).sum())
+st.caption(f"Scribbles: {painted:,} painted pixels" if painted else "No scribbles yet: the model will guess all colours.")
+if st.button("Colorize", type="primary", disabled=colorizer is None):
+    run_colorize(hints)
+
+output = st.session_state.get(ui.RESULT)
+columns = st.columns(4)
+columns[0].image(original, caption="Original", width="stretch")
+columns[1].image(sketch, caption="Sketch", width="stretch")
+columns[2].image(scribbles_over_sketch(hints), caption="Scribbles", width="stretch")
+if output is not None:
+    columns[3].image(output["image"], caption="Result", width="stretch")
+    st.download_button("Download result (PNG)", ui.png_bytes(output["image"]),
+                       file_name=f"{output['name']}_colorized.png", mime="image/png", type="primary")
+else:
+    columns[3].info("Press **Colorize** to see the result here.")

@@ -1,0 +1,31 @@
+"""Home: what the studio does, how to use it, and the loaded model in short."""
+import streamlit as st
+
+from pages.ui import entered_page, get_colorizer
+
+entered_page("home")
+st.title("🎨 Anime Colorizer Studio")
+st.markdown(
+    "Turn an anime picture or your own line art into a clean sketch, paint a few colour "
+    "scribbles, and let a U-Net fill the regions with flat anime colours, on your CPU."
+)
+st.subheader("How to")
+st.markdown(
+    "1. **Sketch**: upload a PNG, JPEG or WebP picture (or tick *already line art*) and tune "
+    "the Sobel edge sliders until the lines look right.\n"
+    "2. **Colorize**: paint colour scribbles over the sketch: one stroke per region is enough.\n"
+    "3. Press **Colorize**, compare original, sketch, scribbles and result side by side, "
+    "and download the result as PNG."
+)
+st.page_link("pages/sketch.py", label="Start on the Sketch page", icon="✏️")
+
+colorizer = get_colorizer()
+if colorizer is not None:
+    meta = colorizer.meta
+    st.subheader("Model")
+    left, middle, right = st.columns(3)
+    left.metric("Parameters", f"{colorizer.parameter_count / 1e6:.1f} M")
+    middle.metric("Training steps", meta.get("steps", "?"))
+    psnr = meta.get("val_psnr_10_strokes")
+    right.metric("Validation PSNR, 10 strokes", f"{psnr:.2f} dB" if psnr else "n/a")
+    st.caption(f"Trained on {meta.get('data', 'unknown data')}. Details on the **Model** page.")

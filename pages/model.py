@@ -1,0 +1,35 @@
+"""Model: facts about the loaded checkpoint."""
+from pathlib import Path
+
+import streamlit as st
+
+from pages.ui import entered_page, get_colorizer
+
+entered_page("model")
+st.title("🧠 Model")
+colorizer = get_colorizer()
+if colorizer is None:
+    st.stop()
+
+meta, config = colorizer.meta, colorizer.config
+st.markdown(f"**Checkpoint**: `{colorizer.path.name}`")
+columns = st.columns(4)
+columns[0].metric("Parameters", f"{colorizer.parameter_count:,}")
+columns[1].metric("Training steps", meta.get("steps", "?"))
+columns[2].metric("Training time", f"{meta.get('wall_time_minutes', '?')} min")
+psnr = meta.get("val_psnr_10_strokes")
+columns[3].metric("Validation PSNR (10 strokes)", f"{psnr:.2f} dB" if psnr else "n/a")
+st.markdown(
+    f"- **Architecture**: U-Net, 4 inputs (sketch + RGB hints) to RGB, base {config.base_channels} channels, "
+    f"depth {config.depth}, {config.blocks} convs per level\n"
+    f"- **Training data**: {meta.get('data', 'unknown')} ({meta.get('train_images', '?')} images)\n"
+    f"- **Loss**: {meta.get('loss', 'unknown')}\n"
+    f"- **Hardware**: {meta.get('hardware', 'unknown')}\n"
+    f"- **Runs at**: long side up to {colorizer.work_side} px, result resized to the sketch's size"
+)
+card = colorizer.path.with_name("MODEL_CARD.md")
+if card.is_file():
+    with st.expander("Model card", expanded=True):
+        st.markdown(card.read_text())
+with st.expander("Raw checkpoint metadata"):
+    st.json(meta)

@@ -1,0 +1,83 @@
+"""Sketch: upload a picture and turn it into an edge sketch with live Sobel sliders."""
+import hashlib
+from pathlib import Path
+
+import streamlit as st
+from PIL import ImageOps
+
+from colorizer import ImageLoadError, SketchSettings, line_art_sketch, load_image, sobel_sketch
+from colorizer.images import MAX_SIDE
+from pages import ui
+
+ui.entered_page("sketch")
+st.title("✏️ Sketch")
+
+
+def receive_upload(upload) -> None:
+    """Decode a new upload into session state; a bad file shows st.error and keeps the old one."""
+    data = upload.getvalue()
+    upload_id = hashlib.sha1(data).hexdigest()
+    if st.session_state.get(ui.UPLOAD_ID) == upload_id:
+        return
+    try:
+        image = load_image(data)
+    except ImageLoadError as error:
+        st.error(f"**{upload.name}**: {error}")
+        return
+    original = image.info.get("original_size", image.size)
+    if original != image.size:
+        st.info(f"The picture is {original[0]}x{original[1]}; working at {image.width}x{image.height} "
+                f"(long side at most {MAX_SIDE} px).")
+    st.session_state.update({ui.ORIGINAL: image, ui.UPLOAD_ID: upload_id, ui.UPLOAD_NAME: Path(upload.name).stem,
+                             ui.SCRIBBLES: None, ui.DRAWING: None, ui.RESULT: None})
+
+
+def settings_sidebar(line_art: bool) -> SketchSettings:
+    """Sliders for the Sobel settings (only invert applies to ready line art)."""
+    defaults = SketchSettings()
+    with st.sidebar:
+        st.header("Sketch settings")
+        invert = st.toggle("Invert (light lines on dark)", value=defaults.invert)
+        if line_art:
+            return SketchSettings(invert=invert)
+        kernel = st.select_slider("Sobel kernel size", options=[1, 3, 5, 7], value=defaults.kernel_size,
+                                  help="Larger kernels give smoother, bolder edges.")
+        blur = st.slider("Blur before edges (px)", 0.0, 4.0, defaults.blur, 0.1)
+        strength = st.slider("Line strength", 0.5, 5.0, defaults.strength, 0.1)
+        threshold = st.slider("Threshold", 0.0, 0.9, defaults.threshold, 0.01,
+                              help="Edges weaker than this vanish: raise it to remove texture and noise.")
+        width = st.slider("Line width (px)", 1, 7, defaults.line_width)
+        binarize = st.toggle("Pure black lines", value=defaults.binarize)
+    return SketchSettings(kernel, blur, strength, threshold, width, binarize, invert)
+
+
+def make_sketch(image, settings: SketchSettings, line_art: bool):
+    """(sketch for the model: dark lines on white, sketch as shown and downloaded)."""
+    if line_art:
+        sketch = line_art_sketch(image, invert=settings.invert)
+        return sketch, sketch
+    plain = sobel_sketch(image, **{**settings.as_dict(), "invert": False})
+    return plain, (ImageOps.invert(plain) if settings.invert else plain)
+
+
+upload = st.file_uploader("Upload an anime picture or line art", type=["png", "jpg", "jpeg", "webp"])
+if upload is not None:
+    receive_upload(upload)
+line_art = st.checkbox("This upload is already line art (use it as the sketch)",
+                       help="Skips edge detection; set Invert for white lines on black.")
+settings = settings_sidebar(line_art)
+
+original = st.session_state.get(ui.ORIGINAL)
+if original is None:
+    st.info("Upload a PNG, JPEG or WebP picture to start.")
+    st.stop()
+
+model_sketch, shown_sketch = make_sketch(original, settings, line_art)
+st.session_state[ui.SKETCH] = model_sketch
+st.session_state[ui.SKETCH_SETTINGS] = settings
+left, right = st.columns(2)
+left.image(original, caption=f"Original, {original.width}x{original.height}", width="stretch")
+right.image(shown_sketch, caption="Sketch (live preview)", width="stretch")
+st.download_button("Download sketch (PNG)", ui.png_bytes(shown_sketch),
+                   file_name=f"{st.session_state[ui.UPLOAD_NAME]}_sketch.png", mime="image/png")
+st.page_link("pages/colorize.py", label="Next: paint colour scribbles", icon="🖌️")

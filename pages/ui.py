@@ -1,0 +1,65 @@
+"""Helpers shared by the pages: the cached model, session-state keys, image bytes."""
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import streamlit as st
+from PIL import Image
+
+from colorizer import CheckpointError, Colorizer
+
+# Session-state keys (one place, so pages agree on them).
+ORIGINAL = "original"  # PIL RGB upload, downscaled to a working size
+UPLOAD_NAME = "upload_name"  # file name stem of the upload
+UPLOAD_ID = "upload_id"  # changes with every new upload
+SKETCH = "sketch"  # PIL "L" sketch fed to the model (dark lines on white)
+SKETCH_SETTINGS = "sketch_settings"
+SCRIBBLES = "scribbles"  # RGBA uint8 array, canvas-sized, strokes only
+DRAWING = "drawing"  # the canvas's Fabric.js JSON, to redraw it after a page switch
+RESULT = "result"  # dict: image (PIL RGB), hints (PIL RGBA), name
+LAST_PAGE = "last_page"
+
+
+def checkpoint_path() -> Path | None:
+    """The checkpoint to serve: $COLORIZER_CHECKPOINT if set, else the shipped default."""
+    value = os.environ.get("COLORIZER_CHECKPOINT")
+    return Path(value) if value else None
+
+
+@st.cache_resource(show_spinner="Loading the colorizer model…")
+def load_colorizer(path: Path | None) -> Colorizer:
+    """One model for all sessions; it holds no per-request state."""
+    return Colorizer.load(path)
+
+
+def get_colorizer() -> Colorizer | None:
+    """The shared model, or None after showing an st.error that says what to do."""
+    try:
+        return load_colorizer(checkpoint_path())
+    except CheckpointError as error:
+        st.error(f"The colorizer model could not be loaded. {error}")
+        return None
+
+
+def entered_page(name: str) -> bool:
+    """Record the current page; True when the user just arrived from another page."""
+    fresh = st.session_state.get(LAST_PAGE) != name
+    st.session_state[LAST_PAGE] = name
+    return fresh
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def require_upload() -> bool:
+    """True when a picture is loaded; otherwise point the user to the Sketch page."""
+    if st.session_state.get(ORIGINAL) is None or st.session_state.get(SKETCH) is None:
+        st.info("Upload a picture on the **Sketch** page first.")
+        st.page_link("pages/sketch.py", label="Go to the Sketch page", icon="✏️")
+        return False
+    return True

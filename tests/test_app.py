@@ -1,0 +1,105 @@
+"""The app driven headlessly by Streamlit's AppTest, on a tiny seeded model."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.synthetic import anime_frame, encode
+
+TIMEOUT = 60
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+
+
+@pytest.fixture
+def app(tiny_checkpoint, monkeypatch):
+    monkeypatch.setenv("COLORIZER_CHECKPOINT", str(tiny_checkpoint))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def upload_frame(at, width=160, height=96, name="frame.png"):
+    at.switch_page("pages/sketch.py").run()
+    picture = encode(anime_frame(np.random.default_rng(3), width, height))
+    at.file_uploader[0].upload(name, picture, "image/png")
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+
+
+def labels(widgets):
+    return [w.label for w in widgets]
+
+
+def test_home_page_explains_and_shows_model(app):
+    assert "Anime Colorizer Studio" in app.title[0].value
+    assert any("Parameters" == m.label for m in app.metric)
+
+
+def test_sketch_page_live_preview_follows_sliders(app):
+    upload_frame(app)
+    first = np.asarray(app.session_state["sketch"]).copy()
+    assert app.session_state["sketch"].size == (160, 96)
+    app.select_slider[0].set_value(7)
+    app.run()
+    second = np.asarray(app.session_state["sketch"])
+    assert not np.array_equal(first, second)
+    assert "Download sketch (PNG)" in labels(app.download_button)
+
+
+def test_colorize_flow_with_injected_drawing(app):
+    upload_frame(app, name="my picture.png")
+    app.switch_page("pages/colorize.py").run()
+    assert not app.exception
+    strokes = np.zeros((360, 600, 4), np.uint8)  # the canvas is 600 x 360 for a 160 x 96 picture
+    strokes[100:110, 50:300] = (255, 0, 0, 255)
+    app.session_state["scribbles"] = strokes
+    app.run()
+    next(b for b in app.button if b.label == "Colorize").click().run()
+    assert not app.exception and not app.error
+    result = app.session_state["result"]
+    assert result["image"].size == (160, 96) and result["image"].mode == "RGB"
+    assert result["hints"] is not None and result["hints"].size == (160, 96)
+    assert "Download result (PNG)" in labels(app.download_button)
+
+
+def test_scribbles_survive_leaving_the_page(app):
+    upload_frame(app)
+    app.switch_page("pages/colorize.py").run()
+    strokes = np.zeros((360, 600, 4), np.uint8)
+    strokes[5:9, 5:90] = (0, 0, 255, 255)
+    app.session_state["scribbles"] = strokes
+    app.run()
+    app.switch_page("pages/model.py").run()
+    app.switch_page("pages/colorize.py").run()
+    assert np.array_equal(app.session_state["scribbles"], strokes)
+
+
+def test_bad_upload_shows_error_and_keeps_previous_picture(app):
+    upload_frame(app)
+    app.file_uploader[0].set_value(("fake.png", b"<html>nope</html>", "image/png"))
+    app.run()
+    assert not app.exception
+    assert any("could not be read" in e.value for e in app.error)
+    assert app.session_state["original"].size == (160, 96)
+
+
+def test_colorize_page_without_upload_points_to_sketch(app):
+    app.switch_page("pages/colorize.py").run()
+    assert not app.exception
+    assert any("Sketch" in i.value for i in app.info)
+
+
+def test_missing_model_shows_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("COLORIZER_CHECKPOINT", str(tmp_path / "missing.pt"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("pages/model.py").run()
+    assert not at.exception
+    assert any("could not be loaded" in e.value and "missing.pt" in e.value for e in at.error)
+
+
+def test_model_page_lists_checkpoint_facts(app):
+    app.switch_page("pages/model.py").run()
+    assert not app.exception
+    assert any(m.label == "Parameters" for m in app.metric)

@@ -1,0 +1,109 @@
+"""Real-browser test: Playwright drives Debian Chromium against the running app."""
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.synthetic import anime_frame
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs Debian chromium: apt-get install -y chromium")
+    pytest.skip("Debian chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tiny_checkpoint):
+    port = free_port()
+    env = {**os.environ, "COLORIZER_CHECKPOINT": str(tiny_checkpoint)}
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+               "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+               "--browser.gatherUsageStats", "false"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        raise RuntimeError("Streamlit did not start within 60 s")
+    yield url
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture
+def page(server):
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(30_000)
+        yield page
+        browser.close()
+
+
+def draw_stroke(page, canvas, start, end):
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + start[0] * box["width"], box["y"] + start[1] * box["height"])
+    page.mouse.down()
+    for t in np.linspace(0, 1, 12):
+        x = start[0] + t * (end[0] - start[0])
+        y = start[1] + t * (end[1] - start[1])
+        page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
+    page.mouse.up()
+
+
+def test_upload_draw_colorize_download(page, server, tmp_path):
+    picture = tmp_path / "frame.png"
+    anime_frame(np.random.default_rng(2), 240, 160).save(picture)
+    page.goto(f"{server}/sketch")
+    page.locator("input[type=file]").set_input_files(str(picture))
+    page.get_by_text("Sketch (live preview)").wait_for()
+    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for()
+    page.get_by_text("No scribbles yet").wait_for()
+    draw_stroke(page, canvas, (0.2, 0.3), (0.7, 0.4))
+    page.get_by_text(re.compile(r"Scribbles: [\d,]+ painted pixels")).wait_for()
+    page.get_by_role("button", name="Colorize").click()
+    page.get_by_text("Result", exact=True).wait_for()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download result (PNG)").click()
+    download = download_info.value
+    assert download.suggested_filename == "frame_colorized.png"
+    from PIL import Image
+
+    saved = tmp_path / "result.png"
+    download.save_as(saved)
+    assert Image.open(saved).size == (240, 160)
+
+
+def test_bad_upload_shows_error(page, server, tmp_path):
+    fake = tmp_path / "fake.png"
+    fake.write_text("<html>not a picture</html>")
+    page.goto(f"{server}/sketch")
+    page.locator("input[type=file]").set_input_files(str(fake))
+    page.get_by_text("could not be read as a picture").wait_for()

@@ -1,0 +1,58 @@
+import pytest
+import torch
+
+from colorizer import CheckpointError, Colorizer, UNet, UNetConfig, load_model, save_checkpoint
+
+
+def test_round_trip_restores_config_weights_and_meta(tmp_path):
+    torch.manual_seed(3)
+    model = UNet(UNetConfig(base_channels=4, depth=2, blocks=1)).eval()
+    path = save_checkpoint(tmp_path / "m.pt", model, meta={"steps": 12})
+    loaded, payload = load_model(path)
+    assert loaded.config == model.config and payload["meta"]["steps"] == 12
+    x = torch.randn(1, 4, 20, 28)
+    with torch.no_grad():
+        assert torch.equal(loaded(x), model(x))
+    assert not list(tmp_path.glob("*.tmp"))  # atomic write leaves no temporary file
+
+
+def test_missing_file_says_how_to_get_one(tmp_path):
+    with pytest.raises(CheckpointError, match="python -m training.train"):
+        Colorizer.load(tmp_path / "absent.pt")
+
+
+def test_corrupt_and_truncated_files_name_the_file(tmp_path, tiny_checkpoint):
+    garbage = tmp_path / "garbage.pt"
+    garbage.write_bytes(b"not a checkpoint at all")
+    truncated = tmp_path / "truncated.pt"
+    truncated.write_bytes(tiny_checkpoint.read_bytes()[:500])
+    for path in (garbage, truncated):
+        with pytest.raises(CheckpointError, match=path.name):
+            Colorizer.load(path)
+
+
+def test_foreign_checkpoint_is_refused(tmp_path):
+    path = tmp_path / "foreign.pt"
+    torch.save({"state_dict": {"w": torch.zeros(2)}}, path)
+    with pytest.raises(CheckpointError, match="not an anime-colorizer checkpoint"):
+        Colorizer.load(path)
+
+
+def test_weights_not_matching_config_are_refused(tmp_path, tiny_checkpoint):
+    payload = torch.load(tiny_checkpoint, weights_only=True)
+    payload["model_config"]["base_channels"] = 6
+    path = tmp_path / "mismatch.pt"
+    torch.save(payload, path)
+    with pytest.raises(CheckpointError, match="does not match"):
+        Colorizer.load(path)
+
+
+def test_pickled_code_is_never_executed(tmp_path):
+    class Evil:
+        def __reduce__(self):
+            return (exec, ("raise SystemExit('code ran')",))
+
+    path = tmp_path / "evil.pt"
+    torch.save({"format": "anime-colorizer/1", "x": Evil()}, path)
+    with pytest.raises(CheckpointError, match="evil.pt"):
+        Colorizer.load(path)

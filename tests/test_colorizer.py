@@ -1,0 +1,38 @@
+import numpy as np
+import pytest
+from PIL import Image
+
+from colorizer import Colorizer, empty_hints, sobel_sketch
+from tests.synthetic import anime_frame
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_checkpoint):
+    return Colorizer.load(tiny_checkpoint)
+
+
+@pytest.mark.parametrize("size", [(300, 500), (97, 41), (1200, 300)])
+def test_colorize_returns_rgb_of_sketch_size(tiny, size):
+    sketch = sobel_sketch(anime_frame(np.random.default_rng(0), *size))
+    result = tiny.colorize(sketch, empty_hints(size))
+    assert result.mode == "RGB" and result.size == size
+
+
+def test_hints_of_another_size_and_none_are_accepted(tiny):
+    sketch = Image.new("L", (64, 48), 255)
+    assert tiny.colorize(sketch, empty_hints((128, 96))).size == (64, 48)
+    assert tiny.colorize(sketch, None).size == (64, 48)
+
+
+def test_hints_change_the_output(tiny):
+    sketch = Image.new("L", (64, 64), 255)
+    hints = np.zeros((64, 64, 4), np.uint8)
+    hints[20:40, 20:40] = (255, 0, 0, 255)
+    plain = np.asarray(tiny.colorize(sketch, None), dtype=int)
+    hinted = np.asarray(tiny.colorize(sketch, Image.fromarray(hints, "RGBA")), dtype=int)
+    assert np.abs(plain - hinted).sum() > 0
+
+
+def test_same_input_same_output(tiny):
+    sketch = sobel_sketch(anime_frame(np.random.default_rng(5), 80, 60))
+    assert tiny.colorize(sketch).tobytes() == tiny.colorize(sketch).tobytes()

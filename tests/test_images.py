@@ -1,0 +1,66 @@
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from colorizer import ImageLoadError, load_image
+from colorizer.images import MAX_SIDE
+from tests.synthetic import anime_frame, encode
+
+
+def png_header_only(width, height):
+    """A PNG whose header claims width x height but holds almost no data (a decompression bomb)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("data,message", [
+    (b"", "empty"),
+    (b"<html><body>not a picture</body></html>", "could not be read"),
+    (png_header_only(20000, 20000), "megapixel limit"),
+])
+def test_bad_files_raise_clear_errors(data, message):
+    with pytest.raises(ImageLoadError, match=message):
+        load_image(data)
+
+
+def test_truncated_png_and_jpeg_raise(frame):
+    for fmt in ("PNG", "JPEG"):
+        data = encode(frame.resize((200, 200)), fmt)
+        with pytest.raises(ImageLoadError):
+            load_image(data[: len(data) // 2])
+
+
+def test_tiny_picture_is_refused():
+    with pytest.raises(ImageLoadError, match="at least"):
+        load_image(encode(Image.new("RGB", (1, 1))))
+
+
+def test_huge_picture_is_downscaled_to_working_size():
+    image = load_image(encode(Image.new("RGB", (5000, 2500), (10, 200, 30)), "JPEG"))
+    assert max(image.size) == MAX_SIDE and image.info["original_size"] == (5000, 2500)
+    assert abs(image.width / image.height - 2.0) < 0.01
+
+
+def test_alpha_is_composited_on_white():
+    rgba = Image.new("RGBA", (20, 20), (255, 0, 0, 0))
+    image = load_image(encode(rgba))
+    assert image.mode == "RGB" and image.getpixel((5, 5)) == (255, 255, 255)
+
+
+def test_exif_rotation_is_applied(rng):
+    frame = anime_frame(rng, 60, 30)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise on display
+    image = load_image(encode(frame, "JPEG", exif=exif))
+    assert image.size == (30, 60)
+
+
+def test_sixteen_bit_grayscale_is_scaled(rng):
+    array = (np.linspace(0, 65535, 64 * 64).reshape(64, 64)).astype(np.uint16)
+    image = load_image(encode(Image.fromarray(array)))
+    values = np.asarray(image)
+    assert image.mode == "RGB" and values.max() > 200 and values.min() < 10

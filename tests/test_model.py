@@ -1,0 +1,33 @@
+import pytest
+import torch
+
+from colorizer import UNet, UNetConfig
+from colorizer.model import pad_to_multiple
+
+
+@pytest.mark.parametrize("height,width", [(1, 1), (17, 33), (64, 64), (75, 130)])
+def test_unet_keeps_spatial_size_for_odd_shapes(height, width):
+    model = UNet(UNetConfig(base_channels=4, depth=3, blocks=1)).eval()
+    with torch.no_grad():
+        out = model(torch.randn(2, 4, height, width))
+    assert out.shape == (2, 3, height, width)
+    assert out.abs().max() <= 1.0
+
+
+def test_padding_reaches_multiple_and_replicates_border():
+    x = torch.arange(6.0).reshape(1, 1, 2, 3)
+    padded = pad_to_multiple(x, 4)
+    assert padded.shape == (1, 1, 4, 4)
+    assert torch.equal(padded[..., :2, :3], x) and padded[0, 0, 3, 3] == x[0, 0, 1, 2]
+
+
+def test_config_sets_width_and_depth():
+    small = UNet(UNetConfig(base_channels=4, depth=2))
+    large = UNet(UNetConfig(base_channels=8, depth=3))
+    assert len(small.down) == 2 and len(large.down) == 3
+    assert sum(p.numel() for p in large.parameters()) > sum(p.numel() for p in small.parameters())
+
+
+def test_unknown_config_key_is_rejected():
+    with pytest.raises(ValueError, match="Unknown model config"):
+        UNetConfig.from_dict({"base_channels": 4, "heads": 3})

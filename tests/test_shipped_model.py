@@ -1,0 +1,51 @@
+"""Checks on the committed model in models/ (real weights, still fast on a CPU)."""
+import numpy as np
+import pytest
+from PIL import Image
+
+from colorizer import DEFAULT_CHECKPOINT, Colorizer, sobel_sketch
+from tests.synthetic import three_region_frame
+
+STROKES = {  # band index -> stroke colour
+    0: (220, 40, 40),
+    1: (40, 90, 220),
+    2: (240, 200, 40),
+}
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    assert DEFAULT_CHECKPOINT.is_file(), "models/colorizer.pt must be committed"
+    return Colorizer.load()
+
+
+def three_strokes(width=300, height=500) -> Image.Image:
+    hints = np.zeros((height, width, 4), np.uint8)
+    for band, colour in STROKES.items():
+        y = band * height // 3 + height // 6
+        hints[y - 3:y + 3, width // 4: 3 * width // 4] = (*colour, 255)
+    return Image.fromarray(hints, "RGBA")
+
+
+def test_shipped_checkpoint_describes_itself(shipped):
+    meta = shipped.meta
+    assert meta["steps"] > 0 and meta["train_images"] > 0
+    assert shipped.parameter_count > 100_000
+    assert DEFAULT_CHECKPOINT.stat().st_size < 30 * 2**20
+
+
+def test_three_strokes_colour_their_regions(shipped):
+    sketch = sobel_sketch(three_region_frame(300, 500))
+    hints = three_strokes()
+    result = shipped.colorize(sketch, hints)
+    assert result.mode == "RGB" and result.size == (300, 500)
+    output = np.asarray(result, dtype=np.float64)
+    painted = np.asarray(hints)[..., 3] > 0
+    colours = np.array(list(STROKES.values()), dtype=np.float64)
+    for band, colour in STROKES.items():
+        rows = slice(band * 500 // 3 + 12, (band + 1) * 500 // 3 - 12)
+        under = output[rows][painted[rows]].mean(axis=0)
+        assert np.linalg.norm(under - colour) < 45, f"band {band}: {under} under a {colour} stroke"
+        region = output[rows, 12:-12].reshape(-1, 3).mean(axis=0)
+        nearest = np.argmin(np.linalg.norm(colours - region, axis=1))
+        assert nearest == band, f"band {band} is filled with {region}, nearer another stroke's colour"

@@ -1,0 +1,131 @@
+import csv
+import json
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import torch
+
+from colorizer import read_checkpoint
+from training.config import TrainConfig, parse_overrides
+from training.data import load_images, make_sample
+from training.hint_sim import simulate_hints
+from training.losses import kmeans_palette, palette_penalty
+from training.train import lr_at, train
+from tests.synthetic import anime_frame, encode
+
+
+@pytest.fixture
+def image_folder(tmp_path):
+    rng = np.random.default_rng(7)
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    for index in range(12):
+        anime_frame(rng, 72, 64).save(folder / f"{index:03d}.png")
+    (folder / "broken.png").write_bytes(b"not an image")
+    return folder
+
+
+def tiny_config(data, out_dir, **overrides):
+    argv = [f"--data={data}", f"--out_dir={out_dir}", "--val_count=4", "--val_eval_images=2", "--crop=32",
+            "--batch_size=2", "--steps=2", "--eval_every=1", "--ckpt_every=1", "--workers=0", "--warmup_steps=1",
+            '--model={"base_channels": 4, "depth": 2, "max_channels": 8, "blocks": 1}']
+    return parse_overrides(argv + [f"--{k}={v}" for k, v in overrides.items()])
+
+
+def test_two_step_training_smoke(image_folder, tmp_path):
+    out_dir = tmp_path / "run"
+    final = train(tiny_config(image_folder, out_dir))
+    payload = read_checkpoint(final)
+    assert payload["meta"]["steps"] == 2 and "training" not in payload
+    rows = list(csv.DictReader((out_dir / "metrics.csv").open()))
+    assert [int(r["step"]) for r in rows] == [1, 2]
+    assert all(float(r["l1"]) > 0 and float(r["palette"]) >= 0 for r in rows)
+    assert json.loads((out_dir / "config.json").read_text())["steps"] == 2
+    assert (out_dir / "loss_curve.png").stat().st_size > 0
+
+
+def test_training_resumes_from_last_checkpoint(image_folder, tmp_path):
+    out_dir = tmp_path / "run"
+    train(tiny_config(image_folder, out_dir))
+    train(tiny_config(image_folder, out_dir, steps=3))
+    rows = list(csv.DictReader((out_dir / "metrics.csv").open()))
+    assert [int(r["step"]) for r in rows] == [1, 2, 3]
+    assert read_checkpoint(out_dir / "final.pt")["meta"]["steps"] == 3
+
+
+def test_palette_penalty_is_zero_on_palette_colours_and_grows_off_it():
+    palette = torch.tensor([[[1.0, -1.0, -1.0], [-1.0, -1.0, 1.0]]])
+    on = palette[0][torch.tensor([0, 1, 1, 0])].T.reshape(1, 3, 2, 2)
+    assert palette_penalty(on, palette).item() == 0
+    near, far = on + 0.1, on * 0.2
+    assert 0 < palette_penalty(near, palette).item() < palette_penalty(far, palette).item()
+
+
+def test_kmeans_palette_finds_flat_colours(rng):
+    image = np.zeros((20, 20, 3), np.uint8)
+    image[:10] = (255, 0, 0)
+    image[10:] = (0, 0, 255)
+    palette = kmeans_palette(image, 8, rng)
+    assert palette.shape == (8, 3)
+    assert {tuple(row) for row in palette.round(3).tolist()} == {(1.0, -1.0, -1.0), (-1.0, -1.0, 1.0)}
+
+
+def test_hint_simulation_is_reproducible_by_seed(frame):
+    target = np.asarray(frame)
+    sketch = np.full(target.shape[:2], 255, np.uint8)
+    first = simulate_hints(target, sketch, np.random.default_rng(42), count=10)
+    again = simulate_hints(target, sketch, np.random.default_rng(42), count=10)
+    other = simulate_hints(target, sketch, np.random.default_rng(43), count=10)
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    assert not np.array_equal(first[1], other[1])
+    assert first[1].any() and np.all(first[0][~first[1]] == 0)
+
+
+def test_region_strokes_stay_inside_their_region():
+    target = np.zeros((60, 60, 3), np.uint8)
+    target[:, 30:] = (200, 50, 50)
+    sketch = np.full((60, 60), 255, np.uint8)
+    sketch[:, 29:31] = 0  # a line between the two halves
+    rgb, mask = simulate_hints(target, sketch, np.random.default_rng(0), count=20, region_fraction=1.0)
+    assert mask.any() and not mask[:, 29:31].any()
+    assert set(map(tuple, rgb[mask])) <= {(0, 0, 0), (200, 50, 50)}
+
+
+def test_sample_shapes_and_ranges(frame, rng):
+    sample = make_sample(np.asarray(frame), rng, crop=48, palette_k=8, max_strokes=30,
+                         no_hint_fraction=0.0, hue_rotation=1.0)
+    assert sample["input"].shape == (4, 48, 48) and sample["target"].shape == (3, 48, 48)
+    assert sample["palette"].shape == (8, 3)
+    assert sample["input"].abs().max() <= 1 and sample["target"].abs().max() <= 1
+
+
+def test_loader_reads_parquet_with_hub_columns(tmp_path, rng):
+    frames = [encode(anime_frame(rng, 40, 40)) for _ in range(3)]
+    cell = lambda data: {"bytes": data, "path": None}
+    table = pa.table({column: [cell(f) for f in frames] for column in
+                      ("sketch", "full_colour", "scribbles", "sketch_and_scribbles_merged")})
+    pq.write_table(table, tmp_path / "test.parquet")
+    images = load_images(str(tmp_path / "test.parquet"))
+    assert len(images) == 3 and images[0].shape == (40, 40, 3)
+
+
+def test_loader_skips_bad_and_grayscale_images(image_folder):
+    from PIL import Image
+
+    Image.new("RGB", (40, 40), (128, 128, 128)).save(image_folder / "grey.png")
+    assert len(load_images(str(image_folder))) == 12
+
+
+def test_overrides_parse_types_and_reject_unknown_keys():
+    config = parse_overrides(["--steps=5", "--lr", "0.01", "--model.depth=3"])
+    assert config.steps == 5 and config.lr == 0.01 and config.model_config().depth == 3
+    with pytest.raises(SystemExit, match="Unknown option"):
+        parse_overrides(["--stepz=5"])
+
+
+def test_learning_rate_warms_up_then_decays():
+    config = TrainConfig(lr=1.0, warmup_steps=10, steps=100)
+    assert lr_at(0, config) < lr_at(9, config) == 1.0
+    assert lr_at(99, config) < 0.1

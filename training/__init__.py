@@ -1,0 +1,1 @@
+"""Training, data loading, hint simulation, losses and evaluation for the colorizer."""

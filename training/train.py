@@ -1,0 +1,267 @@
+"""Train the 4-channel U-Net.
+
+    python -m training.train --data=../shared/data/anime-faces-256/train --steps=4000
+    torchrun --nproc_per_node=4 -m training.train --data=... (multi-GPU, DDP)
+
+Options are the fields of ``TrainConfig`` as ``--key=value``; ``--model.depth=5`` sets
+model keys. A run resumes from the newest readable checkpoint in ``out_dir``.
+"""
+from __future__ import annotations
+
+import csv
+import logging
+import math
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from tqdm import tqdm
+
+from colorizer.checkpoint import CheckpointError, read_checkpoint, save_checkpoint
+from colorizer.model import UNet, count_parameters
+
+from .config import TrainConfig, parse_overrides
+from .data import SampleDataset, StepSampler, load_images, make_eval_sample
+from .losses import colorization_loss
+
+log = logging.getLogger("training")
+
+
+def psnr(output: np.ndarray, target: np.ndarray) -> float:
+    """PSNR in dB between two uint8 pictures of the same shape."""
+    mse = np.mean((output.astype(np.float64) - target.astype(np.float64)) ** 2)
+    return float("inf") if mse == 0 else 10 * math.log10(255.0**2 / mse)
+
+
+def lr_at(step: int, config: TrainConfig) -> float:
+    """Linear warm-up, then cosine decay to 5% of the peak learning rate."""
+    if step < config.warmup_steps:
+        return config.lr * (step + 1) / config.warmup_steps
+    progress = (step - config.warmup_steps) / max(1, config.steps - config.warmup_steps)
+    return config.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
+
+
+@torch.no_grad()
+def validate(model: torch.nn.Module, samples: list[dict], device: torch.device) -> float:
+    """Mean PSNR (dB) over fixed validation samples (10 seeded strokes each)."""
+    was_training = model.training
+    model.eval()
+    scores = []
+    for sample in samples:
+        x = torch.from_numpy(sample["input"]).unsqueeze(0).to(device)
+        y = ((model(x)[0].float().clamp(-1, 1) + 1) * 127.5).round().byte().permute(1, 2, 0).cpu().numpy()
+        scores.append(psnr(y, sample["target"]))
+    model.train(was_training)
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+def split_images(config: TrainConfig) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Load the data and hold out the last ``val_count`` images for validation."""
+    images = load_images(config.data, split="train")
+    if len(images) <= config.val_count:
+        raise SystemExit(f"Only {len(images)} usable images in {config.data}; need more than val_count={config.val_count}.")
+    return images[:-config.val_count], images[-config.val_count:]
+
+
+def find_resume(out_dir: Path) -> dict | None:
+    """The newest readable checkpoint in ``out_dir/checkpoints``; corrupt ones are skipped."""
+    for path in sorted((out_dir / "checkpoints").glob("step_*.pt"), reverse=True):
+        try:
+            payload = read_checkpoint(path)
+        except CheckpointError as error:
+            log.warning("Ignoring unreadable checkpoint: %s", error)
+            continue
+        if "training" in payload:
+            log.info("Resuming from %s", path)
+            return payload
+    return None
+
+
+def prune_checkpoints(out_dir: Path, keep: int) -> None:
+    for old in sorted((out_dir / "checkpoints").glob("step_*.pt"))[:-keep]:
+        old.unlink(missing_ok=True)
+
+
+class Run:
+    """State of one training process: model, optimiser, data, logs."""
+
+    def __init__(self, config: TrainConfig):
+        self.config = config
+        self.rank, self.world = int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
+        self.device = pick_device(config.device, self.rank)
+        self.out_dir = Path(config.out_dir)
+        self.model = UNet(config.model_config()).to(self.device)
+        self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+        self.scaler = torch.amp.GradScaler("cuda", enabled=self.device.type == "cuda")
+        self.step, self.elapsed, self.best_psnr = 0, 0.0, float("nan")
+        self.wrapped = self.model
+        if self.world > 1:
+            self.wrapped = torch.nn.parallel.DistributedDataParallel(
+                self.model, device_ids=[self.device.index] if self.device.type == "cuda" else None)
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+    def restore(self, payload: dict) -> None:
+        self.model.load_state_dict(payload["model"])
+        state = payload["training"]
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.step, self.elapsed = int(state["step"]), float(state["elapsed"])
+
+    def meta(self, train_count: int, val_psnr: float) -> dict:
+        return {
+            "data": self.config.data, "train_images": train_count, "steps": self.step,
+            "batch_size": self.config.batch_size * self.world, "crop": self.config.crop,
+            "wall_time_minutes": round(self.elapsed / 60, 1), "hardware": hardware_name(self.device, self.world),
+            "val_psnr_10_strokes": round(val_psnr, 3), "val_images": self.config.val_eval_images,
+            "loss": f"L1 + {self.config.palette_lambda} * palette(k={self.config.palette_k})",
+            "parameters": count_parameters(self.model),
+        }
+
+    def save(self, train_count: int, val_psnr: float) -> None:
+        training = {"optimizer": self.optimizer.state_dict(), "step": self.step, "elapsed": self.elapsed,
+                    "config": dict(vars(self.config))}
+        path = self.out_dir / "checkpoints" / f"step_{self.step:07d}.pt"
+        save_checkpoint(path, self.model, self.meta(train_count, val_psnr), training)
+        save_checkpoint(self.out_dir / "final.pt", self.model, self.meta(train_count, val_psnr))
+        prune_checkpoints(self.out_dir, self.config.keep_checkpoints)
+
+
+def pick_device(name: str, rank: int) -> torch.device:
+    if name != "auto":
+        return torch.device(name)
+    if torch.cuda.is_available():
+        return torch.device("cuda", rank % torch.cuda.device_count())
+    return torch.device("cpu")
+
+
+def hardware_name(device: torch.device, world: int) -> str:
+    if device.type == "cuda":
+        return f"{world} x {torch.cuda.get_device_name(device)}"
+    return f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+
+
+def make_loader(run: Run, images: list[np.ndarray]) -> torch.utils.data.DataLoader:
+    config = run.config
+    sampler = StepSampler(len(images), config.batch_size, config.seed, run.step, config.steps, run.rank, run.world)
+    return torch.utils.data.DataLoader(
+        SampleDataset(images, config), batch_size=config.batch_size, sampler=sampler,
+        num_workers=config.workers, pin_memory=run.device.type == "cuda",
+        persistent_workers=False, prefetch_factor=4 if config.workers else None)
+
+
+def train_step(run: Run, batch: dict) -> dict:
+    """One optimiser step (mixed precision on CUDA); returns the logged loss terms."""
+    for group in run.optimizer.param_groups:
+        group["lr"] = lr_at(run.step, run.config)
+    x, target, palette = (batch[k].to(run.device, non_blocking=True) for k in ("input", "target", "palette"))
+    with torch.autocast(run.device.type, dtype=torch.bfloat16, enabled=run.device.type == "cuda"):
+        output = run.wrapped(x)
+    loss, terms = colorization_loss(output.float(), target, palette, run.config.palette_lambda)
+    run.optimizer.zero_grad(set_to_none=True)
+    run.scaler.scale(loss).backward()
+    run.scaler.step(run.optimizer)
+    run.scaler.update()
+    return {**terms, "lr": run.optimizer.param_groups[0]["lr"]}
+
+
+def append_metrics(out_dir: Path, row: dict) -> None:
+    path = out_dir / "metrics.csv"
+    fields = ["step", "loss", "l1", "palette", "lr", "val_psnr", "elapsed_s"]
+    new = not path.exists()
+    with path.open("a", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+        if new:
+            writer.writeheader()
+        writer.writerow(row)
+
+
+def plot_metrics(out_dir: Path) -> None:
+    """Write loss_curve.png from metrics.csv (training loss terms and validation PSNR)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = list(csv.DictReader((out_dir / "metrics.csv").open()))
+    if not rows:
+        return
+    steps = [int(r["step"]) for r in rows]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    for key in ("loss", "l1", "palette"):
+        left.plot(steps, [float(r[key]) for r in rows], label=key)
+    left.set_xlabel("step"), left.set_yscale("log"), left.legend(), left.set_title("training loss")
+    val = [(s, float(r["val_psnr"])) for s, r in zip(steps, rows) if r["val_psnr"] not in ("", "nan")]
+    if val:
+        right.plot(*zip(*val), marker="o")
+    right.set_xlabel("step"), right.set_ylabel("dB"), right.set_title("validation PSNR, 10 strokes")
+    figure.tight_layout()
+    figure.savefig(out_dir / "loss_curve.png", dpi=100)
+    plt.close(figure)
+
+
+def train(config: TrainConfig) -> Path:
+    """Run (or resume) training; returns the path of the exportable final checkpoint."""
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    run = Run(config)
+    out_dir = run.out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    payload = find_resume(out_dir)
+    if payload is not None:
+        run.restore(payload)
+    if run.main:
+        config.save(out_dir / "config.json")
+    train_images, val_images = split_images(config)
+    val_samples = [make_eval_sample(img, i) for i, img in enumerate(val_images[:config.val_eval_images])]
+    log.info("%d training images, %d validation images, model %d parameters, device %s",
+             len(train_images), len(val_samples), count_parameters(run.model), run.device)
+    loop(run, train_images, val_samples)
+    return out_dir / "final.pt"
+
+
+def loop(run: Run, train_images: list[np.ndarray], val_samples: list[dict]) -> None:
+    config, started = run.config, time.time() - run.elapsed
+    progress = tqdm(total=config.steps, initial=run.step, disable=not run.main, dynamic_ncols=True)
+    run.model.train()
+    for batch in make_loader(run, train_images):
+        terms = train_step(run, batch)
+        run.step += 1
+        run.elapsed = time.time() - started
+        progress.update(1)
+        progress.set_postfix(loss=f"{terms['loss']:.4f}", lr=f"{terms['lr']:.2e}")
+        out_of_time = config.max_minutes and run.elapsed > config.max_minutes * 60
+        last = run.step >= config.steps or out_of_time
+        val = validate(run.model, val_samples, run.device) if run.step % config.eval_every == 0 or last else float("nan")
+        if run.main:
+            append_metrics(run.out_dir, {**terms, "step": run.step, "val_psnr": val, "elapsed_s": round(run.elapsed, 1)})
+            if run.step % config.ckpt_every == 0 or last:
+                run.save(len(train_images), val if not math.isnan(val) else validate(run.model, val_samples, run.device))
+                plot_metrics(run.out_dir)
+        if out_of_time:
+            log.info("Stopping after %.1f minutes (max_minutes); resume by running the same command.", run.elapsed / 60)
+            break
+    progress.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    config = parse_overrides(sys.argv[1:] if argv is None else argv)
+    if int(os.environ.get("WORLD_SIZE", 1)) > 1:
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    try:
+        final = train(config)
+        log.info("Done. Ship it with: cp %s models/colorizer.pt", final)
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main()
