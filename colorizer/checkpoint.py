@@ -16,7 +16,7 @@ from pathlib import Path
 
 import torch
 
-from .model import UNet, UNetConfig
+from .model import UNetConfig, build_model
 
 CHECKPOINT_FORMAT = "anime-colorizer/1"
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -27,7 +27,7 @@ class CheckpointError(RuntimeError):
     """A checkpoint is missing, unreadable or not ours; the message names the file."""
 
 
-def save_checkpoint(path, model: UNet, meta: dict | None = None, training: dict | None = None) -> Path:
+def save_checkpoint(path, model, meta: dict | None = None, training: dict | None = None) -> Path:
     """Write a checkpoint atomically (temporary file in the same folder, then rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,15 +79,15 @@ def read_checkpoint(path) -> dict:
     return payload
 
 
-def load_model(path) -> tuple[UNet, dict]:
-    """Build the U-Net from a checkpoint's own config and load its weights.
+def load_model(path):
+    """Build the network from a checkpoint's own config and load its weights.
 
     Returns:
         (model in eval mode on CPU, the checkpoint dict).
     """
     payload = read_checkpoint(path)
     try:
-        model = UNet(UNetConfig.from_dict(payload["model_config"]))
+        model = build_model(UNetConfig.from_dict(payload["model_config"]))
         model.load_state_dict(payload["model"])
     except (KeyError, TypeError, ValueError, RuntimeError) as error:
         raise CheckpointError(f"'{path}' does not match the U-Net it describes: {error}") from error

@@ -12,10 +12,15 @@ from torch import nn
 class UNetConfig:
     """Shape of the U-Net; saved inside every checkpoint.
 
+    arch: "unet" (the lean studio U-Net with batch norm) or "prototype" (the original
+        prototype: 64-512 channels, 1024 bottleneck, no norm, transposed-conv upsampling, ~31M
+        parameters; its channel settings are fixed and the fields below are ignored).
     base_channels: channels at full resolution; doubled at each level, capped at max_channels.
     depth: number of 2x downsamplings; inputs are padded to a multiple of 2**depth.
     blocks: 3x3 conv blocks per level.
     """
+
+    arch: str = "unet"
 
     in_channels: int = 4
     out_channels: int = 3
@@ -37,6 +42,15 @@ class UNetConfig:
 
     def channels(self, level: int) -> int:
         return min(self.base_channels * 2 ** level, self.max_channels)
+
+
+def build_model(config: UNetConfig) -> nn.Module:
+    """The network a config describes (used by training and by checkpoint loading)."""
+    if config.arch == "unet":
+        return UNet(config)
+    if config.arch == "prototype":
+        return PrototypeUNet(config)
+    raise ValueError(f"Unknown arch '{config.arch}'; use 'unet' or 'prototype'.")
 
 
 def conv_block(in_channels: int, out_channels: int, count: int) -> nn.Sequential:
@@ -90,3 +104,44 @@ def pad_to_multiple(x: torch.Tensor, multiple: int) -> torch.Tensor:
 
 def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
+
+
+class PrototypeUNet(nn.Module):
+    """The original prototype's plain U-Net, kept as a baseline for quality and speed.
+
+    4 levels of 64/128/256/512 channels and a 1024-channel bottleneck, two 3x3 conv + ReLU
+    per level, max-pool down, 2x2 transposed conv up, tanh output (about 31M parameters).
+    (N, 4, H, W) -> (N, 3, H, W) in [-1, 1]; inputs are padded to a multiple of 16.
+    """
+
+    WIDTHS = (64, 128, 256, 512)
+
+    def __init__(self, config: UNetConfig):
+        super().__init__()
+        self.config = config
+        widths = self.WIDTHS
+        ins = (config.in_channels,) + widths[:-1]
+        self.down = nn.ModuleList(_plain_block(i, o) for i, o in zip(ins, widths))
+        self.bottleneck = _plain_block(widths[-1], 2 * widths[-1])
+        self.upsample = nn.ModuleList(nn.ConvTranspose2d(2 * w, w, 2, stride=2) for w in reversed(widths))
+        self.up = nn.ModuleList(_plain_block(2 * w, w) for w in reversed(widths))
+        self.head = nn.Conv2d(widths[0], config.out_channels, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        height, width = x.shape[-2:]
+        y = pad_to_multiple(x, 2 ** len(self.WIDTHS))
+        skips = []
+        for block in self.down:
+            skips.append(block(y))
+            y = F.max_pool2d(skips[-1], 2)
+        y = self.bottleneck(y)
+        for upsample, block in zip(self.upsample, self.up):
+            y = block(torch.cat([upsample(y), skips.pop()], dim=1))
+        return torch.tanh(self.head(y))[..., :height, :width]
+
+
+def _plain_block(in_channels: int, out_channels: int) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(in_channels, out_channels, 3, padding=1), nn.ReLU(inplace=True),
+        nn.Conv2d(out_channels, out_channels, 3, padding=1), nn.ReLU(inplace=True),
+    )

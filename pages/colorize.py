@@ -13,7 +13,7 @@ CANVAS_LONG_SIDE = 600
 HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
 
 fresh_visit = ui.entered_page("colorize")
-st.title("🖌️ Colorize")
+st.title(":material/brush: Colorize")
 if not ui.require_upload():
     st.stop()
 colorizer = ui.get_colorizer()

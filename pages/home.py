@@ -4,7 +4,7 @@ import streamlit as st
 from pages.ui import entered_page, get_colorizer
 
 entered_page("home")
-st.title("🎨 Anime Colorizer Studio")
+st.title(":material/palette: Anime Colorizer Studio")
 st.markdown(
     "Turn an anime picture or your own line art into a clean sketch, paint a few colour "
     "scribbles, and let a U-Net fill the regions with flat anime colours, on your CPU."
@@ -17,7 +17,7 @@ st.markdown(
     "3. Press **Colorize**, compare original, sketch, scribbles and result side by side, "
     "and download the result as PNG."
 )
-st.page_link("pages/sketch.py", label="Start on the Sketch page", icon="✏️")
+st.page_link("pages/sketch.py", label="Start on the Sketch page", icon=":material/edit:")
 
 colorizer = get_colorizer()
 if colorizer is not None:

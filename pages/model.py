@@ -6,7 +6,7 @@ import streamlit as st
 from pages.ui import entered_page, get_colorizer
 
 entered_page("model")
-st.title("🧠 Model")
+st.title(":material/model_training: Model")
 colorizer = get_colorizer()
 if colorizer is None:
     st.stop()

@@ -10,7 +10,7 @@ from colorizer.images import MAX_SIDE
 from pages import ui
 
 ui.entered_page("sketch")
-st.title("✏️ Sketch")
+st.title(":material/edit: Sketch")
 
 
 def receive_upload(upload) -> None:
@@ -80,4 +80,4 @@ left.image(original, caption=f"Original, {original.width}x{original.height}", wi
 right.image(shown_sketch, caption="Sketch (live preview)", width="stretch")
 st.download_button("Download sketch (PNG)", ui.png_bytes(shown_sketch),
                    file_name=f"{st.session_state[ui.UPLOAD_NAME]}_sketch.png", mime="image/png")
-st.page_link("pages/colorize.py", label="Next: paint colour scribbles", icon="🖌️")
+st.page_link("pages/colorize.py", label="Next: paint colour scribbles", icon=":material/brush:")

@@ -60,6 +60,6 @@ def require_upload() -> bool:
     """True when a picture is loaded; otherwise point the user to the Sketch page."""
     if st.session_state.get(ORIGINAL) is None or st.session_state.get(SKETCH) is None:
         st.info("Upload a picture on the **Sketch** page first.")
-        st.page_link("pages/sketch.py", label="Go to the Sketch page", icon="✏️")
+        st.page_link("pages/sketch.py", label="Go to the Sketch page", icon=":material/edit:")
         return False
     return True

@@ -31,3 +31,23 @@ def test_config_sets_width_and_depth():
 def test_unknown_config_key_is_rejected():
     with pytest.raises(ValueError, match="Unknown model config"):
         UNetConfig.from_dict({"base_channels": 4, "heads": 3})
+
+
+def test_prototype_matches_the_described_baseline(tmp_path):
+    from colorizer import load_model, save_checkpoint
+    from colorizer.model import PrototypeUNet, build_model, count_parameters
+
+    model = build_model(UNetConfig(arch="prototype")).eval()
+    assert isinstance(model, PrototypeUNet)
+    assert 30e6 < count_parameters(model) < 32e6
+    with torch.no_grad():
+        assert model(torch.randn(1, 4, 21, 35)).shape == (1, 3, 21, 35)
+    loaded, _ = load_model(save_checkpoint(tmp_path / "proto.pt", model))
+    assert isinstance(loaded, PrototypeUNet)
+
+
+def test_unknown_arch_is_rejected():
+    from colorizer.model import build_model
+
+    with pytest.raises(ValueError, match="Unknown arch"):
+        build_model(UNetConfig(arch="transformer"))

@@ -111,6 +111,16 @@ def test_loader_reads_parquet_with_hub_columns(tmp_path, rng):
     assert len(images) == 3 and images[0].shape == (40, 40, 3)
 
 
+def test_unreachable_hub_fails_fast_with_advice(monkeypatch):
+    import time
+
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing listens on the discard port
+    started = time.time()
+    with pytest.raises(SystemExit, match="Pass a local folder"):
+        load_images("pawlo2013/anime_diffusion_full", limit=1)
+    assert time.time() - started < 15
+
+
 def test_loader_skips_bad_and_grayscale_images(image_folder):
     from PIL import Image
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import socket
 from pathlib import Path
+from urllib.parse import urlparse
 
 import cv2
 import numpy as np
@@ -83,10 +86,25 @@ def _image_bytes(cell) -> bytes:
     return cell["bytes"] if isinstance(cell, dict) else cell
 
 
+def check_hub_reachable(timeout: float = 5.0) -> None:
+    """Fail in seconds, not after minutes of retries, when the hub cannot be reached.
+
+    Raises:
+        OSError: HF_HUB_OFFLINE is set, or the hub's host does not answer within ``timeout``.
+    """
+    if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"):
+        raise OSError("HF_HUB_OFFLINE is set")
+    endpoint = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    port = endpoint.port or (443 if endpoint.scheme == "https" else 80)
+    with socket.create_connection((endpoint.hostname, port), timeout=timeout):
+        pass
+
+
 def _hub_images(name: str, split: str, limit: int | None):
     from datasets import load_dataset
 
     try:
+        check_hub_reachable()
         dataset = load_dataset(name, split=split, streaming=True)
         rows = iter(dataset)
         first = next(rows)

@@ -23,19 +23,14 @@ import torch.distributed as dist
 from tqdm import tqdm
 
 from colorizer.checkpoint import CheckpointError, read_checkpoint, save_checkpoint
-from colorizer.model import UNet, count_parameters
+from colorizer.model import build_model, count_parameters
 
 from .config import TrainConfig, parse_overrides
 from .data import SampleDataset, StepSampler, load_images, make_eval_sample
 from .losses import colorization_loss
+from .metrics import psnr
 
 log = logging.getLogger("training")
-
-
-def psnr(output: np.ndarray, target: np.ndarray) -> float:
-    """PSNR in dB between two uint8 pictures of the same shape."""
-    mse = np.mean((output.astype(np.float64) - target.astype(np.float64)) ** 2)
-    return float("inf") if mse == 0 else 10 * math.log10(255.0**2 / mse)
 
 
 def lr_at(step: int, config: TrainConfig) -> float:
@@ -95,7 +90,7 @@ class Run:
         self.rank, self.world = int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
         self.device = pick_device(config.device, self.rank)
         self.out_dir = Path(config.out_dir)
-        self.model = UNet(config.model_config()).to(self.device)
+        self.model = build_model(config.model_config()).to(self.device)
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.device.type == "cuda")
         self.step, self.elapsed, self.best_psnr = 0, 0.0, float("nan")
@@ -237,12 +232,12 @@ def loop(run: Run, train_images: list[np.ndarray], val_samples: list[dict]) -> N
         progress.update(1)
         progress.set_postfix(loss=f"{terms['loss']:.4f}", lr=f"{terms['lr']:.2e}")
         out_of_time = config.max_minutes and run.elapsed > config.max_minutes * 60
-        last = run.step >= config.steps or out_of_time
-        val = validate(run.model, val_samples, run.device) if run.step % config.eval_every == 0 or last else float("nan")
+        save = run.step % config.ckpt_every == 0 or run.step >= config.steps or out_of_time
+        val = validate(run.model, val_samples, run.device) if save or run.step % config.eval_every == 0 else float("nan")
         if run.main:
             append_metrics(run.out_dir, {**terms, "step": run.step, "val_psnr": val, "elapsed_s": round(run.elapsed, 1)})
-            if run.step % config.ckpt_every == 0 or last:
-                run.save(len(train_images), val if not math.isnan(val) else validate(run.model, val_samples, run.device))
+            if save:
+                run.save(len(train_images), val)
                 plot_metrics(run.out_dir)
         if out_of_time:
             log.info("Stopping after %.1f minutes (max_minutes); resume by running the same command.", run.elapsed / 60)
