@@ -40,15 +40,15 @@ def sync_from_hex() -> None:
 
 def brush_controls() -> tuple[str, int]:
     """Colour picker with hex entry and brush width in the sidebar; returns (hex colour, width)."""
-    st.session_state.setdefault("brush_picker", "#e04a3f")
-    st.session_state.setdefault("brush_hex", st.session_state.brush_picker)
+    ui.keep_widget_values(["brush_picker", "brush_hex", "brush_width"],
+                          {"brush_picker": "#e04a3f", "brush_hex": "#e04a3f", "brush_width": 8})
     with st.sidebar:
         st.header("Brush")
         st.color_picker("Colour", key="brush_picker", on_change=sync_from_picker)
         st.text_input("Hex", key="brush_hex", on_change=sync_from_hex, help="Type an exact colour, e.g. #f2c9a0.")
         if not HEX.match(st.session_state.brush_hex.strip()):
             st.warning("Hex colours look like #f2c9a0; keeping the previous colour.")
-        width = st.slider("Brush width (px)", 1, 40, 8)
+        width = st.slider("Brush width (px)", 1, 40, key="brush_width")
         st.caption("Undo, redo and clear are in the canvas toolbar.")
     return st.session_state.brush_picker, width
 

@@ -32,23 +32,32 @@ def receive_upload(upload) -> None:
                              ui.SCRIBBLES: None, ui.DRAWING: None, ui.RESULT: None})
 
 
+SLIDER_DEFAULTS = {f"sketch_{k}": v for k, v in SketchSettings().as_dict().items()} | {"sketch_line_art": False}
+
+
+def reset_settings() -> None:
+    for key, value in SLIDER_DEFAULTS.items():
+        if key != "sketch_line_art":
+            st.session_state[key] = value
+
+
 def settings_sidebar(line_art: bool) -> SketchSettings:
     """Sliders for the Sobel settings (only invert applies to ready line art)."""
-    defaults = SketchSettings()
     with st.sidebar:
         st.header("Sketch settings")
-        invert = st.toggle("Invert (light lines on dark)", value=defaults.invert)
-        if line_art:
-            return SketchSettings(invert=invert)
-        kernel = st.select_slider("Sobel kernel size", options=[1, 3, 5, 7], value=defaults.kernel_size,
-                                  help="Larger kernels give smoother, bolder edges.")
-        blur = st.slider("Blur before edges (px)", 0.0, 4.0, defaults.blur, 0.1)
-        strength = st.slider("Line strength", 0.5, 5.0, defaults.strength, 0.1)
-        threshold = st.slider("Threshold", 0.0, 0.9, defaults.threshold, 0.01,
-                              help="Edges weaker than this vanish: raise it to remove texture and noise.")
-        width = st.slider("Line width (px)", 1, 7, defaults.line_width)
-        binarize = st.toggle("Pure black lines", value=defaults.binarize)
-    return SketchSettings(kernel, blur, strength, threshold, width, binarize, invert)
+        st.toggle("Invert (light lines on dark)", key="sketch_invert")
+        if not line_art:
+            st.select_slider("Sobel kernel size", options=[1, 3, 5, 7], key="sketch_kernel_size",
+                             help="Larger kernels give smoother, bolder edges.")
+            st.slider("Blur before edges (px)", 0.0, 4.0, step=0.1, key="sketch_blur")
+            st.slider("Line strength", 0.5, 5.0, step=0.1, key="sketch_strength")
+            st.slider("Threshold", 0.0, 0.9, step=0.01, key="sketch_threshold",
+                      help="Edges weaker than this vanish: raise it to remove texture and noise.")
+            st.slider("Line width (px)", 1, 7, key="sketch_line_width")
+            st.toggle("Pure black lines", key="sketch_binarize")
+        st.button("Reset to defaults", on_click=reset_settings)
+    values = {k: st.session_state.get(f"sketch_{k}", v) for k, v in SketchSettings().as_dict().items()}
+    return SketchSettings(**values)
 
 
 def make_sketch(image, settings: SketchSettings, line_art: bool):
@@ -60,10 +69,11 @@ def make_sketch(image, settings: SketchSettings, line_art: bool):
     return plain, (ImageOps.invert(plain) if settings.invert else plain)
 
 
+ui.keep_widget_values(list(SLIDER_DEFAULTS), SLIDER_DEFAULTS)
 upload = st.file_uploader("Upload an anime picture or line art", type=["png", "jpg", "jpeg", "webp"])
 if upload is not None:
     receive_upload(upload)
-line_art = st.checkbox("This upload is already line art (use it as the sketch)",
+line_art = st.checkbox("This upload is already line art (use it as the sketch)", key="sketch_line_art",
                        help="Skips edge detection; set Invert for white lines on black.")
 settings = settings_sidebar(line_art)
 

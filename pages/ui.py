@@ -50,6 +50,20 @@ def entered_page(name: str) -> bool:
     return fresh
 
 
+def keep_widget_values(keys: list[str], defaults: dict) -> None:
+    """Make keyed widgets keep their values across page switches.
+
+    Streamlit forgets a widget's state when its page is not shown; this keeps a copy
+    under "kept:<key>" and puts it back when the page is shown again. Call it before
+    creating the widgets, and create them with ``key=`` and no ``value=``.
+    """
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[f"kept:{key}"] = st.session_state[key]
+        else:
+            st.session_state[key] = st.session_state.get(f"kept:{key}", defaults[key])
+
+
 def png_bytes(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")

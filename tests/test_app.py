@@ -48,6 +48,18 @@ def test_sketch_page_live_preview_follows_sliders(app):
     assert "Download sketch (PNG)" in labels(app.download_button)
 
 
+def test_sketch_settings_survive_a_page_round_trip(app):
+    upload_frame(app)
+    app.slider(key="sketch_threshold").set_value(0.3).run()
+    tuned = np.asarray(app.session_state["sketch"]).copy()
+    app.switch_page("pages/colorize.py").run()
+    app.switch_page("pages/sketch.py").run()
+    assert app.slider(key="sketch_threshold").value == 0.3
+    assert np.array_equal(np.asarray(app.session_state["sketch"]), tuned)
+    next(b for b in app.button if b.label == "Reset to defaults").click().run()
+    assert app.slider(key="sketch_threshold").value == 0.12
+
+
 def test_colorize_flow_with_injected_drawing(app):
     upload_frame(app, name="my picture.png")
     app.switch_page("pages/colorize.py").run()
