@@ -139,3 +139,21 @@ def test_learning_rate_warms_up_then_decays():
     config = TrainConfig(lr=1.0, warmup_steps=10, steps=100)
     assert lr_at(0, config) < lr_at(9, config) == 1.0
     assert lr_at(99, config) < 0.1
+
+
+def test_torchrun_ddp_on_two_cpu_processes(image_folder, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out_dir = tmp_path / "ddp"
+    argv = tiny_config(image_folder, out_dir)  # validates the options before launching
+    command = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "-m", "training.train",
+               f"--data={argv.data}", f"--out_dir={out_dir}", "--val_count=4", "--val_eval_images=2", "--crop=32",
+               "--batch_size=2", "--steps=2", "--eval_every=1", "--ckpt_every=1", "--workers=0", "--threads=1",
+               "--warmup_steps=1", '--model={"base_channels": 4, "depth": 2, "max_channels": 8, "blocks": 1}']
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-2000:]
+    payload = read_checkpoint(out_dir / "final.pt")
+    assert payload["meta"]["steps"] == 2 and payload["meta"]["batch_size"] == 4  # 2 ranks x 2

@@ -221,6 +221,15 @@ def train(config: TrainConfig) -> Path:
     return out_dir / "final.pt"
 
 
+def any_rank(flag: bool, world: int) -> bool:
+    """True on every rank when ``flag`` is true on any rank (so all ranks stop together)."""
+    if world == 1:
+        return flag
+    tensor = torch.tensor([float(flag)])
+    dist.all_reduce(tensor, op=dist.ReduceOp.MAX)
+    return bool(tensor.item())
+
+
 def loop(run: Run, train_images: list[np.ndarray], val_samples: list[dict]) -> None:
     config, started = run.config, time.time() - run.elapsed
     progress = tqdm(total=config.steps, initial=run.step, disable=not run.main, dynamic_ncols=True)
@@ -231,10 +240,11 @@ def loop(run: Run, train_images: list[np.ndarray], val_samples: list[dict]) -> N
         run.elapsed = time.time() - started
         progress.update(1)
         progress.set_postfix(loss=f"{terms['loss']:.4f}", lr=f"{terms['lr']:.2e}")
-        out_of_time = config.max_minutes and run.elapsed > config.max_minutes * 60
+        out_of_time = any_rank(bool(config.max_minutes) and run.elapsed > config.max_minutes * 60, run.world)
         save = run.step % config.ckpt_every == 0 or run.step >= config.steps or out_of_time
-        val = validate(run.model, val_samples, run.device) if save or run.step % config.eval_every == 0 else float("nan")
         if run.main:
+            evaluate = save or run.step % config.eval_every == 0
+            val = validate(run.model, val_samples, run.device) if evaluate else float("nan")
             append_metrics(run.out_dir, {**terms, "step": run.step, "val_psnr": val, "elapsed_s": round(run.elapsed, 1)})
             if save:
                 run.save(len(train_images), val)
@@ -252,7 +262,8 @@ def main(argv: list[str] | None = None) -> None:
         dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
     try:
         final = train(config)
-        log.info("Done. Ship it with: cp %s models/colorizer.pt", final)
+        if int(os.environ.get("RANK", 0)) == 0:
+            log.info("Done. Ship it with: cp %s models/colorizer.pt", final)
     finally:
         if dist.is_initialized():
             dist.destroy_process_group()
