@@ -19,9 +19,13 @@ columns[1].metric("Training steps", meta.get("steps", "?"))
 columns[2].metric("Training time", f"{meta.get('wall_time_minutes', '?')} min")
 psnr = meta.get("val_psnr_10_strokes")
 columns[3].metric("Validation PSNR (10 strokes)", f"{psnr:.2f} dB" if psnr else "n/a")
+if config.arch == "prototype":
+    architecture = "the original prototype U-Net (64-512 channels, 1024 bottleneck)"
+else:
+    architecture = (f"U-Net, base {config.base_channels} channels, depth {config.depth}, "
+                    f"{config.blocks} convs per level")
 st.markdown(
-    f"- **Architecture**: U-Net, 4 inputs (sketch + RGB hints) to RGB, base {config.base_channels} channels, "
-    f"depth {config.depth}, {config.blocks} convs per level\n"
+    f"- **Architecture**: {architecture}; 4 inputs (sketch + RGB hints), RGB out\n"
     f"- **Training data**: {meta.get('data', 'unknown')} ({meta.get('train_images', '?')} images)\n"
     f"- **Loss**: {meta.get('loss', 'unknown')}\n"
     f"- **Hardware**: {meta.get('hardware', 'unknown')}\n"
@@ -31,5 +35,18 @@ card = colorizer.path.with_name("MODEL_CARD.md")
 if card.is_file():
     with st.expander("Model card", expanded=True):
         st.markdown(card.read_text())
+benchmark = colorizer.path.parent / "eval"
+if (benchmark / "summary.md").is_file():
+    st.subheader("Benchmark: quality by number of hints")
+    st.caption("From `python -m training.evaluate` on held-out frames; every method sees the same frozen hints. "
+               "Hint ΔE: CIEDE2000 between each painted colour and the result under it. Leakage: colour "
+               "contrast lost across lines, in CIEDE2000 units.")
+    if (benchmark / "quality_vs_hints.png").is_file():
+        st.image(str(benchmark / "quality_vs_hints.png"))
+    with st.expander("Tables", expanded=False):
+        st.markdown((benchmark / "summary.md").read_text())
+curve = colorizer.path.with_name("loss_curve.png")
+if curve.is_file():
+    st.image(str(curve), caption="Training loss and validation PSNR during training")
 with st.expander("Raw checkpoint metadata"):
     st.json(meta)

@@ -115,3 +115,22 @@ def test_model_page_lists_checkpoint_facts(app):
     app.switch_page("pages/model.py").run()
     assert not app.exception
     assert any(m.label == "Parameters" for m in app.metric)
+
+
+def test_model_page_shows_committed_benchmark(tiny_checkpoint, monkeypatch, tmp_path):
+    import shutil
+
+    from PIL import Image
+
+    checkpoint = tmp_path / "models" / "colorizer.pt"
+    (tmp_path / "models" / "eval").mkdir(parents=True)
+    shutil.copy(tiny_checkpoint, checkpoint)
+    (tmp_path / "models" / "eval" / "summary.md").write_text("| strokes | method |\n|---|---|\n| 10 | model |\n")
+    Image.new("RGB", (40, 20), "white").save(tmp_path / "models" / "eval" / "quality_vs_hints.png")
+    monkeypatch.setenv("COLORIZER_CHECKPOINT", str(checkpoint))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("pages/model.py").run()
+    assert not at.exception
+    assert any("quality by number of hints" in h.value for h in at.subheader)
+    assert any("| 10 | model |" in m.value for m in at.markdown)
+    assert len(at.get("image")) >= 1

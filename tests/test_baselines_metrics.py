@@ -43,8 +43,20 @@ def test_evaluate_scores_model_and_bucket_fill(tmp_path, tiny_checkpoint):
     rng = np.random.default_rng(0)
     for index in range(3):
         anime_frame(rng, 48, 40).save(folder / f"{index}.png")
-    summary = main(["--checkpoint", str(tiny_checkpoint), "--data", str(folder), "--val_count", "2",
-                    "--strokes", "0", "5", "--out", str(tmp_path / "eval")])
-    assert {(s["method"], s["strokes"]) for s in summary} == {(m, n) for m in ("model", "bucket fill") for n in (0, 5)}
+    out = tmp_path / "eval"
+    argv = ["--checkpoint", str(tiny_checkpoint), "--data", str(folder), "--val_count", "2",
+            "--strokes", "0", "5", "--out", str(out)]
+    summary = main(argv)
+    methods = {"model", "bucket fill"}
+    assert {(s["sketch"], s["hints"], s["strokes"], s["method"]) for s in summary} == {
+        (c, h, n, m) for c, h in [("sobel", "region"), ("sobel", "pixel"), ("canny", "region"), ("xdog", "region")]
+        for n in (0, 5) for m in methods}
     assert all(s["images"] == 2 and np.isfinite(s["psnr"]) for s in summary)
-    assert "| bucket fill | 5 | 2 |" in (tmp_path / "eval" / "summary.md").read_text()
+    assert all(np.isnan(s["fidelity"]) == (s["strokes"] == 0) for s in summary)
+    assert "| 5 | bucket fill |" in (out / "summary.md").read_text()
+    assert (out / "quality_vs_hints.png").stat().st_size > 0
+    hint_files = sorted((out / "hints").rglob("*.png"))
+    assert len(hint_files) == 2 * 2 * 2  # images x styles x counts, written once
+    stamps = [f.stat().st_mtime_ns for f in hint_files]
+    np.testing.assert_equal(main(argv), summary)  # second run reuses the frozen hints: same scores
+    assert [f.stat().st_mtime_ns for f in hint_files] == stamps

@@ -1,9 +1,14 @@
-"""Score checkpoints against the bucket-fill baseline on held-out images with seeded hints.
+"""Benchmark: quality by number of hints, against the bucket-fill baseline.
 
-    python -m training.evaluate --data=../shared/data/anime-faces-256/train --strokes 10 \
-        --extra runs/prototype/final.pt --out=runs/eval
+    python -m training.evaluate --data=../shared/data/anime-faces-256/train --out=runs/eval
 
-Every method sees exactly the same sketches and hints (seeded by image index and stroke count).
+Scores the checkpoint (default: the shipped one), bucket fill and any ``--extra`` checkpoints
+on held-out images with N stroke hints for N in 0, 1, 2, 5, 10, 20, 50. Hints are simulated
+once per (image, N, style), written to ``<out>/hints`` and reused, so every method and every
+later run sees the same hints. Conditions: the app's Sobel sketch with region-coloured strokes
+(how artists scribble) and with per-pixel strokes (the dataset's style), plus Canny and XDoG
+sketches with region strokes for robustness. Writes per_image.csv, summary.csv, summary.md and
+quality_vs_hints.png to ``--out``.
 """
 from __future__ import annotations
 
@@ -12,89 +17,177 @@ import csv
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 from tqdm import tqdm
 
 from colorizer import DEFAULT_CHECKPOINT, Colorizer
+from colorizer.hints import pack_arrays
 
 from .baselines import bucket_fill
-from .data import load_images, make_eval_sample
-from .metrics import ciede2000, psnr
+from .data import load_images
+from .extractors import EXTRACTORS
+from .hint_sim import simulate_hints
+from .metrics import ciede2000, hint_fidelity, leakage, psnr, ssim
 
 BUCKET_FILL = "bucket fill"
+STROKE_COUNTS = (0, 1, 2, 5, 10, 20, 50)
+STYLES = {"region": 1.0, "pixel": 0.0}  # share of strokes painted with their region's mean colour
+CONDITIONS = (("sobel", "region"), ("sobel", "pixel"), ("canny", "region"), ("xdog", "region"))
+METRICS = ("psnr", "ssim", "ciede2000", "fidelity", "leakage")
 
 
-def held_out(data: str, val_count: int, limit: int | None) -> list[np.ndarray]:
-    """The last ``val_count`` usable images of ``data`` (the training run's validation split)."""
-    images = load_images(data)
-    return images[-val_count:][:limit]
+def frozen_hints(folder: Path, index: int, image: np.ndarray, style: str, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded hints for one image, made once and then read back from ``folder``.
+
+    Hints are placed on the app's Sobel sketch regions, whatever sketch is scored.
+    Returns:
+        (hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)).
+    """
+    path = folder / style / f"{index:05d}_n{count:02d}.png"
+    if path.is_file():
+        rgba = np.asarray(Image.open(path).convert("RGBA"))
+        return rgba[..., :3].copy(), rgba[..., 3] > 0
+    rng = np.random.default_rng([index, count, list(STYLES).index(style)])
+    rgb, mask = simulate_hints(image, EXTRACTORS["sobel"](image), rng, count=count, region_fraction=STYLES[style])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.dstack([rgb, mask * np.uint8(255)]), "RGBA").save(path)
+    return rgb, mask
 
 
-def sample_arrays(sample: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(sketch uint8 (H, W), hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)) of a packed sample."""
-    packed = sample["input"]
-    sketch = np.round((packed[0] + 1) * 127.5).astype(np.uint8)
-    mask = np.any(packed[1:] != 0, axis=0)
-    hint_rgb = np.round((packed[1:].transpose(1, 2, 0) + 1) * 127.5).astype(np.uint8) * mask[..., None]
-    return sketch, hint_rgb, mask
+def score(output: np.ndarray, target: np.ndarray, sketch: np.ndarray, rgb: np.ndarray, mask: np.ndarray) -> dict:
+    return {"psnr": psnr(output, target), "ssim": ssim(output, target), "ciede2000": ciede2000(output, target),
+            "fidelity": hint_fidelity(output, rgb, mask), "leakage": leakage(output, target, sketch)}
 
 
-def score_methods(images: list[np.ndarray], models: dict[str, Colorizer], strokes: list[int]) -> list[dict]:
-    """One row per (method, strokes, image) with PSNR and CIEDE2000."""
+def score_image(index: int, image: np.ndarray, models: dict[str, Colorizer], hints_dir: Path,
+                counts: tuple[int, ...], conditions: tuple[tuple[str, str], ...]) -> list[dict]:
+    """Rows for one image: every condition x stroke count x method."""
     rows = []
-    for index, image in enumerate(tqdm(images, desc="evaluating")):
-        for count in strokes:
-            sample = make_eval_sample(image, index, count)
-            outputs = {BUCKET_FILL: bucket_fill(*sample_arrays(sample))}
-            outputs.update({name: model.predict(sample["input"]) for name, model in models.items()})
+    sketches = {name: EXTRACTORS[name](image) for name in {c[0] for c in conditions}}
+    for extractor, style in conditions:
+        sketch = sketches[extractor]
+        for count in counts:
+            rgb, mask = frozen_hints(hints_dir, index, image, style, count)
+            packed = pack_arrays(sketch, rgb, mask)
+            outputs = {BUCKET_FILL: bucket_fill(sketch, rgb, mask)}
+            outputs |= {name: model.predict(packed) for name, model in models.items()}
             for method, output in outputs.items():
-                rows.append({"method": method, "strokes": count, "image": index,
-                             "psnr": psnr(output, image), "ciede2000": ciede2000(output, image)})
+                rows.append({"image": index, "sketch": extractor, "hints": style, "strokes": count,
+                             "method": method, **score(output, image, sketch, rgb, mask)})
     return rows
 
 
 def summarise(rows: list[dict]) -> list[dict]:
-    """Mean PSNR and CIEDE2000 per (method, strokes)."""
-    keys = sorted({(r["method"], r["strokes"]) for r in rows}, key=lambda k: (k[1], k[0]))
+    """Mean of every metric per (sketch, hints, strokes, method), ignoring nan."""
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["sketch"], row["hints"], row["strokes"], row["method"]), []).append(row)
     summary = []
-    for method, count in keys:
-        chosen = [r for r in rows if r["method"] == method and r["strokes"] == count]
-        summary.append({"method": method, "strokes": count, "images": len(chosen),
-                        "psnr": float(np.mean([r["psnr"] for r in chosen])),
-                        "ciede2000": float(np.mean([r["ciede2000"] for r in chosen]))})
-    return summary
+    for (sketch, hints, strokes, method), chosen in groups.items():
+        means = {m: float(np.nanmean([r[m] for r in chosen])) if any(np.isfinite(r[m]) for r in chosen) else float("nan")
+                 for m in METRICS}
+        summary.append({"sketch": sketch, "hints": hints, "strokes": strokes, "method": method,
+                        "images": len(chosen), **means})
+    return sorted(summary, key=lambda s: (CONDITION_ORDER.get((s["sketch"], s["hints"]), 99), s["strokes"], s["method"]))
+
+
+CONDITION_ORDER = {condition: rank for rank, condition in enumerate(CONDITIONS)}
+
+
+def format_value(value: float) -> str:
+    return "n/a" if not np.isfinite(value) else f"{value:.3f}" if abs(value) < 1 else f"{value:.2f}"
 
 
 def markdown_table(summary: list[dict]) -> str:
-    lines = ["| method | strokes | images | PSNR (dB, higher is better) | CIEDE2000 (lower is better) |",
-             "|---|---|---|---|---|"]
-    lines += [f"| {s['method']} | {s['strokes']} | {s['images']} | {s['psnr']:.2f} | {s['ciede2000']:.2f} |"
-              for s in summary]
-    return "\n".join(lines)
+    """One table per (sketch, hints) condition."""
+    parts = []
+    for sketch, hints in dict.fromkeys((s["sketch"], s["hints"]) for s in summary):
+        chosen = [s for s in summary if (s["sketch"], s["hints"]) == (sketch, hints)]
+        parts += [f"**{sketch} sketch, {hints} hints** ({chosen[0]['images']} images)", "",
+                  "| strokes | method | PSNR dB ↑ | SSIM ↑ | CIEDE2000 ↓ | hint ΔE ↓ | leakage ↓ |",
+                  "|---:|---|---:|---:|---:|---:|---:|"]
+        parts += [f"| {s['strokes']} | {s['method']} | " + " | ".join(format_value(s[m]) for m in METRICS) + " |"
+                  for s in chosen]
+        parts.append("")
+    return "\n".join(parts)
 
 
-def write_outputs(rows: list[dict], summary: list[dict], out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / "per_image.csv").open("w", newline="") as handle:
+def plot_summary(summary: list[dict], path: Path) -> None:
+    """PSNR and CIEDE2000 against the number of strokes (symmetric log axis, so N = 0 shows)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    styles = {CONDITIONS[0]: "-", CONDITIONS[1]: "--", CONDITIONS[2]: ":", CONDITIONS[3]: "-."}
+    for (sketch, hints, method) in dict.fromkeys((s["sketch"], s["hints"], s["method"]) for s in summary):
+        chosen = sorted((s for s in summary if (s["sketch"], s["hints"], s["method"]) == (sketch, hints, method)),
+                        key=lambda s: s["strokes"])
+        label = f"{method} ({sketch}, {hints})"
+        for axis, metric in zip(axes, ("psnr", "ciede2000")):
+            axis.plot([s["strokes"] for s in chosen], [s[metric] for s in chosen], styles.get((sketch, hints), "-"),
+                      marker="o", markersize=3, label=label)
+    for axis, title in zip(axes, ("PSNR (dB), higher is better", "CIEDE2000, lower is better")):
+        axis.set_xscale("symlog", linthresh=1)
+        axis.set_xlabel("number of stroke hints")
+        axis.set_title(title)
+        axis.grid(alpha=0.3)
+    axes[1].legend(fontsize=7)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def write_csv(rows: list[dict], path: Path) -> None:
+    with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    (out / "summary.md").write_text(markdown_table(summary) + "\n")
+
+
+def write_outputs(rows: list[dict], summary: list[dict], out: Path, header: str) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    write_csv(rows, out / "per_image.csv")
+    write_csv(summary, out / "summary.csv")
+    (out / "summary.md").write_text(header + "\n\n" + markdown_table(summary))
+    plot_summary(summary, out / "quality_vs_hints.png")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT), help="model to score (default: shipped)")
+    parser.add_argument("--extra", nargs="*", default=[], help="more checkpoints scored in the same run")
+    parser.add_argument("--data", default="../shared/data/anime-faces-256/train",
+                        help="image folder, parquet file/folder, or pawlo2013/anime_diffusion_full (test split)")
+    parser.add_argument("--val_count", type=int, default=200, help="score the last N images (the held-out split)")
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N held-out images")
+    parser.add_argument("--strokes", type=int, nargs="+", default=list(STROKE_COUNTS))
+    parser.add_argument("--conditions", nargs="+", default=[f"{s}/{h}" for s, h in CONDITIONS],
+                        help="sketch/hints pairs, e.g. sobel/region canny/region")
+    parser.add_argument("--out", default="runs/eval")
+    return parser.parse_args(argv)
+
+
+def method_name(path: str, shipped: str) -> str:
+    return "model" if path == shipped else Path(path).stem
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT), help="model to score (default: shipped)")
-    parser.add_argument("--extra", nargs="*", default=[], help="more checkpoints to score in the same run")
-    parser.add_argument("--data", default="../shared/data/anime-faces-256/train")
-    parser.add_argument("--val_count", type=int, default=200, help="score the last N images (held out)")
-    parser.add_argument("--limit", type=int, default=None, help="score only the first N held-out images")
-    parser.add_argument("--strokes", type=int, nargs="+", default=[10])
-    parser.add_argument("--out", default="runs/eval")
-    args = parser.parse_args(argv)
-    models = {Path(p).stem if p != args.checkpoint else "model": Colorizer.load(p) for p in [args.checkpoint, *args.extra]}
-    rows = score_methods(held_out(args.data, args.val_count, args.limit), models, args.strokes)
+    args = parse_args(argv)
+    conditions = tuple(tuple(c.split("/")) for c in args.conditions)
+    models = {method_name(p, args.checkpoint): Colorizer.load(p) for p in [args.checkpoint, *args.extra]}
+    split = "test" if "/" in args.data and not Path(args.data).exists() else "train"
+    images = load_images(args.data, split=split)
+    images = (images if split == "test" else images[-args.val_count:])[:args.limit]
+    out = Path(args.out)
+    rows = []
+    for index, image in enumerate(tqdm(images, desc="images")):
+        rows += score_image(index, image, models, out / "hints", tuple(args.strokes), conditions)
     summary = summarise(rows)
-    write_outputs(rows, summary, Path(args.out))
+    header = (f"Data: {args.data} ({len(images)} held-out images); model: {args.checkpoint}. Command: "
+              f"`python -m training.evaluate {' '.join(argv if argv is not None else __import__('sys').argv[1:])}`")
+    write_outputs(rows, summary, out, header)
     print(markdown_table(summary))
     return summary
 
