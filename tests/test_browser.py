@@ -101,6 +101,35 @@ def test_upload_draw_colorize_download(page, server, tmp_path):
     assert Image.open(saved).size == (240, 160)
 
 
+def painted_pixels(page) -> int:
+    text = page.get_by_text(re.compile(r"Scribbles: [\d,]+ painted pixels")).inner_text()
+    return int(re.search(r"([\d,]+) painted", text).group(1).replace(",", ""))
+
+
+def test_scribbles_survive_a_page_switch_in_the_browser(page, server, tmp_path):
+    picture = tmp_path / "frame.png"
+    anime_frame(np.random.default_rng(4), 200, 200).save(picture)
+    page.goto(f"{server}/sketch")
+    page.locator("input[type=file]").set_input_files(str(picture))
+    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for()
+    draw_stroke(page, canvas, (0.1, 0.2), (0.9, 0.2))
+    page.get_by_text(re.compile(r"Scribbles: [\d,]+ painted pixels")).wait_for()
+    first = painted_pixels(page)
+    page.get_by_role("link", name="Model").click()
+    page.get_by_text("Checkpoint").first.wait_for()
+    page.get_by_role("link", name="Colorize").click()
+    canvas.wait_for()
+    assert painted_pixels(page) == first
+    page.wait_for_timeout(1500)  # let the canvas redraw the saved strokes
+    draw_stroke(page, canvas, (0.1, 0.8), (0.9, 0.8))
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('p')].some(p => /Scribbles: ([\\d,]+)/.test(p.textContent)"
+        " && parseInt(p.textContent.match(/Scribbles: ([\\d,]+)/)[1].replace(/,/g, '')) > n)", arg=first * 1.5)
+    assert painted_pixels(page) > 1.5 * first  # the old stroke is kept, the new one added
+
+
 def test_bad_upload_shows_error(page, server, tmp_path):
     fake = tmp_path / "fake.png"
     fake.write_text("<html>not a picture</html>")
