@@ -18,8 +18,9 @@ from PIL import Image, ImageOps
 MAX_PIXELS = 48_000_000
 # Long side of the pictures the studio works with; larger ones are downscaled.
 MAX_SIDE = 2048
-# Smallest side that still makes a meaningful sketch.
+# Smallest side that still makes a meaningful sketch, and the most elongated shape accepted.
 MIN_SIDE = 8
+MAX_ASPECT = 16
 
 
 class ImageLoadError(ValueError):
@@ -36,24 +37,42 @@ def load_image(source, max_side: int = MAX_SIDE) -> Image.Image:
         PIL image, mode "RGB", long side <= ``max_side``; ``image.info["original_size"]``
         holds the (width, height) before any downscale.
     Raises:
-        ImageLoadError: empty, corrupt, non-image, too large or too small files.
+        ImageLoadError: empty, corrupt, non-image, too large, too small or too elongated files.
     """
     data = _read_bytes(source)
     if not data:
         raise ImageLoadError("The file is empty. Upload a PNG, JPEG or WebP picture.")
     image = _open_checked(data)
-    header_size = image.info.get("header_size", image.size)
-    if image.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF orientations that swap the axes
-        header_size = header_size[::-1]
-    image = _first_frame_rgb(image)
-    if min(image.size) < MIN_SIDE:
-        raise ImageLoadError(
-            f"The picture is {image.width}x{image.height} pixels; it needs at least "
-            f"{MIN_SIDE} pixels on each side. Upload a larger picture."
-        )
+    try:
+        original_size = _display_size(image)
+        image = _first_frame_rgb(image)
+    except Exception as error:  # broken EXIF, odd modes: anything PIL raises while converting
+        raise ImageLoadError(_unreadable(error)) from error
+    _check_shape(image)
     image = fit_long_side(image, max_side)
-    image.info["original_size"] = header_size
+    image.info["original_size"] = original_size
     return image
+
+
+def _display_size(image: Image.Image) -> tuple[int, int]:
+    """(width, height) as stored in the header, swapped when EXIF says the picture is turned."""
+    size = image.info.get("header_size", image.size)
+    return size[::-1] if image.getexif().get(0x0112) in (5, 6, 7, 8) else size
+
+
+def _check_shape(image: Image.Image) -> None:
+    width, height = image.size
+    if min(width, height) < MIN_SIDE:
+        raise ImageLoadError(f"The picture is {width}x{height} pixels; it needs at least "
+                             f"{MIN_SIDE} pixels on each side. Upload a larger picture.")
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise ImageLoadError(f"The picture is {width}x{height} pixels; sides more than {MAX_ASPECT} times "
+                             "longer than the other are not supported. Crop it and upload again.")
+
+
+def _unreadable(error: Exception) -> str:
+    return ("This file could not be read as a picture (it may be corrupt, truncated or "
+            f"not an image: {type(error).__name__}). Upload a PNG, JPEG or WebP file.")
 
 
 def _read_bytes(source) -> bytes:
@@ -85,10 +104,7 @@ def _open_checked(data: bytes) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ImageLoadError(_too_large("too large to open safely")) from error
     except Exception as error:  # PIL raises many types for broken files
-        raise ImageLoadError(
-            "This file could not be read as a picture (it may be corrupt, truncated or "
-            f"not an image: {type(error).__name__}). Upload a PNG, JPEG or WebP file."
-        ) from error
+        raise ImageLoadError(_unreadable(error)) from error
     return image
 
 

@@ -70,7 +70,8 @@ def make_sketch(image, settings: SketchSettings, line_art: bool):
 
 
 ui.keep_widget_values(list(SLIDER_DEFAULTS), SLIDER_DEFAULTS)
-upload = st.file_uploader("Upload an anime picture or line art", type=["png", "jpg", "jpeg", "webp"])
+upload = st.file_uploader("Upload an anime picture or line art", type=["png", "jpg", "jpeg", "webp", "gif", "bmp"],
+                          help="PNG, JPEG, WebP, GIF (first frame) or BMP, up to 25 MB.")
 if upload is not None:
     receive_upload(upload)
 line_art = st.checkbox("This upload is already line art (use it as the sketch)", key="sketch_line_art",

@@ -134,3 +134,20 @@ def test_model_page_shows_committed_benchmark(tiny_checkpoint, monkeypatch, tmp_
     assert any("quality by number of hints" in h.value for h in at.subheader)
     assert any("| 10 | model |" in m.value for m in at.markdown)
     assert len(at.get("image")) >= 1
+
+
+def test_hostile_uploads_never_crash_the_app(app):
+    from tests.corpus import flipped_files, special_files, truncated_files
+
+    upload_frame(app)
+    kept = np.asarray(app.session_state["original"]).copy()
+    for name, data, expect, _ in special_files() + truncated_files()[::3] + flipped_files(12):
+        app.file_uploader[0].set_value((name, data, "image/png"))
+        app.run()
+        assert not app.exception, name
+        errors = [e.value for e in app.error]
+        if expect == "error":
+            assert errors, f"{name}: no error shown"
+            assert np.array_equal(np.asarray(app.session_state["original"]), kept), f"{name} replaced the picture"
+        if not errors:
+            kept = np.asarray(app.session_state["original"]).copy()

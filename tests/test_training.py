@@ -157,3 +157,39 @@ def test_torchrun_ddp_on_two_cpu_processes(image_folder, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     payload = read_checkpoint(out_dir / "final.pt")
     assert payload["meta"]["steps"] == 2 and payload["meta"]["batch_size"] == 4  # 2 ranks x 2
+
+
+def test_sigkill_mid_run_then_resume_continues_from_last_checkpoint(image_folder, tmp_path, caplog):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    out_dir = tmp_path / "killed"
+    options = [f"--data={image_folder}", f"--out_dir={out_dir}", "--val_count=4", "--val_eval_images=1",
+               "--crop=32", "--batch_size=2", "--steps=100000", "--eval_every=100000", "--ckpt_every=3",
+               "--keep_checkpoints=2", "--workers=0", "--threads=1",
+               '--model={"base_channels": 4, "depth": 2, "max_channels": 8, "blocks": 1}']
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen([sys.executable, "-m", "training.train", *options], cwd=root,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((out_dir / "checkpoints").glob("step_*.pt"))) < 2:
+        time.sleep(0.2)
+    time.sleep(0.3)  # somewhere between checkpoints
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    saved = sorted((out_dir / "checkpoints").glob("step_*.pt"))
+    assert saved, "no checkpoint was written before the kill"
+    steps = [read_checkpoint(p)["training"]["step"] for p in saved]  # every file on disk is readable
+    last = max(steps)
+    resumed = parse_overrides(options + [f"--steps={last + 4}"])
+    with caplog.at_level("INFO", logger="training"):
+        final = train(resumed)
+    assert f"Resuming from {out_dir / 'checkpoints' / f'step_{last:07d}.pt'}" in caplog.text
+    assert read_checkpoint(final)["meta"]["steps"] == last + 4
+    logged = [int(r["step"]) for r in csv.DictReader((out_dir / "metrics.csv").open())]
+    assert logged == list(range(1, last + 5))  # no step lost, none counted twice
+    assert len(list((out_dir / "checkpoints").glob("step_*.pt"))) <= 2

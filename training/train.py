@@ -77,6 +77,22 @@ def find_resume(out_dir: Path) -> dict | None:
     return None
 
 
+def forget_after(out_dir: Path, step: int) -> None:
+    """After a crash: drop metric rows logged after the resumed step and half-written files."""
+    for stale in (out_dir / "checkpoints").glob("*.tmp"):
+        stale.unlink(missing_ok=True)
+    path = out_dir / "metrics.csv"
+    if not path.exists():
+        return
+    rows = list(csv.DictReader(path.open()))
+    kept = [row for row in rows if int(row["step"]) <= step]
+    if len(kept) != len(rows):
+        log.info("Dropping %d metric rows logged after step %d", len(rows) - len(kept), step)
+        path.unlink()
+        for row in kept:
+            append_metrics(out_dir, row)
+
+
 def prune_checkpoints(out_dir: Path, keep: int) -> None:
     for old in sorted((out_dir / "checkpoints").glob("step_*.pt"))[:-keep]:
         old.unlink(missing_ok=True)
@@ -211,6 +227,8 @@ def train(config: TrainConfig) -> Path:
     payload = find_resume(out_dir)
     if payload is not None:
         run.restore(payload)
+    if run.main:
+        forget_after(out_dir, run.step)
     if run.main:
         config.save(out_dir / "config.json")
     train_images, val_images = split_images(config)
