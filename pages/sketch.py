@@ -14,10 +14,13 @@ st.title(":material/edit: Sketch")
 
 
 def receive_upload(upload) -> None:
-    """Decode a new upload into session state; a bad file shows st.error and keeps the old one."""
+    """Decode a new upload; a bad file shows st.error and keeps the current picture.
+
+    When scribbles exist, the new picture waits in "pending_upload" until the artist confirms.
+    """
     data = upload.getvalue()
     upload_id = hashlib.sha1(data).hexdigest()
-    if st.session_state.get(ui.UPLOAD_ID) == upload_id:
+    if upload_id in (st.session_state.get(ui.UPLOAD_ID), st.session_state.get("declined_upload")):
         return
     try:
         image = load_image(data)
@@ -28,8 +31,34 @@ def receive_upload(upload) -> None:
     if original != image.size:
         st.info(f"The picture is {original[0]}x{original[1]}; working at {image.width}x{image.height} "
                 f"(long side at most {MAX_SIDE} px).")
-    st.session_state.update({ui.ORIGINAL: image, ui.UPLOAD_ID: upload_id, ui.UPLOAD_NAME: Path(upload.name).stem,
-                             ui.SCRIBBLES: None, ui.DRAWING: None, ui.RESULT: None})
+    pending = {"image": image, "id": upload_id, "name": Path(upload.name).stem}
+    if ui.painted_pixels() or st.session_state.get(ui.RESULT) is not None:
+        st.session_state["pending_upload"] = pending
+    else:
+        adopt(pending)
+
+
+def adopt(pending: dict) -> None:
+    st.session_state.update({ui.ORIGINAL: pending["image"], ui.UPLOAD_ID: pending["id"],
+                             ui.UPLOAD_NAME: pending["name"], ui.SCRIBBLES: None, ui.DRAWING: None,
+                             ui.RESULT: None, "pending_upload": None})
+
+
+def decline_pending() -> None:
+    st.session_state["declined_upload"] = st.session_state["pending_upload"]["id"]
+    st.session_state["pending_upload"] = None
+
+
+def ask_before_replacing() -> None:
+    """Ask before a new upload discards the current scribbles and result."""
+    pending = st.session_state.get("pending_upload")
+    if pending is None:
+        return
+    st.warning(f"You uploaded **{pending['name']}**. Replacing the current picture discards its scribbles "
+               f"({ui.painted_pixels():,} painted pixels) and result.")
+    left, right = st.columns(2)
+    left.button("Replace and discard scribbles", on_click=adopt, args=(pending,), type="primary")
+    right.button("Keep the current picture", on_click=decline_pending)
 
 
 SLIDER_DEFAULTS = {f"sketch_{k}": v for k, v in SketchSettings().as_dict().items()} | {"sketch_line_art": False}
@@ -74,6 +103,7 @@ upload = st.file_uploader("Upload an anime picture or line art", type=["png", "j
                           help="PNG, JPEG, WebP, GIF (first frame) or BMP, up to 25 MB.")
 if upload is not None:
     receive_upload(upload)
+ask_before_replacing()
 line_art = st.checkbox("This upload is already line art (use it as the sketch)", key="sketch_line_art",
                        help="Skips edge detection; set Invert for white lines on black.")
 settings = settings_sidebar(line_art)

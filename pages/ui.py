@@ -64,6 +64,12 @@ def keep_widget_values(keys: list[str], defaults: dict) -> None:
             st.session_state[key] = st.session_state.get(f"kept:{key}", defaults[key])
 
 
+def painted_pixels() -> int:
+    """How many canvas pixels the artist has painted (0 without scribbles)."""
+    strokes = st.session_state.get(SCRIBBLES)
+    return 0 if strokes is None else int((strokes[..., 3] > 0).sum())
+
+
 def png_bytes(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")

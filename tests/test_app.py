@@ -64,9 +64,7 @@ def test_colorize_flow_with_injected_drawing(app):
     upload_frame(app, name="my picture.png")
     app.switch_page("pages/colorize.py").run()
     assert not app.exception
-    strokes = np.zeros((360, 600, 4), np.uint8)  # the canvas is 600 x 360 for a 160 x 96 picture
-    strokes[100:110, 50:300] = (255, 0, 0, 255)
-    app.session_state["scribbles"] = strokes
+    paint(app)  # the canvas is 600 x 360 for a 160 x 96 picture
     app.run()
     next(b for b in app.button if b.label == "Colorize").click().run()
     assert not app.exception and not app.error
@@ -79,9 +77,7 @@ def test_colorize_flow_with_injected_drawing(app):
 def test_scribbles_survive_leaving_the_page(app):
     upload_frame(app)
     app.switch_page("pages/colorize.py").run()
-    strokes = np.zeros((360, 600, 4), np.uint8)
-    strokes[5:9, 5:90] = (0, 0, 255, 255)
-    app.session_state["scribbles"] = strokes
+    strokes = paint(app, slice(5, 9), slice(5, 90))
     app.run()
     app.switch_page("pages/model.py").run()
     app.switch_page("pages/colorize.py").run()
@@ -151,3 +147,46 @@ def test_hostile_uploads_never_crash_the_app(app):
             assert np.array_equal(np.asarray(app.session_state["original"]), kept), f"{name} replaced the picture"
         if not errors:
             kept = np.asarray(app.session_state["original"]).copy()
+
+
+def paint(app, rows=slice(100, 110), cols=slice(50, 300)):
+    strokes = np.zeros((360, 600, 4), np.uint8)
+    strokes[rows, cols] = (255, 0, 0, 255)
+    app.session_state["scribbles"] = strokes
+    return strokes
+
+
+def test_new_upload_asks_before_discarding_scribbles(app):
+    upload_frame(app)
+    first = np.asarray(app.session_state["original"]).copy()
+    strokes = paint(app)
+    other = encode(anime_frame(np.random.default_rng(9), 120, 90))
+    app.file_uploader[0].set_value(("other.png", other, "image/png")).run()
+    assert any("discards its scribbles" in w.value for w in app.warning)
+    assert np.array_equal(np.asarray(app.session_state["original"]), first)
+    next(b for b in app.button if b.label == "Keep the current picture").click().run()
+    assert not app.warning and np.array_equal(app.session_state["scribbles"], strokes)
+    app.run()  # the declined file still sits in the uploader: no new question
+    assert not app.warning
+    third = encode(anime_frame(np.random.default_rng(10), 100, 100))
+    app.file_uploader[0].set_value(("third.png", third, "image/png")).run()
+    next(b for b in app.button if b.label == "Replace and discard scribbles").click().run()
+    assert app.session_state["original"].size == (100, 100) and app.session_state["scribbles"] is None
+
+
+def test_failed_colorize_keeps_scribbles(app, monkeypatch):
+    from colorizer import Colorizer
+
+    upload_frame(app)
+    app.switch_page("pages/colorize.py").run()
+    strokes = paint(app)
+    app.run()
+
+    def broken(self, sketch, hints=None):
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(Colorizer, "colorize", broken)
+    next(b for b in app.button if b.label == "Colorize").click().run()
+    assert not app.exception
+    assert any("Colouring failed" in e.value and "scribbles are kept" in e.value for e in app.error)
+    assert np.array_equal(app.session_state["scribbles"], strokes)
