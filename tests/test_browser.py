@@ -1,22 +1,14 @@
 """Real-browser test: Playwright drives Debian Chromium against the running app."""
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.synthetic import anime_frame
 
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
@@ -25,34 +17,10 @@ if not Path(CHROMIUM).exists():
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tiny_checkpoint):
-    port = free_port()
-    env = {**os.environ, "COLORIZER_CHECKPOINT": str(tiny_checkpoint)}
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-               "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-               "--browser.gatherUsageStats", "false"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        raise RuntimeError("Streamlit did not start within 60 s")
-    yield url
-    process.terminate()
-    process.wait(10)
+    with running_app(checkpoint=tiny_checkpoint) as url:
+        yield url
 
 
 @pytest.fixture
@@ -136,3 +104,11 @@ def test_bad_upload_shows_error(page, server, tmp_path):
     page.goto(f"{server}/sketch")
     page.locator("input[type=file]").set_input_files(str(fake))
     page.get_by_text("could not be read as a picture").wait_for()
+
+
+def test_load_script_with_two_sessions(tiny_checkpoint, monkeypatch):
+    from tests import load_app
+
+    monkeypatch.setenv("COLORIZER_CHECKPOINT", str(tiny_checkpoint))
+    latencies, errors = load_app.main(["--sessions", "2", "--rounds", "1", "--budget", "120"])
+    assert errors == [] and len(latencies) == 2
