@@ -8,6 +8,7 @@ import torch
 from PIL import Image
 
 from .checkpoint import DEFAULT_CHECKPOINT, load_model
+from .compose import compose
 from .hints import pack_inputs, resize_hints
 from .model import count_parameters
 
@@ -41,15 +42,28 @@ class Colorizer:
     def parameter_count(self) -> int:
         return count_parameters(self.model)
 
-    def colorize(self, sketch: Image.Image, hints: Image.Image | None = None) -> Image.Image:
+    def colorize(self, sketch: Image.Image, hints: Image.Image | None = None,
+                 lines_on_top: bool = False) -> Image.Image:
         """Colour a sketch following the hints.
 
         Args:
             sketch: PIL image (converted to "L"), any size and aspect ratio; dark lines on white.
             hints: PIL "RGBA" image, alpha > 0 marks painted pixels; resized to the sketch's
                 size if it differs. None means no hints.
+            lines_on_top: draw the sketch's own lines over flat colours (for real line art).
         Returns:
             PIL "RGB" image of the sketch's size.
+        """
+        return self.colorize_layers(sketch, hints, lines_on_top)["result"]
+
+    def colorize_layers(self, sketch: Image.Image, hints: Image.Image | None = None,
+                        lines_on_top: bool = False) -> dict[str, Image.Image]:
+        """Like :meth:`colorize`, also returning the flat colour layer.
+
+        Returns:
+            {"result": RGB composite, "flat": RGB colours without lines}, both the sketch's size.
+            The model runs at a working size (long side <= work_side); colours are upsampled
+            guided by the full-resolution sketch (see :func:`colorizer.compose.compose`).
         """
         sketch = sketch.convert("L")
         if hints is not None and hints.size != sketch.size:
@@ -58,10 +72,8 @@ class Colorizer:
         small_sketch = sketch.resize(work_size, Image.Resampling.BOX) if work_size != sketch.size else sketch
         small_hints = resize_hints(hints, work_size) if hints is not None else None
         colour = self.predict(pack_inputs(small_sketch, small_hints))
-        result = Image.fromarray(colour, "RGB")
-        if result.size != sketch.size:
-            result = result.resize(sketch.size, Image.Resampling.BICUBIC)
-        return result
+        composite, flat = compose(colour, np.asarray(small_sketch), np.asarray(sketch), lines_on_top)
+        return {"result": Image.fromarray(composite, "RGB"), "flat": Image.fromarray(flat, "RGB")}
 
     @torch.inference_mode()
     def predict(self, packed: np.ndarray) -> np.ndarray:

@@ -73,11 +73,11 @@ def scribbles_over_sketch(hints: Image.Image | None) -> Image.Image:
     return Image.alpha_composite(view, hints).convert("RGB") if hints is not None else view.convert("RGB")
 
 
-def run_colorize(hints: Image.Image | None) -> None:
+def run_colorize(hints: Image.Image | None, lines_on_top: bool) -> None:
     """Colour the sketch; failures show st.error and keep the scribbles."""
     try:
         with st.spinner("Colouring…"):
-            image = colorizer.colorize(sketch, hints)
+            image = colorizer.colorize(sketch, hints, lines_on_top=lines_on_top)
     except Exception as error:  # never lose the drawing over a failed run
         st.error(f"Colouring failed ({type(error).__name__}: {error}). Your scribbles are kept; try again.")
         return
@@ -98,8 +98,12 @@ store_drawing(result)
 hints = current_hints()
 painted = 0 if hints is None else int((np.asarray(hints)[..., 3] > 0).sum())
 st.caption(f"Scribbles: {painted:,} painted pixels" if painted else "No scribbles yet: the model will guess all colours.")
-if st.button("Colorize", type="primary", disabled=colorizer is None):
-    run_colorize(hints)
+left, right = st.columns([1, 3], vertical_alignment="center")
+lines_on_top = right.toggle("Crisp lines on top", value=bool(st.session_state.get("sketch_line_art")),
+                            help="Draw the sketch's own lines over flat colours: best for your own line art. "
+                                 "Off: the model draws the lines, closer to the original picture.")
+if left.button("Colorize", type="primary", disabled=colorizer is None):
+    run_colorize(hints, lines_on_top)
 
 output = st.session_state.get(ui.RESULT)
 columns = st.columns(4)

@@ -1,0 +1,49 @@
+import numpy as np
+from PIL import Image
+
+from colorizer import Colorizer
+from colorizer.compose import compose, guided_upsample, remove_lines
+
+
+def bands(size=64):
+    """Two flat colours split by a dark vertical line; returns (colour, sketch)."""
+    colour = np.zeros((size, size, 3), np.uint8)
+    colour[:, : size // 2] = (220, 60, 60)
+    colour[:, size // 2:] = (60, 60, 220)
+    sketch = np.full((size, size), 255, np.uint8)
+    sketch[:, size // 2 - 1: size // 2 + 1] = 0
+    colour[sketch == 0] = 0  # the model draws the line dark too
+    return colour, sketch
+
+
+def test_remove_lines_refills_line_pixels_from_their_side():
+    colour, sketch = bands()
+    flat = remove_lines(colour, sketch)
+    assert flat[:, 30].mean(axis=0)[0] > 0.6  # the line column takes the red side's colour
+    assert np.allclose(flat[:, 5], colour[:, 5] / 255.0)
+
+
+def test_guided_upsample_keeps_colour_edges_on_the_full_size_line():
+    colour, sketch = bands(32)
+    full = np.asarray(Image.fromarray(bands(128)[1]))
+    up = guided_upsample(remove_lines(colour, sketch), sketch / 255.0, full / 255.0)
+    assert up.shape == (128, 128, 3)
+    assert up[:, 50, 0].mean() > 0.7 and up[:, 78, 2].mean() > 0.7  # sides stay their colour near the line
+    plain = np.asarray(Image.fromarray(colour).resize((128, 128), Image.Resampling.BILINEAR)) / 255.0
+    assert np.abs(up[:, 60] - [220 / 255, 60 / 255, 60 / 255]).mean() <= np.abs(plain[:, 60] - [220 / 255, 60 / 255, 60 / 255]).mean()
+
+
+def test_compose_sizes_and_lines_on_top():
+    colour, sketch = bands(32)
+    full = bands(96)[1]
+    result, flat = compose(colour, sketch, full, lines_on_top=True)
+    assert result.shape == flat.shape == (96, 96, 3)
+    assert result[:, 47:49].max() == 0  # the crisp full-size line is black
+    assert flat[:, 47:49].mean() > 40  # the flat layer has no line
+
+
+def test_colorize_layers_at_full_size(tiny_checkpoint):
+    model = Colorizer.load(tiny_checkpoint)
+    model.work_side = 32
+    layers = model.colorize_layers(Image.fromarray(bands(100)[1]), None, lines_on_top=True)
+    assert layers["result"].size == layers["flat"].size == (100, 100)
