@@ -1,5 +1,6 @@
 """Colorize: paint colour scribbles over the sketch and let the model colour it."""
 import re
+import time
 
 import numpy as np
 import streamlit as st
@@ -73,36 +74,57 @@ def scribbles_over_sketch(hints: Image.Image | None) -> Image.Image:
     return Image.alpha_composite(view, hints).convert("RGB") if hints is not None else view.convert("RGB")
 
 
-def run_colorize(hints: Image.Image | None, lines_on_top: bool) -> None:
-    """Colour the sketch; failures show st.error and keep the scribbles."""
+def run_colorize(hints: Image.Image | None, lines_on_top: bool) -> bool:
+    """Colour the sketch into session state; failures show st.error, keep the scribbles, return False."""
     try:
         with st.spinner("Colouring…"):
             image = colorizer.colorize(sketch, hints, lines_on_top=lines_on_top)
     except Exception as error:  # never lose the drawing over a failed run
         st.error(f"Colouring failed ({type(error).__name__}: {error}). Your scribbles are kept; try again.")
-        return
+        return False
     st.session_state[ui.RESULT] = {"image": image, "hints": hints, "name": name}
+    return True
+
+
+@st.fragment
+def drawing_area(color: str, width: int, live: bool, lines_on_top: bool) -> None:
+    """Canvas, scribble count and the live preview: reruns alone after each stroke."""
+    canvas_w, canvas_h = canvas_size(sketch.size)
+    canvas_column, preview_column = st.columns(2)  # fixed layout: moving the canvas would remount it
+    with canvas_column:
+        result = st_canvas(
+            stroke_width=width, stroke_color=color, background_image=sketch.resize((canvas_w, canvas_h)),
+            initial_drawing=st.session_state.get("canvas_initial"), width=canvas_w, height=canvas_h,
+            drawing_mode="freedraw", return_image_data=True, key=f"canvas-{st.session_state[ui.UPLOAD_ID]}",
+        )
+    store_drawing(result)
+    hints = current_hints()
+    painted = 0 if hints is None else int((np.asarray(hints)[..., 3] > 0).sum())
+    canvas_column.caption(f"Scribbles: {painted:,} painted pixels" if painted
+                          else "No scribbles yet: the model will guess all colours.")
+    if not live or colorizer is None:
+        preview_column.caption("Turn on **Live preview** to see the colours follow your brush.")
+        return
+    with preview_column:
+        started = time.perf_counter()
+        if run_colorize(hints, lines_on_top):
+            elapsed = (time.perf_counter() - started) * 1000
+            st.image(st.session_state[ui.RESULT]["image"], caption=f"Live preview ({elapsed:.0f} ms)", width=canvas_w)
 
 
 color, width = brush_controls()
 if fresh_visit:  # redraw saved strokes once when arriving; passing it every run would reset undo
     st.session_state["canvas_initial"] = st.session_state.get(ui.DRAWING)
-canvas_w, canvas_h = canvas_size(sketch.size)
+ui.keep_widget_values(["live_preview"], {"live_preview": False})
+controls = st.columns([1, 1, 2], vertical_alignment="center")
+live = controls[1].toggle("Live preview", key="live_preview", help="Re-colour after every stroke.")
+lines_on_top = controls[2].toggle("Crisp lines on top", value=bool(st.session_state.get("sketch_line_art")),
+                                  help="Draw the sketch's own lines over flat colours: best for your own line "
+                                       "art. Off: the model draws the lines, closer to the original picture.")
 st.caption("Paint one stroke per region in the colour it should take. Strokes stay when you switch pages.")
-result = st_canvas(
-    stroke_width=width, stroke_color=color, background_image=sketch.resize((canvas_w, canvas_h)),
-    initial_drawing=st.session_state.get("canvas_initial"), width=canvas_w, height=canvas_h,
-    drawing_mode="freedraw", return_image_data=True, key=f"canvas-{st.session_state[ui.UPLOAD_ID]}",
-)
-store_drawing(result)
+drawing_area(color, width, live, lines_on_top)
 hints = current_hints()
-painted = 0 if hints is None else int((np.asarray(hints)[..., 3] > 0).sum())
-st.caption(f"Scribbles: {painted:,} painted pixels" if painted else "No scribbles yet: the model will guess all colours.")
-left, right = st.columns([1, 3], vertical_alignment="center")
-lines_on_top = right.toggle("Crisp lines on top", value=bool(st.session_state.get("sketch_line_art")),
-                            help="Draw the sketch's own lines over flat colours: best for your own line art. "
-                                 "Off: the model draws the lines, closer to the original picture.")
-if left.button("Colorize", type="primary", disabled=colorizer is None):
+if controls[0].button("Colorize", type="primary", disabled=colorizer is None):
     run_colorize(hints, lines_on_top)
 
 output = st.session_state.get(ui.RESULT)

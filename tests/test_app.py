@@ -190,3 +190,14 @@ def test_failed_colorize_keeps_scribbles(app, monkeypatch):
     assert not app.exception
     assert any("Colouring failed" in e.value and "scribbles are kept" in e.value for e in app.error)
     assert np.array_equal(app.session_state["scribbles"], strokes)
+
+
+def test_live_preview_colours_without_the_button(app):
+    upload_frame(app)
+    app.switch_page("pages/colorize.py").run()
+    paint(app)
+    app.toggle(key="live_preview").set_value(True).run()
+    assert not app.exception and not app.error
+    assert app.session_state["result"]["image"].size == (160, 96)
+    captions = [picture.caption for element in app.get("image") for picture in element.proto.imgs]
+    assert any(caption.startswith("Live preview (") for caption in captions)

@@ -98,6 +98,21 @@ def test_scribbles_survive_a_page_switch_in_the_browser(page, server, tmp_path):
     assert painted_pixels(page) > 1.5 * first  # the old stroke is kept, the new one added
 
 
+def test_live_preview_follows_the_brush(page, server, tmp_path):
+    picture = tmp_path / "frame.png"
+    anime_frame(np.random.default_rng(6), 160, 120).save(picture)
+    page.goto(f"{server}/sketch")
+    page.locator("input[type=file]").set_input_files(str(picture))
+    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for()
+    page.locator("label").filter(has_text=re.compile(r"^Live preview$")).click()
+    page.get_by_text("Turn on Live preview").wait_for(state="detached")
+    draw_stroke(page, canvas, (0.2, 0.5), (0.8, 0.5))
+    page.get_by_text(re.compile(r"Live preview \(\d+ ms\)")).wait_for()
+    assert page.get_by_role("button", name="Colorize").is_visible()
+
+
 def test_bad_upload_shows_error(page, server, tmp_path):
     fake = tmp_path / "fake.png"
     fake.write_text("<html>not a picture</html>")
