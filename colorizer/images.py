@@ -75,6 +75,30 @@ def _unreadable(error: Exception) -> str:
             f"not an image: {type(error).__name__}). Upload a PNG, JPEG or WebP file.")
 
 
+def load_hints(source, size: tuple[int, int] | None = None) -> Image.Image:
+    """Read a saved scribble file (an RGBA PNG, transparent where unpainted).
+
+    Args:
+        source: bytes, path or binary file object.
+        size: (width, height) to scale the scribbles to (strokes kept, see ``resize_hints``).
+    Returns:
+        PIL "RGBA" image.
+    Raises:
+        ImageLoadError: unreadable, too large, or without transparency (not a scribble file).
+    """
+    from .hints import resize_hints
+
+    data = _read_bytes(source)
+    if not data:
+        raise ImageLoadError("The scribble file is empty. Upload a PNG saved with 'Download scribbles'.")
+    image = _open_checked(data)
+    if image.mode not in ("RGBA", "LA", "PA") and "transparency" not in image.info:
+        raise ImageLoadError("This picture has no transparency, so it cannot hold scribbles. Upload a PNG "
+                             "saved with 'Download scribbles' (transparent where nothing is painted).")
+    hints = image.convert("RGBA")
+    return resize_hints(hints, size) if size is not None else hints
+
+
 def _read_bytes(source) -> bytes:
     if isinstance(source, (bytes, bytearray)):
         return bytes(source)

@@ -8,7 +8,7 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from colorizer import resize_hints
-from pages import ui
+from pages import ui, workflow
 
 CANVAS_LONG_SIDE = 600
 HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
@@ -78,11 +78,11 @@ def run_colorize(hints: Image.Image | None, lines_on_top: bool) -> bool:
     """Colour the sketch into session state; failures show st.error, keep the scribbles, return False."""
     try:
         with st.spinner("Colouring…"):
-            image = colorizer.colorize(sketch, hints, lines_on_top=lines_on_top)
+            layers = colorizer.colorize_layers(sketch, hints, lines_on_top=lines_on_top)
     except Exception as error:  # never lose the drawing over a failed run
         st.error(f"Colouring failed ({type(error).__name__}: {error}). Your scribbles are kept; try again.")
         return False
-    st.session_state[ui.RESULT] = {"image": image, "hints": hints, "name": name}
+    st.session_state[ui.RESULT] = {"image": layers["result"], "flat": layers["flat"], "hints": hints, "name": name}
     return True
 
 
@@ -113,6 +113,7 @@ def drawing_area(color: str, width: int, live: bool, lines_on_top: bool) -> None
 
 
 color, width = brush_controls()
+workflow.palette_sidebar(original)
 if fresh_visit:  # redraw saved strokes once when arriving; passing it every run would reset undo
     st.session_state["canvas_initial"] = st.session_state.get(ui.DRAWING)
 ui.keep_widget_values(["live_preview"], {"live_preview": False})
@@ -124,8 +125,9 @@ lines_on_top = controls[2].toggle("Crisp lines on top", value=bool(st.session_st
 st.caption("Paint one stroke per region in the colour it should take. Strokes stay when you switch pages.")
 drawing_area(color, width, live, lines_on_top)
 hints = current_hints()
-if controls[0].button("Colorize", type="primary", disabled=colorizer is None):
-    run_colorize(hints, lines_on_top)
+workflow.scribble_files(canvas_size(sketch.size), sketch, hints)
+if controls[0].button("Colorize", type="primary", disabled=colorizer is None) and run_colorize(hints, lines_on_top):
+    workflow.remember_variant(st.session_state[ui.RESULT])
 
 output = st.session_state.get(ui.RESULT)
 columns = st.columns(4)
@@ -134,7 +136,7 @@ columns[1].image(sketch, caption="Sketch", width="stretch")
 columns[2].image(scribbles_over_sketch(hints), caption="Scribbles", width="stretch")
 if output is not None:
     columns[3].image(output["image"], caption="Result", width="stretch")
-    st.download_button("Download result (PNG)", ui.png_bytes(output["image"]),
-                       file_name=f"{output['name']}_colorized.png", mime="image/png", type="primary")
+    workflow.result_downloads(output, sketch)
 else:
     columns[3].info("Press **Colorize** to see the result here.")
+workflow.variants_section(sketch)

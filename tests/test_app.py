@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -182,10 +183,10 @@ def test_failed_colorize_keeps_scribbles(app, monkeypatch):
     strokes = paint(app)
     app.run()
 
-    def broken(self, sketch, hints=None):
+    def broken(self, sketch, hints=None, lines_on_top=False):
         raise RuntimeError("out of memory")
 
-    monkeypatch.setattr(Colorizer, "colorize", broken)
+    monkeypatch.setattr(Colorizer, "colorize_layers", broken)
     next(b for b in app.button if b.label == "Colorize").click().run()
     assert not app.exception
     assert any("Colouring failed" in e.value and "scribbles are kept" in e.value for e in app.error)
@@ -201,3 +202,82 @@ def test_live_preview_colours_without_the_button(app):
     assert app.session_state["result"]["image"].size == (160, 96)
     captions = [picture.caption for element in app.get("image") for picture in element.proto.imgs]
     assert any(caption.startswith("Live preview (") for caption in captions)
+
+
+def test_palette_swatch_sets_the_brush_colour(app):
+    upload_frame(app)
+    app.switch_page("pages/colorize.py").run()
+    swatches = [b for b in app.button if b.key and b.key.startswith("swatch-")]
+    assert len(swatches) >= 4
+    colour = swatches[1].label
+    swatches[1].click().run()
+    assert app.session_state["brush_picker"] == colour and app.text_input(key="brush_hex").value == colour
+
+
+def test_layers_zip_and_scribbles_download_after_colorize(app):
+    import io
+    import zipfile
+
+    upload_frame(app, name="hero.png")
+    app.switch_page("pages/colorize.py").run()
+    paint(app)
+    app.run()
+    next(b for b in app.button if b.label == "Colorize").click().run()
+    assert {"Download result (PNG)", "Download layers (ZIP)", "Download scribbles (PNG)"} <= set(labels(app.download_button))
+    from colorizer.layers import layers_zip
+
+    result = app.session_state["result"]
+    archive = zipfile.ZipFile(io.BytesIO(layers_zip("hero", result["image"], result["flat"],
+                                                    app.session_state["sketch"], result["hints"])))
+    assert len(archive.namelist()) == 4
+
+
+def test_variants_compare_and_go_back(app):
+    upload_frame(app)
+    app.switch_page("pages/colorize.py").run()
+    first = paint(app, slice(100, 110))
+    app.run()
+    next(b for b in app.button if b.label == "Colorize").click().run()
+    paint(app, slice(200, 210))
+    app.run()
+    next(b for b in app.button if b.label == "Colorize").click().run()
+    assert any(h.value == "Compare variants" for h in app.subheader)
+    next(b for b in app.button if b.label == "Go back to variant 1").click().run()
+    assert np.array_equal(app.session_state["scribbles"], first)
+    assert app.session_state["result"]["number"] == 1
+
+
+def test_saved_scribbles_upload_scaled_onto_canvas(app):
+    from colorizer.layers import png_bytes
+
+    upload_frame(app)
+    app.switch_page("pages/colorize.py").run()
+    saved = np.zeros((48, 80, 4), np.uint8)  # half the picture's size
+    saved[20, 10:70] = (0, 200, 0, 255)
+    uploader = next(u for u in app.file_uploader if u.label == "Load saved scribbles")
+    uploader.set_value(("saved.png", png_bytes(Image.fromarray(saved, "RGBA")), "image/png")).run()
+    assert not app.exception
+    strokes = app.session_state["scribbles"]
+    assert strokes.shape == (360, 600, 4) and (strokes[..., 3] > 0).any()
+    assert app.session_state["drawing"]["objects"][0]["type"] == "Image"
+
+
+def test_batch_page_colours_several_frames_and_reports_failures(app):
+    from colorizer.layers import png_bytes
+
+    app.switch_page("pages/batch.py").run()
+    rng = np.random.default_rng(5)
+    files = [(f"shot{i}.png", encode(anime_frame(rng, 90, 60)), "image/png") for i in range(3)]
+    files.append(("broken.png", b"garbage", "image/png"))
+    app.file_uploader[0].set_value(files)
+    hints = np.zeros((30, 45, 4), np.uint8)
+    hints[10, 5:40] = (255, 200, 0, 255)
+    app.file_uploader[1].set_value(("hints.png", png_bytes(Image.fromarray(hints, "RGBA")), "image/png"))
+    app.run()
+    next(b for b in app.button if b.label == "Colorize all").click().run()
+    assert not app.exception
+    results, failures = app.session_state["batch_output"]
+    assert sorted(results) == ["shot0_colorized.png", "shot1_colorized.png", "shot2_colorized.png"]
+    assert all(image.size == (90, 60) for image in results.values())
+    assert list(failures) == ["broken.png"] and any("broken.png" in e.value for e in app.error)
+    assert "Download all (ZIP)" in labels(app.download_button)

@@ -113,6 +113,30 @@ def test_live_preview_follows_the_brush(page, server, tmp_path):
     assert page.get_by_role("button", name="Colorize").is_visible()
 
 
+def test_loaded_scribbles_show_on_the_canvas_and_new_strokes_add(page, server, tmp_path):
+    from PIL import Image
+
+    picture, saved = tmp_path / "frame.png", tmp_path / "saved.png"
+    anime_frame(np.random.default_rng(7), 200, 150).save(picture)
+    strokes = np.zeros((150, 200, 4), np.uint8)
+    strokes[30:36, 20:180] = (0, 180, 0, 255)
+    Image.fromarray(strokes, "RGBA").save(saved)
+    page.goto(f"{server}/sketch")
+    page.locator("input[type=file]").set_input_files(str(picture))
+    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for()
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text="Load saved scribbles")
+    uploader.locator("input[type=file]").set_input_files(str(saved))
+    page.get_by_text(re.compile(r"Scribbles: [\d,]+ painted pixels")).wait_for()
+    loaded = painted_pixels(page)
+    page.wait_for_timeout(1500)  # the canvas loads the scribble image
+    draw_stroke(page, canvas, (0.1, 0.8), (0.9, 0.8))
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('p')].some(p => /Scribbles: ([\\d,]+)/.test(p.textContent)"
+        " && parseInt(p.textContent.match(/Scribbles: ([\\d,]+)/)[1].replace(/,/g, '')) > n)", arg=loaded * 1.3)
+
+
 def test_bad_upload_shows_error(page, server, tmp_path):
     fake = tmp_path / "fake.png"
     fake.write_text("<html>not a picture</html>")

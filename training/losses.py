@@ -3,29 +3,20 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from sklearn.cluster import KMeans
+
+from colorizer.palette import kmeans_colours
 
 
-def kmeans_palette(image: np.ndarray, k: int, rng: np.random.Generator, sample: int = 2048) -> np.ndarray:
-    """The k dominant colours of a picture.
+def kmeans_palette(image: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """The k-means palette of a target picture for the palette penalty.
 
     Args:
         image: uint8 (H, W, 3).
-        k: palette size (fewer if the picture has fewer distinct colours).
-        rng: generator for the pixel subsample and k-means initialisation.
     Returns:
         float32 (k, 3) colours in [-1, 1]; rows repeat when fewer than k colours exist.
     """
-    pixels = image.reshape(-1, 3).astype(np.float32)
-    if len(pixels) > sample:
-        pixels = pixels[rng.choice(len(pixels), sample, replace=False)]
-    distinct = np.unique(pixels, axis=0)
-    if len(distinct) <= k:
-        centres = distinct[np.arange(k) % len(distinct)]
-    else:
-        seed = int(rng.integers(2**31 - 1))
-        centres = KMeans(n_clusters=k, n_init=1, max_iter=30, random_state=seed).fit(pixels).cluster_centers_
-    return (centres / 127.5 - 1.0).astype(np.float32)
+    colours, _ = kmeans_colours(image, k, rng)
+    return (colours / 127.5 - 1.0).astype(np.float32)
 
 
 def palette_penalty(output: torch.Tensor, palette: torch.Tensor) -> torch.Tensor:

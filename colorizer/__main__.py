@@ -1,0 +1,42 @@
+"""Command line: ``python -m colorizer batch --input DIR --hints FILE_OR_DIR --out DIR``."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .batch import colorize_folder
+from .checkpoint import CheckpointError
+from .pipeline import Colorizer
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m colorizer")
+    commands = parser.add_subparsers(dest="command", required=True)
+    batch = commands.add_parser("batch", help="colour a folder of frames or sketches")
+    batch.add_argument("--input", type=Path, required=True, help="folder of pictures or line art")
+    batch.add_argument("--hints", type=Path, default=None,
+                       help="one scribble PNG for every frame, or a folder with <frame name>.png per frame")
+    batch.add_argument("--out", type=Path, required=True, help="folder for <name>_colorized.png")
+    batch.add_argument("--line-art", action="store_true", help="the inputs already are line art")
+    batch.add_argument("--checkpoint", type=Path, default=None, help="model (default: the shipped one)")
+    args = parser.parse_args(argv)
+    if not args.input.is_dir():
+        parser.error(f"--input {args.input} is not a folder")
+    if args.hints is not None and not args.hints.exists():
+        parser.error(f"--hints {args.hints} does not exist")
+    try:
+        colorizer = Colorizer.load(args.checkpoint)
+    except CheckpointError as error:
+        print(error, file=sys.stderr)
+        return 2
+    report = colorize_folder(colorizer, args.input, args.hints, args.out, args.line_art,
+                             progress=lambda items: tqdm(items, desc="colouring", unit="frame"))
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

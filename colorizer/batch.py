@@ -1,0 +1,69 @@
+"""Colour many frames with shared or per-frame scribbles (the CLI and the Batch page use this)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+
+from .images import ImageLoadError, load_hints, load_image
+from .pipeline import Colorizer
+from .sketch import line_art_sketch, sobel_sketch
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"}
+
+
+@dataclass
+class BatchReport:
+    done: list[Path] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # file name -> reason
+    without_hints: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [f"{len(self.done)} coloured, {len(self.failed)} failed"]
+        lines += [f"  failed {name}: {reason}" for name, reason in self.failed.items()]
+        if self.without_hints:
+            lines.append(f"  no scribble file for: {', '.join(self.without_hints)} (coloured without hints)")
+        return "\n".join(lines)
+
+
+def make_sketch(picture: Image.Image, line_art: bool) -> Image.Image:
+    """The sketch the model sees: the picture itself for line art, else the default Sobel sketch."""
+    return line_art_sketch(picture) if line_art else sobel_sketch(picture)
+
+
+def colorize_picture(colorizer: Colorizer, picture: Image.Image, hints: Image.Image | None,
+                     line_art: bool) -> dict[str, Image.Image]:
+    """Sketch, then colour one picture; hints are scaled to its size. Returns the layers dict."""
+    return colorizer.colorize_layers(make_sketch(picture, line_art), hints, lines_on_top=line_art)
+
+
+def frame_hints(hints: Path | None, frame: Path, report: BatchReport) -> Image.Image | None:
+    """One shared scribble file, or ``<hints dir>/<frame stem>.png`` when a folder is given."""
+    if hints is None:
+        return None
+    if hints.is_dir():
+        path = hints / f"{frame.stem}.png"
+        if not path.is_file():
+            report.without_hints.append(frame.name)
+            return None
+        hints = path
+    return load_hints(hints)
+
+
+def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, out_dir: Path,
+                    line_art: bool = False, progress=lambda items: items) -> BatchReport:
+    """Colour every picture in ``input_dir`` into ``out_dir/<stem>_colorized.png``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frames = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    report = BatchReport()
+    for frame in progress(frames):
+        try:
+            layers = colorize_picture(colorizer, load_image(frame), frame_hints(hints, frame, report), line_art)
+        except ImageLoadError as error:
+            report.failed[frame.name] = str(error)
+            continue
+        target = out_dir / f"{frame.stem}_colorized.png"
+        layers["result"].save(target)
+        report.done.append(target)
+    return report

@@ -1,0 +1,43 @@
+"""Layered export: composite, flat colours, lines and scribbles, for Krita or Photoshop."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import numpy as np
+from PIL import Image
+
+from .hints import empty_hints, resize_hints
+
+
+def line_layer(sketch: Image.Image) -> Image.Image:
+    """The sketch as black lines on a transparent background: RGBA, alpha = 255 - sketch value."""
+    alpha = 255 - np.asarray(sketch.convert("L"))
+    return Image.fromarray(np.dstack([np.zeros(alpha.shape + (3,), np.uint8), alpha]), "RGBA")
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def layers_zip(name: str, result: Image.Image, flat: Image.Image, sketch: Image.Image,
+               hints: Image.Image | None) -> bytes:
+    """A ZIP of ``<name>_composite.png``, ``_flat.png``, ``_lines.png`` and ``_scribbles.png``.
+
+    All layers have the sketch's size; the scribbles are RGBA (transparent where unpainted).
+    """
+    hints = empty_hints(sketch.size) if hints is None else resize_hints(hints, sketch.size)
+    layers = {"composite": result.convert("RGB"), "flat": flat.convert("RGB"),
+              "lines": line_layer(sketch), "scribbles": hints}
+    return zip_pngs({f"{name}_{layer}.png": image for layer, image in layers.items()})
+
+
+def zip_pngs(images: dict[str, Image.Image]) -> bytes:
+    """A ZIP archive holding each picture as a PNG under its file name."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file_name, image in images.items():
+            archive.writestr(file_name, png_bytes(image))
+    return buffer.getvalue()

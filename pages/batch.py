@@ -1,0 +1,54 @@
+"""Batch: colour several frames with one scribble file, then download them all as a ZIP."""
+from pathlib import Path
+
+import streamlit as st
+
+from colorizer import ImageLoadError, load_image
+from colorizer.batch import colorize_picture
+from colorizer.images import load_hints
+from colorizer.layers import zip_pngs
+from pages import ui
+
+ui.entered_page("batch")
+st.title(":material/collections: Batch")
+st.markdown("Colour many frames of the same scene with one set of scribbles, so they share their colours. "
+            "Save scribbles on the **Colorize** page with *Download scribbles*; they are scaled to each frame. "
+            "From the command line: `python -m colorizer batch --input DIR --hints FILE_OR_DIR --out DIR`.")
+colorizer = ui.get_colorizer()
+frames = st.file_uploader("Frames or sketches", type=["png", "jpg", "jpeg", "webp", "gif", "bmp"],
+                          accept_multiple_files=True)
+hint_file = st.file_uploader("Scribbles for every frame (PNG, optional)", type=["png"])
+line_art = st.checkbox("The frames already are line art", key="batch_line_art")
+
+
+def colour_all(files, hints_data) -> tuple[dict, dict]:
+    """({output name: result}, {file name: error}) for every uploaded file, with a progress bar."""
+    results, failures = {}, {}
+    progress = st.progress(0.0, text="Colouring…")
+    for index, upload in enumerate(files):
+        try:
+            picture = load_image(upload.getvalue())
+            hints = load_hints(hints_data) if hints_data is not None else None
+            layers = colorize_picture(colorizer, picture, hints, line_art)
+            results[f"{Path(upload.name).stem}_colorized.png"] = layers["result"]
+        except ImageLoadError as error:
+            failures[upload.name] = str(error)
+        progress.progress((index + 1) / len(files), text=f"Coloured {index + 1} of {len(files)}")
+    return results, failures
+
+
+if st.button("Colorize all", type="primary", disabled=not frames or colorizer is None):
+    results, failures = colour_all(frames, hint_file.getvalue() if hint_file is not None else None)
+    st.session_state["batch_output"] = (results, failures)
+
+if "batch_output" in st.session_state:
+    results, failures = st.session_state["batch_output"]
+    st.success(f"{len(results)} coloured, {len(failures)} failed.")
+    for name, reason in failures.items():
+        st.error(f"**{name}**: {reason}")
+    if results:
+        st.download_button("Download all (ZIP)", zip_pngs(results), file_name="colorized_frames.zip",
+                           mime="application/zip", type="primary")
+        columns = st.columns(4)
+        for index, (name, image) in enumerate(results.items()):
+            columns[index % 4].image(image, caption=name, width="stretch")

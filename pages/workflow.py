@@ -1,0 +1,121 @@
+"""Colorize-page tools: palette swatches, saved scribbles, layered download, variants."""
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from colorizer import ImageLoadError, load_image, resize_hints
+from colorizer.images import load_hints
+from colorizer.layers import layers_zip
+from colorizer.palette import suggest_palette
+from pages import ui
+
+MAX_VARIANTS = 6
+FABRIC_VERSION = "7.4.0"  # the Fabric.js bundled with streamlit-drawable-canvas 0.13
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_palette(key: str, _picture: Image.Image, k: int) -> list[str]:
+    return suggest_palette(_picture, k=k)
+
+
+def set_brush(colour: str) -> None:
+    st.session_state.brush_picker = colour
+    st.session_state.brush_hex = colour
+
+
+def palette_sidebar(original: Image.Image) -> None:
+    """k-means swatches of the upload or of a reference picture; a click sets the brush colour."""
+    st.sidebar.subheader("Palette")
+    reference = st.sidebar.file_uploader("Reference picture (optional)", type=["png", "jpg", "jpeg", "webp"],
+                                         help="Take the palette from another picture, e.g. a coloured frame.")
+    k = st.sidebar.slider("Colours", 4, 16, 8)
+    picture, key = original, st.session_state[ui.UPLOAD_ID]
+    if reference is not None:
+        try:
+            picture, key = load_image(reference.getvalue()), hashlib.sha1(reference.getvalue()).hexdigest()
+        except ImageLoadError as error:
+            st.sidebar.error(f"Reference picture: {error}")
+    columns = st.sidebar.columns(4)
+    for index, colour in enumerate(cached_palette(key, picture, k)):
+        with columns[index % 4]:
+            st.markdown(f"<div style='background:{colour};height:1.4rem;border-radius:4px;"
+                        f"border:1px solid #8884'></div>", unsafe_allow_html=True)
+            st.button(colour, key=f"swatch-{index}", on_click=set_brush, args=(colour,), width="stretch")
+
+
+def canvas_image_object(hints: Image.Image) -> dict:
+    """A Fabric.js image object that shows RGBA scribbles on the canvas at (0, 0)."""
+    url = "data:image/png;base64," + base64.b64encode(ui.png_bytes(hints)).decode("ascii")
+    return {"type": "Image", "version": FABRIC_VERSION, "left": 0, "top": 0, "width": hints.width,
+            "height": hints.height, "originX": "left", "originY": "top", "scaleX": 1, "scaleY": 1, "src": url}
+
+
+def scribble_files(canvas_size: tuple[int, int], sketch: Image.Image, hints: Image.Image | None) -> None:
+    """Download the scribbles (RGBA, the picture's size) or load saved ones onto the canvas."""
+    left, right = st.columns(2)
+    if hints is not None:
+        left.download_button("Download scribbles (PNG)", ui.png_bytes(hints), mime="image/png",
+                             file_name=f"{st.session_state.get(ui.UPLOAD_NAME, 'picture')}_scribbles.png")
+    saved = right.file_uploader("Load saved scribbles", type=["png"], key=f"scribbles-{st.session_state[ui.UPLOAD_ID]}",
+                                help="A scribble PNG from this or another frame; scaled to this picture.")
+    if saved is None or st.session_state.get("loaded_scribbles") == saved.file_id:
+        return
+    st.session_state["loaded_scribbles"] = saved.file_id
+    try:
+        strokes = load_hints(saved.getvalue(), size=canvas_size)
+    except ImageLoadError as error:
+        right.error(str(error))
+        return
+    drawing = {"version": FABRIC_VERSION, "objects": [canvas_image_object(strokes)]}
+    st.session_state.update({ui.SCRIBBLES: np.array(strokes), ui.DRAWING: drawing, "canvas_initial": drawing})
+    st.rerun()
+
+
+def result_downloads(output: dict, sketch: Image.Image) -> None:
+    left, right = st.columns(2)
+    left.download_button("Download result (PNG)", ui.png_bytes(output["image"]),
+                         file_name=f"{output['name']}_colorized.png", mime="image/png", type="primary")
+    right.download_button("Download layers (ZIP)", layers_zip(output["name"], output["image"], output["flat"],
+                                                              sketch, output["hints"]),
+                          file_name=f"{output['name']}_layers.zip", mime="application/zip",
+                          help="Composite, flat colours, lines (transparent) and scribbles, full size.")
+
+
+def remember_variant(output: dict) -> None:
+    """Keep the last MAX_VARIANTS results with the scribbles that made them."""
+    variants = st.session_state.setdefault("variants", [])
+    number = variants[-1]["number"] + 1 if variants else 1
+    variants.append({**output, "number": number, "scribbles": st.session_state.get(ui.SCRIBBLES),
+                     "drawing": st.session_state.get(ui.DRAWING)})
+    del variants[:-MAX_VARIANTS]
+
+
+def restore_variant(variant: dict) -> None:
+    st.session_state.update({ui.RESULT: variant, ui.SCRIBBLES: variant["scribbles"],
+                             ui.DRAWING: variant["drawing"], "canvas_initial": variant["drawing"]})
+
+
+def variants_section(sketch: Image.Image) -> None:
+    """Compare two of the session's results side by side and go back to either."""
+    variants = st.session_state.get("variants") or []
+    if len(variants) < 2:
+        return
+    st.subheader("Compare variants")
+    labels = {f"Variant {v['number']}": v for v in variants}
+    names = list(labels)
+    columns = st.columns(2)
+    for column, default, side in zip(columns, (len(names) - 2, len(names) - 1), "AB"):
+        with column:
+            variant = labels[st.selectbox(f"Variant {side}", names, index=default, key=f"variant-{side}")]
+            st.image(variant["image"], width="stretch")
+            overlay = sketch.convert("RGBA")
+            if variant["hints"] is not None:
+                overlay = Image.alpha_composite(overlay, resize_hints(variant["hints"], sketch.size))
+            st.image(overlay.convert("RGB"), caption="its scribbles", width="stretch")
+            st.button(f"Go back to variant {variant['number']}", key=f"restore-{side}",
+                      on_click=restore_variant, args=(variant,))

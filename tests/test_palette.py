@@ -1,0 +1,22 @@
+import numpy as np
+from PIL import Image
+
+from colorizer.palette import suggest_palette
+from tests.synthetic import anime_frame
+
+
+def test_palette_size_order_and_format():
+    array = np.zeros((40, 40, 3), np.uint8)
+    array[:30] = (200, 10, 10)
+    array[30:] = (10, 10, 200)
+    swatches = suggest_palette(Image.fromarray(array), k=8)
+    assert swatches == ["#c80a0a", "#0a0ac8"]  # two distinct colours, most common first
+
+
+def test_palette_is_deterministic_by_seed_and_has_k_colours():
+    frame = anime_frame(np.random.default_rng(3), 120, 90, shapes=6)
+    noisy = np.clip(np.asarray(frame).astype(int) + np.random.default_rng(0).integers(-20, 20, (90, 120, 3)), 0, 255)
+    picture = Image.fromarray(noisy.astype(np.uint8))
+    first = suggest_palette(picture, k=6, seed=1)
+    assert first == suggest_palette(picture, k=6, seed=1)
+    assert len(first) == 6 and all(len(s) == 7 and s.startswith("#") for s in first)

@@ -1,0 +1,94 @@
+"""Artist workflow: saved scribbles, layered export, batch colouring."""
+import io
+import zipfile
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from colorizer import ImageLoadError
+from colorizer.__main__ import main as cli
+from colorizer.images import load_hints
+from colorizer.layers import layers_zip, line_layer, png_bytes
+from tests.synthetic import anime_frame, encode
+
+
+def scribbles(width, height, colour=(250, 20, 20)):
+    array = np.zeros((height, width, 4), np.uint8)
+    array[height // 2, width // 4: 3 * width // 4] = (*colour, 255)  # a 1-px stroke
+    return Image.fromarray(array, "RGBA")
+
+
+def test_scribble_png_round_trip_is_exact():
+    hints = scribbles(90, 60)
+    assert np.array_equal(np.asarray(load_hints(png_bytes(hints))), np.asarray(hints))
+
+
+def test_scribbles_rescale_onto_a_frame_of_another_size():
+    loaded = np.asarray(load_hints(png_bytes(scribbles(400, 300)), size=(100, 75)))
+    painted = loaded[..., 3] > 0
+    assert loaded.shape == (75, 100, 4) and painted.any()
+    assert np.all(loaded[painted][:, :3] == (250, 20, 20))  # the thin stroke keeps its colour
+
+
+def test_picture_without_transparency_is_not_taken_as_scribbles():
+    with pytest.raises(ImageLoadError, match="no transparency"):
+        load_hints(encode(Image.new("RGB", (20, 20), "white")))
+
+
+def test_layers_zip_holds_four_full_size_layers():
+    sketch = Image.new("L", (64, 40), 255)
+    sketch.paste(0, (10, 0, 12, 40))
+    result, flat = Image.new("RGB", (64, 40), (200, 0, 0)), Image.new("RGB", (64, 40), (210, 0, 0))
+    archive = zipfile.ZipFile(io.BytesIO(layers_zip("frame", result, flat, sketch, scribbles(32, 20))))
+    names = sorted(archive.namelist())
+    assert names == ["frame_composite.png", "frame_flat.png", "frame_lines.png", "frame_scribbles.png"]
+    layers = {n: Image.open(io.BytesIO(archive.read(n))) for n in names}
+    assert all(image.size == (64, 40) for image in layers.values())
+    lines = np.asarray(layers["frame_lines.png"])
+    assert layers["frame_lines.png"].mode == "RGBA" and lines[5, 11, 3] == 255 and lines[5, 30, 3] == 0
+    assert layers["frame_scribbles.png"].mode == "RGBA"
+
+
+def test_line_layer_alpha_follows_the_sketch():
+    alpha = np.asarray(line_layer(Image.fromarray(np.array([[0, 128, 255]], np.uint8))))[..., 3]
+    assert alpha.tolist() == [[255, 127, 0]]
+
+
+@pytest.fixture
+def frames(tmp_path):
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for index in range(3):
+        anime_frame(rng, 80 + 10 * index, 60).save(folder / f"frame{index}.png")
+    (folder / "broken.png").write_bytes(b"nope")
+    return folder
+
+
+def test_batch_cli_with_one_shared_scribble_file(frames, tmp_path, tiny_checkpoint, capsys):
+    hints = tmp_path / "hints.png"
+    scribbles(160, 120).save(hints)
+    code = cli(["batch", "--input", str(frames), "--hints", str(hints), "--out", str(tmp_path / "out"),
+                "--checkpoint", str(tiny_checkpoint)])
+    out = capsys.readouterr().out
+    assert code == 1 and "3 coloured, 1 failed" in out and "broken.png" in out
+    for index in range(3):
+        assert Image.open(tmp_path / "out" / f"frame{index}_colorized.png").size == (80 + 10 * index, 60)
+
+
+def test_batch_cli_with_per_frame_scribbles(frames, tmp_path, tiny_checkpoint, capsys):
+    (frames / "broken.png").unlink()
+    per_frame = tmp_path / "per_frame"
+    per_frame.mkdir()
+    scribbles(80, 60).save(per_frame / "frame0.png")
+    code = cli(["batch", "--input", str(frames), "--hints", str(per_frame), "--out", str(tmp_path / "out"),
+                "--checkpoint", str(tiny_checkpoint)])
+    out = capsys.readouterr().out
+    assert code == 0 and "3 coloured, 0 failed" in out
+    assert "frame1.png" in out and "frame2.png" in out  # reported as coloured without hints
+
+
+def test_batch_cli_rejects_missing_folder(tmp_path):
+    with pytest.raises(SystemExit):
+        cli(["batch", "--input", str(tmp_path / "absent"), "--out", str(tmp_path / "out")])
