@@ -10,7 +10,6 @@ from streamlit_drawable_canvas import st_canvas
 from colorizer import resize_hints
 from pages import ui, workflow
 
-CANVAS_LONG_SIDE = 600
 HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
 
 fresh_visit = ui.entered_page("colorize")
@@ -20,12 +19,6 @@ if not ui.require_upload():
 colorizer = ui.get_colorizer()
 original, sketch = st.session_state[ui.ORIGINAL], st.session_state[ui.SKETCH]
 name = st.session_state.get(ui.UPLOAD_NAME, "picture")
-
-
-def canvas_size(size: tuple[int, int]) -> tuple[int, int]:
-    """Canvas (width, height) at the picture's aspect ratio, long side CANVAS_LONG_SIDE."""
-    scale = CANVAS_LONG_SIDE / max(size)
-    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
 def sync_from_picker() -> None:
@@ -89,7 +82,7 @@ def run_colorize(hints: Image.Image | None, lines_on_top: bool) -> bool:
 @st.fragment
 def drawing_area(color: str, width: int, live: bool, lines_on_top: bool) -> None:
     """Canvas, scribble count and the live preview: reruns alone after each stroke."""
-    canvas_w, canvas_h = canvas_size(sketch.size)
+    canvas_w, canvas_h = ui.canvas_size(sketch.size)
     canvas_column, preview_column = st.columns(2)  # fixed layout: moving the canvas would remount it
     with canvas_column:
         result = st_canvas(
@@ -109,7 +102,7 @@ def drawing_area(color: str, width: int, live: bool, lines_on_top: bool) -> None
         started = time.perf_counter()
         if run_colorize(hints, lines_on_top):
             elapsed = (time.perf_counter() - started) * 1000
-            st.image(st.session_state[ui.RESULT]["image"], caption=f"Live preview ({elapsed:.0f} ms)", width=canvas_w)
+            st.image(st.session_state[ui.RESULT]["image"], caption=f"Live preview ({elapsed:.0f} ms)", width="stretch")
 
 
 color, width = brush_controls()
@@ -125,7 +118,7 @@ lines_on_top = controls[2].toggle("Crisp lines on top", value=bool(st.session_st
 st.caption("Paint one stroke per region in the colour it should take. Strokes stay when you switch pages.")
 drawing_area(color, width, live, lines_on_top)
 hints = current_hints()
-workflow.scribble_files(canvas_size(sketch.size), sketch, hints)
+workflow.scribble_files(ui.canvas_size(sketch.size), sketch, hints)
 if controls[0].button("Colorize", type="primary", disabled=colorizer is None) and run_colorize(hints, lines_on_top):
     workflow.remember_variant(st.session_state[ui.RESULT])
 

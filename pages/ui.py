@@ -20,6 +20,13 @@ SCRIBBLES = "scribbles"  # RGBA uint8 array, canvas-sized, strokes only
 DRAWING = "drawing"  # the canvas's Fabric.js JSON, to redraw it after a page switch
 RESULT = "result"  # dict: image (PIL RGB), hints (PIL RGBA), name
 LAST_PAGE = "last_page"
+CANVAS_LONG_SIDE = 512  # fits half of a laptop-wide page, beside the live preview
+
+
+def canvas_size(size: tuple[int, int]) -> tuple[int, int]:
+    """Canvas (width, height) at the picture's aspect ratio, long side CANVAS_LONG_SIDE."""
+    scale = CANVAS_LONG_SIDE / max(size)
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
 def checkpoint_path() -> Path | None:

@@ -40,12 +40,13 @@ def palette_sidebar(original: Image.Image) -> None:
             picture, key = load_image(reference.getvalue()), hashlib.sha1(reference.getvalue()).hexdigest()
         except ImageLoadError as error:
             st.sidebar.error(f"Reference picture: {error}")
-    columns = st.sidebar.columns(4)
+    columns = st.sidebar.columns(2)
     for index, colour in enumerate(cached_palette(key, picture, k)):
-        with columns[index % 4]:
-            st.markdown(f"<div style='background:{colour};height:1.4rem;border-radius:4px;"
-                        f"border:1px solid #8884'></div>", unsafe_allow_html=True)
-            st.button(colour, key=f"swatch-{index}", on_click=set_brush, args=(colour,), width="stretch")
+        with columns[index % 2]:
+            st.markdown(f"<div style='background:{colour};height:1.1rem;border-radius:4px;"
+                        f"border:1px solid #8884;margin-bottom:0.2rem'></div>", unsafe_allow_html=True)
+            st.button(colour, key=f"swatch-{index}", on_click=set_brush, args=(colour,), width="stretch",
+                      help=f"Paint with {colour}")
 
 
 def canvas_image_object(hints: Image.Image) -> dict:

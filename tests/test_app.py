@@ -6,6 +6,7 @@ from PIL import Image
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pages.ui import canvas_size
 from tests.synthetic import anime_frame, encode
 
 TIMEOUT = 60
@@ -65,7 +66,7 @@ def test_colorize_flow_with_injected_drawing(app):
     upload_frame(app, name="my picture.png")
     app.switch_page("pages/colorize.py").run()
     assert not app.exception
-    paint(app)  # the canvas is 600 x 360 for a 160 x 96 picture
+    paint(app)
     app.run()
     next(b for b in app.button if b.label == "Colorize").click().run()
     assert not app.exception and not app.error
@@ -150,8 +151,11 @@ def test_hostile_uploads_never_crash_the_app(app):
             kept = np.asarray(app.session_state["original"]).copy()
 
 
+CANVAS_W, CANVAS_H = canvas_size((160, 96))  # the canvas of upload_frame's picture
+
+
 def paint(app, rows=slice(100, 110), cols=slice(50, 300)):
-    strokes = np.zeros((360, 600, 4), np.uint8)
+    strokes = np.zeros((CANVAS_H, CANVAS_W, 4), np.uint8)
     strokes[rows, cols] = (255, 0, 0, 255)
     app.session_state["scribbles"] = strokes
     return strokes
@@ -258,7 +262,7 @@ def test_saved_scribbles_upload_scaled_onto_canvas(app):
     uploader.set_value(("saved.png", png_bytes(Image.fromarray(saved, "RGBA")), "image/png")).run()
     assert not app.exception
     strokes = app.session_state["scribbles"]
-    assert strokes.shape == (360, 600, 4) and (strokes[..., 3] > 0).any()
+    assert strokes.shape == (CANVAS_H, CANVAS_W, 4) and (strokes[..., 3] > 0).any()
     assert app.session_state["drawing"]["objects"][0]["type"] == "Image"
 
 
