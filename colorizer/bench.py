@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     colorizer = Colorizer.load(args.checkpoint)
-    figures = {"threads": args.threads, "parameters": count_parameters(colorizer.model),
+    figures = {"threads": args.threads, "parameters": colorizer.parameter_count,
                "macs_256": multiply_adds(colorizer.model, 256, 256)}
     print(f"model {args.checkpoint}: {figures['parameters'] / 1e6:.2f} M parameters, "
           f"{figures['macs_256'] / 1e9:.2f} G multiply-adds at 256x256; {args.threads} threads; "

@@ -10,7 +10,7 @@ from PIL import Image
 from .checkpoint import DEFAULT_CHECKPOINT, load_model
 from .compose import compose
 from .hints import pack_inputs, resize_hints
-from .model import count_parameters
+from .model import count_parameters, fuse_for_inference
 
 # Long side at which the model runs; results are brought back to the sketch's size.
 WORK_SIDE = 512
@@ -20,7 +20,8 @@ class Colorizer:
     """A loaded model. Holds no per-request state, so one instance can serve all users."""
 
     def __init__(self, model, checkpoint: dict, path: Path, device: torch.device, work_side: int = WORK_SIDE):
-        self.model = model.to(device).eval()
+        self.parameter_count = count_parameters(model)
+        self.model = fuse_for_inference(model.to(device).eval())
         self.meta = dict(checkpoint.get("meta", {}))
         self.config = model.config
         self.path = Path(path)
@@ -37,10 +38,6 @@ class Colorizer:
         path = Path(path) if path is not None else DEFAULT_CHECKPOINT
         model, checkpoint = load_model(path)
         return cls(model, checkpoint, path, torch.device(device or "cpu"))
-
-    @property
-    def parameter_count(self) -> int:
-        return count_parameters(self.model)
 
     def colorize(self, sketch: Image.Image, hints: Image.Image | None = None,
                  lines_on_top: bool = False) -> Image.Image:

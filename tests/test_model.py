@@ -51,3 +51,27 @@ def test_unknown_arch_is_rejected():
 
     with pytest.raises(ValueError, match="Unknown arch"):
         build_model(UNetConfig(arch="transformer"))
+
+
+def test_fusing_batchnorm_keeps_outputs():
+    from colorizer.model import fuse_for_inference
+
+    torch.manual_seed(0)
+    model = UNet(UNetConfig(base_channels=4, depth=2))
+    model.train()
+    with torch.no_grad():
+        model(torch.randn(4, 4, 32, 32))  # give batch norm non-trivial running statistics
+    model.eval()
+    x = torch.randn(1, 4, 30, 44)
+    with torch.no_grad():
+        expected = model(x)
+        fused = fuse_for_inference(model)
+        assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in fused.modules())
+        assert torch.allclose(fused(x), expected, atol=1e-5)
+
+
+def test_fusing_refuses_a_training_model():
+    from colorizer.model import fuse_for_inference
+
+    with pytest.raises(ValueError, match="eval mode"):
+        fuse_for_inference(UNet(UNetConfig(base_channels=4, depth=1)).train())
