@@ -45,6 +45,7 @@ def save_checkpoint(path, model, meta: dict | None = None, training: dict | None
             torch.save(payload, file)
             file.flush()
             os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp makes 0600 files; a checkpoint is an ordinary file
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -60,3 +60,15 @@ def test_evaluate_scores_model_and_bucket_fill(tmp_path, tiny_checkpoint):
     stamps = [f.stat().st_mtime_ns for f in hint_files]
     np.testing.assert_equal(main(argv), summary)  # second run reuses the frozen hints: same scores
     assert [f.stat().st_mtime_ns for f in hint_files] == stamps
+
+
+def test_other_extractors_give_dark_lines_on_white_paper():
+    from tests.synthetic import anime_frame
+    from training.extractors import EXTRACTORS
+
+    frame = np.asarray(anime_frame(np.random.default_rng(2), 120, 90))
+    for name, extract in EXTRACTORS.items():
+        sketch = extract(frame)
+        assert sketch.shape == frame.shape[:2] and sketch.dtype == np.uint8, name
+        dark = (sketch < 128).mean()
+        assert 0.005 < dark < 0.3, f"{name}: {dark:.3f} of the pixels are dark"

@@ -193,3 +193,23 @@ def test_sigkill_mid_run_then_resume_continues_from_last_checkpoint(image_folder
     logged = [int(r["step"]) for r in csv.DictReader((out_dir / "metrics.csv").open())]
     assert logged == list(range(1, last + 5))  # no step lost, none counted twice
     assert len(list((out_dir / "checkpoints").glob("step_*.pt"))) <= 2
+
+
+def test_interrupted_hub_stream_keeps_loaded_rows_and_warns(monkeypatch, caplog, rng):
+    import datasets
+
+    from training import data
+
+    frames = [{"full_colour": {"bytes": encode(anime_frame(rng, 40, 40)), "path": None}} for _ in range(3)]
+
+    def stream(*args, **kwargs):
+        yield from frames[:2]
+        yield {"full_colour": {"bytes": b"broken row", "path": None}}
+        raise ConnectionError("connection reset by peer")
+
+    monkeypatch.setattr(data, "check_hub_reachable", lambda: None)
+    monkeypatch.setattr(datasets, "load_dataset", stream)
+    with caplog.at_level("WARNING"):
+        images = load_images("pawlo2013/anime_diffusion_full")
+    assert len(images) == 2
+    assert "download stopped after 3 rows" in caplog.text and "Skipping" in caplog.text

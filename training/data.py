@@ -115,19 +115,35 @@ def _hub_images(name: str, split: str, limit: int | None):
             "--data=../shared/data/anime-faces-256/train"
         ) from error
     produced = 0
-    for row in _chain(first, rows):
+    for row in _until_interrupted(_chain(first, rows), name):
         if limit is not None and produced >= limit:
             return
         produced += 1
         try:
             yield decode_colour_image(_pil_to_bytes(row["full_colour"]), f"{name} row {produced}")
-        except Exception as error:  # an interrupted download or a bad row: skip it
+        except Exception as error:  # a bad row: skip it
             log.warning("Skipping %s row %d: %s", name, produced, error)
 
 
 def _chain(first, rest):
     yield first
     yield from rest
+
+
+def _until_interrupted(rows, name: str):
+    """Yield rows until the stream breaks; a broken download ends it with a warning, not a crash."""
+    count = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as error:
+            log.warning("The %s download stopped after %d rows (%s: %s); continuing with those.",
+                        name, count, type(error).__name__, error)
+            return
+        count += 1
+        yield row
 
 
 def _pil_to_bytes(cell) -> bytes:

@@ -15,7 +15,7 @@ def canny_sketch(image: np.ndarray, low: int = 60, high: int = 150) -> np.ndarra
 
 
 def xdog_sketch(image: np.ndarray, sigma: float = 0.8, k: float = 1.6, tau: float = 0.98,
-                epsilon: float = 0.1, phi: float = 20.0) -> np.ndarray:
+                epsilon: float = 0.0, phi: float = 20.0) -> np.ndarray:
     """Extended difference of Gaussians (Winnemoeller 2012), soft dark lines on white: uint8 (H, W)."""
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
     small = cv2.GaussianBlur(gray, (0, 0), sigma)
