@@ -151,3 +151,52 @@ def test_load_script_with_two_sessions(tiny_checkpoint, monkeypatch):
     monkeypatch.setenv("COLORIZER_CHECKPOINT", str(tiny_checkpoint))
     latencies, errors = load_app.main(["--sessions", "2", "--rounds", "1", "--budget", "120"])
     assert errors == [] and len(latencies) == 2
+
+
+def test_palette_layers_and_variants_in_the_browser(page, server, tmp_path):
+    import zipfile
+
+    picture = tmp_path / "hero.png"
+    anime_frame(np.random.default_rng(8), 180, 140).save(picture)
+    page.goto(f"{server}/sketch")
+    page.locator("input[type=file]").set_input_files(str(picture))
+    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for()
+    swatch = page.get_by_role("button", name=re.compile(r"^#[0-9a-f]{6}$")).nth(1)
+    colour = swatch.inner_text().strip()
+    swatch.click()
+    page.wait_for_function("c => [...document.querySelectorAll('input')].some(i => i.value === c)", arg=colour)
+    for y in (0.3, 0.7):
+        draw_stroke(page, canvas, (0.2, y), (0.8, y))
+        page.get_by_text(re.compile(r"Scribbles: [\d,]+ painted pixels")).wait_for()
+        page.wait_for_timeout(500)
+        page.get_by_role("button", name="Colorize").click()
+        page.get_by_role("button", name="Download layers (ZIP)").wait_for()
+    page.get_by_text("Compare variants").wait_for()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download layers (ZIP)").click()
+    saved = tmp_path / "layers.zip"
+    download_info.value.save_as(saved)
+    assert sorted(zipfile.ZipFile(saved).namelist()) == [
+        "hero_composite.png", "hero_flat.png", "hero_lines.png", "hero_scribbles.png"]
+
+
+def test_batch_page_in_the_browser(page, server, tmp_path):
+    import zipfile
+
+    frames = []
+    for index in range(2):
+        frames.append(tmp_path / f"shot{index}.png")
+        anime_frame(np.random.default_rng(index), 120, 90).save(frames[-1])
+    page.goto(f"{server}/batch")
+    page.get_by_test_id("stFileUploader").filter(has_text="Frames or sketches").locator(
+        "input[type=file]").set_input_files([str(f) for f in frames])
+    page.get_by_text("shot1.png").first.wait_for()
+    page.get_by_role("button", name="Colorize all").click()
+    page.get_by_text("2 coloured, 0 failed.").wait_for()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download all (ZIP)").click()
+    saved = tmp_path / "frames.zip"
+    download_info.value.save_as(saved)
+    assert sorted(zipfile.ZipFile(saved).namelist()) == ["shot0_colorized.png", "shot1_colorized.png"]
