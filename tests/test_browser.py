@@ -69,19 +69,32 @@ def test_upload_draw_colorize_download(page, server, tmp_path):
     assert Image.open(saved).size == (240, 160)
 
 
+def open_canvas(page, server, tmp_path, seed: int, size: tuple[int, int], name: str = "frame.png"):
+    """Upload a generated picture on the Sketch page, go to Colorize, return the canvas locator."""
+    picture = tmp_path / name
+    anime_frame(np.random.default_rng(seed), *size).save(picture)
+    page.goto(f"{server}/sketch")
+    page.locator("input[type=file]").set_input_files(str(picture))
+    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for()
+    return canvas
+
+
+def wait_painted_above(page, count: float) -> None:
+    """Wait until the page reports more than ``count`` painted pixels."""
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('p')].some(p => /Scribbles: ([\\d,]+)/.test(p.textContent)"
+        " && parseInt(p.textContent.match(/Scribbles: ([\\d,]+)/)[1].replace(/,/g, '')) > n)", arg=count)
+
+
 def painted_pixels(page) -> int:
     text = page.get_by_text(re.compile(r"Scribbles: [\d,]+ painted pixels")).inner_text()
     return int(re.search(r"([\d,]+) painted", text).group(1).replace(",", ""))
 
 
 def test_scribbles_survive_a_page_switch_in_the_browser(page, server, tmp_path):
-    picture = tmp_path / "frame.png"
-    anime_frame(np.random.default_rng(4), 200, 200).save(picture)
-    page.goto(f"{server}/sketch")
-    page.locator("input[type=file]").set_input_files(str(picture))
-    page.get_by_role("link", name="Next: paint colour scribbles").click()
-    canvas = page.locator("canvas.upper-canvas")
-    canvas.wait_for()
+    canvas = open_canvas(page, server, tmp_path, 4, (200, 200))
     draw_stroke(page, canvas, (0.1, 0.2), (0.9, 0.2))
     page.get_by_text(re.compile(r"Scribbles: [\d,]+ painted pixels")).wait_for()
     first = painted_pixels(page)
@@ -92,20 +105,12 @@ def test_scribbles_survive_a_page_switch_in_the_browser(page, server, tmp_path):
     assert painted_pixels(page) == first
     page.wait_for_timeout(1500)  # let the canvas redraw the saved strokes
     draw_stroke(page, canvas, (0.1, 0.8), (0.9, 0.8))
-    page.wait_for_function(
-        "n => [...document.querySelectorAll('p')].some(p => /Scribbles: ([\\d,]+)/.test(p.textContent)"
-        " && parseInt(p.textContent.match(/Scribbles: ([\\d,]+)/)[1].replace(/,/g, '')) > n)", arg=first * 1.5)
+    wait_painted_above(page, first * 1.5)
     assert painted_pixels(page) > 1.5 * first  # the old stroke is kept, the new one added
 
 
 def test_live_preview_follows_the_brush(page, server, tmp_path):
-    picture = tmp_path / "frame.png"
-    anime_frame(np.random.default_rng(6), 160, 120).save(picture)
-    page.goto(f"{server}/sketch")
-    page.locator("input[type=file]").set_input_files(str(picture))
-    page.get_by_role("link", name="Next: paint colour scribbles").click()
-    canvas = page.locator("canvas.upper-canvas")
-    canvas.wait_for()
+    canvas = open_canvas(page, server, tmp_path, 6, (160, 120))
     page.locator("label").filter(has_text=re.compile(r"^Live preview$")).click()
     page.get_by_text("Turn on Live preview").wait_for(state="detached")
     draw_stroke(page, canvas, (0.2, 0.5), (0.8, 0.5))
@@ -116,25 +121,18 @@ def test_live_preview_follows_the_brush(page, server, tmp_path):
 def test_loaded_scribbles_show_on_the_canvas_and_new_strokes_add(page, server, tmp_path):
     from PIL import Image
 
-    picture, saved = tmp_path / "frame.png", tmp_path / "saved.png"
-    anime_frame(np.random.default_rng(7), 200, 150).save(picture)
+    saved = tmp_path / "saved.png"
     strokes = np.zeros((150, 200, 4), np.uint8)
     strokes[30:36, 20:180] = (0, 180, 0, 255)
     Image.fromarray(strokes, "RGBA").save(saved)
-    page.goto(f"{server}/sketch")
-    page.locator("input[type=file]").set_input_files(str(picture))
-    page.get_by_role("link", name="Next: paint colour scribbles").click()
-    canvas = page.locator("canvas.upper-canvas")
-    canvas.wait_for()
+    canvas = open_canvas(page, server, tmp_path, 7, (200, 150))
     uploader = page.get_by_test_id("stFileUploader").filter(has_text="Load saved scribbles")
     uploader.locator("input[type=file]").set_input_files(str(saved))
     page.get_by_text(re.compile(r"Scribbles: [\d,]+ painted pixels")).wait_for()
     loaded = painted_pixels(page)
     page.wait_for_timeout(1500)  # the canvas loads the scribble image
     draw_stroke(page, canvas, (0.1, 0.8), (0.9, 0.8))
-    page.wait_for_function(
-        "n => [...document.querySelectorAll('p')].some(p => /Scribbles: ([\\d,]+)/.test(p.textContent)"
-        " && parseInt(p.textContent.match(/Scribbles: ([\\d,]+)/)[1].replace(/,/g, '')) > n)", arg=loaded * 1.3)
+    wait_painted_above(page, loaded * 1.3)
 
 
 def test_bad_upload_shows_error(page, server, tmp_path):
@@ -153,16 +151,19 @@ def test_load_script_with_two_sessions(tiny_checkpoint, monkeypatch):
     assert errors == [] and len(latencies) == 2
 
 
-def test_palette_layers_and_variants_in_the_browser(page, server, tmp_path):
+def downloaded_zip_names(page, button: str, tmp_path) -> list[str]:
+    """Click a download button and return the sorted file names inside the ZIP it gives."""
     import zipfile
 
-    picture = tmp_path / "hero.png"
-    anime_frame(np.random.default_rng(8), 180, 140).save(picture)
-    page.goto(f"{server}/sketch")
-    page.locator("input[type=file]").set_input_files(str(picture))
-    page.get_by_role("link", name="Next: paint colour scribbles").click()
-    canvas = page.locator("canvas.upper-canvas")
-    canvas.wait_for()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name=button).click()
+    saved = tmp_path / "download.zip"
+    download_info.value.save_as(saved)
+    return sorted(zipfile.ZipFile(saved).namelist())
+
+
+def test_palette_layers_and_variants_in_the_browser(page, server, tmp_path):
+    canvas = open_canvas(page, server, tmp_path, 8, (180, 140), name="hero.png")
     swatch = page.get_by_role("button", name=re.compile(r"^#[0-9a-f]{6}$")).nth(1)
     colour = swatch.inner_text().strip()
     swatch.click()
@@ -174,17 +175,11 @@ def test_palette_layers_and_variants_in_the_browser(page, server, tmp_path):
         page.get_by_role("button", name="Colorize").click()
         page.get_by_role("button", name="Download layers (ZIP)").wait_for()
     page.get_by_text("Compare variants").wait_for()
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download layers (ZIP)").click()
-    saved = tmp_path / "layers.zip"
-    download_info.value.save_as(saved)
-    assert sorted(zipfile.ZipFile(saved).namelist()) == [
+    assert downloaded_zip_names(page, "Download layers (ZIP)", tmp_path) == [
         "hero_composite.png", "hero_flat.png", "hero_lines.png", "hero_scribbles.png"]
 
 
 def test_batch_page_in_the_browser(page, server, tmp_path):
-    import zipfile
-
     frames = []
     for index in range(2):
         frames.append(tmp_path / f"shot{index}.png")
@@ -195,8 +190,4 @@ def test_batch_page_in_the_browser(page, server, tmp_path):
     page.get_by_text("shot1.png").first.wait_for()
     page.get_by_role("button", name="Colorize all").click()
     page.get_by_text("2 coloured, 0 failed.").wait_for()
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download all (ZIP)").click()
-    saved = tmp_path / "frames.zip"
-    download_info.value.save_as(saved)
-    assert sorted(zipfile.ZipFile(saved).namelist()) == ["shot0_colorized.png", "shot1_colorized.png"]
+    assert downloaded_zip_names(page, "Download all (ZIP)", tmp_path) == ["shot0_colorized.png", "shot1_colorized.png"]
