@@ -284,6 +284,7 @@ def main(argv: list[str] | None = None) -> None:
             log.info("Done. Ship it with: cp %s models/colorizer.pt", final)
     finally:
         if dist.is_initialized():
+            dist.barrier()  # no rank tears down while rank 0 still writes its last checkpoint
             dist.destroy_process_group()
 
 
