@@ -1,5 +1,4 @@
 """Model: facts about the loaded checkpoint."""
-from pathlib import Path
 
 import streamlit as st
 
