@@ -33,9 +33,9 @@ def make_sketch(picture: Image.Image, line_art: bool) -> Image.Image:
 
 
 def colorize_picture(colorizer: Colorizer, picture: Image.Image, hints: Image.Image | None,
-                     line_art: bool) -> dict[str, Image.Image]:
-    """Sketch, then colour one picture; hints are scaled to its size. Returns the layers dict."""
-    return colorizer.colorize_layers(make_sketch(picture, line_art), hints, lines_on_top=line_art)
+                     line_art: bool) -> Image.Image:
+    """Sketch, then colour one picture (RGB, its size); hints are scaled to its size."""
+    return colorizer.colorize(make_sketch(picture, line_art), hints, lines_on_top=line_art)
 
 
 def frame_hints(hints: Path | None, frame: Path, report: BatchReport) -> Image.Image | None:
@@ -59,11 +59,11 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
     report = BatchReport()
     for frame in progress(frames):
         try:
-            layers = colorize_picture(colorizer, load_image(frame), frame_hints(hints, frame, report), line_art)
+            result = colorize_picture(colorizer, load_image(frame), frame_hints(hints, frame, report), line_art)
         except ImageLoadError as error:
             report.failed[frame.name] = str(error)
             continue
         target = out_dir / f"{frame.stem}_colorized.png"
-        layers["result"].save(target)
+        result.save(target)
         report.done.append(target)
     return report

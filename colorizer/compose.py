@@ -65,7 +65,7 @@ def to_full_size(colour: np.ndarray, sketch_small: np.ndarray, sketch_full: np.n
 
 
 def compose(colour_small: np.ndarray, sketch_small: np.ndarray, sketch_full: np.ndarray,
-            lines_on_top: bool = False) -> tuple[np.ndarray, np.ndarray]:
+            lines_on_top: bool = False, with_flat: bool = True) -> dict[str, np.ndarray]:
     """Full-resolution result and flat colour layer from the model's working-size output.
 
     Args:
@@ -75,13 +75,18 @@ def compose(colour_small: np.ndarray, sketch_small: np.ndarray, sketch_full: np.
         lines_on_top: multiply the full-resolution sketch over the flat colours (right for an
             artist's own line art); otherwise keep the model's own rendering of the lines, which
             matches the original picture better for Sobel sketches of colour frames.
+        with_flat: also return the flat layer (it is only built when asked for or needed).
     Returns:
-        (result uint8 (H, W, 3), flat uint8 (H, W, 3) colours without lines).
+        {"result": uint8 (H, W, 3), "flat": uint8 (H, W, 3) colours without lines, if with_flat}.
     """
-    flat = to_full_size(remove_lines(colour_small, sketch_small), sketch_small, sketch_full)
+    to_uint8 = lambda x: np.round(np.clip(x, 0, 1) * 255.0).astype(np.uint8)
+    layers = {}
+    if lines_on_top or with_flat:
+        flat = to_full_size(remove_lines(colour_small, sketch_small), sketch_small, sketch_full)
+        if with_flat:
+            layers["flat"] = to_uint8(flat)
     if lines_on_top:
         result = flat * (sketch_full.astype(np.float32)[..., None] / 255.0)
     else:
         result = to_full_size(colour_small.astype(np.float32) / 255.0, sketch_small, sketch_full)
-    to_uint8 = lambda x: np.round(np.clip(x, 0, 1) * 255.0).astype(np.uint8)
-    return to_uint8(result), to_uint8(flat)
+    return {"result": to_uint8(result), **layers}

@@ -51,7 +51,7 @@ class Colorizer:
         Returns:
             PIL "RGB" image of the sketch's size.
         """
-        return self.colorize_layers(sketch, hints, lines_on_top)["result"]
+        return self._run(sketch, hints, lines_on_top, with_flat=False)["result"]
 
     def colorize_layers(self, sketch: Image.Image, hints: Image.Image | None = None,
                         lines_on_top: bool = False) -> dict[str, Image.Image]:
@@ -62,6 +62,10 @@ class Colorizer:
             The model runs at a working size (long side <= work_side); colours are upsampled
             guided by the full-resolution sketch (see :func:`colorizer.compose.compose`).
         """
+        return self._run(sketch, hints, lines_on_top, with_flat=True)
+
+    def _run(self, sketch: Image.Image, hints: Image.Image | None, lines_on_top: bool,
+             with_flat: bool) -> dict[str, Image.Image]:
         sketch = sketch.convert("L")
         if hints is not None and hints.size != sketch.size:
             hints = resize_hints(hints, sketch.size)
@@ -69,8 +73,8 @@ class Colorizer:
         small_sketch = sketch.resize(work_size, Image.Resampling.BOX) if work_size != sketch.size else sketch
         small_hints = resize_hints(hints, work_size) if hints is not None else None
         colour = self.predict(pack_inputs(small_sketch, small_hints))
-        composite, flat = compose(colour, np.asarray(small_sketch), np.asarray(sketch), lines_on_top)
-        return {"result": Image.fromarray(composite, "RGB"), "flat": Image.fromarray(flat, "RGB")}
+        layers = compose(colour, np.asarray(small_sketch), np.asarray(sketch), lines_on_top, with_flat)
+        return {name: Image.fromarray(layer, "RGB") for name, layer in layers.items()}
 
     @torch.inference_mode()
     def predict(self, packed: np.ndarray) -> np.ndarray:

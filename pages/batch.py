@@ -29,8 +29,7 @@ def colour_all(files, hints_data) -> tuple[dict, dict]:
         try:
             picture = load_image(upload.getvalue())
             hints = load_hints(hints_data) if hints_data is not None else None
-            layers = colorize_picture(colorizer, picture, hints, line_art)
-            results[f"{Path(upload.name).stem}_colorized.png"] = layers["result"]
+            results[f"{Path(upload.name).stem}_colorized.png"] = colorize_picture(colorizer, picture, hints, line_art)
         except ImageLoadError as error:
             failures[upload.name] = str(error)
         progress.progress((index + 1) / len(files), text=f"Coloured {index + 1} of {len(files)}")

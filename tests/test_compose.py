@@ -36,7 +36,8 @@ def test_guided_upsample_keeps_colour_edges_on_the_full_size_line():
 def test_compose_sizes_and_lines_on_top():
     colour, sketch = bands(32)
     full = bands(96)[1]
-    result, flat = compose(colour, sketch, full, lines_on_top=True)
+    layers = compose(colour, sketch, full, lines_on_top=True)
+    result, flat = layers["result"], layers["flat"]
     assert result.shape == flat.shape == (96, 96, 3)
     assert result[:, 47:49].max() == 0  # the crisp full-size line is black
     assert flat[:, 47:49].mean() > 40  # the flat layer has no line
@@ -45,5 +46,14 @@ def test_compose_sizes_and_lines_on_top():
 def test_colorize_layers_at_full_size(tiny_checkpoint):
     model = Colorizer.load(tiny_checkpoint)
     model.work_side = 32
-    layers = model.colorize_layers(Image.fromarray(bands(100)[1]), None, lines_on_top=True)
-    assert layers["result"].size == layers["flat"].size == (100, 100)
+    sketch = Image.fromarray(bands(100)[1])
+    for lines_on_top in (True, False):
+        layers = model.colorize_layers(sketch, None, lines_on_top=lines_on_top)
+        assert layers["result"].size == layers["flat"].size == (100, 100)
+        assert layers["result"].tobytes() == model.colorize(sketch, None, lines_on_top=lines_on_top).tobytes()
+
+
+def test_flat_layer_is_only_built_when_asked_for():
+    colour, sketch = bands(32)
+    assert set(compose(colour, sketch, bands(96)[1], with_flat=False)) == {"result"}
+    assert set(compose(colour, sketch, bands(96)[1], lines_on_top=True, with_flat=False)) == {"result"}
