@@ -13,6 +13,8 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps
 
+from .hints import resize_hints
+
 # Largest picture we decode at all (about 8000 x 6000). Bigger headers are refused
 # before any pixel is decoded, which also stops decompression bombs.
 MAX_PIXELS = 48_000_000
@@ -86,8 +88,6 @@ def load_hints(source, size: tuple[int, int] | None = None) -> Image.Image:
     Raises:
         ImageLoadError: unreadable, too large, or without transparency (not a scribble file).
     """
-    from .hints import resize_hints
-
     data = _read_bytes(source)
     if not data:
         raise ImageLoadError("The scribble file is empty. Upload a PNG saved with 'Download scribbles'.")

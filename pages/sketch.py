@@ -7,6 +7,7 @@ from PIL import ImageOps
 
 from colorizer import ImageLoadError, SketchSettings, line_art_sketch, load_image, sobel_sketch
 from colorizer.images import MAX_SIDE
+from colorizer.layers import png_bytes
 from pages import ui
 
 ui.entered_page("sketch")
@@ -61,13 +62,11 @@ def ask_before_replacing() -> None:
     right.button("Keep the current picture", on_click=decline_pending)
 
 
-SLIDER_DEFAULTS = {f"sketch_{k}": v for k, v in SketchSettings().as_dict().items()} | {"sketch_line_art": False}
+SLIDER_DEFAULTS = {f"sketch_{k}": v for k, v in SketchSettings().as_dict().items()}
 
 
 def reset_settings() -> None:
-    for key, value in SLIDER_DEFAULTS.items():
-        if key != "sketch_line_art":
-            st.session_state[key] = value
+    st.session_state.update(SLIDER_DEFAULTS)
 
 
 def settings_sidebar(line_art: bool) -> SketchSettings:
@@ -98,7 +97,7 @@ def make_sketch(image, settings: SketchSettings, line_art: bool):
     return plain, (ImageOps.invert(plain) if settings.invert else plain)
 
 
-ui.keep_widget_values(list(SLIDER_DEFAULTS), SLIDER_DEFAULTS)
+ui.keep_widget_values([*SLIDER_DEFAULTS, "sketch_line_art"], SLIDER_DEFAULTS | {"sketch_line_art": False})
 upload = st.file_uploader("Upload an anime picture or line art", type=["png", "jpg", "jpeg", "webp", "gif", "bmp"],
                           help="PNG, JPEG, WebP, GIF (first frame) or BMP, up to 25 MB.")
 if upload is not None:
@@ -119,6 +118,6 @@ st.session_state[ui.SKETCH_SETTINGS] = settings
 left, right = st.columns(2)
 left.image(original, caption=f"Original, {original.width}x{original.height}", width="stretch")
 right.image(shown_sketch, caption="Sketch (live preview)", width="stretch")
-st.download_button("Download sketch (PNG)", ui.png_bytes(shown_sketch),
+st.download_button("Download sketch (PNG)", png_bytes(shown_sketch),
                    file_name=f"{st.session_state[ui.UPLOAD_NAME]}_sketch.png", mime="image/png")
 st.page_link("pages/colorize.py", label="Next: paint colour scribbles", icon=":material/brush:")

@@ -1,12 +1,10 @@
 """Helpers shared by the pages: the cached model, session-state keys, image bytes."""
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
 import streamlit as st
-from PIL import Image
 
 from colorizer import CheckpointError, Colorizer
 
@@ -75,12 +73,6 @@ def painted_pixels() -> int:
     """How many canvas pixels the artist has painted (0 without scribbles)."""
     strokes = st.session_state.get(SCRIBBLES)
     return 0 if strokes is None else int((strokes[..., 3] > 0).sum())
-
-
-def png_bytes(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def require_upload() -> bool:

@@ -10,7 +10,7 @@ from PIL import Image
 
 from colorizer import ImageLoadError, load_image, resize_hints
 from colorizer.images import load_hints
-from colorizer.layers import layers_zip
+from colorizer.layers import layers_zip, png_bytes
 from colorizer.palette import suggest_palette
 from pages import ui
 
@@ -51,7 +51,7 @@ def palette_sidebar(original: Image.Image) -> None:
 
 def canvas_image_object(hints: Image.Image) -> dict:
     """A Fabric.js image object that shows RGBA scribbles on the canvas at (0, 0)."""
-    url = "data:image/png;base64," + base64.b64encode(ui.png_bytes(hints)).decode("ascii")
+    url = "data:image/png;base64," + base64.b64encode(png_bytes(hints)).decode("ascii")
     return {"type": "Image", "version": FABRIC_VERSION, "left": 0, "top": 0, "width": hints.width,
             "height": hints.height, "originX": "left", "originY": "top", "scaleX": 1, "scaleY": 1, "src": url}
 
@@ -60,7 +60,7 @@ def scribble_files(canvas_size: tuple[int, int], sketch: Image.Image, hints: Ima
     """Download the scribbles (RGBA, the picture's size) or load saved ones onto the canvas."""
     left, right = st.columns(2)
     if hints is not None:
-        left.download_button("Download scribbles (PNG)", ui.png_bytes(hints), mime="image/png",
+        left.download_button("Download scribbles (PNG)", png_bytes(hints), mime="image/png",
                              file_name=f"{st.session_state.get(ui.UPLOAD_NAME, 'picture')}_scribbles.png")
     saved = right.file_uploader("Load saved scribbles", type=["png"], key=f"scribbles-{st.session_state[ui.UPLOAD_ID]}",
                                 help="A scribble PNG from this or another frame; scaled to this picture.")
@@ -79,7 +79,7 @@ def scribble_files(canvas_size: tuple[int, int], sketch: Image.Image, hints: Ima
 
 def result_downloads(output: dict, sketch: Image.Image) -> None:
     left, right = st.columns(2)
-    left.download_button("Download result (PNG)", ui.png_bytes(output["image"]),
+    left.download_button("Download result (PNG)", png_bytes(output["image"]),
                          file_name=f"{output['name']}_colorized.png", mime="image/png", type="primary")
     right.download_button("Download layers (ZIP)", layers_zip(output["name"], output["image"], output["flat"],
                                                               sketch, output["hints"]),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -33,13 +34,15 @@ BUCKET_FILL = "bucket fill"
 STROKE_COUNTS = (0, 1, 2, 5, 10, 20, 50)
 STYLES = {"region": 1.0, "pixel": 0.0}  # share of strokes painted with their region's mean colour
 CONDITIONS = (("sobel", "region"), ("sobel", "pixel"), ("canny", "region"), ("xdog", "region"))
+CONDITION_ORDER = {condition: rank for rank, condition in enumerate(CONDITIONS)}
 METRICS = ("psnr", "ssim", "ciede2000", "fidelity", "leakage")
 
 
-def frozen_hints(folder: Path, index: int, image: np.ndarray, style: str, count: int) -> tuple[np.ndarray, np.ndarray]:
+def frozen_hints(folder: Path, index: int, image: np.ndarray, sobel: np.ndarray, style: str,
+                 count: int) -> tuple[np.ndarray, np.ndarray]:
     """Seeded hints for one image, made once and then read back from ``folder``.
 
-    Hints are placed on the app's Sobel sketch regions, whatever sketch is scored.
+    Hints are placed on the regions of ``sobel`` (the image's app sketch), whatever sketch is scored.
     Returns:
         (hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)).
     """
@@ -48,7 +51,7 @@ def frozen_hints(folder: Path, index: int, image: np.ndarray, style: str, count:
         rgba = np.asarray(Image.open(path).convert("RGBA"))
         return rgba[..., :3].copy(), rgba[..., 3] > 0
     rng = np.random.default_rng([index, count, list(STYLES).index(style)])
-    rgb, mask = simulate_hints(image, EXTRACTORS["sobel"](image), rng, count=count, region_fraction=STYLES[style])
+    rgb, mask = simulate_hints(image, sobel, rng, count=count, region_fraction=STYLES[style])
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(np.dstack([rgb, mask * np.uint8(255)]), "RGBA").save(path)
     return rgb, mask
@@ -63,11 +66,11 @@ def score_image(index: int, image: np.ndarray, models: dict[str, Colorizer], hin
                 counts: tuple[int, ...], conditions: tuple[tuple[str, str], ...]) -> list[dict]:
     """Rows for one image: every condition x stroke count x method."""
     rows = []
-    sketches = {name: EXTRACTORS[name](image) for name in {c[0] for c in conditions}}
+    sketches = {name: EXTRACTORS[name](image) for name in {c[0] for c in conditions} | {"sobel"}}
     for extractor, style in conditions:
         sketch = sketches[extractor]
         for count in counts:
-            rgb, mask = frozen_hints(hints_dir, index, image, style, count)
+            rgb, mask = frozen_hints(hints_dir, index, image, sketches["sobel"], style, count)
             packed = pack_arrays(sketch, rgb, mask)
             outputs = {BUCKET_FILL: bucket_fill(sketch, rgb, mask)}
             outputs |= {name: model.predict(packed) for name, model in models.items()}
@@ -89,9 +92,6 @@ def summarise(rows: list[dict]) -> list[dict]:
         summary.append({"sketch": sketch, "hints": hints, "strokes": strokes, "method": method,
                         "images": len(chosen), **means})
     return sorted(summary, key=lambda s: (CONDITION_ORDER.get((s["sketch"], s["hints"]), 99), s["strokes"], s["method"]))
-
-
-CONDITION_ORDER = {condition: rank for rank, condition in enumerate(CONDITIONS)}
 
 
 def format_value(value: float) -> str:
@@ -120,7 +120,7 @@ def plot_summary(summary: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    styles = {CONDITIONS[0]: "-", CONDITIONS[1]: "--", CONDITIONS[2]: ":", CONDITIONS[3]: "-."}
+    styles = dict(zip(CONDITIONS, ("-", "--", ":", "-.")))
     for (sketch, hints, method) in dict.fromkeys((s["sketch"], s["hints"], s["method"]) for s in summary):
         chosen = sorted((s for s in summary if (s["sketch"], s["hints"], s["method"]) == (sketch, hints, method)),
                         key=lambda s: s["strokes"])
@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         rows += score_image(index, image, models, out / "hints", tuple(args.strokes), conditions)
     summary = summarise(rows)
     header = (f"Data: {args.data} ({len(images)} held-out images); model: {args.checkpoint}. Command: "
-              f"`python -m training.evaluate {' '.join(argv if argv is not None else __import__('sys').argv[1:])}`")
+              f"`python -m training.evaluate {' '.join(argv if argv is not None else sys.argv[1:])}`")
     write_outputs(rows, summary, out, header)
     print(markdown_table(summary))
     return summary
