@@ -1,7 +1,7 @@
 """The 4-channel U-Net (1 sketch + 3 hint channels in, RGB out)."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 import torch
 import torch.nn.functional as F
@@ -12,19 +12,21 @@ from torch import nn
 class UNetConfig:
     """Shape of the U-Net; saved inside every checkpoint.
 
-    arch: "unet" (the lean studio U-Net with batch norm) or "prototype" (the original
-        prototype: 64-512 channels, 1024 bottleneck, no norm, transposed-conv upsampling, ~31M
-        parameters; its channel settings are fixed and the fields below are ignored).
-    base_channels: channels at full resolution; doubled at each level, capped at max_channels.
-    depth: number of 2x downsamplings; inputs are padded to a multiple of 2**depth.
-    blocks: 3x3 conv blocks per level.
+    arch: "lean" (the shipped network: a space-to-depth stem so no convolution runs at full
+        resolution, 1x1-reduced decoder; see :class:`LeanUNet`), "unet" (the first studio U-Net
+        with full-resolution levels), or "prototype" (the original prototype: 64-512 channels,
+        1024 bottleneck, no norm, transposed-conv upsampling, ~31M parameters; its channel
+        settings are fixed and the fields below are ignored).
+    base_channels: channels at the first level; doubled at each level, capped at max_channels.
+    depth: number of 2x downsamplings after the stem.
+    blocks: 3x3 conv blocks per encoder level (and per decoder level for "unet").
     """
 
-    arch: str = "unet"
+    arch: str = "lean"
 
     in_channels: int = 4
     out_channels: int = 3
-    base_channels: int = 16
+    base_channels: int = 24
     depth: int = 4
     max_channels: int = 256
     blocks: int = 2
@@ -38,7 +40,7 @@ class UNetConfig:
         unknown = set(values) - known
         if unknown:
             raise ValueError(f"Unknown model config keys {sorted(unknown)}; is the checkpoint newer than this code?")
-        return cls(**values)
+        return cls(**{"arch": "unet", **values})  # checkpoints from before "arch" existed are U-Nets
 
     def channels(self, level: int) -> int:
         return min(self.base_channels * 2 ** level, self.max_channels)
@@ -46,19 +48,29 @@ class UNetConfig:
 
 def build_model(config: UNetConfig) -> nn.Module:
     """The network a config describes (used by training and by checkpoint loading)."""
-    if config.arch == "unet":
-        return UNet(config)
+    networks = {"lean": LeanUNet, "unet": UNet, "prototype": PrototypeUNet}
+    if config.arch not in networks:
+        raise ValueError(f"Unknown arch '{config.arch}'; use one of {', '.join(networks)}.")
+    return networks[config.arch](config)
+
+
+def describe(config: UNetConfig) -> str:
+    """One line for people: which network a config builds."""
     if config.arch == "prototype":
-        return PrototypeUNet(config)
-    raise ValueError(f"Unknown arch '{config.arch}'; use 'unet' or 'prototype'.")
+        return "the original prototype U-Net (64-512 channels, 1024 bottleneck)"
+    widths = "/".join(str(config.channels(level)) for level in range(config.depth + 1))
+    if config.arch == "lean":
+        return f"lean U-Net: 2x space-to-depth stem, {widths} channels at 1/2 to 1/{2 ** (config.depth + 1)} size"
+    return f"U-Net: {widths} channels at full to 1/{2 ** config.depth} size, {config.blocks} convs per level"
 
 
-def conv_block(in_channels: int, out_channels: int, count: int) -> nn.Sequential:
-    """``count`` times (3x3 conv, batch norm, ReLU); the first maps in -> out channels."""
+def conv_block(in_channels: int, out_channels: int, count: int, kernel: int = 3) -> nn.Sequential:
+    """``count`` times (k x k conv, batch norm, ReLU); the first maps in -> out channels."""
     layers = []
     for index in range(count):
         layers += [
-            nn.Conv2d(in_channels if index == 0 else out_channels, out_channels, 3, padding=1, bias=False),
+            nn.Conv2d(in_channels if index == 0 else out_channels, out_channels, kernel, padding=kernel // 2,
+                      bias=False),
             nn.BatchNorm2d(out_channels),
             nn.ReLU(inplace=True),
         ]
@@ -70,7 +82,7 @@ class UNet(nn.Module):
 
     def __init__(self, config: UNetConfig):
         super().__init__()
-        self.config = config
+        self.config = config = replace(config, arch="unet")  # the config describes this network
         c = config.channels
         self.stem = conv_block(config.in_channels, c(0), config.blocks)
         self.down = nn.ModuleList(conv_block(c(i), c(i + 1), config.blocks) for i in range(config.depth))
@@ -91,6 +103,42 @@ class UNet(nn.Module):
             y = F.interpolate(y, size=skip.shape[-2:], mode="nearest")
             y = block(torch.cat([y, skip], dim=1))
         return torch.tanh(self.head(y))[..., :height, :width]
+
+
+class LeanUNet(nn.Module):
+    """The shipped U-Net, built for CPU speed: (N, in, H, W) -> (N, out, H, W) in [-1, 1].
+
+    A space-to-depth stem (pixel unshuffle by 2) puts each 2x2 block of input pixels into
+    channels, so every convolution runs at half resolution or below, where wide layers use
+    the CPU well; the head predicts 2x2 blocks of output pixels (pixel shuffle). Decoder levels
+    merge the upsampled features and the skip with a 1x1 conv, then one 3x3 conv. Inputs are
+    padded to a multiple of 2 ** (depth + 1).
+    """
+
+    STRIDE = 2
+
+    def __init__(self, config: UNetConfig):
+        super().__init__()
+        self.config = config = replace(config, arch="lean")  # the config describes this network
+        c = config.channels
+        self.stem = conv_block(config.in_channels * self.STRIDE ** 2, c(0), config.blocks)
+        self.down = nn.ModuleList(conv_block(c(i), c(i + 1), config.blocks) for i in range(config.depth))
+        self.up = nn.ModuleList(
+            nn.Sequential(*conv_block(c(i + 1) + c(i), c(i), 1, kernel=1), *conv_block(c(i), c(i), 1))
+            for i in reversed(range(config.depth))
+        )
+        self.head = nn.Conv2d(c(0), config.out_channels * self.STRIDE ** 2, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        height, width = x.shape[-2:]
+        x = pad_to_multiple(x, self.STRIDE * 2 ** self.config.depth)
+        skips = [self.stem(F.pixel_unshuffle(x, self.STRIDE))]
+        for block in self.down:
+            skips.append(block(F.max_pool2d(skips[-1], 2)))
+        y = skips.pop()
+        for block in self.up:
+            y = block(torch.cat([F.interpolate(y, scale_factor=2.0, mode="nearest"), skips.pop()], dim=1))
+        return torch.tanh(F.pixel_shuffle(self.head(y), self.STRIDE))[..., :height, :width]
 
 
 def pad_to_multiple(x: torch.Tensor, multiple: int) -> torch.Tensor:
@@ -118,7 +166,7 @@ class PrototypeUNet(nn.Module):
 
     def __init__(self, config: UNetConfig):
         super().__init__()
-        self.config = config
+        self.config = config = replace(config, arch="prototype")  # the config describes this network
         widths = self.WIDTHS
         ins = (config.in_channels,) + widths[:-1]
         self.down = nn.ModuleList(_plain_block(i, o) for i, o in zip(ins, widths))

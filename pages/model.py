@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from colorizer.model import describe
 from pages.ui import entered_page, get_colorizer
 
 entered_page("model")
@@ -18,13 +19,8 @@ columns[1].metric("Training steps", meta.get("steps", "?"))
 columns[2].metric("Training time", f"{meta.get('wall_time_minutes', '?')} min")
 psnr = meta.get("val_psnr_10_strokes")
 columns[3].metric("Validation PSNR (10 strokes)", f"{psnr:.2f} dB" if psnr else "n/a")
-if config.arch == "prototype":
-    architecture = "the original prototype U-Net (64-512 channels, 1024 bottleneck)"
-else:
-    architecture = (f"U-Net, base {config.base_channels} channels, depth {config.depth}, "
-                    f"{config.blocks} convs per level")
 st.markdown(
-    f"- **Architecture**: {architecture}; 4 inputs (sketch + RGB hints), RGB out\n"
+    f"- **Architecture**: {describe(config)}; 4 inputs (sketch + RGB hints), RGB out\n"
     f"- **Training data**: {meta.get('data', 'unknown')} ({meta.get('train_images', '?')} images)\n"
     f"- **Loss**: {meta.get('loss', 'unknown')}\n"
     f"- **Hardware**: {meta.get('hardware', 'unknown')}\n"

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 import torch
 
-from colorizer import UNet, UNetConfig, save_checkpoint
+from colorizer import UNetConfig, save_checkpoint
+from colorizer.model import build_model
 from tests.synthetic import anime_frame
 
 TINY = UNetConfig(base_channels=4, depth=2, max_channels=8, blocks=1)
@@ -13,7 +14,7 @@ def tiny_checkpoint(tmp_path_factory):
     """A seeded, untrained tiny U-Net checkpoint (fast tests never need real weights)."""
     torch.manual_seed(0)
     path = tmp_path_factory.mktemp("ckpt") / "tiny.pt"
-    save_checkpoint(path, UNet(TINY).eval(), meta={"steps": 0, "data": "none (test model)"})
+    save_checkpoint(path, build_model(TINY).eval(), meta={"steps": 0, "data": "none (test model)"})
     return path
 
 

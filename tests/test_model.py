@@ -75,3 +75,47 @@ def test_fusing_refuses_a_training_model():
 
     with pytest.raises(ValueError, match="eval mode"):
         fuse_for_inference(UNet(UNetConfig(base_channels=4, depth=1)).train())
+
+
+@pytest.mark.parametrize("height,width", [(1, 1), (17, 33), (64, 64), (75, 130)])
+def test_lean_unet_keeps_size_and_never_convolves_at_full_resolution(height, width):
+    from colorizer.model import LeanUNet, build_model
+
+    model = build_model(UNetConfig(base_channels=8, depth=2)).eval()
+    assert isinstance(model, LeanUNet)
+    seen = []
+    for conv in (m for m in model.modules() if isinstance(m, torch.nn.Conv2d)):
+        conv.register_forward_hook(lambda m, i, o: seen.append(o.shape[-2:]))
+    with torch.no_grad():
+        out = model(torch.randn(2, 4, height, width))
+    assert out.shape == (2, 3, height, width) and out.abs().max() <= 1.0
+    padded_height = height + (-height) % 8
+    assert max(size[0] for size in seen) == padded_height // 2
+
+
+def test_lean_unet_fuses_and_round_trips_through_a_checkpoint(tmp_path):
+    from colorizer import load_model, save_checkpoint
+    from colorizer.model import LeanUNet, build_model, fuse_for_inference
+
+    torch.manual_seed(0)
+    model = build_model(UNetConfig(base_channels=8, depth=2))
+    with torch.no_grad():
+        model(torch.randn(4, 4, 32, 32))  # non-trivial batch-norm statistics
+    model.eval()
+    x = torch.randn(1, 4, 30, 44)
+    with torch.no_grad():
+        expected = model(x)
+        loaded, _ = load_model(save_checkpoint(tmp_path / "lean.pt", model))
+        assert isinstance(loaded, LeanUNet) and torch.equal(loaded(x), expected)
+        assert torch.allclose(fuse_for_inference(model)(x), expected, atol=1e-5)
+
+
+def test_configs_saved_before_arch_existed_load_as_the_first_unet():
+    from colorizer.model import build_model, describe
+
+    config = UNetConfig.from_dict({"in_channels": 4, "out_channels": 3, "base_channels": 4, "depth": 2,
+                                   "max_channels": 256, "blocks": 2})
+    assert config.arch == "unet" and isinstance(build_model(config), UNet)
+    assert UNet(UNetConfig()).config.arch == "unet"  # a network's config always names its own arch
+    assert UNetConfig().arch == "lean"
+    assert describe(UNetConfig()).startswith("lean U-Net: 2x space-to-depth stem, 24/48/96/192/256")

@@ -27,6 +27,7 @@ class TrainConfig:
     max_strokes: int = 30
     no_hint_fraction: float = 0.1
     hue_rotation: float = 0.5  # probability of a random hue rotation of target and hints
+    dataset_hints: float = 0.0  # share of samples using the data's own sketch/scribbles (parquet/hub rows with them)
     eval_every: int = 250
     ckpt_every: int = 250
     keep_checkpoints: int = 3
@@ -35,7 +36,7 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"
     max_minutes: float = 0.0  # stop (with a checkpoint) after this wall time; 0 = no limit
-    model: dict = field(default_factory=lambda: UNetConfig().as_dict())
+    model: dict = field(default_factory=lambda: UNetConfig().as_dict())  # default: the shipped lean U-Net
 
     def model_config(self) -> UNetConfig:
         return UNetConfig.from_dict(self.model)

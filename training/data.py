@@ -6,6 +6,7 @@ and ``pack_arrays`` for the model input, so what the model learns is what the ap
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import os
 import socket
@@ -21,6 +22,7 @@ from colorizer.hints import pack_arrays
 from colorizer.images import ImageLoadError, load_image
 from colorizer.sketch import sobel_sketch
 
+from .dataset_hints import dataset_hints, dataset_sketch
 from .hint_sim import simulate_hints
 from .losses import kmeans_palette
 
@@ -57,28 +59,52 @@ def load_images(spec: str, split: str = "train", limit: int | None = None) -> li
     Raises:
         SystemExit: the hub cannot be reached (with advice to pass a local path).
     """
+    return [row["full_colour"] for row in load_rows(spec, split, limit, columns=("full_colour",))]
+
+
+def load_rows(spec: str, split: str = "train", limit: int | None = None,
+              columns: tuple[str, ...] = HUB_COLUMNS) -> list[dict]:
+    """Rows with the decoded ``full_colour`` picture and the other hub columns the source has.
+
+    Returns:
+        list of dicts: "full_colour" uint8 (H, W, 3), plus the raw image cells (bytes, a
+        {'bytes': ...} dict or a PIL image) of the other ``columns`` present; a folder of
+        images has no other columns. Unreadable and near-grayscale pictures are skipped.
+    """
     path = Path(spec)
     if path.is_dir() and not list(path.glob("*.parquet")):
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)[:limit]
-        images = (decode_colour_image(p, p.name) for p in files)
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        rows = ((p.name, {"full_colour": p}) for p in files)
     elif path.suffix == ".parquet" or path.is_dir():
-        images = _parquet_images(path, limit)
+        rows = _parquet_rows(path, columns)
     else:
-        images = _hub_images(spec, split, limit)
-    return [image for image in images if image is not None]
+        rows = _hub_rows(spec, split, columns)
+    loaded = []
+    for name, cells in itertools.islice(rows, limit):
+        image = _decode_row_picture(cells.pop("full_colour", None), name)
+        if image is not None:
+            loaded.append({"full_colour": image, **cells})
+    return loaded
 
 
-def _parquet_images(path: Path, limit: int | None):
+def _decode_row_picture(cell, name: str) -> np.ndarray | None:
+    """A row's ``full_colour`` cell as uint8 (H, W, 3); None (with a warning) when unusable."""
+    try:
+        return decode_colour_image(_pil_to_bytes(cell), name)
+    except Exception as error:  # a missing or odd cell: skip the row, keep the run going
+        log.warning("Skipping %s: %s", name, error)
+        return None
+
+
+def _parquet_rows(path: Path, columns: tuple[str, ...]):
     import pyarrow.parquet as pq
 
     files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
-    produced = 0
     for file in files:
-        for row in pq.read_table(file, columns=["full_colour"]).column("full_colour").to_pylist():
-            if limit is not None and produced >= limit:
-                return
-            produced += 1
-            yield decode_colour_image(_image_bytes(row), f"{file.name} row {produced}")
+        present = [c for c in columns if c in pq.read_schema(file).names]
+        table = pq.read_table(file, columns=present).to_pylist()
+        for number, row in enumerate(table, 1):
+            yield f"{file.name} row {number}", {key: _image_bytes(cell) for key, cell in row.items()}
 
 
 def _image_bytes(cell) -> bytes:
@@ -100,7 +126,7 @@ def check_hub_reachable(timeout: float = 5.0) -> None:
         pass
 
 
-def _hub_images(name: str, split: str, limit: int | None):
+def _hub_rows(name: str, split: str, columns: tuple[str, ...]):
     from datasets import load_dataset
 
     try:
@@ -114,15 +140,8 @@ def _hub_images(name: str, split: str, limit: int | None):
             "Offline? Pass a local folder of images or parquet files, e.g. "
             "--data=../shared/data/anime-faces-256/train"
         ) from error
-    produced = 0
-    for row in _until_interrupted(_chain(first, rows), name):
-        if limit is not None and produced >= limit:
-            return
-        produced += 1
-        try:
-            yield decode_colour_image(_pil_to_bytes(row["full_colour"]), f"{name} row {produced}")
-        except Exception as error:  # a bad row: skip it
-            log.warning("Skipping %s row %d: %s", name, produced, error)
+    for number, row in enumerate(_until_interrupted(_chain(first, rows), name), 1):
+        yield f"{name} row {number}", {key: row[key] for key in columns if row.get(key) is not None}
 
 
 def _chain(first, rest):
@@ -166,18 +185,28 @@ def random_sketch_settings(rng: np.random.Generator) -> dict:
     }
 
 
-def random_crop(image: np.ndarray, crop: int, rng: np.random.Generator) -> np.ndarray:
-    """Random scale (down to the crop's size) then random crop x crop window, random flip."""
+def random_crop(image: np.ndarray, crop: int, rng: np.random.Generator, *layers: np.ndarray) -> np.ndarray | tuple:
+    """Random scale (down to the crop's size) then random crop x crop window, random flip.
+
+    Args:
+        image: uint8 (H, W, 3); layers: more uint8 (H, W) or (H, W, <=4) arrays moved the same way.
+    Returns:
+        the cropped image, or (image, *layers) when layers are given.
+    """
     height, width = image.shape[:2]
     short = min(height, width)
     scale = rng.uniform(crop / short, 1.0) if short > crop else crop / short
+    arrays = [image, *layers]
     if abs(scale - 1.0) > 1e-3:
         size = (max(crop, round(width * scale)), max(crop, round(height * scale)))
-        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
-    top = int(rng.integers(image.shape[0] - crop + 1))
-    left = int(rng.integers(image.shape[1] - crop + 1))
-    image = image[top:top + crop, left:left + crop]
-    return np.ascontiguousarray(image[:, ::-1] if rng.random() < 0.5 else image)
+        method = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+        arrays = [cv2.resize(array, size, interpolation=method) for array in arrays]
+    top = int(rng.integers(arrays[0].shape[0] - crop + 1))
+    left = int(rng.integers(arrays[0].shape[1] - crop + 1))
+    flip = rng.random() < 0.5
+    arrays = [a[top:top + crop, left:left + crop] for a in arrays]
+    arrays = [np.ascontiguousarray(a[:, ::-1] if flip else a) for a in arrays]
+    return arrays[0] if not layers else tuple(arrays)
 
 
 def rotate_hue(image: np.ndarray, degrees: float) -> np.ndarray:
@@ -189,7 +218,7 @@ def rotate_hue(image: np.ndarray, degrees: float) -> np.ndarray:
 
 def make_sample(image: np.ndarray, rng: np.random.Generator, crop: int, palette_k: int,
                 max_strokes: int, no_hint_fraction: float, hue_rotation: float) -> dict:
-    """One training sample from one colour picture.
+    """One training sample from one colour picture, with a random Sobel sketch and simulated hints.
 
     Returns:
         dict of tensors: input float32 (4, crop, crop); target float32 (3, crop, crop) in
@@ -201,6 +230,36 @@ def make_sample(image: np.ndarray, rng: np.random.Generator, crop: int, palette_
         target = rotate_hue(target, rng.uniform(0, 360))
     hint_rgb, hint_mask = simulate_hints(target, sketch, rng, max_strokes=max_strokes,
                                          no_hint_fraction=no_hint_fraction)
+    return sample_tensors(target, sketch, hint_rgb, hint_mask, palette_k, rng)
+
+
+def make_dataset_sample(row: dict, rng: np.random.Generator, crop: int, palette_k: int,
+                        hue_rotation: float) -> dict:
+    """One training sample from a hub/parquet row's own ``sketch`` and ``scribbles``.
+
+    Picture, sketch and strokes get the same crop, scale and flip (strokes alpha-weighted, so
+    their colours stay exact), and the same hue rotation for picture and strokes.
+    Returns:
+        the dict :func:`make_sample` returns.
+    """
+    image = row["full_colour"]
+    size = (image.shape[1], image.shape[0])
+    sketch = dataset_sketch(row["sketch"], size) if "sketch" in row else np.asarray(sobel_sketch(Image.fromarray(image)))
+    rgb, mask = dataset_hints(row["scribbles"], row.get("sketch"), row.get("sketch_and_scribbles_merged"), size=size)
+    alpha = mask.astype(np.float32)
+    target, sketch, paint, alpha = random_crop(image, crop, rng, sketch, rgb.astype(np.float32) * alpha[..., None], alpha)
+    hint_mask = alpha > 0.5
+    hint_rgb = np.where(hint_mask[..., None], np.clip(paint / np.maximum(alpha, 1e-3)[..., None], 0, 255), 0)
+    hint_rgb = np.round(hint_rgb).astype(np.uint8)
+    if rng.random() < hue_rotation:
+        degrees = rng.uniform(0, 360)
+        target, hint_rgb = rotate_hue(target, degrees), rotate_hue(hint_rgb, degrees) * hint_mask[..., None]
+    return sample_tensors(target, sketch, hint_rgb, hint_mask, palette_k, rng)
+
+
+def sample_tensors(target: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
+                   palette_k: int, rng: np.random.Generator) -> dict:
+    """Pack one sample (the app's packing) with its target and the target's k-means palette."""
     return {
         "input": torch.from_numpy(pack_arrays(sketch, hint_rgb, hint_mask)),
         "target": torch.from_numpy(target.transpose(2, 0, 1).astype(np.float32) / 127.5 - 1.0),
@@ -221,20 +280,26 @@ def make_eval_sample(image: np.ndarray, index: int, strokes: int = 10) -> dict:
 
 
 class SampleDataset(torch.utils.data.Dataset):
-    """Indexed by (image index, sample seed) pairs from :class:`StepSampler`."""
+    """Indexed by (row index, sample seed) pairs from :class:`StepSampler`.
 
-    def __init__(self, images: list[np.ndarray], config):
-        self.images = images
+    Rows are :func:`load_rows` dicts. A row with the dataset's own ``scribbles`` uses them for
+    a ``config.dataset_hints`` share of its samples; every other sample is simulated.
+    """
+
+    def __init__(self, rows: list[dict], config):
+        self.rows = rows
         self.config = config
 
     def __len__(self) -> int:
-        return len(self.images)
+        return len(self.rows)
 
     def __getitem__(self, key: tuple[int, int]) -> dict:
         index, seed = key
-        c = self.config
-        return make_sample(self.images[index], np.random.default_rng(seed), c.crop, c.palette_k,
-                           c.max_strokes, c.no_hint_fraction, c.hue_rotation)
+        c, row, rng = self.config, self.rows[index], np.random.default_rng(seed)
+        if "scribbles" in row and rng.random() < c.dataset_hints:
+            return make_dataset_sample(row, rng, c.crop, c.palette_k, c.hue_rotation)
+        return make_sample(row["full_colour"], rng, c.crop, c.palette_k, c.max_strokes, c.no_hint_fraction,
+                           c.hue_rotation)
 
 
 class StepSampler(torch.utils.data.Sampler):

@@ -7,13 +7,15 @@ on held-out images with N stroke hints for N in 0, 1, 2, 5, 10, 20, 50. Hints ar
 once per (image, N, style), written to ``<out>/hints`` and reused, so every method and every
 later run sees the same hints. Conditions: the app's Sobel sketch with region-coloured strokes
 (how artists scribble) and with per-pixel strokes (the dataset's style), plus Canny and XDoG
-sketches with region strokes for robustness. Writes per_image.csv, summary.csv, summary.md and
+sketches with region strokes for robustness. Parquet or hub data with the dataset's
+``sketch`` and ``scribbles`` columns is also scored on those ("dataset" rows). Writes per_image.csv, summary.csv, summary.md and
 quality_vs_hints.png to ``--out``.
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import logging
 import sys
 from pathlib import Path
 
@@ -25,7 +27,8 @@ from colorizer import DEFAULT_CHECKPOINT, Colorizer
 from colorizer.hints import pack_arrays
 
 from .baselines import bucket_fill
-from .data import load_images
+from .data import load_rows
+from .dataset_hints import dataset_hints, dataset_sketch
 from .extractors import EXTRACTORS
 from .hint_sim import simulate_hints
 from .metrics import ciede2000, hint_fidelity, leakage, psnr, ssim
@@ -34,8 +37,11 @@ BUCKET_FILL = "bucket fill"
 STROKE_COUNTS = (0, 1, 2, 5, 10, 20, 50)
 STYLES = {"region": 1.0, "pixel": 0.0}  # share of strokes painted with their region's mean colour
 CONDITIONS = (("sobel", "region"), ("sobel", "pixel"), ("canny", "region"), ("xdog", "region"))
-CONDITION_ORDER = {condition: rank for rank, condition in enumerate(CONDITIONS)}
+DATASET = ("dataset", "dataset")  # the hub's own sketch and scribbles columns, when the data has them
+DATASET_STROKES = -1  # the "strokes" of rows scored with the dataset's own scribbles
+CONDITION_ORDER = {condition: rank for rank, condition in enumerate(CONDITIONS + (DATASET,))}
 METRICS = ("psnr", "ssim", "ciede2000", "fidelity", "leakage")
+log = logging.getLogger(__name__)
 
 
 def frozen_hints(folder: Path, index: int, image: np.ndarray, sobel: np.ndarray, style: str,
@@ -68,16 +74,40 @@ def score_image(index: int, image: np.ndarray, models: dict[str, Colorizer], hin
     rows = []
     sketches = {name: EXTRACTORS[name](image) for name in {c[0] for c in conditions} | {"sobel"}}
     for extractor, style in conditions:
-        sketch = sketches[extractor]
         for count in counts:
             rgb, mask = frozen_hints(hints_dir, index, image, sketches["sobel"], style, count)
-            packed = pack_arrays(sketch, rgb, mask)
-            outputs = {BUCKET_FILL: bucket_fill(sketch, rgb, mask)}
-            outputs |= {name: model.predict(packed) for name, model in models.items()}
-            for method, output in outputs.items():
-                rows.append({"image": index, "sketch": extractor, "hints": style, "strokes": count,
-                             "method": method, **score(output, image, sketch, rgb, mask)})
+            rows += score_methods(models, image, sketches[extractor], rgb, mask,
+                                  {"image": index, "sketch": extractor, "hints": style, "strokes": count})
     return rows
+
+
+def score_methods(models: dict[str, Colorizer], image: np.ndarray, sketch: np.ndarray, rgb: np.ndarray,
+                  mask: np.ndarray, labels: dict) -> list[dict]:
+    """One row per method (bucket fill and every model) for one sketch and set of hints."""
+    packed = pack_arrays(sketch, rgb, mask)
+    outputs = {BUCKET_FILL: bucket_fill(sketch, rgb, mask)}
+    outputs |= {name: model.predict(packed) for name, model in models.items()}
+    return [{**labels, "method": method, **score(output, image, sketch, rgb, mask)}
+            for method, output in outputs.items()]
+
+
+def score_dataset_scribbles(index: int, row: dict, models: dict[str, Colorizer]) -> list[dict]:
+    """Rows for a hub/parquet row's own ``sketch`` and ``scribbles`` (strokes = DATASET_STROKES).
+
+    Without a ``sketch`` column the app's Sobel sketch of the picture is used. A row whose
+    cells cannot be decoded is skipped with a warning.
+    """
+    image = row["full_colour"]
+    size = (image.shape[1], image.shape[0])
+    try:
+        sketch = dataset_sketch(row["sketch"], size) if "sketch" in row else EXTRACTORS["sobel"](image)
+        rgb, mask = dataset_hints(row["scribbles"], row.get("sketch"), row.get("sketch_and_scribbles_merged"),
+                                  size=size)
+    except Exception as error:  # a broken cell in someone's parquet: score the rest
+        log.warning("Skipping the dataset scribbles of image %d: %s", index, error)
+        return []
+    return score_methods(models, image, sketch, rgb, mask,
+                         {"image": index, "sketch": DATASET[0], "hints": DATASET[1], "strokes": DATASET_STROKES})
 
 
 def summarise(rows: list[dict]) -> list[dict]:
@@ -94,6 +124,10 @@ def summarise(rows: list[dict]) -> list[dict]:
     return sorted(summary, key=lambda s: (CONDITION_ORDER.get((s["sketch"], s["hints"]), 99), s["strokes"], s["method"]))
 
 
+def strokes_label(strokes: int) -> str:
+    return "dataset's own" if strokes == DATASET_STROKES else str(strokes)
+
+
 def format_value(value: float) -> str:
     return "n/a" if not np.isfinite(value) else f"{value:.3f}" if abs(value) < 1 else f"{value:.2f}"
 
@@ -103,10 +137,11 @@ def markdown_table(summary: list[dict]) -> str:
     parts = []
     for sketch, hints in dict.fromkeys((s["sketch"], s["hints"]) for s in summary):
         chosen = [s for s in summary if (s["sketch"], s["hints"]) == (sketch, hints)]
-        parts += [f"**{sketch} sketch, {hints} hints** ({chosen[0]['images']} images)", "",
+        title = "the dataset's own sketch and scribbles" if (sketch, hints) == DATASET else f"{sketch} sketch, {hints} hints"
+        parts += [f"**{title}** ({chosen[0]['images']} images)", "",
                   "| strokes | method | PSNR dB ↑ | SSIM ↑ | CIEDE2000 ↓ | hint ΔE ↓ | leakage ↓ |",
                   "|---:|---|---:|---:|---:|---:|---:|"]
-        parts += [f"| {s['strokes']} | {s['method']} | " + " | ".join(format_value(s[m]) for m in METRICS) + " |"
+        parts += [f"| {strokes_label(s['strokes'])} | {s['method']} | " + " | ".join(format_value(s[m]) for m in METRICS) + " |"
                   for s in chosen]
         parts.append("")
     return "\n".join(parts)
@@ -121,6 +156,7 @@ def plot_summary(summary: list[dict], path: Path) -> None:
 
     figure, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     styles = dict(zip(CONDITIONS, ("-", "--", ":", "-.")))
+    summary = [s for s in summary if s["strokes"] != DATASET_STROKES]  # no stroke count to plot against
     for (sketch, hints, method) in dict.fromkeys((s["sketch"], s["hints"], s["method"]) for s in summary):
         chosen = sorted((s for s in summary if (s["sketch"], s["hints"], s["method"]) == (sketch, hints, method)),
                         key=lambda s: s["strokes"])
@@ -165,6 +201,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--strokes", type=int, nargs="+", default=list(STROKE_COUNTS))
     parser.add_argument("--conditions", nargs="+", default=[f"{s}/{h}" for s, h in CONDITIONS],
                         help="sketch/hints pairs, e.g. sobel/region canny/region")
+    parser.add_argument("--no_dataset_scribbles", action="store_true",
+                        help="skip scoring the data's own sketch/scribbles columns (parquet or hub data)")
     parser.add_argument("--out", default="runs/eval")
     return parser.parse_args(argv)
 
@@ -178,14 +216,16 @@ def main(argv: list[str] | None = None) -> list[dict]:
     conditions = tuple(tuple(c.split("/")) for c in args.conditions)
     models = {method_name(p, args.checkpoint): Colorizer.load(p) for p in [args.checkpoint, *args.extra]}
     split = "test" if "/" in args.data and not Path(args.data).exists() else "train"
-    images = load_images(args.data, split=split)
-    images = (images if split == "test" else images[-args.val_count:])[:args.limit]
+    data = load_rows(args.data, split=split)
+    data = (data if split == "test" else data[-args.val_count:])[:args.limit]
     out = Path(args.out)
     rows = []
-    for index, image in enumerate(tqdm(images, desc="images")):
-        rows += score_image(index, image, models, out / "hints", tuple(args.strokes), conditions)
+    for index, row in enumerate(tqdm(data, desc="images")):
+        rows += score_image(index, row["full_colour"], models, out / "hints", tuple(args.strokes), conditions)
+        if "scribbles" in row and not args.no_dataset_scribbles:
+            rows += score_dataset_scribbles(index, row, models)
     summary = summarise(rows)
-    header = (f"Data: {args.data} ({len(images)} held-out images); model: {args.checkpoint}. Command: "
+    header = (f"Data: {args.data} ({len(data)} held-out images); model: {args.checkpoint}. Command: "
               f"`python -m training.evaluate {' '.join(argv if argv is not None else sys.argv[1:])}`")
     write_outputs(rows, summary, out, header)
     print(markdown_table(summary))

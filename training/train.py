@@ -26,7 +26,7 @@ from colorizer.checkpoint import CheckpointError, read_checkpoint, save_checkpoi
 from colorizer.model import build_model, count_parameters
 
 from .config import TrainConfig, parse_overrides
-from .data import SampleDataset, StepSampler, load_images, make_eval_sample
+from .data import HUB_COLUMNS, SampleDataset, StepSampler, load_rows, make_eval_sample
 from .losses import colorization_loss
 from .metrics import psnr
 
@@ -55,12 +55,16 @@ def validate(model: torch.nn.Module, samples: list[dict], device: torch.device) 
     return float(np.mean(scores)) if scores else float("nan")
 
 
-def split_images(config: TrainConfig) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Load the data and hold out the last ``val_count`` images for validation."""
-    images = load_images(config.data, split="train")
-    if len(images) <= config.val_count:
-        raise SystemExit(f"Only {len(images)} usable images in {config.data}; need more than val_count={config.val_count}.")
-    return images[:-config.val_count], images[-config.val_count:]
+def split_rows(config: TrainConfig) -> tuple[list[dict], list[dict]]:
+    """Load the data (:func:`load_rows`) and hold out the last ``val_count`` rows for validation.
+
+    The dataset's own sketch and scribbles columns are kept only when ``dataset_hints`` > 0.
+    """
+    columns = HUB_COLUMNS if config.dataset_hints > 0 else ("full_colour",)
+    rows = load_rows(config.data, split="train", columns=columns)
+    if len(rows) <= config.val_count:
+        raise SystemExit(f"Only {len(rows)} usable images in {config.data}; need more than val_count={config.val_count}.")
+    return rows[:-config.val_count], rows[-config.val_count:]
 
 
 def find_resume(out_dir: Path) -> dict | None:
@@ -158,11 +162,11 @@ def hardware_name(device: torch.device, world: int) -> str:
     return f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
 
 
-def make_loader(run: Run, images: list[np.ndarray]) -> torch.utils.data.DataLoader:
+def make_loader(run: Run, rows: list[dict]) -> torch.utils.data.DataLoader:
     config = run.config
-    sampler = StepSampler(len(images), config.batch_size, config.seed, run.step, config.steps, run.rank, run.world)
+    sampler = StepSampler(len(rows), config.batch_size, config.seed, run.step, config.steps, run.rank, run.world)
     return torch.utils.data.DataLoader(
-        SampleDataset(images, config), batch_size=config.batch_size, sampler=sampler,
+        SampleDataset(rows, config), batch_size=config.batch_size, sampler=sampler,
         num_workers=config.workers, pin_memory=run.device.type == "cuda",
         persistent_workers=False, prefetch_factor=4 if config.workers else None)
 
@@ -231,11 +235,11 @@ def train(config: TrainConfig) -> Path:
         forget_after(out_dir, run.step)
     if run.main:
         config.save(out_dir / "config.json")
-    train_images, val_images = split_images(config)
-    val_samples = [make_eval_sample(img, i) for i, img in enumerate(val_images[:config.val_eval_images])]
+    train_rows, val_rows = split_rows(config)
+    val_samples = [make_eval_sample(row["full_colour"], i) for i, row in enumerate(val_rows[:config.val_eval_images])]
     log.info("%d training images, %d validation images, model %d parameters, device %s",
-             len(train_images), len(val_samples), count_parameters(run.model), run.device)
-    loop(run, train_images, val_samples)
+             len(train_rows), len(val_samples), count_parameters(run.model), run.device)
+    loop(run, train_rows, val_samples)
     return out_dir / "final.pt"
 
 
@@ -248,11 +252,11 @@ def any_rank(flag: bool, world: int) -> bool:
     return bool(tensor.item())
 
 
-def loop(run: Run, train_images: list[np.ndarray], val_samples: list[dict]) -> None:
+def loop(run: Run, train_rows: list[dict], val_samples: list[dict]) -> None:
     config, started = run.config, time.time() - run.elapsed
     progress = tqdm(total=config.steps, initial=run.step, disable=not run.main, dynamic_ncols=True)
     run.model.train()
-    for batch in make_loader(run, train_images):
+    for batch in make_loader(run, train_rows):
         terms = train_step(run, batch)
         run.step += 1
         run.elapsed = time.time() - started
@@ -265,7 +269,7 @@ def loop(run: Run, train_images: list[np.ndarray], val_samples: list[dict]) -> N
             val = validate(run.model, val_samples, run.device) if evaluate else float("nan")
             append_metrics(run.out_dir, {**terms, "step": run.step, "val_psnr": val, "elapsed_s": round(run.elapsed, 1)})
             if save:
-                run.save(len(train_images), val)
+                run.save(len(train_rows), val)
                 plot_metrics(run.out_dir)
         if out_of_time:
             log.info("Stopping after %.1f minutes (max_minutes); resume by running the same command.", run.elapsed / 60)
