@@ -12,9 +12,9 @@ from torch import nn
 class UNetConfig:
     """Shape of the U-Net; saved inside every checkpoint.
 
-    arch: "lean" (the shipped network: a space-to-depth stem so no convolution runs at full
-        resolution, 1x1-reduced decoder; see :class:`LeanUNet`), "unet" (the first studio U-Net
-        with full-resolution levels), or "prototype" (the original prototype: 64-512 channels,
+    arch: "unet" (the shipped network: the studio U-Net with batch norm), "lean" (a faster
+        network for CPUs: a space-to-depth stem so no convolution runs at full resolution and a
+        1x1-reduced decoder, see :class:`LeanUNet`; try base_channels=24, depth=4), or "prototype" (the original prototype: 64-512 channels,
         1024 bottleneck, no norm, transposed-conv upsampling, ~31M parameters; its channel
         settings are fixed and the fields below are ignored).
     base_channels: channels at the first level; doubled at each level, capped at max_channels.
@@ -22,12 +22,12 @@ class UNetConfig:
     blocks: 3x3 conv blocks per encoder level (and per decoder level for "unet").
     """
 
-    arch: str = "lean"
+    arch: str = "unet"
 
     in_channels: int = 4
     out_channels: int = 3
-    base_channels: int = 24
-    depth: int = 4
+    base_channels: int = 16
+    depth: int = 5
     max_channels: int = 256
     blocks: int = 2
 
@@ -106,7 +106,7 @@ class UNet(nn.Module):
 
 
 class LeanUNet(nn.Module):
-    """The shipped U-Net, built for CPU speed: (N, in, H, W) -> (N, out, H, W) in [-1, 1].
+    """A U-Net built for CPU speed: (N, in, H, W) -> (N, out, H, W) in [-1, 1].
 
     A space-to-depth stem (pixel unshuffle by 2) puts each 2x2 block of input pixels into
     channels, so every convolution runs at half resolution or below, where wide layers use

@@ -21,7 +21,9 @@ class Colorizer:
 
     def __init__(self, model, checkpoint: dict, path: Path, device: torch.device, work_side: int = WORK_SIDE):
         self.parameter_count = count_parameters(model)
-        self.model = fuse_for_inference(model.to(device).eval())
+        # Channels-last (NHWC) lets oneDNN run the convolutions without layout reorders: about
+        # 1.5x (256 px) to 1.75x (512 px) faster on the 2-core CPU (python -m colorizer.bench).
+        self.model = fuse_for_inference(model.to(device).eval()).to(memory_format=torch.channels_last)
         self.meta = dict(checkpoint.get("meta", {}))
         self.config = model.config
         self.path = Path(path)
@@ -85,9 +87,13 @@ class Colorizer:
         Returns:
             uint8 (H, W, 3) RGB.
         """
-        x = torch.from_numpy(packed).unsqueeze(0).to(self.device)
-        y = self.model(x)[0].float().clamp(-1, 1)
+        y = self.network(torch.from_numpy(packed).unsqueeze(0))[0].float().clamp(-1, 1)
         return ((y + 1.0) * 127.5).round().byte().permute(1, 2, 0).cpu().numpy()
+
+    @torch.inference_mode()
+    def network(self, x: torch.Tensor) -> torch.Tensor:
+        """The bare network: float32 (N, 4, H, W) packed inputs -> (N, 3, H, W) in [-1, 1]."""
+        return self.model(x.to(self.device).contiguous(memory_format=torch.channels_last))
 
 
 def working_size(size: tuple[int, int], work_side: int) -> tuple[int, int]:

@@ -6,7 +6,7 @@ from colorizer import UNetConfig, save_checkpoint
 from colorizer.model import build_model
 from tests.synthetic import anime_frame
 
-TINY = UNetConfig(base_channels=4, depth=2, max_channels=8, blocks=1)
+TINY = UNetConfig(base_channels=4, depth=2, max_channels=8, blocks=1)  # the shipped arch, tiny
 
 
 @pytest.fixture(scope="session")

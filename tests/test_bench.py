@@ -12,3 +12,31 @@ def test_bench_prints_figures_on_a_tiny_model(tiny_checkpoint, capsys):
     figures = main(["--checkpoint", str(tiny_checkpoint), "--sizes", "64", "--repeats", "2", "--no-prototype"])
     assert figures["colorize_64"] > 0 and figures["cold_start"] > 0 and figures["peak_rss_mb"] > 0
     assert "colorize 64x64: median" in capsys.readouterr().out
+
+
+def test_prototype_comparison_times_both_layouts(tiny_checkpoint, monkeypatch, capsys):
+    from colorizer import Colorizer, bench
+
+    # the real prototype takes seconds: time a tiny stand-in built the same way
+    monkeypatch.setattr(bench, "build_model", lambda config: UNet(UNetConfig(base_channels=4, depth=1, blocks=1)))
+    figures = bench.compare_prototype(Colorizer.load(tiny_checkpoint), repeats=1)
+    assert set(figures) >= {"network_512", "prototype_512", "speedup_512", "prototype_nhwc_512", "speedup_nhwc_512"}
+    assert figures["speedup_256"] == figures["prototype_256"] / figures["network_256"]
+    assert "channels-last" in capsys.readouterr().out
+
+
+def test_served_network_matches_the_plain_model(tiny_checkpoint):
+    import numpy as np
+    import torch
+
+    from colorizer import Colorizer, load_model
+
+    colorizer = Colorizer.load(tiny_checkpoint)
+    plain, _ = load_model(tiny_checkpoint)
+    x = torch.rand(1, 4, 40, 56) * 2 - 1
+    with torch.inference_mode():
+        assert torch.allclose(colorizer.network(x), plain.eval()(x), atol=1e-5)
+    assert colorizer.model.stem[0].weight.is_contiguous(memory_format=torch.channels_last)
+    packed = x[0].numpy()
+    expected = np.round((plain(x)[0].detach().clamp(-1, 1).permute(1, 2, 0).numpy() + 1) * 127.5)
+    assert np.abs(colorizer.predict(packed).astype(int) - expected).max() <= 1

@@ -81,7 +81,7 @@ def test_fusing_refuses_a_training_model():
 def test_lean_unet_keeps_size_and_never_convolves_at_full_resolution(height, width):
     from colorizer.model import LeanUNet, build_model
 
-    model = build_model(UNetConfig(base_channels=8, depth=2)).eval()
+    model = build_model(UNetConfig(arch="lean", base_channels=8, depth=2)).eval()
     assert isinstance(model, LeanUNet)
     seen = []
     for conv in (m for m in model.modules() if isinstance(m, torch.nn.Conv2d)):
@@ -98,7 +98,7 @@ def test_lean_unet_fuses_and_round_trips_through_a_checkpoint(tmp_path):
     from colorizer.model import LeanUNet, build_model, fuse_for_inference
 
     torch.manual_seed(0)
-    model = build_model(UNetConfig(base_channels=8, depth=2))
+    model = build_model(UNetConfig(arch="lean", base_channels=8, depth=2))
     with torch.no_grad():
         model(torch.randn(4, 4, 32, 32))  # non-trivial batch-norm statistics
     model.eval()
@@ -117,5 +117,6 @@ def test_configs_saved_before_arch_existed_load_as_the_first_unet():
                                    "max_channels": 256, "blocks": 2})
     assert config.arch == "unet" and isinstance(build_model(config), UNet)
     assert UNet(UNetConfig()).config.arch == "unet"  # a network's config always names its own arch
-    assert UNetConfig().arch == "lean"
-    assert describe(UNetConfig()).startswith("lean U-Net: 2x space-to-depth stem, 24/48/96/192/256")
+    assert UNetConfig().arch == "unet"
+    lean = UNetConfig(arch="lean", base_channels=24, depth=4)
+    assert describe(lean).startswith("lean U-Net: 2x space-to-depth stem, 24/48/96/192/256")

@@ -36,7 +36,7 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"
     max_minutes: float = 0.0  # stop (with a checkpoint) after this wall time; 0 = no limit
-    model: dict = field(default_factory=lambda: UNetConfig().as_dict())  # default: the shipped lean U-Net
+    model: dict = field(default_factory=lambda: UNetConfig().as_dict())  # default: the shipped U-Net's shape
 
     def model_config(self) -> UNetConfig:
         return UNetConfig.from_dict(self.model)
