@@ -189,7 +189,8 @@ def random_crop(image: np.ndarray, crop: int, rng: np.random.Generator, *layers:
     """Random scale (down to the crop's size) then random crop x crop window, random flip.
 
     Args:
-        image: uint8 (H, W, 3); layers: more uint8 (H, W) or (H, W, <=4) arrays moved the same way.
+        image: uint8 (H, W, 3); layers: more (H, W) or (H, W, <=4) arrays (uint8 or float32)
+            moved the same way (same scale, window and flip).
     Returns:
         the cropped image, or (image, *layers) when layers are given.
     """

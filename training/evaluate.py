@@ -8,8 +8,8 @@ once per (image, N, style), written to ``<out>/hints`` and reused, so every meth
 later run sees the same hints. Conditions: the app's Sobel sketch with region-coloured strokes
 (how artists scribble) and with per-pixel strokes (the dataset's style), plus Canny and XDoG
 sketches with region strokes for robustness. Parquet or hub data with the dataset's
-``sketch`` and ``scribbles`` columns is also scored on those ("dataset" rows). Writes per_image.csv, summary.csv, summary.md and
-quality_vs_hints.png to ``--out``.
+``sketch`` and ``scribbles`` columns is also scored on those ("dataset" rows). Writes
+per_image.csv, summary.csv, summary.md and quality_vs_hints.png to ``--out``.
 """
 from __future__ import annotations
 
