@@ -11,6 +11,7 @@ to a first result in a fresh process, and the original prototype U-Net's latency
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import resource
 import statistics
@@ -129,8 +130,7 @@ def compare_prototype(colorizer: Colorizer, repeats: int) -> dict:
     second figure, with the channels-last layout ours uses.
     """
     prototype = build_model(UNetConfig(arch="prototype")).eval()
-    prototype_nhwc = build_model(UNetConfig(arch="prototype")).eval().to(memory_format=torch.channels_last)
-    prototype_nhwc.load_state_dict(prototype.state_dict())
+    prototype_nhwc = copy.deepcopy(prototype).to(memory_format=torch.channels_last)
     figures = {}
     for size in (256, 512):
         ours, _ = forward_latency(colorizer.network, size, repeats)

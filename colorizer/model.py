@@ -14,9 +14,10 @@ class UNetConfig:
 
     arch: "unet" (the shipped network: the studio U-Net with batch norm), "lean" (a faster
         network for CPUs: a space-to-depth stem so no convolution runs at full resolution and a
-        1x1-reduced decoder, see :class:`LeanUNet`; try base_channels=24, depth=4), or "prototype" (the original prototype: 64-512 channels,
-        1024 bottleneck, no norm, transposed-conv upsampling, ~31M parameters; its channel
-        settings are fixed and the fields below are ignored).
+        1x1-reduced decoder, see :class:`LeanUNet`; try base_channels=24, depth=4), or
+        "prototype" (the original prototype: 64-512 channels, 1024 bottleneck, no norm,
+        transposed-conv upsampling, ~31M parameters; its channel settings are fixed and the
+        fields below are ignored).
     base_channels: channels at the first level; doubled at each level, capped at max_channels.
     depth: number of 2x downsamplings after the stem.
     blocks: 3x3 conv blocks per encoder level (and per decoder level for "unet").

@@ -22,7 +22,7 @@ from colorizer.hints import pack_arrays
 from colorizer.images import ImageLoadError, load_image
 from colorizer.sketch import sobel_sketch
 
-from .dataset_hints import dataset_hints, dataset_sketch
+from .dataset_hints import row_sketch_and_hints
 from .hint_sim import simulate_hints
 from .losses import kmeans_palette
 
@@ -243,12 +243,10 @@ def make_dataset_sample(row: dict, rng: np.random.Generator, crop: int, palette_
     Returns:
         the dict :func:`make_sample` returns.
     """
-    image = row["full_colour"]
-    size = (image.shape[1], image.shape[0])
-    sketch = dataset_sketch(row["sketch"], size) if "sketch" in row else np.asarray(sobel_sketch(Image.fromarray(image)))
-    rgb, mask = dataset_hints(row["scribbles"], row.get("sketch"), row.get("sketch_and_scribbles_merged"), size=size)
+    sketch, rgb, mask = row_sketch_and_hints(row)
     alpha = mask.astype(np.float32)
-    target, sketch, paint, alpha = random_crop(image, crop, rng, sketch, rgb.astype(np.float32) * alpha[..., None], alpha)
+    paint = rgb.astype(np.float32) * alpha[..., None]
+    target, sketch, paint, alpha = random_crop(row["full_colour"], crop, rng, sketch, paint, alpha)
     hint_mask = alpha > 0.5
     hint_rgb = np.where(hint_mask[..., None], np.clip(paint / np.maximum(alpha, 1e-3)[..., None], 0, 255), 0)
     hint_rgb = np.round(hint_rgb).astype(np.uint8)

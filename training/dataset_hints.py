@@ -17,6 +17,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
+from colorizer.sketch import sobel_sketch
+
 PAINT_DIFFERENCE = 40  # max channel difference (0..255) that counts as paint, not noise/JPEG
 
 
@@ -71,6 +73,23 @@ def dataset_hints(scribbles, sketch=None, merged=None, *, size: tuple[int, int])
         mask = _differs_from_background(rgb)
     rgb = np.where(mask[..., None], rgb, 0).astype(np.uint8)
     return rgb, mask
+
+
+def row_sketch_and_hints(row: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A :func:`training.data.load_rows` row's own sketch and hints, at its picture's size.
+
+    Without a ``sketch`` column the app's default Sobel sketch of the picture stands in.
+    Returns:
+        (sketch uint8 (H, W) dark lines on white, hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)).
+    """
+    image = row["full_colour"]
+    size = (image.shape[1], image.shape[0])
+    if "sketch" in row:
+        sketch = dataset_sketch(row["sketch"], size)
+    else:
+        sketch = np.asarray(sobel_sketch(Image.fromarray(image)))
+    rgb, mask = dataset_hints(row["scribbles"], row.get("sketch"), row.get("sketch_and_scribbles_merged"), size=size)
+    return sketch, rgb, mask
 
 
 def _differs_from_background(rgb: np.ndarray) -> np.ndarray:

@@ -28,7 +28,7 @@ from colorizer.hints import pack_arrays
 
 from .baselines import bucket_fill
 from .data import load_rows
-from .dataset_hints import dataset_hints, dataset_sketch
+from .dataset_hints import row_sketch_and_hints
 from .extractors import EXTRACTORS
 from .hint_sim import simulate_hints
 from .metrics import ciede2000, hint_fidelity, leakage, psnr, ssim
@@ -97,16 +97,12 @@ def score_dataset_scribbles(index: int, row: dict, models: dict[str, Colorizer])
     Without a ``sketch`` column the app's Sobel sketch of the picture is used. A row whose
     cells cannot be decoded is skipped with a warning.
     """
-    image = row["full_colour"]
-    size = (image.shape[1], image.shape[0])
     try:
-        sketch = dataset_sketch(row["sketch"], size) if "sketch" in row else EXTRACTORS["sobel"](image)
-        rgb, mask = dataset_hints(row["scribbles"], row.get("sketch"), row.get("sketch_and_scribbles_merged"),
-                                  size=size)
+        sketch, rgb, mask = row_sketch_and_hints(row)
     except Exception as error:  # a broken cell in someone's parquet: score the rest
         log.warning("Skipping the dataset scribbles of image %d: %s", index, error)
         return []
-    return score_methods(models, image, sketch, rgb, mask,
+    return score_methods(models, row["full_colour"], sketch, rgb, mask,
                          {"image": index, "sketch": DATASET[0], "hints": DATASET[1], "strokes": DATASET_STROKES})
 
 
