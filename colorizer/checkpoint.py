@@ -93,3 +93,17 @@ def load_model(path):
     except (KeyError, TypeError, ValueError, RuntimeError) as error:
         raise CheckpointError(f"'{path}' does not match the U-Net it describes: {error}") from error
     return model.eval(), payload
+
+
+def training_totals(meta: dict) -> tuple[int | None, float | None]:
+    """(steps, wall-time minutes) of a checkpoint's whole training, warm start included.
+
+    A run started with ``--init_from`` records its source's steps and minutes under
+    ``meta["warm_start"]``; they are added to the run's own. None where a figure is missing.
+    """
+    runs = [meta] + ([meta["warm_start"]] if "warm_start" in meta else [])
+    steps = [run.get("steps") for run in runs]
+    minutes = [run.get("wall_time_minutes") for run in runs]
+    total_steps = None if None in steps else sum(steps)
+    total_minutes = None if None in minutes else round(sum(minutes), 1)
+    return total_steps, total_minutes

@@ -21,6 +21,8 @@ class UNetConfig:
     base_channels: channels at the first level; doubled at each level, capped at max_channels.
     depth: number of 2x downsamplings after the stem.
     blocks: 3x3 conv blocks per encoder level (and per decoder level for "unet").
+    refine: "lean" only: channels of a small full-resolution head that sees the input sketch
+        and hints again and corrects the output next to lines; 0 = no such head.
     """
 
     arch: str = "unet"
@@ -31,6 +33,7 @@ class UNetConfig:
     depth: int = 5
     max_channels: int = 256
     blocks: int = 2
+    refine: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -61,7 +64,8 @@ def describe(config: UNetConfig) -> str:
         return "the original prototype U-Net (64-512 channels, 1024 bottleneck)"
     widths = "/".join(str(config.channels(level)) for level in range(config.depth + 1))
     if config.arch == "lean":
-        return f"lean U-Net: 2x space-to-depth stem, {widths} channels at 1/2 to 1/{2 ** (config.depth + 1)} size"
+        line = f"lean U-Net: 2x space-to-depth stem, {widths} channels at 1/2 to 1/{2 ** (config.depth + 1)} size"
+        return line + (f", {config.refine}-channel full-size refine head" if config.refine else "")
     return f"U-Net: {widths} channels at full to 1/{2 ** config.depth} size, {config.blocks} convs per level"
 
 
@@ -114,6 +118,10 @@ class LeanUNet(nn.Module):
     the CPU well; the head predicts 2x2 blocks of output pixels (pixel shuffle). Decoder levels
     merge the upsampled features and the skip with a 1x1 conv, then one 3x3 conv. Inputs are
     padded to a multiple of 2 ** (depth + 1).
+
+    With ``refine`` > 0 the head also predicts ``refine`` full-size feature maps; two 3x3 convs
+    over them, the coarse colours and the input itself add a correction to the colours, so
+    pixels next to thin lines see the lines at full resolution. Its last conv starts at zero.
     """
 
     STRIDE = 2
@@ -128,7 +136,8 @@ class LeanUNet(nn.Module):
             nn.Sequential(*conv_block(c(i + 1) + c(i), c(i), 1, kernel=1), *conv_block(c(i), c(i), 1))
             for i in reversed(range(config.depth))
         )
-        self.head = nn.Conv2d(c(0), config.out_channels * self.STRIDE ** 2, 1)
+        self.head = nn.Conv2d(c(0), (config.out_channels + config.refine) * self.STRIDE ** 2, 1)
+        self.refine = _refine_head(config) if config.refine else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         height, width = x.shape[-2:]
@@ -139,7 +148,20 @@ class LeanUNet(nn.Module):
         y = skips.pop()
         for block in self.up:
             y = block(torch.cat([F.interpolate(y, scale_factor=2.0, mode="nearest"), skips.pop()], dim=1))
-        return torch.tanh(F.pixel_shuffle(self.head(y), self.STRIDE))[..., :height, :width]
+        y = F.pixel_shuffle(self.head(y), self.STRIDE)
+        colours = y[:, :self.config.out_channels]
+        if self.refine is not None:
+            colours = colours + self.refine(torch.cat([y, x], dim=1))
+        return torch.tanh(colours)[..., :height, :width]
+
+
+def _refine_head(config: UNetConfig) -> nn.Sequential:
+    """Full-size 3x3 conv block + 3x3 conv to colour corrections; the last conv starts at zero."""
+    features = config.out_channels + config.refine + config.in_channels
+    last = nn.Conv2d(config.refine, config.out_channels, 3, padding=1)
+    nn.init.zeros_(last.weight)
+    nn.init.zeros_(last.bias)
+    return nn.Sequential(*conv_block(features, config.refine, 1), last)
 
 
 def pad_to_multiple(x: torch.Tensor, multiple: int) -> torch.Tensor:

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from colorizer.checkpoint import training_totals
 from colorizer.model import describe
 from pages.ui import entered_page, get_colorizer
 
@@ -15,8 +16,10 @@ meta, config = colorizer.meta, colorizer.config
 st.markdown(f"**Checkpoint**: `{colorizer.path.name}`")
 columns = st.columns(4)
 columns[0].metric("Parameters", f"{colorizer.parameter_count:,}")
-columns[1].metric("Training steps", meta.get("steps", "?"))
-columns[2].metric("Training time", f"{meta.get('wall_time_minutes', '?')} min")
+steps, minutes = training_totals(meta)
+warm = " (warm start included)" if "warm_start" in meta else ""
+columns[1].metric("Training steps", steps or "?", help=f"All training{warm}")
+columns[2].metric("Training time", f"{minutes if minutes is not None else '?'} min", help=f"Wall time{warm}")
 psnr = meta.get("val_psnr_10_strokes")
 columns[3].metric("Validation PSNR (10 strokes)", f"{psnr:.2f} dB" if psnr else "n/a")
 st.markdown(

@@ -56,3 +56,12 @@ def test_pickled_code_is_never_executed(tmp_path):
     torch.save({"format": "anime-colorizer/1", "x": Evil()}, path)
     with pytest.raises(CheckpointError, match="evil.pt"):
         Colorizer.load(path)
+
+
+def test_training_totals_add_the_warm_start_run():
+    from colorizer.checkpoint import training_totals
+
+    assert training_totals({"steps": 7447, "wall_time_minutes": 80.0}) == (7447, 80.0)
+    warm = {"steps": 7447, "wall_time_minutes": 80.0, "warm_start": {"steps": 10549, "wall_time_minutes": 90.0}}
+    assert training_totals(warm) == (17996, 170.0)
+    assert training_totals({}) == (None, None)

@@ -120,3 +120,29 @@ def test_configs_saved_before_arch_existed_load_as_the_first_unet():
     assert UNetConfig().arch == "unet"
     lean = UNetConfig(arch="lean", base_channels=24, depth=4)
     assert describe(lean).startswith("lean U-Net: 2x space-to-depth stem, 24/48/96/192/256")
+
+
+def test_lean_refine_head_runs_at_full_size_fuses_and_round_trips(tmp_path):
+    from colorizer import load_model, save_checkpoint
+    from colorizer.model import build_model, describe, fuse_for_inference
+
+    torch.manual_seed(0)
+    config = UNetConfig(arch="lean", base_channels=8, depth=2, refine=4)
+    model = build_model(config)
+    torch.nn.init.normal_(model.refine[-1].weight, std=0.1)  # as after training (it starts at zero)
+    with torch.no_grad():
+        model(torch.randn(4, 4, 32, 32))
+    model.eval()
+    full_size = []
+    for conv in (m for m in model.modules() if isinstance(m, torch.nn.Conv2d)):
+        conv.register_forward_hook(lambda m, i, o: full_size.append(o.shape[-2:] == (32, 48)))
+    x = torch.randn(1, 4, 30, 44)
+    with torch.no_grad():
+        expected = model(x)
+        assert expected.shape == (1, 3, 30, 44) and expected.abs().max() <= 1.0
+        assert sum(full_size) == 2  # only the refine head's two convs see every pixel
+        loaded, _ = load_model(save_checkpoint(tmp_path / "refine.pt", model))
+        assert loaded.config.refine == 4 and torch.equal(loaded(x), expected)
+        assert torch.allclose(fuse_for_inference(model)(x), expected, atol=1e-5)
+    assert describe(config).endswith("4-channel full-size refine head")
+    assert UNetConfig.from_dict({"arch": "lean"}).refine == 0  # lean checkpoints from before refine load

@@ -1,5 +1,6 @@
 import csv
 import json
+from unittest.mock import ANY
 
 import numpy as np
 import pyarrow as pa
@@ -8,6 +9,7 @@ import pytest
 import torch
 
 from colorizer import read_checkpoint
+from colorizer.model import UNetConfig, build_model
 from training.config import TrainConfig, parse_overrides
 from training.data import load_images, make_sample
 from training.hint_sim import simulate_hints
@@ -213,3 +215,22 @@ def test_interrupted_hub_stream_keeps_loaded_rows_and_warns(monkeypatch, caplog,
         images = load_images("pawlo2013/anime_diffusion_full")
     assert len(images) == 2
     assert "download stopped after 3 rows" in caplog.text and "Skipping" in caplog.text
+
+
+def test_warm_start_grows_the_head_and_keeps_the_source_models_output(image_folder, tmp_path):
+    from colorizer import load_model
+    from training.train import warm_start
+
+    lean = {"model.arch": "lean", "model.refine": 0}
+    source_path = train(tiny_config(image_folder, tmp_path / "lean", **lean))
+    source, _ = load_model(source_path)
+    grown = build_model(UNetConfig(**{**source.config.as_dict(), "refine": 4}))
+    assert warm_start(grown, str(source_path))["steps"] == 2
+    x = torch.randn(1, 4, 24, 40)
+    with torch.no_grad():
+        assert torch.allclose(grown.eval()(x), source(x), atol=1e-6)  # new refine head starts at zero
+    final = train(tiny_config(image_folder, tmp_path / "refine", init_from=source_path, **{**lean, "model.refine": 4}))
+    assert read_checkpoint(final)["meta"]["warm_start"] == {
+        "checkpoint": str(source_path), "steps": 2, "wall_time_minutes": 0.0, "hardware": ANY}
+    with pytest.raises(SystemExit, match="shares no weights"):
+        warm_start(torch.nn.Conv2d(1, 1, 1), str(source_path))

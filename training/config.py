@@ -36,6 +36,7 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"
     max_minutes: float = 0.0  # stop (with a checkpoint) after this wall time; 0 = no limit
+    init_from: str = ""  # warm start: a checkpoint whose weights seed a new run (see train.warm_start)
     model: dict = field(default_factory=lambda: UNetConfig().as_dict())  # default: the shipped U-Net's shape
 
     def model_config(self) -> UNetConfig:

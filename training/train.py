@@ -97,6 +97,35 @@ def forget_after(out_dir: Path, step: int) -> None:
             append_metrics(out_dir, row)
 
 
+def warm_start(model: torch.nn.Module, path: str) -> dict:
+    """Seed a new run's model with another checkpoint's weights; returns that checkpoint's meta.
+
+    Tensors with the same name and shape are copied. A tensor that grew only in its first
+    (output-channel) dimension, such as a head that now predicts extra maps, gets the old
+    values in its leading slice; everything else keeps its fresh initialisation.
+    """
+    payload = read_checkpoint(path)
+    state, copied = model.state_dict(), []
+    for name, old in payload["model"].items():
+        new = state.get(name)
+        if new is None or not _grew_from(new, old):
+            continue
+        target = new[:old.shape[0]] if old.dim() else new
+        target.copy_(old)
+        copied.append(name)
+    if not copied:
+        raise SystemExit(f"--init_from={path} shares no weights with this model; check --model.* options.")
+    log.info("Warm start from %s: %d of %d tensors copied", path, len(copied), len(state))
+    return payload.get("meta", {})
+
+
+def _grew_from(new: torch.Tensor, old: torch.Tensor) -> bool:
+    """True when ``new`` has ``old``'s shape, or the same shape but a longer first dimension."""
+    if new.shape == old.shape:
+        return True
+    return new.dim() == old.dim() > 0 and new.shape[1:] == old.shape[1:] and len(new) > len(old)
+
+
 def prune_checkpoints(out_dir: Path, keep: int) -> None:
     for old in sorted((out_dir / "checkpoints").glob("step_*.pt"))[:-keep]:
         old.unlink(missing_ok=True)
@@ -114,6 +143,7 @@ class Run:
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.device.type == "cuda")
         self.step, self.elapsed, self.best_psnr = 0, 0.0, float("nan")
+        self.init_meta: dict = {}  # where a warm-started run began (--init_from), for the model card
         self.wrapped = self.model
         if self.world > 1:
             self.wrapped = torch.nn.parallel.DistributedDataParallel(
@@ -128,6 +158,7 @@ class Run:
         state = payload["training"]
         self.optimizer.load_state_dict(state["optimizer"])
         self.step, self.elapsed = int(state["step"]), float(state["elapsed"])
+        self.init_meta = payload.get("meta", {}).get("warm_start", {})
 
     def meta(self, train_count: int, val_psnr: float) -> dict:
         return {
@@ -137,6 +168,7 @@ class Run:
             "val_psnr_10_strokes": round(val_psnr, 3), "val_images": self.config.val_eval_images,
             "loss": f"L1 + {self.config.palette_lambda} * palette(k={self.config.palette_k})",
             "parameters": count_parameters(self.model),
+            **({"warm_start": self.init_meta} if self.init_meta else {}),
         }
 
     def save(self, train_count: int, val_psnr: float) -> None:
@@ -231,6 +263,10 @@ def train(config: TrainConfig) -> Path:
     payload = find_resume(out_dir)
     if payload is not None:
         run.restore(payload)
+    elif config.init_from:
+        source = warm_start(run.model, config.init_from)
+        kept = ("steps", "wall_time_minutes", "hardware")
+        run.init_meta = {"checkpoint": config.init_from, **{key: source[key] for key in kept if key in source}}
     if run.main:
         forget_after(out_dir, run.step)
     if run.main:
