@@ -27,7 +27,7 @@ from colorizer.model import build_model, count_parameters
 
 from .config import TrainConfig, parse_overrides
 from .data import HUB_COLUMNS, SampleDataset, StepSampler, load_rows, make_eval_sample
-from .losses import colorization_loss
+from .losses import colorization_loss, line_weights
 from .metrics import psnr
 
 log = logging.getLogger("training")
@@ -210,7 +210,8 @@ def train_step(run: Run, batch: dict) -> dict:
     x, target, palette = (batch[k].to(run.device, non_blocking=True) for k in ("input", "target", "palette"))
     with torch.autocast(run.device.type, dtype=torch.bfloat16, enabled=run.device.type == "cuda"):
         output = run.wrapped(x)
-    loss, terms = colorization_loss(output.float(), target, palette, run.config.palette_lambda)
+    weights = line_weights(x[:, :1], run.config.line_weight) if run.config.line_weight else None
+    loss, terms = colorization_loss(output.float(), target, palette, run.config.palette_lambda, weights)
     run.optimizer.zero_grad(set_to_none=True)
     run.scaler.scale(loss).backward()
     run.scaler.step(run.optimizer)
