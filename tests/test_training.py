@@ -232,6 +232,10 @@ def test_warm_start_grows_the_head_and_keeps_the_source_models_output(image_fold
     final = train(tiny_config(image_folder, tmp_path / "refine", init_from=source_path, **{**lean, "model.refine": 4}))
     assert read_checkpoint(final)["meta"]["warm_start"] == {
         "checkpoint": str(source_path), "steps": 2, "wall_time_minutes": 0.0, "hardware": ANY}
+    again = read_checkpoint(train(tiny_config(image_folder, tmp_path / "again", init_from=final, line_weight=1,
+                                              **{**lean, "model.refine": 4})))["meta"]
+    assert again["warm_start"]["steps"] == 4  # a chain of warm starts adds up
+    assert again["loss"].startswith("L1 (x2 within 2 px of lines)")
     with pytest.raises(SystemExit, match="shares no weights"):
         warm_start(torch.nn.Conv2d(1, 1, 1), str(source_path))
 

@@ -22,7 +22,7 @@ import torch
 import torch.distributed as dist
 from tqdm import tqdm
 
-from colorizer.checkpoint import CheckpointError, read_checkpoint, save_checkpoint
+from colorizer.checkpoint import CheckpointError, read_checkpoint, save_checkpoint, training_totals
 from colorizer.model import build_model, count_parameters
 
 from .config import TrainConfig, parse_overrides
@@ -166,7 +166,7 @@ class Run:
             "batch_size": self.config.batch_size * self.world, "crop": self.config.crop,
             "wall_time_minutes": round(self.elapsed / 60, 1), "hardware": hardware_name(self.device, self.world),
             "val_psnr_10_strokes": round(val_psnr, 3), "val_images": self.config.val_eval_images,
-            "loss": f"L1 + {self.config.palette_lambda} * palette(k={self.config.palette_k})",
+            "loss": loss_name(self.config),
             "parameters": count_parameters(self.model),
             **({"warm_start": self.init_meta} if self.init_meta else {}),
         }
@@ -178,6 +178,11 @@ class Run:
         save_checkpoint(path, self.model, self.meta(train_count, val_psnr), training)
         save_checkpoint(self.out_dir / "final.pt", self.model, self.meta(train_count, val_psnr))
         prune_checkpoints(self.out_dir, self.config.keep_checkpoints)
+
+
+def loss_name(config: TrainConfig) -> str:
+    l1 = f"L1 (x{1 + config.line_weight:g} within 2 px of lines)" if config.line_weight else "L1"
+    return f"{l1} + {config.palette_lambda} * palette(k={config.palette_k})"
 
 
 def pick_device(name: str, rank: int) -> torch.device:
@@ -266,8 +271,9 @@ def train(config: TrainConfig) -> Path:
         run.restore(payload)
     elif config.init_from:
         source = warm_start(run.model, config.init_from)
-        kept = ("steps", "wall_time_minutes", "hardware")
-        run.init_meta = {"checkpoint": config.init_from, **{key: source[key] for key in kept if key in source}}
+        steps, minutes = training_totals(source)  # a chain of warm starts adds up
+        run.init_meta = {"checkpoint": config.init_from, "steps": steps, "wall_time_minutes": minutes,
+                         "hardware": source.get("hardware")}
     if run.main:
         forget_after(out_dir, run.step)
     if run.main:
