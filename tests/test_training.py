@@ -232,24 +232,9 @@ def test_warm_start_grows_the_head_and_keeps_the_source_models_output(image_fold
     final = train(tiny_config(image_folder, tmp_path / "refine", init_from=source_path, **{**lean, "model.refine": 4}))
     assert read_checkpoint(final)["meta"]["warm_start"] == {
         "checkpoint": str(source_path), "steps": 2, "wall_time_minutes": 0.0, "hardware": ANY}
-    again = read_checkpoint(train(tiny_config(image_folder, tmp_path / "again", init_from=final, line_weight=1,
+    again = read_checkpoint(train(tiny_config(image_folder, tmp_path / "again", init_from=final,
                                               **{**lean, "model.refine": 4})))["meta"]
     assert again["warm_start"]["steps"] == 4  # a chain of warm starts adds up
-    assert again["loss"].startswith("L1 (x2 within 2 px of lines)")
     with pytest.raises(SystemExit, match="shares no weights"):
         warm_start(torch.nn.Conv2d(1, 1, 1), str(source_path))
 
-
-def test_line_weights_stress_errors_next_to_lines_only():
-    from training.losses import colorization_loss, line_weights
-
-    sketch = torch.ones(1, 1, 12, 12)
-    sketch[..., :, 6] = -1.0  # one vertical line
-    weights = line_weights(sketch, 3.0)
-    assert weights[0, 0, 0, 4:9].tolist() == [4.0] * 5 and weights[0, 0, 0, 3] == 1 and weights[0, 0, 0, 9] == 1
-    target, palette = torch.zeros(1, 3, 12, 12), torch.zeros(1, 1, 3)
-    near, far = target.clone(), target.clone()
-    near[..., 6], far[..., 0] = 0.5, 0.5  # the same error, on the line or far from it
-    plain = [colorization_loss(out, target, palette, 0.0)[0] for out in (near, far)]
-    weighted = [colorization_loss(out, target, palette, 0.0, weights)[0] for out in (near, far)]
-    assert torch.isclose(plain[0], plain[1]) and weighted[0] > plain[0] > weighted[1]

@@ -24,7 +24,6 @@ class TrainConfig:
     warmup_steps: int = 200
     palette_k: int = 8
     palette_lambda: float = 0.1
-    line_weight: float = 0.0  # extra L1 weight within 2 px of the sketch's lines (against leakage)
     max_strokes: int = 30
     no_hint_fraction: float = 0.1
     hue_rotation: float = 0.5  # probability of a random hue rotation of target and hints

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from colorizer.palette import kmeans_colours
 
@@ -34,28 +33,10 @@ def palette_penalty(output: torch.Tensor, palette: torch.Tensor) -> torch.Tensor
     return distances.min(dim=2).values.mean()
 
 
-def line_weights(sketch: torch.Tensor, line_weight: float, reach: int = 2) -> torch.Tensor:
-    """Per-pixel L1 weights: 1 + ``line_weight`` within ``reach`` px of a line, 1 elsewhere.
-
-    Args:
-        sketch: (N, 1, H, W) packed sketch channel in [-1, 1] (lines below 0).
-    Returns:
-        (N, 1, H, W) float weights >= 1.
-    """
-    lines = (sketch < 0).float()
-    near = F.max_pool2d(lines, 2 * reach + 1, stride=1, padding=reach)
-    return 1.0 + line_weight * near
-
-
 def colorization_loss(output: torch.Tensor, target: torch.Tensor, palette: torch.Tensor,
-                      palette_lambda: float, weights: torch.Tensor | None = None) -> tuple[torch.Tensor, dict]:
-    """L1 (weighted per pixel when ``weights`` is given) + lambda * palette penalty.
-
-    Returns the total and both terms for logging. Weighted L1 is normalised by the mean weight,
-    so it stays on the plain L1's scale.
-    """
-    error = (output - target).abs()
-    l1 = error.mean() if weights is None else (error * weights).mean() / weights.mean()
+                      palette_lambda: float) -> tuple[torch.Tensor, dict]:
+    """L1 + lambda * palette penalty; returns the total and both terms for logging."""
+    l1 = (output - target).abs().mean()
     penalty = palette_penalty(output, palette) if palette_lambda > 0 else output.new_zeros(())
     total = l1 + palette_lambda * penalty
     return total, {"l1": float(l1.detach()), "palette": float(penalty.detach()), "loss": float(total.detach())}

@@ -27,7 +27,7 @@ from colorizer.model import build_model, count_parameters
 
 from .config import TrainConfig, parse_overrides
 from .data import HUB_COLUMNS, SampleDataset, StepSampler, load_rows, make_eval_sample
-from .losses import colorization_loss, line_weights
+from .losses import colorization_loss
 from .metrics import psnr
 
 log = logging.getLogger("training")
@@ -166,7 +166,7 @@ class Run:
             "batch_size": self.config.batch_size * self.world, "crop": self.config.crop,
             "wall_time_minutes": round(self.elapsed / 60, 1), "hardware": hardware_name(self.device, self.world),
             "val_psnr_10_strokes": round(val_psnr, 3), "val_images": self.config.val_eval_images,
-            "loss": loss_name(self.config),
+            "loss": f"L1 + {self.config.palette_lambda} * palette(k={self.config.palette_k})",
             "parameters": count_parameters(self.model),
             **({"warm_start": self.init_meta} if self.init_meta else {}),
         }
@@ -178,11 +178,6 @@ class Run:
         save_checkpoint(path, self.model, self.meta(train_count, val_psnr), training)
         save_checkpoint(self.out_dir / "final.pt", self.model, self.meta(train_count, val_psnr))
         prune_checkpoints(self.out_dir, self.config.keep_checkpoints)
-
-
-def loss_name(config: TrainConfig) -> str:
-    l1 = f"L1 (x{1 + config.line_weight:g} within 2 px of lines)" if config.line_weight else "L1"
-    return f"{l1} + {config.palette_lambda} * palette(k={config.palette_k})"
 
 
 def pick_device(name: str, rank: int) -> torch.device:
@@ -215,8 +210,7 @@ def train_step(run: Run, batch: dict) -> dict:
     x, target, palette = (batch[k].to(run.device, non_blocking=True) for k in ("input", "target", "palette"))
     with torch.autocast(run.device.type, dtype=torch.bfloat16, enabled=run.device.type == "cuda"):
         output = run.wrapped(x)
-    weights = line_weights(x[:, :1], run.config.line_weight) if run.config.line_weight else None
-    loss, terms = colorization_loss(output.float(), target, palette, run.config.palette_lambda, weights)
+    loss, terms = colorization_loss(output.float(), target, palette, run.config.palette_lambda)
     run.optimizer.zero_grad(set_to_none=True)
     run.scaler.scale(loss).backward()
     run.scaler.step(run.optimizer)
