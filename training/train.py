@@ -98,7 +98,11 @@ def forget_after(out_dir: Path, step: int) -> None:
 
 
 def warm_start(model: torch.nn.Module, path: str) -> dict:
-    """Seed a new run's model with another checkpoint's weights; returns that checkpoint's meta.
+    """Seed a new run's model with another checkpoint's weights.
+
+    Returns:
+        the record a warm-started run keeps in its meta: the source checkpoint and its total
+        steps, minutes (a chain of warm starts adds up) and hardware.
 
     Tensors with the same name and shape are copied. A tensor that grew only in its first
     (output-channel) dimension, such as a head that now predicts extra maps, gets the old
@@ -116,11 +120,13 @@ def warm_start(model: torch.nn.Module, path: str) -> dict:
     if not copied:
         raise SystemExit(f"--init_from={path} shares no weights with this model; check --model.* options.")
     log.info("Warm start from %s: %d of %d tensors copied", path, len(copied), len(state))
-    return payload.get("meta", {})
+    source = payload.get("meta", {})
+    steps, minutes = training_totals(source)
+    return {"checkpoint": path, "steps": steps, "wall_time_minutes": minutes, "hardware": source.get("hardware")}
 
 
 def _grew_from(new: torch.Tensor, old: torch.Tensor) -> bool:
-    """True when ``new`` has ``old``'s shape, or the same shape but a longer first dimension."""
+    """True when ``new`` has ``old``'s shape, or the same trailing dimensions and a longer first one."""
     if new.shape == old.shape:
         return True
     return new.dim() == old.dim() > 0 and new.shape[1:] == old.shape[1:] and len(new) > len(old)
@@ -264,10 +270,7 @@ def train(config: TrainConfig) -> Path:
     if payload is not None:
         run.restore(payload)
     elif config.init_from:
-        source = warm_start(run.model, config.init_from)
-        steps, minutes = training_totals(source)  # a chain of warm starts adds up
-        run.init_meta = {"checkpoint": config.init_from, "steps": steps, "wall_time_minutes": minutes,
-                         "hardware": source.get("hardware")}
+        run.init_meta = warm_start(run.model, config.init_from)
     if run.main:
         forget_after(out_dir, run.step)
     if run.main:
