@@ -7,7 +7,7 @@ from colorizer import ImageLoadError, load_image
 from colorizer.batch import colorize_picture
 from colorizer.images import load_hints
 from colorizer.layers import zip_pngs
-from pages import ui
+from pages.parts import ui
 
 ui.entered_page("batch")
 st.title(":material/collections: Batch")

@@ -8,7 +8,7 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from colorizer import resize_hints
-from pages import ui, workflow
+from pages.parts import ui, workflow
 
 HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
 

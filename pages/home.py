@@ -1,7 +1,7 @@
 """Home: what the studio does, how to use it, and the loaded model in short."""
 import streamlit as st
 
-from pages.ui import entered_page, get_colorizer
+from pages.parts.ui import entered_page, get_colorizer
 
 entered_page("home")
 st.title(":material/palette: Anime Colorizer Studio")

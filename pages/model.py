@@ -1,10 +1,19 @@
 """Model: facts about the loaded checkpoint."""
 
 import streamlit as st
+import torch
 
 from colorizer.checkpoint import training_totals
 from colorizer.model import describe
-from pages.ui import entered_page, get_colorizer
+from pages.parts.ui import entered_page, get_colorizer
+
+
+
+def precision_note(dtype: torch.dtype) -> str:
+    if dtype == torch.bfloat16:
+        return "bfloat16: this CPU does bfloat16 maths natively, which is faster than float32 (README, Speed)"
+    return f"{str(dtype).removeprefix('torch.')}"
+
 
 entered_page("model")
 st.title(":material/model_training: Model")
@@ -27,7 +36,8 @@ st.markdown(
     f"- **Training data**: {meta.get('data', 'unknown')} ({meta.get('train_images', '?')} images)\n"
     f"- **Loss**: {meta.get('loss', 'unknown')}\n"
     f"- **Hardware**: {meta.get('hardware', 'unknown')}\n"
-    f"- **Runs at**: long side up to {colorizer.work_side} px, result resized to the sketch's size"
+    f"- **Runs at**: long side up to {colorizer.work_side} px, result resized to the sketch's size\n"
+    f"- **Precision**: {precision_note(colorizer.dtype)}"
 )
 card = colorizer.path.with_name("MODEL_CARD.md")
 if card.is_file():

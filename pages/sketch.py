@@ -8,7 +8,7 @@ from PIL import ImageOps
 from colorizer import ImageLoadError, SketchSettings, line_art_sketch, load_image, sobel_sketch
 from colorizer.images import MAX_SIDE
 from colorizer.layers import png_bytes
-from pages import ui
+from pages.parts import ui
 
 ui.entered_page("sketch")
 st.title(":material/edit: Sketch")

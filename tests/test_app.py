@@ -6,7 +6,7 @@ from PIL import Image
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages.ui import canvas_size
+from pages.parts.ui import canvas_size
 from tests.synthetic import anime_frame, encode
 
 TIMEOUT = 60
@@ -113,6 +113,8 @@ def test_model_page_lists_checkpoint_facts(app):
     app.switch_page("pages/model.py").run()
     assert not app.exception
     assert any(m.label == "Parameters" for m in app.metric)
+    facts = " ".join(m.value for m in app.markdown)
+    assert "**Precision**: bfloat16" in facts or "**Precision**: float32" in facts
 
 
 def test_model_page_shows_committed_benchmark(tiny_checkpoint, monkeypatch, tmp_path):
@@ -285,3 +287,14 @@ def test_batch_page_colours_several_frames_and_reports_failures(app):
     assert all(image.size == (90, 60) for image in results.values())
     assert list(failures) == ["broken.png"] and any("broken.png" in e.value for e in app.error)
     assert "Download all (ZIP)" in labels(app.download_button)
+
+
+def test_every_module_directly_in_pages_is_a_navigation_page():
+    """Streamlit's old pages-folder mode lists every pages/*.py; helpers live in pages/parts/."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    listed = {p.name for p in (root / "pages").glob("*.py") if p.name != "__init__.py"}
+    navigation = set(re.findall(r'st\.Page\("pages/(\w+\.py)"', (root / "streamlit_app.py").read_text()))
+    assert listed == navigation and len(listed) == 5

@@ -191,3 +191,18 @@ def test_batch_page_in_the_browser(page, server, tmp_path):
     page.get_by_role("button", name="Colorize all").click()
     page.get_by_text("2 coloured, 0 failed.").wait_for()
     assert downloaded_zip_names(page, "Download all (ZIP)", tmp_path) == ["shot0_colorized.png", "shot1_colorized.png"]
+
+
+def test_first_visit_after_start_deep_links_into_the_apps_navigation(tiny_checkpoint):
+    """The first run after the server starts is special (see test_app's pages-layout test)."""
+    with running_app(checkpoint=tiny_checkpoint) as fresh, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{fresh}/model")
+        page.get_by_text("Parameters").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)  # a "Page not found" dialog would come with the first run
+        links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+        not_found = page.get_by_text("Page not found").count()
+        browser.close()
+    titles = [text.split()[-1] for text in links]
+    assert titles == ["Home", "Sketch", "Colorize", "Batch", "Model"] and not_found == 0

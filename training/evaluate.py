@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from colorizer import DEFAULT_CHECKPOINT, Colorizer
 from colorizer.hints import pack_arrays
+from colorizer.pipeline import PRECISIONS
 
 from .baselines import bucket_fill
 from .data import load_rows
@@ -199,6 +200,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="sketch/hints pairs, e.g. sobel/region canny/region")
     parser.add_argument("--no_dataset_scribbles", action="store_true",
                         help="skip scoring the data's own sketch/scribbles columns (parquet or hub data)")
+    parser.add_argument("--precision", choices=PRECISIONS, default="auto",
+                        help="dtype the models run in, as in the app (auto: bfloat16 where the CPU has it natively)")
     parser.add_argument("--out", default="runs/eval")
     return parser.parse_args(argv)
 
@@ -210,7 +213,8 @@ def method_name(path: str, shipped: str) -> str:
 def main(argv: list[str] | None = None) -> list[dict]:
     args = parse_args(argv)
     conditions = tuple(tuple(c.split("/")) for c in args.conditions)
-    models = {method_name(p, args.checkpoint): Colorizer.load(p) for p in [args.checkpoint, *args.extra]}
+    models = {method_name(p, args.checkpoint): Colorizer.load(p, precision=args.precision)
+              for p in [args.checkpoint, *args.extra]}
     split = "test" if "/" in args.data and not Path(args.data).exists() else "train"
     data = load_rows(args.data, split=split)
     data = (data if split == "test" else data[-args.val_count:])[:args.limit]
@@ -221,7 +225,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
         if "scribbles" in row and not args.no_dataset_scribbles:
             rows += score_dataset_scribbles(index, row, models)
     summary = summarise(rows)
-    header = (f"Data: {args.data} ({len(data)} held-out images); model: {args.checkpoint}. Command: "
+    dtype = str(models["model"].dtype).removeprefix("torch.")
+    header = (f"Data: {args.data} ({len(data)} held-out images); model: {args.checkpoint} in {dtype}. Command: "
               f"`python -m training.evaluate {' '.join(argv if argv is not None else sys.argv[1:])}`")
     write_outputs(rows, summary, out, header)
     print(markdown_table(summary))

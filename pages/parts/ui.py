@@ -48,8 +48,26 @@ def get_colorizer() -> Colorizer | None:
         return None
 
 
+def join_app_navigation() -> None:
+    """Rerun through streamlit_app.py when Streamlit ran this page on its own.
+
+    Until some script has called st.navigation (the first run after the server starts),
+    Streamlit's old pages-folder mode runs a deep link such as /model as pages/model.py by
+    itself: no page config, and every pages/*.py in the sidebar under its file name. Turning
+    that mode off and rerunning sends the run through the app's st.navigation, which opens
+    the same page (both modes name a page by its URL path). Only a session's first run is
+    redirected: it is a page load, so no widget event is lost by the rerun.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if getattr(PagesManager, "uses_pages_directory", False) and LAST_PAGE not in st.session_state:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def entered_page(name: str) -> bool:
     """Record the current page; True when the user just arrived from another page."""
+    join_app_navigation()
     fresh = st.session_state.get(LAST_PAGE) != name
     st.session_state[LAST_PAGE] = name
     return fresh

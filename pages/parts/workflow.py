@@ -12,7 +12,7 @@ from colorizer import ImageLoadError, load_image, resize_hints
 from colorizer.images import load_hints
 from colorizer.layers import layers_zip, png_bytes
 from colorizer.palette import suggest_palette
-from pages import ui
+from pages.parts import ui
 
 MAX_VARIANTS = 6
 FABRIC_VERSION = "7.4.0"  # the Fabric.js bundled with streamlit-drawable-canvas 0.13
