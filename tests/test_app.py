@@ -117,6 +117,16 @@ def test_model_page_lists_checkpoint_facts(app):
     assert "**Precision**: bfloat16" in facts or "**Precision**: float32" in facts
 
 
+def test_precision_comes_from_the_environment_and_a_bad_one_is_an_error(app, monkeypatch):
+    monkeypatch.setenv("COLORIZER_PRECISION", "float32")
+    app.switch_page("pages/model.py").run()
+    assert "**Precision**: float32" in " ".join(m.value for m in app.markdown)
+    monkeypatch.setenv("COLORIZER_PRECISION", "float8")
+    app.switch_page("pages/home.py").run()
+    app.switch_page("pages/model.py").run()
+    assert not app.exception and any("Unknown precision 'float8'" in e.value for e in app.error)
+
+
 def test_model_page_shows_committed_benchmark(tiny_checkpoint, monkeypatch, tmp_path):
     import shutil
 

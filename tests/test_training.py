@@ -13,7 +13,7 @@ from colorizer.model import UNetConfig, build_model
 from training.config import TrainConfig, parse_overrides
 from training.data import load_images, make_sample
 from training.hint_sim import simulate_hints
-from training.losses import colorization_loss, cross_line_contrast, kmeans_palette, palette_penalty
+from training.losses import kmeans_palette, palette_penalty
 from training.train import lr_at, train
 from tests.synthetic import anime_frame, encode
 
@@ -44,7 +44,6 @@ def test_two_step_training_smoke(image_folder, tmp_path):
     rows = list(csv.DictReader((out_dir / "metrics.csv").open()))
     assert [int(r["step"]) for r in rows] == [1, 2]
     assert all(float(r["l1"]) > 0 and float(r["palette"]) >= 0 for r in rows)
-    assert all(float(r["contrast"]) == 0 for r in rows)  # off by default
     assert json.loads((out_dir / "config.json").read_text())["steps"] == 2
     assert (out_dir / "loss_curve.png").stat().st_size > 0
 
@@ -58,75 +57,12 @@ def test_training_resumes_from_last_checkpoint(image_folder, tmp_path):
     assert read_checkpoint(out_dir / "final.pt")["meta"]["steps"] == 3
 
 
-def test_training_with_contrast_term_logs_it_and_names_it_in_the_meta(image_folder, tmp_path):
-    out_dir = tmp_path / "run"
-    final = train(tiny_config(image_folder, out_dir, contrast_lambda=0.5))
-    rows = list(csv.DictReader((out_dir / "metrics.csv").open()))
-    assert all(float(r["contrast"]) > 0 for r in rows)
-    assert read_checkpoint(final)["meta"]["loss"].endswith("+ 0.5 * cross-line contrast")
-
-
-def test_resuming_a_run_keeps_the_columns_its_metrics_file_began_with(image_folder, tmp_path):
-    out_dir = tmp_path / "run"
-    train(tiny_config(image_folder, out_dir))
-    path = out_dir / "metrics.csv"
-    old_header = "step,loss,l1,palette,lr,val_psnr,elapsed_s"  # a file written before the contrast term
-    rows = [line.split(",") for line in path.read_text().splitlines()[1:]]
-    path.write_text("\n".join([old_header] + [",".join(r[:4] + r[5:]) for r in rows]) + "\n")
-    train(tiny_config(image_folder, out_dir, steps=3))
-    rows = list(csv.DictReader(path.open()))
-    assert list(rows[0]) == old_header.split(",") and [int(r["step"]) for r in rows] == [1, 2, 3]
-    assert float(rows[-1]["lr"]) > 0 and float(rows[-1]["elapsed_s"]) > 0
-
-
 def test_palette_penalty_is_zero_on_palette_colours_and_grows_off_it():
     palette = torch.tensor([[[1.0, -1.0, -1.0], [-1.0, -1.0, 1.0]]])
     on = palette[0][torch.tensor([0, 1, 1, 0])].T.reshape(1, 3, 2, 2)
     assert palette_penalty(on, palette).item() == 0
     near, far = on + 0.1, on * 0.2
     assert 0 < palette_penalty(near, palette).item() < palette_penalty(far, palette).item()
-
-
-def two_regions_split_by_a_line(size=16):
-    """Black left half, red right half, a 2-px vertical line between them (sketch channel -1)."""
-    target = -torch.ones(1, 3, size, size)
-    target[:, 0, :, size // 2:] = 1
-    sketch = torch.ones(1, 1, size, size)
-    sketch[..., size // 2 - 1:size // 2 + 1] = -1
-    return target, sketch
-
-
-def test_cross_line_contrast_is_zero_on_target_and_grows_as_colour_leaks_over_the_line():
-    target, sketch = two_regions_split_by_a_line()
-    assert cross_line_contrast(target, target, sketch).item() == 0
-    blurred = [torch.nn.functional.avg_pool2d(torch.nn.functional.pad(target, (r,) * 4, mode="replicate"),
-                                              2 * r + 1, 1) for r in (3, 5)]
-    grey = torch.zeros_like(target)
-    values = [cross_line_contrast(y, target, sketch).item() for y in (*blurred, grey)]
-    assert 0 < values[0] < values[1] < values[2]
-
-
-def test_cross_line_contrast_accepts_any_distinct_colours_on_the_two_sides():
-    target, sketch = two_regions_split_by_a_line()
-    swapped = target.flip(-1)  # red left, black right: wrong colours, but the line still separates them
-    assert cross_line_contrast(swapped, target, sketch).item() == 0
-
-
-def test_cross_line_contrast_ignores_lines_inside_one_colour():
-    target, sketch = two_regions_split_by_a_line()
-    flat_target = torch.full_like(target, 0.3)
-    assert cross_line_contrast(torch.zeros_like(target), flat_target, sketch).item() == 0
-
-
-def test_contrast_term_enters_the_loss_only_when_weighted():
-    target, sketch = two_regions_split_by_a_line()
-    output, palette = torch.zeros_like(target), torch.zeros(1, 2, 3)
-    plain, plain_terms = colorization_loss(output, target, palette, 0.1)
-    weighted, terms = colorization_loss(output, target, palette, 0.1, sketch, contrast_lambda=0.5)
-    assert plain_terms["contrast"] == 0 and terms["contrast"] > 0
-    assert weighted.item() == pytest.approx(plain.item() + 0.5 * terms["contrast"])
-    with pytest.raises(ValueError, match="sketch"):
-        colorization_loss(output, target, palette, 0.1, contrast_lambda=0.5)
 
 
 def test_kmeans_palette_finds_flat_colours(rng):

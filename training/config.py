@@ -24,7 +24,6 @@ class TrainConfig:
     warmup_steps: int = 200
     palette_k: int = 8
     palette_lambda: float = 0.1
-    contrast_lambda: float = 0.0  # weight of the cross-line contrast term (training.losses.cross_line_contrast)
     max_strokes: int = 30
     no_hint_fraction: float = 0.1
     hue_rotation: float = 0.5  # probability of a random hue rotation of target and hints

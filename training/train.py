@@ -33,12 +33,6 @@ from .metrics import psnr
 log = logging.getLogger("training")
 
 
-def loss_name(config: TrainConfig) -> str:
-    """The training loss as the model card and checkpoint meta show it."""
-    name = f"L1 + {config.palette_lambda} * palette(k={config.palette_k})"
-    return name + (f" + {config.contrast_lambda} * cross-line contrast" if config.contrast_lambda > 0 else "")
-
-
 def lr_at(step: int, config: TrainConfig) -> float:
     """Linear warm-up, then cosine decay to 5% of the peak learning rate."""
     if step < config.warmup_steps:
@@ -178,7 +172,7 @@ class Run:
             "batch_size": self.config.batch_size * self.world, "crop": self.config.crop,
             "wall_time_minutes": round(self.elapsed / 60, 1), "hardware": hardware_name(self.device, self.world),
             "val_psnr_10_strokes": round(val_psnr, 3), "val_images": self.config.val_eval_images,
-            "loss": loss_name(self.config),
+            "loss": f"L1 + {self.config.palette_lambda} * palette(k={self.config.palette_k})",
             "parameters": count_parameters(self.model),
             **({"warm_start": self.init_meta} if self.init_meta else {}),
         }
@@ -222,8 +216,7 @@ def train_step(run: Run, batch: dict) -> dict:
     x, target, palette = (batch[k].to(run.device, non_blocking=True) for k in ("input", "target", "palette"))
     with torch.autocast(run.device.type, dtype=torch.bfloat16, enabled=run.device.type == "cuda"):
         output = run.wrapped(x)
-    loss, terms = colorization_loss(output.float(), target, palette, run.config.palette_lambda,
-                                    x[:, :1], run.config.contrast_lambda)
+    loss, terms = colorization_loss(output.float(), target, palette, run.config.palette_lambda)
     run.optimizer.zero_grad(set_to_none=True)
     run.scaler.scale(loss).backward()
     run.scaler.step(run.optimizer)
@@ -231,14 +224,10 @@ def train_step(run: Run, batch: dict) -> dict:
     return {**terms, "lr": run.optimizer.param_groups[0]["lr"]}
 
 
-METRIC_FIELDS = ["step", "loss", "l1", "palette", "contrast", "lr", "val_psnr", "elapsed_s"]
-
-
 def append_metrics(out_dir: Path, row: dict) -> None:
-    """Append one row to metrics.csv; a resumed run keeps the columns its file started with."""
     path = out_dir / "metrics.csv"
+    fields = ["step", "loss", "l1", "palette", "lr", "val_psnr", "elapsed_s"]
     new = not path.exists()
-    fields = METRIC_FIELDS if new else path.open().readline().strip().split(",")
     with path.open("a", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
         if new:
@@ -258,10 +247,8 @@ def plot_metrics(out_dir: Path) -> None:
         return
     steps = [int(r["step"]) for r in rows]
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    for key in ("loss", "l1", "palette", "contrast"):
-        values = [float(r.get(key) or "nan") for r in rows]  # runs from before a term have no column
-        if any(v > 0 for v in values):
-            left.plot(steps, values, label=key)
+    for key in ("loss", "l1", "palette"):
+        left.plot(steps, [float(r[key]) for r in rows], label=key)
     left.set_xlabel("step"), left.set_yscale("log"), left.legend(), left.set_title("training loss")
     val = [(s, float(r["val_psnr"])) for s, r in zip(steps, rows) if r["val_psnr"] not in ("", "nan")]
     if val:

@@ -34,16 +34,19 @@ def checkpoint_path() -> Path | None:
 
 
 @st.cache_resource(show_spinner="Loading the colorizer model…")
-def load_colorizer(path: Path | None) -> Colorizer:
+def load_colorizer(path: Path | None, precision: str = "auto") -> Colorizer:
     """One model for all sessions; it holds no per-request state."""
-    return Colorizer.load(path)
+    return Colorizer.load(path, precision=precision)
 
 
 def get_colorizer() -> Colorizer | None:
-    """The shared model, or None after showing an st.error that says what to do."""
+    """The shared model, or None after showing an st.error that says what to do.
+
+    $COLORIZER_PRECISION (auto, float32 or bfloat16) sets the dtype it runs in.
+    """
     try:
-        return load_colorizer(checkpoint_path())
-    except CheckpointError as error:
+        return load_colorizer(checkpoint_path(), os.environ.get("COLORIZER_PRECISION", "auto"))
+    except (CheckpointError, ValueError) as error:
         st.error(f"The colorizer model could not be loaded. {error}")
         return None
 
