@@ -147,7 +147,7 @@ def compare_prototype(colorizer: Colorizer, repeats: int) -> dict:
                     f"prototype_alike_{size}": alike, f"speedup_alike_{size}": alike / ours}
         print(f"network only {size}x{size}: ours {ours * 1000:.1f} ms; prototype ({count_parameters(prototype) / 1e6:.1f} M) "
               f"{theirs * 1000:.1f} ms -> {theirs / ours:.1f}x faster; prototype like for like "
-              f"({str(colorizer.dtype).removeprefix('torch.')}, channels-last) {alike * 1000:.1f} ms -> {alike / ours:.1f}x")
+              f"({colorizer.dtype_name}, channels-last) {alike * 1000:.1f} ms -> {alike / ours:.1f}x")
     return figures
 
 

@@ -54,6 +54,11 @@ class Colorizer:
         self.device = device
         self.work_side = work_side
 
+    @property
+    def dtype_name(self) -> str:
+        """The dtype the network runs in, as people write it: "bfloat16" or "float32"."""
+        return str(self.dtype).removeprefix("torch.")
+
     @classmethod
     def load(cls, path=None, device=None, precision: str = "auto") -> "Colorizer":
         """Load ``path`` (default: the shipped ``models/colorizer.pt``) onto ``device`` (default CPU).

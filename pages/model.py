@@ -7,13 +7,7 @@ from colorizer.checkpoint import training_totals
 from colorizer.model import describe
 from pages.parts.ui import entered_page, get_colorizer
 
-
-
-def precision_note(dtype: torch.dtype) -> str:
-    if dtype == torch.bfloat16:
-        return "bfloat16: this CPU does bfloat16 maths natively, which is faster than float32 (README, Speed)"
-    return f"{str(dtype).removeprefix('torch.')}"
-
+BFLOAT16_NOTE = ": this CPU does bfloat16 maths natively, which is faster than float32 (README, Speed)"
 
 entered_page("model")
 st.title(":material/model_training: Model")
@@ -37,7 +31,7 @@ st.markdown(
     f"- **Loss**: {meta.get('loss', 'unknown')}\n"
     f"- **Hardware**: {meta.get('hardware', 'unknown')}\n"
     f"- **Runs at**: long side up to {colorizer.work_side} px, result resized to the sketch's size\n"
-    f"- **Precision**: {precision_note(colorizer.dtype)}"
+    f"- **Precision**: {colorizer.dtype_name}{BFLOAT16_NOTE if colorizer.dtype == torch.bfloat16 else ''}"
 )
 card = colorizer.path.with_name("MODEL_CARD.md")
 if card.is_file():

@@ -51,6 +51,7 @@ def test_bfloat16_network_stays_within_a_few_levels_of_float32(tiny_checkpoint):
     exact = Colorizer.load(tiny_checkpoint, precision="float32")
     fast = Colorizer.load(tiny_checkpoint, precision="bfloat16")
     assert fast.dtype == torch.bfloat16 and next(fast.model.parameters()).dtype == torch.bfloat16
+    assert (fast.dtype_name, exact.dtype_name) == ("bfloat16", "float32")
     packed = (torch.rand(4, 40, 56, generator=torch.Generator().manual_seed(0)) * 2 - 1).numpy()
     assert fast.network(torch.from_numpy(packed)[None]).dtype == torch.float32
     difference = np.abs(fast.predict(packed).astype(int) - exact.predict(packed).astype(int))

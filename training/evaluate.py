@@ -225,8 +225,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
         if "scribbles" in row and not args.no_dataset_scribbles:
             rows += score_dataset_scribbles(index, row, models)
     summary = summarise(rows)
-    dtype = str(models["model"].dtype).removeprefix("torch.")
-    header = (f"Data: {args.data} ({len(data)} held-out images); model: {args.checkpoint} in {dtype}. Command: "
+    header = (f"Data: {args.data} ({len(data)} held-out images); model: {args.checkpoint} in "
+              f"{models['model'].dtype_name}. Command: "
               f"`python -m training.evaluate {' '.join(argv if argv is not None else sys.argv[1:])}`")
     write_outputs(rows, summary, out, header)
     print(markdown_table(summary))
