@@ -10,6 +10,7 @@ from tqdm import tqdm
 from .batch import colorize_folder
 from .checkpoint import CheckpointError
 from .pipeline import Colorizer
+from .runtime import keep_freed_memory
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--input {args.input} is not a folder")
     if args.hints is not None and not args.hints.exists():
         parser.error(f"--hints {args.hints} does not exist")
+    keep_freed_memory()
     try:
         colorizer = Colorizer.load(args.checkpoint)
     except CheckpointError as error:

@@ -3,18 +3,22 @@
     python -m colorizer.bench                      # shipped model, 256 to 2048 px
     python -m colorizer.bench --sizes 256 512 --repeats 10
     python -m colorizer.bench --precision float32  # force float32 on a CPU with native bfloat16
+    python -m colorizer.bench --default-malloc     # leave glibc's malloc settings alone
 
 Prints median and 95th-percentile latency of ``Colorizer.colorize`` (sketch + 10 strokes in,
 full-size RGB out) per size, the model's parameters and multiply-adds, peak memory, the time
 to a first result in a fresh process, and the original prototype U-Net's latency at 256 and
-512 px with the speed ratio: as it shipped (float32, default layout), and like for like (the
-served precision and channels-last layout). Compare figures only within one run: a busy
-machine is slower.
+512 px with the speed ratio: as it shipped (a process of its own with every default: float32,
+default layout, glibc's malloc settings), and like for like (the served precision, channels-last
+layout and malloc settings). The networks are timed in turn, round by round,
+and each ratio is the median of the rounds' ratios, so a slow spell of a shared machine
+slows both sides alike. Compare other figures only within one run: a busy machine is slower.
 """
 from __future__ import annotations
 
 import argparse
-import copy
+import contextlib
+import json
 import os
 import resource
 import statistics
@@ -30,6 +34,9 @@ from PIL import Image
 from .checkpoint import DEFAULT_CHECKPOINT
 from .model import UNetConfig, build_model, count_parameters
 from .pipeline import PRECISIONS, Colorizer
+from .runtime import keep_freed_memory
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where ``python -m colorizer`` works
 
 
 def sample_inputs(size: int, seed: int = 0) -> tuple[Image.Image, Image.Image]:
@@ -78,25 +85,44 @@ def multiply_adds(model: torch.nn.Module, height: int, width: int) -> int:
     return total
 
 
-def cold_start_seconds(checkpoint: str, precision: str = "auto") -> float:
+def cold_start_seconds(checkpoint: str, precision: str = "auto", tune_malloc: bool = True) -> float:
     """Fresh process: import, load the checkpoint, colour one 512 px sketch."""
     code = ("import time; t = time.perf_counter(); from colorizer import Colorizer; "
-            "from colorizer.bench import sample_inputs; "
+            "from colorizer.bench import sample_inputs; from colorizer.runtime import keep_freed_memory; "
+            f"{tune_malloc} and keep_freed_memory(); "
             f"c = Colorizer.load({checkpoint!r}, precision={precision!r}); c.colorize(*sample_inputs(512)); "
             "print(time.perf_counter() - t)")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     return float(result.stdout.strip().splitlines()[-1])
 
 
-def forward_latency(network, size: int, repeats: int, channels_last: bool = False,
-                    dtype: torch.dtype = torch.float32) -> tuple[float, float]:
-    """(median, p95) seconds of ``network`` on a (1, 4, size, size) input of ``dtype``."""
+def forward_inputs(size: int, dtype: torch.dtype = torch.float32, channels_last: bool = False) -> torch.Tensor:
+    """A zero (1, 4, size, size) network input of ``dtype``, optionally in channels-last layout."""
     x = torch.zeros(1, 4, size, size, dtype=dtype)
-    if channels_last:
-        x = x.contiguous(memory_format=torch.channels_last)
-    with torch.inference_mode():
-        return latency(lambda: network(x), repeats)
+    return x.contiguous(memory_format=torch.channels_last) if channels_last else x
+
+
+def interleaved_times(calls: dict[str, object], rounds: int, warmup: int = 1) -> dict[str, list[float]]:
+    """Wall seconds of each ``calls[name]()``, called in turn once per round.
+
+    Timing the contenders round by round, instead of one after the other, puts a slow spell
+    of a shared machine on all of them alike, so per-round ratios stay fair.
+    """
+    for _ in range(warmup):
+        for call in calls.values():
+            call()
+    times = {name: [] for name in calls}
+    for _ in range(rounds):
+        for name, call in calls.items():
+            started = time.perf_counter()
+            call()
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
+def median_ratio(slower: list[float], faster: list[float]) -> float:
+    """Median over rounds of slower[i] / faster[i]."""
+    return statistics.median(s / f for s, f in zip(slower, faster))
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -108,14 +134,22 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--precision", choices=PRECISIONS, default="auto",
                         help="dtype the network runs in (auto: bfloat16 where the CPU has it natively)")
     parser.add_argument("--no-prototype", action="store_true", help="skip timing the 31M prototype U-Net")
+    parser.add_argument("--default-malloc", action="store_true",
+                        help="skip colorizer.runtime.keep_freed_memory (the app calls it), to see what it buys")
+    parser.add_argument("--prototype-worker", metavar="CONFIG_JSON", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
+    if args.prototype_worker:
+        prototype_worker(UNetConfig.from_dict(json.loads(args.prototype_worker)))
+        return {}
+    kept = not args.default_malloc and keep_freed_memory()
     colorizer = Colorizer.load(args.checkpoint, precision=args.precision)
     figures = {"threads": args.threads, "parameters": colorizer.parameter_count,
                "macs_256": multiply_adds(colorizer.model, 256, 256), "dtype": str(colorizer.dtype)}
     print(f"model {args.checkpoint}: {figures['parameters'] / 1e6:.2f} M parameters, "
           f"{figures['macs_256'] / 1e9:.2f} G multiply-adds at 256x256; {args.threads} threads; "
-          f"working size {colorizer.work_side} px; runs in {figures['dtype']} (--precision {args.precision})")
+          f"working size {colorizer.work_side} px; runs in {figures['dtype']} (--precision {args.precision}); "
+          f"malloc {'keeps freed memory' if kept else 'as glibc sets it'}")
     for size in args.sizes:
         sketch, hints = sample_inputs(size)
         median, p95 = latency(lambda: colorizer.colorize(sketch, hints), args.repeats)
@@ -123,32 +157,75 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"colorize {size}x{size}: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS of this process): {figures['peak_rss_mb']:.0f} MB")
-    figures["cold_start"] = cold_start_seconds(args.checkpoint, args.precision)
+    figures["cold_start"] = cold_start_seconds(args.checkpoint, args.precision, not args.default_malloc)
     print(f"first result in a fresh process (import + load + 512 px colorize): {figures['cold_start']:.2f} s")
     if not args.no_prototype:
-        figures |= compare_prototype(colorizer, args.repeats)
+        figures |= compare_prototype(colorizer, args.repeats, args.threads)
     return figures
 
 
-def compare_prototype(colorizer: Colorizer, repeats: int) -> dict:
+def compare_prototype(colorizer: Colorizer, repeats: int, threads: int,
+                      prototype_config: UNetConfig = UNetConfig(arch="prototype")) -> dict:
     """Network-only latency of ours (as served) and of the prototype U-Net at 256 and 512 px.
 
-    The prototype runs as it shipped (plain PyTorch, float32, default memory layout) and, for a
-    fair second figure, like for like: in the dtype and channels-last layout ours is served in.
+    The prototype runs as it shipped, in a child process with every default (PyTorch float32,
+    default memory layout, glibc's malloc settings), and, for a fair second figure, like for
+    like: in this process, in the dtype, layout and malloc settings ours is served with. The
+    three are timed in turn for max(5, repeats // 2) rounds (see :func:`interleaved_times`).
+    ``prototype_config`` lets tests time a tiny stand-in.
     """
-    prototype = build_model(UNetConfig(arch="prototype")).eval()
-    prototype_alike = copy.deepcopy(prototype).to(dtype=colorizer.dtype, memory_format=torch.channels_last)
+    prototype_alike = build_model(prototype_config).eval().to(dtype=colorizer.dtype,
+                                                              memory_format=torch.channels_last)
+    millions = count_parameters(prototype_alike) / 1e6
     figures = {}
-    for size in (256, 512):
-        ours, _ = forward_latency(colorizer.network, size, repeats)
-        theirs, _ = forward_latency(prototype, size, max(3, repeats // 4))
-        alike, _ = forward_latency(prototype_alike, size, max(3, repeats // 4), True, colorizer.dtype)
-        figures |= {f"network_{size}": ours, f"prototype_{size}": theirs, f"speedup_{size}": theirs / ours,
-                    f"prototype_alike_{size}": alike, f"speedup_alike_{size}": alike / ours}
-        print(f"network only {size}x{size}: ours {ours * 1000:.1f} ms; prototype ({count_parameters(prototype) / 1e6:.1f} M) "
-              f"{theirs * 1000:.1f} ms -> {theirs / ours:.1f}x faster; prototype like for like "
-              f"({colorizer.dtype_name}, channels-last) {alike * 1000:.1f} ms -> {alike / ours:.1f}x")
+    with prototype_process(prototype_config, threads) as prototype:
+        for size in (256, 512):
+            x, x_alike = forward_inputs(size), forward_inputs(size, colorizer.dtype, True)
+            with torch.inference_mode():
+                times = interleaved_times({"ours": lambda: colorizer.network(x), "prototype": lambda: prototype(size),
+                                           "alike": lambda: prototype_alike(x_alike)}, max(5, repeats // 2))
+            ours, theirs, alike = (statistics.median(times[name]) for name in ("ours", "prototype", "alike"))
+            speedup = median_ratio(times["prototype"], times["ours"])
+            speedup_alike = median_ratio(times["alike"], times["ours"])
+            figures |= {f"network_{size}": ours, f"prototype_{size}": theirs, f"speedup_{size}": speedup,
+                        f"prototype_alike_{size}": alike, f"speedup_alike_{size}": speedup_alike}
+            print(f"network only {size}x{size}: ours {ours * 1000:.1f} ms; prototype as shipped ({millions:.1f} M, "
+                  f"float32) {theirs * 1000:.1f} ms -> {speedup:.1f}x faster; like for like ({colorizer.dtype_name}, "
+                  f"channels-last, same malloc) {alike * 1000:.1f} ms -> {speedup_alike:.1f}x")
     return figures
+
+
+@contextlib.contextmanager
+def prototype_process(config: UNetConfig, threads: int):
+    """A child process holding the network ``config`` describes, with PyTorch and glibc defaults.
+
+    Yields ``forward(size)``, which runs one (1, 4, size, size) float32 pass there and returns
+    when it is done (the pipe's round trip is well under a millisecond).
+    """
+    command = [sys.executable, "-m", "colorizer.bench", "--threads", str(threads),
+               "--prototype-worker", json.dumps(config.as_dict())]
+    child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+
+    def forward(size: int) -> None:
+        child.stdin.write(f"{size}\n")
+        child.stdin.flush()
+        if child.stdout.readline().strip() != "done":
+            raise RuntimeError(f"The prototype timing process stopped (exit code {child.poll()}); see its error above.")
+
+    try:
+        yield forward
+    finally:
+        child.stdin.close()
+        child.wait()
+
+
+def prototype_worker(config: UNetConfig) -> None:
+    """Child side of :func:`prototype_process`: one forward pass per size read from stdin."""
+    network = build_model(config).eval()
+    with torch.inference_mode():
+        for line in sys.stdin:
+            network(forward_inputs(int(line)))
+            print("done", flush=True)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from colorizer import DEFAULT_CHECKPOINT, Colorizer
+from colorizer import DEFAULT_CHECKPOINT, Colorizer, keep_freed_memory
 from colorizer.hints import pack_arrays
 from colorizer.pipeline import PRECISIONS
 
@@ -213,6 +213,7 @@ def method_name(path: str, shipped: str) -> str:
 def main(argv: list[str] | None = None) -> list[dict]:
     args = parse_args(argv)
     conditions = tuple(tuple(c.split("/")) for c in args.conditions)
+    keep_freed_memory()
     models = {method_name(p, args.checkpoint): Colorizer.load(p, precision=args.precision)
               for p in [args.checkpoint, *args.extra]}
     split = "test" if "/" in args.data and not Path(args.data).exists() else "train"

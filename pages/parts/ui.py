@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from colorizer import CheckpointError, Colorizer
+from colorizer import CheckpointError, Colorizer, keep_freed_memory
 
 # Session-state keys (one place, so pages agree on them).
 ORIGINAL = "original"  # PIL RGB upload, downscaled to a working size
@@ -35,7 +35,12 @@ def checkpoint_path() -> Path | None:
 
 @st.cache_resource(show_spinner="Loading the colorizer model…")
 def load_colorizer(path: Path | None, precision: str = "auto") -> Colorizer:
-    """One model for all sessions; it holds no per-request state."""
+    """One model for all sessions; it holds no per-request state.
+
+    Also tells malloc to keep freed memory, so each colouring does not fault its activations
+    in again (see :func:`colorizer.keep_freed_memory`).
+    """
+    keep_freed_memory()
     return Colorizer.load(path, precision=precision)
 
 
