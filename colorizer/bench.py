@@ -125,7 +125,7 @@ def median_ratio(slower: list[float], faster: list[float]) -> float:
     return statistics.median(s / f for s, f in zip(slower, faster))
 
 
-def main(argv: list[str] | None = None) -> dict:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))
     parser.add_argument("--sizes", type=int, nargs="+", default=[256, 512, 1024, 2048])
@@ -137,7 +137,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--default-malloc", action="store_true",
                         help="skip colorizer.runtime.keep_freed_memory (the app calls it), to see what it buys")
     parser.add_argument("--prototype-worker", metavar="CONFIG_JSON", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Time everything this module's docstring lists; returns the figures (seconds, MB, ratios)."""
+    args = parse_args(argv)
     torch.set_num_threads(args.threads)
     if args.prototype_worker:
         prototype_worker(UNetConfig.from_dict(json.loads(args.prototype_worker)))
