@@ -57,13 +57,7 @@ def sample_inputs(size: int, seed: int = 0) -> tuple[Image.Image, Image.Image]:
 
 def latency(function, repeats: int, warmup: int = 2) -> tuple[float, float]:
     """(median, 95th percentile) wall time of ``function()`` in seconds."""
-    for _ in range(warmup):
-        function()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
+    times = interleaved_times({"only": function}, repeats, warmup)["only"]
     return statistics.median(times), float(np.percentile(times, 95))
 
 

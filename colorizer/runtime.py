@@ -19,8 +19,8 @@ def keep_freed_memory() -> bool:
     --default-malloc`` shows the difference). With this, blocks up to 1 GiB come from the
     heap and stay there, so the process holds its peak memory between runs instead.
 
-    Process-wide and idempotent; call it once at start-up (the app, the bench, the CLI and
-    ``training.evaluate`` do). Returns False, changing nothing, where the C library is not
+    Process-wide and idempotent; call it once at start-up (the app, the bench, the batch CLI,
+    ``training.evaluate`` and ``training.train`` do). Returns False, changing nothing, where the C library is not
     glibc (macOS, Windows, musl).
     """
     if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
