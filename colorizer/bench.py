@@ -4,15 +4,16 @@
     python -m colorizer.bench --sizes 256 512 --repeats 10
     python -m colorizer.bench --precision float32  # force float32 on a CPU with native bfloat16
     python -m colorizer.bench --default-malloc     # leave glibc's malloc settings alone
+    python -m colorizer.bench --eager              # run the network eagerly, not through fused oneDNN kernels
 
 Prints median and 95th-percentile latency of ``Colorizer.colorize`` (sketch + 10 strokes in,
 full-size RGB out) per size, the model's parameters and multiply-adds, peak memory, the time
 to a first result in a fresh process, and the original prototype U-Net's latency at 256 and
 512 px with the speed ratio: as it shipped (a process of its own with every default: float32,
 default layout, glibc's malloc settings), and like for like (the served precision, channels-last
-layout and malloc settings). The networks are timed in turn, round by round,
-and each ratio is the median of the rounds' ratios, so a slow spell of a shared machine
-slows both sides alike. Compare other figures only within one run: a busy machine is slower.
+layout and malloc settings; run eagerly, as the prototype has no fused runner). The networks are
+timed in turn, round by round, and each ratio is the median of the rounds' ratios, so a slow
+spell of a shared machine slows both sides alike. Compare other figures only within one run: a busy machine is slower.
 """
 from __future__ import annotations
 
@@ -79,12 +80,14 @@ def multiply_adds(model: torch.nn.Module, height: int, width: int) -> int:
     return total
 
 
-def cold_start_seconds(checkpoint: str, precision: str = "auto", tune_malloc: bool = True) -> float:
+def cold_start_seconds(checkpoint: str, precision: str = "auto", tune_malloc: bool = True,
+                       fused: bool = True) -> float:
     """Fresh process: import, load the checkpoint, colour one 512 px sketch."""
     code = ("import time; t = time.perf_counter(); from colorizer import Colorizer; "
             "from colorizer.bench import sample_inputs; from colorizer.runtime import keep_freed_memory; "
             f"{tune_malloc} and keep_freed_memory(); "
-            f"c = Colorizer.load({checkpoint!r}, precision={precision!r}); c.colorize(*sample_inputs(512)); "
+            f"c = Colorizer.load({checkpoint!r}, precision={precision!r}, fused={fused}); "
+            "c.colorize(*sample_inputs(512)); "
             "print(time.perf_counter() - t)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     return float(result.stdout.strip().splitlines()[-1])
@@ -130,6 +133,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-prototype", action="store_true", help="skip timing the 31M prototype U-Net")
     parser.add_argument("--default-malloc", action="store_true",
                         help="skip colorizer.runtime.keep_freed_memory (the app calls it), to see what it buys")
+    parser.add_argument("--eager", action="store_true",
+                        help="run the U-Net eagerly instead of through fused oneDNN kernels, to see what they buy")
     parser.add_argument("--prototype-worker", metavar="CONFIG_JSON", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -142,12 +147,14 @@ def main(argv: list[str] | None = None) -> dict:
         prototype_worker(UNetConfig.from_dict(json.loads(args.prototype_worker)))
         return {}
     kept = not args.default_malloc and keep_freed_memory()
-    colorizer = Colorizer.load(args.checkpoint, precision=args.precision)
+    colorizer = Colorizer.load(args.checkpoint, precision=args.precision, fused=not args.eager)
     figures = {"threads": args.threads, "parameters": colorizer.parameter_count,
-               "macs_256": multiply_adds(colorizer.model, 256, 256), "dtype": str(colorizer.dtype)}
+               "macs_256": multiply_adds(colorizer.model, 256, 256), "dtype": str(colorizer.dtype),
+               "kernels": colorizer.kernels}
     print(f"model {args.checkpoint}: {figures['parameters'] / 1e6:.2f} M parameters, "
           f"{figures['macs_256'] / 1e9:.2f} G multiply-adds at 256x256; {args.threads} threads; "
-          f"working size {colorizer.work_side} px; runs in {figures['dtype']} (--precision {args.precision}); "
+          f"working size {colorizer.work_side} px; runs in {figures['dtype']} (--precision {args.precision}), "
+          f"{colorizer.kernels} kernels; "
           f"malloc {'keeps freed memory' if kept else 'as glibc sets it'}")
     for size in args.sizes:
         sketch, hints = sample_inputs(size)
@@ -156,7 +163,8 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"colorize {size}x{size}: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS of this process): {figures['peak_rss_mb']:.0f} MB")
-    figures["cold_start"] = cold_start_seconds(args.checkpoint, args.precision, not args.default_malloc)
+    figures["cold_start"] = cold_start_seconds(args.checkpoint, args.precision, not args.default_malloc,
+                                               not args.eager)
     print(f"first result in a fresh process (import + load + 512 px colorize): {figures['cold_start']:.2f} s")
     if not args.no_prototype:
         figures |= compare_prototype(colorizer, args.repeats, args.threads)

@@ -31,7 +31,8 @@ st.markdown(
     f"- **Loss**: {meta.get('loss', 'unknown')}\n"
     f"- **Hardware**: {meta.get('hardware', 'unknown')}\n"
     f"- **Runs at**: long side up to {colorizer.work_side} px, result resized to the sketch's size\n"
-    f"- **Precision**: {colorizer.dtype_name}{BFLOAT16_NOTE if colorizer.dtype == torch.bfloat16 else ''}"
+    f"- **Precision**: {colorizer.dtype_name}{BFLOAT16_NOTE if colorizer.dtype == torch.bfloat16 else ''}\n"
+    f"- **Kernels**: {colorizer.kernels}"
 )
 card = colorizer.path.with_name("MODEL_CARD.md")
 if card.is_file():

@@ -1,0 +1,82 @@
+"""The fused oneDNN runner computes what the eager U-Net computes."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from colorizer import Colorizer, UNet, UNetConfig, save_checkpoint
+from colorizer.model import build_model, fuse_for_inference
+from colorizer.onednn import OneDNNUNet, available, upsample_conv_as_transposed
+
+pytestmark = pytest.mark.skipif(not available(), reason="this PyTorch build has no oneDNN")
+
+
+def seeded_unet(seed: int = 0, **config) -> UNet:
+    """A small seeded U-Net in eval mode with non-trivial batch-norm statistics."""
+    torch.manual_seed(seed)
+    model = UNet(UNetConfig(**({"base_channels": 4, "depth": 3} | config)))
+    with torch.no_grad():
+        model.train()(torch.randn(4, 4, 32, 32) * 2)
+    return model.eval()
+
+
+def folded_unet(seed: int = 0, **config) -> UNet:
+    return fuse_for_inference(seeded_unet(seed, **config))
+
+
+def test_transposed_conv_equals_upsampling_then_conv():
+    torch.manual_seed(0)
+    weight, y = torch.randn(5, 3, 3, 3, dtype=torch.float64), torch.randn(2, 3, 7, 10, dtype=torch.float64)
+    expected = F.conv2d(F.interpolate(y, scale_factor=2.0, mode="nearest"), weight, padding=1)
+    transposed = F.conv_transpose2d(y, upsample_conv_as_transposed(weight), stride=2, padding=1)
+    assert transposed.shape == expected.shape == (2, 5, 14, 20)
+    assert torch.allclose(transposed, expected, atol=1e-12)
+
+
+def test_transposed_weight_refuses_other_kernels():
+    with pytest.raises(ValueError, match="3x3"):
+        upsample_conv_as_transposed(torch.zeros(2, 2, 5, 5))
+
+
+@pytest.mark.parametrize("shape", [(1, 4, 1, 1), (2, 4, 30, 44), (1, 4, 64, 64), (1, 4, 75, 130)])
+def test_float32_runner_matches_the_eager_network(shape):
+    model = folded_unet()
+    x = torch.rand(shape) * 2 - 1
+    with torch.inference_mode():
+        expected, fused = model(x), OneDNNUNet(model, torch.float32)(x)
+    assert fused.shape == expected.shape and fused.dtype == torch.float32
+    assert torch.allclose(fused, expected, atol=1e-5)
+
+
+def test_bfloat16_runner_stays_within_rounding_of_float32():
+    model = folded_unet(seed=1, base_channels=8)
+    x = torch.rand(1, 4, 48, 40) * 2 - 1
+    with torch.inference_mode():
+        expected = model(x)
+        eager = model.to(torch.bfloat16)(x.bfloat16()).float()
+        fused = OneDNNUNet(folded_unet(seed=1, base_channels=8), torch.bfloat16)(x).float()
+    assert fused.dtype == torch.float32
+    # No worse than the eager network in bfloat16, and within a few 8-bit levels of float32.
+    assert (fused - expected).abs().max() <= max(2 * (eager - expected).abs().max(), 4 / 127.5)
+
+
+def test_runner_refuses_unfolded_batch_norm():
+    with pytest.raises(ValueError, match="fuse_for_inference"):
+        OneDNNUNet(UNet(UNetConfig(base_channels=4, depth=1)).eval(), torch.float32)
+
+
+def save(model, path):
+    save_checkpoint(path, model, {"steps": 0})
+    return path
+
+
+def test_colorizer_runs_the_unet_fused_and_other_networks_eagerly(tmp_path, rng):
+    path = save(seeded_unet(), tmp_path / "unet.pt")
+    lean = save(build_model(UNetConfig(arch="lean", base_channels=4, depth=2)), tmp_path / "lean.pt")
+    fused, eager = Colorizer.load(path, precision="float32"), Colorizer.load(path, precision="float32", fused=False)
+    assert (fused.kernels, eager.kernels) == ("oneDNN fused", "PyTorch eager")
+    assert Colorizer.load(lean).kernels == "PyTorch eager"
+    packed = rng.random((4, 40, 56), dtype=np.float32) * 2 - 1
+    colours = fused.predict(packed)
+    assert colours.std() > 5  # a seeded network with batch-norm statistics, not a flat grey
+    assert np.abs(colours.astype(int) - eager.predict(packed).astype(int)).max() <= 1
