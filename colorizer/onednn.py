@@ -18,6 +18,8 @@ start-up.
 """
 from __future__ import annotations
 
+import warnings
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -49,6 +51,31 @@ def upsample_conv_as_transposed(weight: torch.Tensor) -> torch.Tensor:
     if weight.shape[-2:] != (3, 3):
         raise ValueError(f"Expected a 3x3 conv weight, got shape {tuple(weight.shape)}.")
     return torch.einsum("au,oiuv,bv->ioab", _UPSAMPLE_TAPS, weight.double(), _UPSAMPLE_TAPS)
+
+
+def checked_runner(unet: UNet, dtype: torch.dtype) -> "OneDNNUNet | None":
+    """A fused runner for ``unet`` that has just reproduced the eager network, else None.
+
+    The ops are PyTorch internals, so a PyTorch whose ops fail or compute something else
+    falls back to the eager network with a warning instead of breaking the app.
+
+    Args:
+        unet: float32 U-Net in eval mode with batch norm folded.
+        dtype: the dtype the runner will compute in.
+    """
+    x = torch.linspace(-1.0, 1.0, 4 * 40 * 56).reshape(1, 4, 40, 56)
+    tolerance = 1e-3 if dtype == torch.float32 else 0.1  # bfloat16 differs from float32 by about 0.04
+    try:
+        runner = OneDNNUNet(unet, dtype)
+        with torch.inference_mode():
+            error = (runner(x).float() - unet(x)).abs().max().item()
+    except Exception as failure:  # noqa: BLE001 - any failure of the internal ops means: run eagerly
+        warnings.warn(f"Fused oneDNN kernels failed ({failure}); running the network step by step.")
+        return None
+    if not error <= tolerance:
+        warnings.warn(f"Fused oneDNN kernels differ from the network by {error:.3g}; running it step by step.")
+        return None
+    return runner
 
 
 class OneDNNUNet:

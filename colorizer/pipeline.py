@@ -11,7 +11,7 @@ from .checkpoint import DEFAULT_CHECKPOINT, load_model
 from .compose import compose
 from .hints import pack_inputs, resize_hints
 from .model import UNet, count_parameters, fuse_for_inference
-from .onednn import OneDNNUNet, available as onednn_available
+from .onednn import available as onednn_available, checked_runner
 
 # Long side at which the model runs; results are brought back to the sketch's size.
 WORK_SIDE = 512
@@ -49,7 +49,7 @@ class Colorizer:
         # Fused oneDNN kernels: ReLU, skip concatenation and upsampling folded into the convs
         # (colorizer/onednn.py), about 1.4x faster at 512 px (python -m colorizer.bench --eager).
         use_fused = fused and device.type == "cpu" and isinstance(model, UNet) and onednn_available()
-        self.fused = OneDNNUNet(model, self.dtype) if use_fused else None
+        self.fused = checked_runner(model, self.dtype) if use_fused else None
         # Channels-last (NHWC) lets oneDNN run the convolutions without layout reorders: 1.4x to
         # 1.8x faster on the 2-core CPU, depending on size and run (python -m colorizer.bench).
         self.model = model.to(dtype=self.dtype, memory_format=torch.channels_last)

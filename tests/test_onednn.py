@@ -80,3 +80,24 @@ def test_colorizer_runs_the_unet_fused_and_other_networks_eagerly(tmp_path, rng)
     colours = fused.predict(packed)
     assert colours.std() > 5  # a seeded network with batch-norm statistics, not a flat grey
     assert np.abs(colours.astype(int) - eager.predict(packed).astype(int)).max() <= 1
+
+
+def broken_conv(*args, **kwargs):
+    raise RuntimeError("no such kernel")
+
+
+def wrong_forward(self, x):
+    return torch.zeros(x.shape[0], 3, *x.shape[-2:])
+
+
+@pytest.mark.parametrize("target,replacement", [("_conv", broken_conv), ("OneDNNUNet.__call__", wrong_forward)])
+def test_a_failing_or_wrong_fused_runner_falls_back_to_the_eager_network(tmp_path, monkeypatch, rng, target,
+                                                                         replacement):
+    path = save(seeded_unet(), tmp_path / "unet.pt")
+    eager = Colorizer.load(path, precision="float32", fused=False)
+    monkeypatch.setattr(f"colorizer.onednn.{target}", replacement)
+    with pytest.warns(UserWarning, match="step by step"):
+        colorizer = Colorizer.load(path, precision="float32")
+    assert colorizer.kernels == "PyTorch eager"
+    packed = rng.random((4, 40, 56), dtype=np.float32) * 2 - 1
+    assert np.array_equal(colorizer.predict(packed), eager.predict(packed))
