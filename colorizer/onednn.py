@@ -98,10 +98,12 @@ class OneDNNUNet:
         self.head = self._conv(unet.head)
 
     def _conv(self, conv: nn.Conv2d) -> tuple[torch.Tensor, torch.Tensor | None, list[int]]:
-        """(weight, bias, padding) in this runner's dtype, weight channels-last."""
-        bias = None if conv.bias is None else conv.bias.detach().to(self.dtype)
-        weight = conv.weight.detach().to(self.dtype).contiguous(memory_format=torch.channels_last)
-        return weight, bias, list(conv.padding)
+        """(weight, bias, padding) of ``conv`` in this runner's dtype, weight channels-last."""
+        return self._prepared(conv.weight.detach(), conv.bias, list(conv.padding))
+
+    def _prepared(self, weight: torch.Tensor, bias: torch.Tensor | None, padding: list[int]) -> tuple:
+        bias = None if bias is None else bias.detach().to(self.dtype)
+        return weight.to(self.dtype).contiguous(memory_format=torch.channels_last), bias, padding
 
     def _convs(self, block: nn.Sequential) -> list:
         return [self._conv(layer) for layer in block if isinstance(layer, nn.Conv2d)]
@@ -110,16 +112,14 @@ class OneDNNUNet:
         """(transposed weight for the upsampled input, skip conv, the remaining convs).
 
         The first conv reads cat([upsampled y, skip]); the skip has as many channels as the
-        conv has outputs, and y the rest.
+        conv has outputs, and y the rest. The skip conv carries the bias.
         """
         first, *rest = [layer for layer in block if isinstance(layer, nn.Conv2d)]
         weight = first.weight.detach()
         from_y = weight.shape[1] - weight.shape[0]
         transposed = upsample_conv_as_transposed(weight[:, :from_y]).to(self.dtype)
-        skip = nn.Conv2d(weight.shape[0], weight.shape[0], 3, padding=1)
-        skip.weight.data, skip.bias.data = weight[:, from_y:], first.bias.detach()
-        rest = [self._conv(conv) for conv in rest]
-        return transposed.contiguous(memory_format=torch.channels_last), self._conv(skip), rest
+        skip = self._prepared(weight[:, from_y:], first.bias, list(first.padding))
+        return transposed.contiguous(memory_format=torch.channels_last), skip, [self._conv(c) for c in rest]
 
     @torch.inference_mode()
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
