@@ -23,6 +23,9 @@ class UNetConfig:
     blocks: 3x3 conv blocks per encoder level (and per decoder level for "unet").
     refine: "lean" only: channels of a small full-resolution head that sees the input sketch
         and hints again and corrects the output next to lines; 0 = no such head.
+    hint_scales: "unet" only: cell sizes in pixels over which the hint colours are averaged and
+        spread to every cell as extra maps (:func:`spread_hints`); they join the encoder at the
+        level whose size is 1/min(hint_scales), e.g. 1/4 for (4, 16, 64); () = none.
     """
 
     arch: str = "unet"
@@ -34,6 +37,7 @@ class UNetConfig:
     max_channels: int = 256
     blocks: int = 2
     refine: int = 0
+    hint_scales: tuple[int, ...] = ()
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -44,7 +48,14 @@ class UNetConfig:
         unknown = set(values) - known
         if unknown:
             raise ValueError(f"Unknown model config keys {sorted(unknown)}; is the checkpoint newer than this code?")
-        return cls(**{"arch": "unet", **values})  # checkpoints from before "arch" existed are U-Nets
+        values = {"arch": "unet", **values}  # checkpoints from before "arch" existed are U-Nets
+        values["hint_scales"] = tuple(int(s) for s in values.get("hint_scales", ()))  # JSON gives a list
+        scales, depth = values["hint_scales"], values.get("depth", cls.depth)
+        if any(s < 2 or s & (s - 1) for s in scales) or (scales and min(scales) > 2 ** depth):
+            raise ValueError(f"hint_scales must be powers of 2 from 2 to 2**depth = {2 ** depth} px, got {scales}.")
+        if scales and values["arch"] != "unet":
+            raise ValueError(f"hint_scales needs arch 'unet'; the {values['arch']!r} network has no spread hints.")
+        return cls(**values)
 
     def channels(self, level: int) -> int:
         return min(self.base_channels * 2 ** level, self.max_channels)
@@ -66,7 +77,9 @@ def describe(config: UNetConfig) -> str:
     if config.arch == "lean":
         line = f"lean U-Net: 2x space-to-depth stem, {widths} channels at 1/2 to 1/{2 ** (config.depth + 1)} size"
         return line + (f", {config.refine}-channel full-size refine head" if config.refine else "")
-    return f"U-Net: {widths} channels at full to 1/{2 ** config.depth} size, {config.blocks} convs per level"
+    line = f"U-Net: {widths} channels at full to 1/{2 ** config.depth} size, {config.blocks} convs per level"
+    spread = "/".join(str(s) for s in config.hint_scales)
+    return line + (f", hints spread over {spread} px cells" if spread else "")
 
 
 def conv_block(in_channels: int, out_channels: int, count: int, kernel: int = 3) -> nn.Sequential:
@@ -90,7 +103,9 @@ class UNet(nn.Module):
         self.config = config = replace(config, arch="unet")  # the config describes this network
         c = config.channels
         self.stem = conv_block(config.in_channels, c(0), config.blocks)
-        self.down = nn.ModuleList(conv_block(c(i), c(i + 1), config.blocks) for i in range(config.depth))
+        self.spread_level = spread_level(config)
+        spread = [SPREAD_MAPS * len(config.hint_scales) if i + 1 == self.spread_level else 0 for i in range(config.depth)]
+        self.down = nn.ModuleList(conv_block(c(i) + spread[i], c(i + 1), config.blocks) for i in range(config.depth))
         self.up = nn.ModuleList(
             conv_block(c(i + 1) + c(i), c(i), config.blocks) for i in reversed(range(config.depth))
         )
@@ -100,8 +115,11 @@ class UNet(nn.Module):
         height, width = x.shape[-2:]
         x = pad_to_multiple(x, 2 ** self.config.depth)
         skips = [self.stem(x)]
-        for block in self.down:
-            skips.append(block(F.max_pool2d(skips[-1], 2)))
+        for level, block in enumerate(self.down, start=1):
+            y = F.max_pool2d(skips[-1], 2)
+            if level == self.spread_level:
+                y = torch.cat([y, spread_hints(x, self.config.hint_scales, y.shape[-2:])], dim=1)
+            skips.append(block(y))
         y = skips.pop()
         for block in self.up:
             skip = skips.pop()
@@ -162,6 +180,43 @@ def _refine_head(config: UNetConfig) -> nn.Sequential:
     nn.init.zeros_(last.weight)
     nn.init.zeros_(last.bias)
     return nn.Sequential(*conv_block(features, config.refine, 1), last)
+
+
+SPREAD_MAPS = 4  # per hint scale: mean hint RGB nearby + how much is painted nearby
+
+
+def spread_hints(x: torch.Tensor, scales: tuple[int, ...], size: tuple[int, int]) -> torch.Tensor:
+    """The hint colours spread to every cell, one set of maps per cell size in ``scales``.
+
+    For cells of s x s input pixels: the mean colour of the painted pixels in a cell and its
+    eight neighbour cells, and how much of them is painted (painted pixels / s, capped at 1),
+    resampled bilinearly to ``size``. Far from any hint both are 0, like unpainted hints.
+    A painted pixel is one whose hint RGB is not all 0 (the :func:`colorizer.pack_inputs` format).
+
+    Args:
+        x: (N, 4, H, W) packed inputs: sketch, then hint RGB in [-1, 1] where painted, 0 elsewhere.
+        scales: cell sizes in pixels, e.g. (4, 16, 64).
+        size: (h, w) of the maps, e.g. (H // 4, W // 4).
+    Returns:
+        (N, SPREAD_MAPS * len(scales), h, w), x's dtype: per scale the mean RGB in [-1, 1] and
+        the painted amount in [0, 1].
+    """
+    hints = x[:, 1:4]
+    painted = torch.cat([hints, (hints != 0).any(dim=1, keepdim=True).to(x.dtype)], dim=1)
+    maps = []
+    for scale in scales:
+        sums = F.avg_pool2d(painted, scale, ceil_mode=True)
+        sums = F.avg_pool2d(sums, 3, stride=1, padding=1, count_include_pad=False)
+        if sums.shape[-2:] != size:
+            sums = F.interpolate(sums, size=size, mode="bilinear", align_corners=False)
+        share = sums[:, 3:]
+        maps += [torch.where(share > 0, sums[:, :3] / share.clamp_min(1e-6), 0.0), (share * 9 * scale).clamp(max=1.0)]
+    return torch.cat(maps, dim=1)
+
+
+def spread_level(config: "UNetConfig") -> int:
+    """The encoder level (1/2**level size) whose input also gets the spread hints; 0 = none."""
+    return min(config.hint_scales).bit_length() - 1 if config.hint_scales else 0
 
 
 def pad_to_multiple(x: torch.Tensor, multiple: int) -> torch.Tensor:

@@ -146,3 +146,78 @@ def test_lean_refine_head_runs_at_full_size_fuses_and_round_trips(tmp_path):
         assert torch.allclose(fuse_for_inference(model)(x), expected, atol=1e-5)
     assert describe(config).endswith("4-channel full-size refine head")
     assert UNetConfig.from_dict({"arch": "lean"}).refine == 0  # lean checkpoints from before refine load
+
+
+def packed_with_block(colour, box, size=(64, 96)) -> torch.Tensor:
+    """(1, 4, H, W) packed input: a random sketch and one painted block of ``colour`` in [-1, 1]."""
+    x = torch.zeros(1, 4, *size)
+    x[0, 0] = torch.rand(size) * 2 - 1
+    top, left, bottom, right = box
+    x[0, 1:, top:bottom, left:right] = torch.tensor(colour)[:, None, None]
+    return x
+
+
+def test_spread_hints_carry_the_hint_colour_to_nearby_cells_only():
+    from colorizer.model import SPREAD_MAPS, spread_hints
+
+    colour = [0.8, -0.5, 0.3]
+    x = packed_with_block(colour, (8, 8, 14, 20))
+    maps = spread_hints(x, (4, 16), (16, 24))
+    assert maps.shape == (1, 2 * SPREAD_MAPS, 16, 24) and maps.dtype == x.dtype
+    fine_rgb, fine_amount, coarse_rgb, coarse_amount = maps[0, :3], maps[0, 3], maps[0, 4:7], maps[0, 7]
+    reached = fine_amount > 0
+    # Wherever the hint reached, it brings its own colour; away from it everything stays 0.
+    assert torch.allclose(fine_rgb[:, reached], torch.tensor(colour)[:, None], atol=1e-5)
+    # The hint covers cells (2..3, 2..4); with their neighbours it reaches cells (1..4, 1..5), no further.
+    assert reached[1:5, 1:6].all() and reached.sum() == 4 * 5 and fine_rgb[:, 6:, 7:].abs().max() == 0
+    assert fine_amount.max() == 1.0 and fine_amount.min() == 0.0
+    # The 16 px cells spread the same colour further.
+    coarse = coarse_amount > 0
+    assert coarse[reached].all() and coarse.sum() > 2 * reached.sum() and not coarse.all()
+    assert torch.allclose(coarse_rgb[:, coarse], torch.tensor(colour)[:, None], atol=1e-5)
+
+
+def test_spread_hints_ignore_the_sketch_and_average_two_hints():
+    from colorizer.model import spread_hints
+
+    x = packed_with_block([0.6, 0.6, -0.6], (0, 0, 4, 4))
+    x[0, 1:, 0:4, 4:8] = torch.tensor([-0.2, 0.2, 0.2])[:, None, None]  # a second hint beside the first
+    maps = spread_hints(x, (8,), (8, 12))
+    assert torch.allclose(maps[0, :3, 0, 0], torch.tensor([0.2, 0.4, -0.2]), atol=1e-5)  # equal areas: the mean
+    x[0, 0] = torch.rand(64, 96)
+    assert torch.equal(spread_hints(x, (8,), (8, 12)), maps)
+    assert spread_hints(torch.zeros(1, 4, 32, 32), (4, 16), (8, 8)).abs().max() == 0  # no hints, nothing spread
+
+
+@pytest.mark.parametrize("scales", [[3], [1], [64]])
+def test_hint_scales_must_be_powers_of_two_the_network_reaches(scales):
+    with pytest.raises(ValueError, match="powers of 2"):
+        UNetConfig.from_dict({"depth": 5, "hint_scales": scales})
+
+
+def test_only_the_unet_spreads_hints():
+    with pytest.raises(ValueError, match="needs arch 'unet'"):
+        UNetConfig.from_dict({"arch": "lean", "depth": 4, "hint_scales": [4]})
+
+
+def test_unet_with_spread_hints_uses_them_and_round_trips(tmp_path):
+    from colorizer import load_model, save_checkpoint
+    from colorizer.model import describe, fuse_for_inference
+
+    config = UNetConfig.from_dict({"base_channels": 4, "depth": 3, "hint_scales": [4, 16]})
+    assert config.hint_scales == (4, 16) and describe(config).endswith("hints spread over 4/16 px cells")
+    torch.manual_seed(0)
+    model = UNet(config)
+    assert model.down[1][0].in_channels == 8 + 8  # level 2 (1/4 size) reads the 2 x 4 spread maps
+    with torch.no_grad():
+        model(torch.randn(4, 4, 32, 32))
+    model.eval()
+    near, far = packed_with_block([0.8, -0.5, 0.3], (0, 0, 4, 4)), packed_with_block([0.8, -0.5, 0.3], (0, 0, 4, 4))
+    far[0, 1:, 0:4, 0:4], far[0, 1:, 40:44, 80:84] = 0, torch.tensor([0.8, -0.5, 0.3])[:, None, None]
+    far[0, 0] = near[0, 0]
+    with torch.no_grad():
+        expected = model(near)
+        assert not torch.allclose(model(far)[..., 30:, 60:], expected[..., 30:, 60:])
+        loaded, _ = load_model(save_checkpoint(tmp_path / "spread.pt", model))
+        assert loaded.config.hint_scales == (4, 16) and torch.equal(loaded(near), expected)
+        assert torch.allclose(fuse_for_inference(model)(near), expected, atol=1e-5)

@@ -101,3 +101,13 @@ def test_a_failing_or_wrong_fused_runner_falls_back_to_the_eager_network(tmp_pat
     assert colorizer.kernels == "PyTorch eager"
     packed = rng.random((4, 40, 56), dtype=np.float32) * 2 - 1
     assert np.array_equal(colorizer.predict(packed), eager.predict(packed))
+
+
+@pytest.mark.parametrize("shape", [(1, 4, 1, 1), (2, 4, 30, 44), (1, 4, 75, 130)])
+def test_runner_matches_a_unet_that_spreads_hints(shape):
+    model = folded_unet(seed=2, hint_scales=(4, 8))
+    x = torch.rand(shape) * 2 - 1
+    x[:, 1:, ::3] = 0  # unpainted rows among the hints
+    with torch.inference_mode():
+        expected, fused = model(x), OneDNNUNet(model, torch.float32)(x)
+    assert torch.allclose(fused, expected, atol=1e-5)

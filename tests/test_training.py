@@ -238,3 +238,22 @@ def test_warm_start_grows_the_head_and_keeps_the_source_models_output(image_fold
     with pytest.raises(SystemExit, match="shares no weights"):
         warm_start(torch.nn.Conv2d(1, 1, 1), str(source_path))
 
+
+def test_warm_start_adds_spread_hint_inputs_that_start_at_zero(image_folder, tmp_path):
+    from colorizer import load_model
+    from training.train import warm_start
+
+    source_path = train(tiny_config(image_folder, tmp_path / "plain"))
+    source, _ = load_model(source_path)
+    grown = build_model(UNetConfig(**{**source.config.as_dict(), "hint_scales": (2, 4)}))
+    warm_start(grown, str(source_path))
+    first = grown.down[0][0].weight  # 2 px cells: the spread maps join at 1/2 size
+    assert first.shape[1] == source.down[0][0].weight.shape[1] + 8
+    assert torch.equal(first[:, :-8], source.down[0][0].weight) and first[:, -8:].abs().max() == 0
+    x = torch.rand(1, 4, 24, 40) * 2 - 1
+    with torch.no_grad():
+        assert torch.allclose(grown.eval()(x), source(x), atol=1e-6)  # same network until it trains
+    final = train(tiny_config(image_folder, tmp_path / "spread", init_from=source_path, **{"model.hint_scales": [2, 4]}))
+    trained, _ = load_model(final)
+    assert trained.config.hint_scales == (2, 4) and trained.down[0][0].weight[:, -8:].abs().max() > 0
+

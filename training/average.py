@@ -14,7 +14,12 @@ from pathlib import Path
 
 import torch
 
+from dataclasses import replace
+
 from colorizer.checkpoint import load_model, save_checkpoint
+from colorizer.model import build_model
+
+from .train import copy_weights
 
 
 def average_state_dicts(states: list[dict], weights: list[float]) -> dict:
@@ -50,15 +55,31 @@ def average_checkpoints(paths: list[Path], weights: list[float], out: Path) -> P
         ValueError: the checkpoints hold different networks, or the weights do not fit.
     """
     loaded = [load_model(path) for path in paths]
-    configs = {str(model.config) for model, _ in loaded}
-    if len(configs) != 1:
-        raise ValueError(f"Only checkpoints of one network can be averaged; these hold {sorted(configs)}.")
     model = loaded[-1][0]
-    model.load_state_dict(average_state_dicts([m.state_dict() for m, _ in loaded], weights))
+    model.load_state_dict(average_state_dicts([state_as(m, model) for m, _ in loaded], weights))
     meta = {key: value for key, value in loaded[-1][1].get("meta", {}).items() if key != "val_psnr_10_strokes"}
     meta["weight_average"] = [{"checkpoint": str(path), "weight": weight / sum(weights)}
                               for path, weight in zip(paths, weights)]
     return save_checkpoint(out, model, meta)
+
+
+def state_as(model: torch.nn.Module, target: torch.nn.Module) -> dict:
+    """``model``'s state dict in ``target``'s network.
+
+    A U-Net without spread hints is grown into the same U-Net with them the way a warm start
+    grows it (zero weights for the new inputs), so it still computes what it did: that averages
+    a warm-started ``--model.hint_scales`` run with the checkpoint it started from.
+
+    Raises:
+        ValueError: the two are different networks.
+    """
+    if model.config == target.config:
+        return model.state_dict()
+    if model.config.hint_scales or replace(model.config, hint_scales=target.config.hint_scales) != target.config:
+        raise ValueError(f"Only checkpoints of one network can be averaged; these hold {model.config} and {target.config}.")
+    state = {name: tensor.clone() for name, tensor in build_model(target.config).state_dict().items()}
+    copy_weights(state, model.state_dict())
+    return state
 
 
 def main(argv: list[str] | None = None) -> Path:

@@ -99,25 +99,15 @@ def forget_after(out_dir: Path, step: int) -> None:
 
 
 def warm_start(model: torch.nn.Module, path: str) -> dict:
-    """Seed a new run's model with another checkpoint's weights.
+    """Seed a new run's model with another checkpoint's weights (see :func:`copy_weights`).
 
     Returns:
         the record a warm-started run keeps in its meta: the source checkpoint and its total
         steps, minutes (a chain of warm starts adds up) and hardware.
-
-    Tensors with the same name and shape are copied. A tensor that grew only in its first
-    (output-channel) dimension, such as a head that now predicts extra maps, gets the old
-    values in its leading slice; everything else keeps its fresh initialisation.
     """
     payload = read_checkpoint(path)
-    state, copied = model.state_dict(), []
-    for name, old in payload["model"].items():
-        new = state.get(name)
-        if new is None or not _grew_from(new, old):
-            continue
-        target = new[:old.shape[0]] if old.dim() else new
-        target.copy_(old)
-        copied.append(name)
+    state = model.state_dict()
+    copied = copy_weights(state, payload["model"])
     if not copied:
         raise SystemExit(f"--init_from={path} shares no weights with this model; check --model.* options.")
     log.info("Warm start from %s: %d of %d tensors copied", path, len(copied), len(state))
@@ -126,11 +116,40 @@ def warm_start(model: torch.nn.Module, path: str) -> dict:
     return {"checkpoint": path, "steps": steps, "wall_time_minutes": minutes, "hardware": source.get("hardware")}
 
 
+def copy_weights(state: dict, source: dict) -> list[str]:
+    """Copy the ``source`` state dict's tensors into ``state`` in place; returns the names copied.
+
+    Tensors with the same name and shape are copied. A tensor that grew only in its first
+    (output-channel) dimension, such as a head that now predicts extra maps, gets the old
+    values in its leading slice. A conv weight that grew only in its second (input-channel)
+    dimension, such as an encoder conv that now also reads spread hints, gets the old values for
+    the old inputs and zeros for the new ones, so the model computes what the old one did.
+    Everything else is left as it was.
+    """
+    copied = []
+    for name, old in source.items():
+        new = state.get(name)
+        if new is not None and _grew_from(new, old):
+            (new[:old.shape[0]] if old.dim() else new).copy_(old)
+        elif new is not None and _grew_inputs(new, old):
+            new.zero_()[:, :old.shape[1]].copy_(old)
+        else:
+            continue
+        copied.append(name)
+    return copied
+
+
 def _grew_from(new: torch.Tensor, old: torch.Tensor) -> bool:
     """True when ``new`` has ``old``'s shape, or the same trailing dimensions and a longer first one."""
     if new.shape == old.shape:
         return True
     return new.dim() == old.dim() > 0 and new.shape[1:] == old.shape[1:] and len(new) > len(old)
+
+
+def _grew_inputs(new: torch.Tensor, old: torch.Tensor) -> bool:
+    """True when conv weight ``new`` has ``old``'s shape but for a larger second dimension."""
+    return new.dim() == old.dim() == 4 and new.shape[0] == old.shape[0] and new.shape[2:] == old.shape[2:] \
+        and new.shape[1] > old.shape[1]
 
 
 def prune_checkpoints(out_dir: Path, keep: int) -> None:
