@@ -10,11 +10,10 @@ but leaks more across lines (MODEL_CARD.md, "Longer training and a weight averag
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 import torch
-
-from dataclasses import replace
 
 from colorizer.checkpoint import load_model, save_checkpoint
 from colorizer.model import build_model
