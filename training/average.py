@@ -16,7 +16,6 @@ from pathlib import Path
 import torch
 
 from colorizer.checkpoint import load_model, save_checkpoint
-from colorizer.model import build_model
 
 from .train import copy_weights
 
@@ -76,7 +75,7 @@ def state_as(model: torch.nn.Module, target: torch.nn.Module) -> dict:
         return model.state_dict()
     if model.config.hint_scales or replace(model.config, hint_scales=target.config.hint_scales) != target.config:
         raise ValueError(f"Only checkpoints of one network can be averaged; these hold {model.config} and {target.config}.")
-    state = {name: tensor.clone() for name, tensor in build_model(target.config).state_dict().items()}
+    state = {name: tensor.clone() for name, tensor in target.state_dict().items()}  # the shapes to grow into
     copy_weights(state, model.state_dict())
     return state
 
