@@ -7,12 +7,13 @@ from .hints import empty_hints, hint_arrays, pack_arrays, pack_inputs, resize_hi
 from .images import ImageLoadError, load_image
 from .model import UNet, UNetConfig
 from .pipeline import Colorizer
+from .regions import RegionFill, fill_regions, line_regions
 from .runtime import keep_freed_memory
 from .sketch import KERNEL_SIZES, SketchSettings, line_art_sketch, sobel_sketch
 
 __all__ = [
-    "CheckpointError", "Colorizer", "DEFAULT_CHECKPOINT", "ImageLoadError", "KERNEL_SIZES",
-    "SketchSettings", "UNet", "UNetConfig", "empty_hints", "hint_arrays", "keep_freed_memory",
-    "line_art_sketch", "load_image", "load_model", "pack_arrays", "pack_inputs", "read_checkpoint", "resize_hints",
+    "CheckpointError", "Colorizer", "DEFAULT_CHECKPOINT", "ImageLoadError", "KERNEL_SIZES", "RegionFill",
+    "SketchSettings", "UNet", "UNetConfig", "empty_hints", "fill_regions", "hint_arrays", "keep_freed_memory",
+    "line_art_sketch", "line_regions", "load_image", "load_model", "pack_arrays", "pack_inputs", "read_checkpoint", "resize_hints",
     "save_checkpoint", "sobel_sketch",
 ]

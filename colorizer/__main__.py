@@ -10,6 +10,7 @@ from tqdm import tqdm
 from .batch import colorize_folder
 from .checkpoint import CheckpointError
 from .pipeline import Colorizer
+from .regions import RegionFill
 from .runtime import keep_freed_memory
 
 
@@ -23,11 +24,20 @@ def main(argv: list[str] | None = None) -> int:
     batch.add_argument("--out", type=Path, required=True, help="folder for <name>_colorized.png")
     batch.add_argument("--line-art", action="store_true", help="the inputs already are line art")
     batch.add_argument("--checkpoint", type=Path, default=None, help="model (default: the shipped one)")
+    batch.add_argument("--no-region-fill", action="store_true",
+                       help="keep the model's output as it is instead of filling hinted regions with their colour")
+    batch.add_argument("--fill-flatness", type=float, default=RegionFill.flatness,
+                       help="region fill: 0 keeps the model's shading, 1 paints hinted regions flat")
+    batch.add_argument("--fill-gap", type=int, default=RegionFill.gap, help="region fill: line gaps closed (px)")
     args = parser.parse_args(argv)
     if not args.input.is_dir():
         parser.error(f"--input {args.input} is not a folder")
     if args.hints is not None and not args.hints.exists():
         parser.error(f"--hints {args.hints} does not exist")
+    try:
+        region_fill = None if args.no_region_fill else RegionFill(args.fill_gap, args.fill_flatness)
+    except ValueError as error:
+        parser.error(str(error))
     keep_freed_memory()
     try:
         colorizer = Colorizer.load(args.checkpoint)
@@ -35,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     report = colorize_folder(colorizer, args.input, args.hints, args.out, args.line_art,
-                             progress=lambda items: tqdm(items, desc="colouring", unit="frame"))
+                             progress=lambda items: tqdm(items, desc="colouring", unit="frame"), region_fill=region_fill)
     print(report.summary())
     return 1 if report.failed else 0
 

@@ -8,6 +8,7 @@ from PIL import Image
 
 from .images import ImageLoadError, load_hints, load_image
 from .pipeline import Colorizer
+from .regions import RegionFill
 from .sketch import line_art_sketch, sobel_sketch
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"}
@@ -33,9 +34,9 @@ def make_sketch(picture: Image.Image, line_art: bool) -> Image.Image:
 
 
 def colorize_picture(colorizer: Colorizer, picture: Image.Image, hints: Image.Image | None,
-                     line_art: bool) -> Image.Image:
+                     line_art: bool, region_fill: RegionFill | None = None) -> Image.Image:
     """Sketch, then colour one picture (RGB, its size); hints are scaled to its size."""
-    return colorizer.colorize(make_sketch(picture, line_art), hints, lines_on_top=line_art)
+    return colorizer.colorize(make_sketch(picture, line_art), hints, lines_on_top=line_art, region_fill=region_fill)
 
 
 def frame_hints(hints: Path | None, frame: Path, report: BatchReport) -> Image.Image | None:
@@ -52,14 +53,16 @@ def frame_hints(hints: Path | None, frame: Path, report: BatchReport) -> Image.I
 
 
 def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, out_dir: Path,
-                    line_art: bool = False, progress=lambda items: items) -> BatchReport:
+                    line_art: bool = False, progress=lambda items: items,
+                    region_fill: RegionFill | None = None) -> BatchReport:
     """Colour every picture in ``input_dir`` into ``out_dir/<stem>_colorized.png``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     frames = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
     report = BatchReport()
     for frame in progress(frames):
         try:
-            result = colorize_picture(colorizer, load_image(frame), frame_hints(hints, frame, report), line_art)
+            result = colorize_picture(colorizer, load_image(frame), frame_hints(hints, frame, report), line_art,
+                                      region_fill)
         except ImageLoadError as error:
             report.failed[frame.name] = str(error)
             continue

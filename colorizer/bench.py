@@ -7,7 +7,7 @@
     python -m colorizer.bench --eager              # run the network eagerly, not through fused oneDNN kernels
 
 Prints median and 95th-percentile latency of ``Colorizer.colorize`` (sketch + 10 strokes in,
-full-size RGB out) per size, the model's parameters and multiply-adds, peak memory, the time
+full-size RGB out) per size, without and with the region fill the app applies by default, the model's parameters and multiply-adds, peak memory, the time
 to a first result in a fresh process, and the original prototype U-Net's latency at 256 and
 512 px with the speed ratio: as it shipped (a process of its own with every default: float32,
 default layout, glibc's malloc settings), and like for like (the served precision, channels-last
@@ -35,6 +35,7 @@ from PIL import Image
 from .checkpoint import DEFAULT_CHECKPOINT
 from .model import UNetConfig, build_model, count_parameters
 from .pipeline import PRECISIONS, Colorizer
+from .regions import RegionFill
 from .runtime import keep_freed_memory
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where ``python -m colorizer`` works
@@ -161,6 +162,9 @@ def main(argv: list[str] | None = None) -> dict:
         median, p95 = latency(lambda: colorizer.colorize(sketch, hints), args.repeats)
         figures[f"colorize_{size}"] = median
         print(f"colorize {size}x{size}: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
+        median, p95 = latency(lambda: colorizer.colorize(sketch, hints, region_fill=RegionFill()), args.repeats)
+        figures[f"colorize_fill_{size}"] = median
+        print(f"colorize {size}x{size} + region fill: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS of this process): {figures['peak_rss_mb']:.0f} MB")
     figures["cold_start"] = cold_start_seconds(args.checkpoint, args.precision, not args.default_malloc,

@@ -9,9 +9,10 @@ from PIL import Image
 
 from .checkpoint import DEFAULT_CHECKPOINT, load_model
 from .compose import compose
-from .hints import pack_inputs, resize_hints
+from .hints import empty_hints, hint_arrays, pack_inputs, resize_hints
 from .model import UNet, count_parameters, fuse_for_inference
 from .onednn import available as onednn_available, checked_runner
+from .regions import RegionFill, fill_regions
 
 # Long side at which the model runs; results are brought back to the sketch's size.
 WORK_SIDE = 512
@@ -87,7 +88,7 @@ class Colorizer:
         return cls(model, checkpoint, path, torch.device(device or "cpu"), precision=precision, fused=fused)
 
     def colorize(self, sketch: Image.Image, hints: Image.Image | None = None,
-                 lines_on_top: bool = False) -> Image.Image:
+                 lines_on_top: bool = False, region_fill: RegionFill | None = None) -> Image.Image:
         """Colour a sketch following the hints.
 
         Args:
@@ -95,13 +96,15 @@ class Colorizer:
             hints: PIL "RGBA" image, alpha > 0 marks painted pixels; resized to the sketch's
                 size if it differs. None means no hints.
             lines_on_top: draw the sketch's own lines over flat colours (for real line art).
+            region_fill: carry each hint's colour through its line-bounded region after the
+                network (:func:`colorizer.regions.fill_regions`); None leaves the output as is.
         Returns:
             PIL "RGB" image of the sketch's size.
         """
-        return self._run(sketch, hints, lines_on_top, with_flat=False)["result"]
+        return self._run(sketch, hints, lines_on_top, region_fill, with_flat=False)["result"]
 
     def colorize_layers(self, sketch: Image.Image, hints: Image.Image | None = None,
-                        lines_on_top: bool = False) -> dict[str, Image.Image]:
+                        lines_on_top: bool = False, region_fill: RegionFill | None = None) -> dict[str, Image.Image]:
         """Like :meth:`colorize`, also returning the flat colour layer.
 
         Returns:
@@ -109,17 +112,19 @@ class Colorizer:
             The model runs at a working size (long side <= work_side); colours are upsampled
             guided by the full-resolution sketch (see :func:`colorizer.compose.compose`).
         """
-        return self._run(sketch, hints, lines_on_top, with_flat=True)
+        return self._run(sketch, hints, lines_on_top, region_fill, with_flat=True)
 
     def _run(self, sketch: Image.Image, hints: Image.Image | None, lines_on_top: bool,
-             with_flat: bool) -> dict[str, Image.Image]:
+             region_fill: RegionFill | None, with_flat: bool) -> dict[str, Image.Image]:
         sketch = sketch.convert("L")
         if hints is not None and hints.size != sketch.size:
             hints = resize_hints(hints, sketch.size)
         work_size = working_size(sketch.size, self.work_side)
         small_sketch = sketch.resize(work_size, Image.Resampling.BOX) if work_size != sketch.size else sketch
-        small_hints = resize_hints(hints, work_size) if hints is not None else None
+        small_hints = resize_hints(hints, work_size) if hints is not None else empty_hints(work_size)
         colour = self.predict(pack_inputs(small_sketch, small_hints))
+        if region_fill is not None:
+            colour = fill_regions(colour, np.asarray(small_sketch), *hint_arrays(small_hints), region_fill)
         layers = compose(colour, np.asarray(small_sketch), np.asarray(sketch), lines_on_top, with_flat)
         return {name: Image.fromarray(layer, "RGB") for name, layer in layers.items()}
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from colorizer import ImageLoadError, load_image
+from colorizer import ImageLoadError, RegionFill, load_image
 from colorizer.batch import colorize_picture
 from colorizer.images import load_hints
 from colorizer.layers import zip_pngs
@@ -19,6 +19,8 @@ frames = st.file_uploader("Frames or sketches", type=["png", "jpg", "jpeg", "web
                           accept_multiple_files=True)
 hint_file = st.file_uploader("Scribbles for every frame (PNG, optional)", type=["png"])
 line_art = st.checkbox("The frames already are line art", key="batch_line_art")
+region_fill = RegionFill() if st.checkbox("Fill regions with hint colours", value=True, key="batch_region_fill",
+                                          help="As on the Colorize page, with its default settings.") else None
 
 
 def colour_all(files, hints_data) -> tuple[dict, dict]:
@@ -29,7 +31,7 @@ def colour_all(files, hints_data) -> tuple[dict, dict]:
         try:
             picture = load_image(upload.getvalue())
             hints = load_hints(hints_data) if hints_data is not None else None
-            results[f"{Path(upload.name).stem}_colorized.png"] = colorize_picture(colorizer, picture, hints, line_art)
+            results[f"{Path(upload.name).stem}_colorized.png"] = colorize_picture(colorizer, picture, hints, line_art, region_fill)
         except ImageLoadError as error:
             failures[upload.name] = str(error)
         progress.progress((index + 1) / len(files), text=f"Coloured {index + 1} of {len(files)}")

@@ -7,7 +7,7 @@ import streamlit as st
 from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
-from colorizer import resize_hints
+from colorizer import RegionFill, resize_hints
 from pages.parts import ui, workflow
 
 HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
@@ -47,6 +47,22 @@ def brush_controls() -> tuple[str, int]:
     return st.session_state.brush_picker, width
 
 
+def region_fill_controls() -> RegionFill | None:
+    """Sidebar settings of the region fill that follows the network; None when it is off."""
+    defaults = {"fill_on": True, "fill_flatness": RegionFill.flatness, "fill_gap": RegionFill.gap, "fill_unhinted": False}
+    ui.keep_widget_values(list(defaults), defaults)
+    with st.sidebar:
+        st.header("Region fill")
+        on = st.toggle("Fill regions with hint colours", key="fill_on",
+                       help="After the model, each region between lines that holds a scribble takes its colour.")
+        flatness = st.slider("Flatness", 0.0, 1.0, step=0.1, key="fill_flatness", disabled=not on,
+                             help="0 keeps the model's shading inside a filled region; 1 paints it one flat colour.")
+        gap = st.slider("Close line gaps (px)", 0, 8, key="fill_gap", disabled=not on,
+                        help="Treat gaps in the lines up to about twice this wide as closed, so a colour stops there.")
+        unhinted = st.checkbox("Even out regions without scribbles too", key="fill_unhinted", disabled=not on)
+    return RegionFill(gap, flatness, unhinted) if on else None
+
+
 def store_drawing(result) -> None:
     """Copy the canvas drawing into session state so it survives page switches."""
     if result.image_data is not None:
@@ -67,11 +83,11 @@ def scribbles_over_sketch(hints: Image.Image | None) -> Image.Image:
     return Image.alpha_composite(view, hints).convert("RGB") if hints is not None else view.convert("RGB")
 
 
-def run_colorize(hints: Image.Image | None, lines_on_top: bool) -> bool:
+def run_colorize(hints: Image.Image | None, lines_on_top: bool, region_fill: RegionFill | None) -> bool:
     """Colour the sketch into session state; failures show st.error, keep the scribbles, return False."""
     try:
         with st.spinner("Colouring…"):
-            layers = colorizer.colorize_layers(sketch, hints, lines_on_top=lines_on_top)
+            layers = colorizer.colorize_layers(sketch, hints, lines_on_top=lines_on_top, region_fill=region_fill)
     except Exception as error:  # never lose the drawing over a failed run
         st.error(f"Colouring failed ({type(error).__name__}: {error}). Your scribbles are kept; try again.")
         return False
@@ -80,7 +96,7 @@ def run_colorize(hints: Image.Image | None, lines_on_top: bool) -> bool:
 
 
 @st.fragment
-def drawing_area(color: str, width: int, live: bool, lines_on_top: bool) -> None:
+def drawing_area(color: str, width: int, live: bool, lines_on_top: bool, region_fill: RegionFill | None) -> None:
     """Canvas, scribble count and the live preview: reruns alone after each stroke."""
     canvas_w, canvas_h = ui.canvas_size(sketch.size)
     canvas_column, preview_column = st.columns(2)  # fixed layout: moving the canvas would remount it
@@ -100,12 +116,13 @@ def drawing_area(color: str, width: int, live: bool, lines_on_top: bool) -> None
         return
     with preview_column:
         started = time.perf_counter()
-        if run_colorize(hints, lines_on_top):
+        if run_colorize(hints, lines_on_top, region_fill):
             elapsed = (time.perf_counter() - started) * 1000
             st.image(st.session_state[ui.RESULT]["image"], caption=f"Live preview ({elapsed:.0f} ms)", width="stretch")
 
 
 color, width = brush_controls()
+region_fill = region_fill_controls()
 workflow.palette_sidebar(original)
 if fresh_visit:  # redraw saved strokes once when arriving; passing it every run would reset undo
     st.session_state["canvas_initial"] = st.session_state.get(ui.DRAWING)
@@ -116,10 +133,10 @@ lines_on_top = controls[2].toggle("Crisp lines on top", value=bool(st.session_st
                                   help="Draw the sketch's own lines over flat colours: best for your own line "
                                        "art. Off: the model draws the lines, closer to the original picture.")
 st.caption("Paint one stroke per region in the colour it should take. Strokes stay when you switch pages.")
-drawing_area(color, width, live, lines_on_top)
+drawing_area(color, width, live, lines_on_top, region_fill)
 hints = current_hints()
 workflow.scribble_files(ui.canvas_size(sketch.size), sketch, hints)
-if controls[0].button("Colorize", type="primary", disabled=colorizer is None) and run_colorize(hints, lines_on_top):
+if controls[0].button("Colorize", type="primary", disabled=colorizer is None) and run_colorize(hints, lines_on_top, region_fill):
     workflow.remember_variant(st.session_state[ui.RESULT])
 
 output = st.session_state.get(ui.RESULT)

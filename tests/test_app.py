@@ -199,7 +199,7 @@ def test_failed_colorize_keeps_scribbles(app, monkeypatch):
     strokes = paint(app)
     app.run()
 
-    def broken(self, sketch, hints=None, lines_on_top=False):
+    def broken(self, sketch, hints=None, lines_on_top=False, region_fill=None):
         raise RuntimeError("out of memory")
 
     monkeypatch.setattr(Colorizer, "colorize_layers", broken)
@@ -207,6 +207,40 @@ def test_failed_colorize_keeps_scribbles(app, monkeypatch):
     assert not app.exception
     assert any("Colouring failed" in e.value and "scribbles are kept" in e.value for e in app.error)
     assert np.array_equal(app.session_state["scribbles"], strokes)
+
+
+def test_region_fill_settings_reach_the_model_and_survive_a_page_switch(app):
+    from colorizer import Colorizer
+
+    seen = []
+    real = Colorizer.colorize_layers
+
+    def spy(self, *args, **kwargs):
+        seen.append(kwargs.get("region_fill"))
+        return real(self, *args, **kwargs)
+
+    upload_frame(app)
+    app.switch_page("pages/colorize.py").run()
+    paint(app)
+    app.run()
+    colorize = lambda: next(b for b in app.button if b.label == "Colorize").click().run()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Colorizer, "colorize_layers", spy)
+        colorize()
+        default = np.asarray(app.session_state["result"]["image"])
+        app.slider(key="fill_flatness").set_value(1.0).run()
+        app.slider(key="fill_gap").set_value(0).run()
+        colorize()
+        flat = np.asarray(app.session_state["result"]["image"])
+        app.toggle(key="fill_on").set_value(False).run()
+        colorize()
+    assert not app.exception and not app.error
+    assert seen[0] is not None and seen[0].flatness == 0.3 and seen[0].gap == 2
+    assert (seen[1].flatness, seen[1].gap) == (1.0, 0) and seen[2] is None
+    assert not np.array_equal(default, flat)
+    app.switch_page("pages/model.py").run()
+    app.switch_page("pages/colorize.py").run()
+    assert app.slider(key="fill_flatness").value == 1.0 and app.toggle(key="fill_on").value is False
 
 
 def test_live_preview_colours_without_the_button(app):

@@ -1,4 +1,5 @@
 import numpy as np
+from PIL import Image
 
 from training.baselines import bucket_fill
 from training.metrics import ciede2000, psnr
@@ -49,14 +50,15 @@ def test_evaluate_scores_model_and_bucket_fill(tmp_path, tiny_checkpoint):
     summary = main(argv)
     methods = {"model", "bucket fill"}
     assert {(s["sketch"], s["hints"], s["strokes"], s["method"]) for s in summary} == {
-        (c, h, n, m) for c, h in [("sobel", "region"), ("sobel", "pixel"), ("canny", "region"), ("xdog", "region")]
+        (c, h, n, m) for c, h in [("sobel", "region"), ("sobel", "pixel"), ("sobel", "recolour"),
+                                  ("canny", "region"), ("xdog", "region")]
         for n in (0, 5) for m in methods}
     assert all(s["images"] == 2 and np.isfinite(s["psnr"]) for s in summary)
     assert all(np.isnan(s["fidelity"]) == (s["strokes"] == 0) for s in summary)
     assert "| 5 | bucket fill |" in (out / "summary.md").read_text()
     assert (out / "quality_vs_hints.png").stat().st_size > 0
     hint_files = sorted((out / "hints").rglob("*.png"))
-    assert len(hint_files) == 2 * 2 * 2  # images x styles x counts, written once
+    assert len(hint_files) == 2 * 3 * 2  # images x styles x counts, written once
     stamps = [f.stat().st_mtime_ns for f in hint_files]
     np.testing.assert_equal(main(argv), summary)  # second run reuses the frozen hints: same scores
     assert [f.stat().st_mtime_ns for f in hint_files] == stamps
@@ -72,3 +74,25 @@ def test_other_extractors_give_dark_lines_on_white_paper():
         assert sketch.shape == frame.shape[:2] and sketch.dtype == np.uint8, name
         dark = (sketch < 128).mean()
         assert 0.005 < dark < 0.3, f"{name}: {dark:.3f} of the pixels are dark"
+
+
+def test_recolour_condition_scores_against_the_hue_rotated_frame(tmp_path, tiny_checkpoint):
+    from tests.synthetic import anime_frame
+    from training.data import rotate_hue
+    from training.evaluate import condition_target, main
+
+    frame = np.asarray(anime_frame(np.random.default_rng(4), 48, 40))
+    assert np.array_equal(condition_target(frame, 3, "pixel"), frame)
+    assert np.array_equal(condition_target(frame, 3, "recolour"), rotate_hue(frame, 90 + 37 * 3))
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    Image.fromarray(frame).save(folder / "0.png")
+    out = tmp_path / "eval"
+    summary = main(["--checkpoint", str(tiny_checkpoint), "--data", str(folder), "--val_count", "1", "--strokes", "5",
+                    "--conditions", "sobel/recolour", "--region_fill", "--fill_flatness", "1", "--out", str(out)])
+    assert {s["method"] for s in summary} == {"model", "model + region fill", "bucket fill"}
+    hints = np.asarray(Image.open(out / "hints" / "recolour" / "00000_n05.png").convert("RGBA"))
+    painted = hints[..., 3] > 0
+    assert np.array_equal(hints[painted][:, :3], condition_target(frame, 0, "recolour")[painted])
+    by_method = {s["method"]: s for s in summary}
+    assert by_method["model + region fill"]["fidelity"] < by_method["model"]["fidelity"]

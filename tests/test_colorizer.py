@@ -36,3 +36,19 @@ def test_hints_change_the_output(tiny):
 def test_same_input_same_output(tiny):
     sketch = sobel_sketch(anime_frame(np.random.default_rng(5), 80, 60))
     assert tiny.colorize(sketch).tobytes() == tiny.colorize(sketch).tobytes()
+
+
+def test_region_fill_paints_the_hinted_region_and_leaves_the_rest(tiny):
+    from colorizer import RegionFill
+
+    sketch = np.full((48, 64), 255, np.uint8)
+    sketch[:, 31:33] = 0
+    hints = np.zeros((48, 64, 4), np.uint8)
+    hints[10:14, 5:20] = (230, 30, 40, 255)
+    sketch, hints = Image.fromarray(sketch, "L"), Image.fromarray(hints, "RGBA")
+    plain = np.asarray(tiny.colorize(sketch, hints))
+    filled = np.asarray(tiny.colorize(sketch, hints, region_fill=RegionFill(gap=0, flatness=1.0)))
+    assert np.all(filled[:, :31] == (230, 30, 40))
+    assert np.array_equal(filled[:, 31:], plain[:, 31:])
+    layers = tiny.colorize_layers(sketch, hints, region_fill=RegionFill(gap=0, flatness=1.0))
+    assert np.array_equal(np.asarray(layers["result"]), filled)

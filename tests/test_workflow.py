@@ -92,3 +92,21 @@ def test_batch_cli_with_per_frame_scribbles(frames, tmp_path, tiny_checkpoint, c
 def test_batch_cli_rejects_missing_folder(tmp_path):
     with pytest.raises(SystemExit):
         cli(["batch", "--input", str(tmp_path / "absent"), "--out", str(tmp_path / "out")])
+
+
+def test_batch_cli_fills_regions_unless_told_not_to(frames, tmp_path, tiny_checkpoint, capsys):
+    (frames / "broken.png").unlink()
+    hints = tmp_path / "hints.png"
+    scribbles(80, 60).save(hints)
+    outputs = {}
+    for name, extra in {"filled": ["--fill-flatness", "1"], "plain": ["--no-region-fill"]}.items():
+        assert cli(["batch", "--input", str(frames), "--hints", str(hints), "--out", str(tmp_path / name),
+                    "--checkpoint", str(tiny_checkpoint), *extra]) == 0
+        outputs[name] = np.asarray(Image.open(tmp_path / name / "frame0_colorized.png"))
+    assert not np.array_equal(outputs["filled"], outputs["plain"])
+
+
+def test_batch_cli_rejects_bad_region_fill_settings(frames, tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        cli(["batch", "--input", str(frames), "--out", str(tmp_path / "out"), "--fill-flatness", "2"])
+    assert "flatness must be between 0 and 1" in capsys.readouterr().err

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .hint_sim import region_labels
+from colorizer.regions import line_regions, region_means
 
 NO_HINT_GREY = 128
 
@@ -20,15 +20,10 @@ def bucket_fill(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray)
     Returns:
         uint8 (H, W, 3).
     """
-    labels = region_labels(sketch)
-    count = labels.max() + 1
-    hinted = labels[hint_mask]
+    labels = line_regions(sketch)
     fallback = hint_rgb[hint_mask].mean(axis=0) if hint_mask.any() else np.full(3, NO_HINT_GREY, np.float64)
-    totals = np.bincount(hinted, minlength=count).astype(np.float64)
-    colours = np.tile(fallback, (count, 1))
-    for channel in range(3):
-        sums = np.bincount(hinted, weights=hint_rgb[..., channel][hint_mask], minlength=count)
-        colours[:, channel] = np.where(totals > 0, sums / np.maximum(totals, 1), fallback[channel])
+    sizes, means = region_means(hint_rgb[hint_mask][None], labels[hint_mask][None], labels.max() + 1)
+    colours = np.where(sizes[:, None] > 0, means, fallback)
     colours[0] = fallback  # line pixels: filled, then darkened by the lines below
     filled = colours[labels]
     return np.clip(np.round(filled * (sketch[..., None] / 255.0)), 0, 255).astype(np.uint8)

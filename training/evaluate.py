@@ -6,8 +6,11 @@ Scores the checkpoint (default: the shipped one), bucket fill and any ``--extra`
 on held-out images with N stroke hints for N in 0, 1, 2, 5, 10, 20, 50. Hints are simulated
 once per (image, N, style), written to ``<out>/hints`` and reused, so every method and every
 later run sees the same hints. Conditions: the app's Sobel sketch with region-coloured strokes
-(how artists scribble) and with per-pixel strokes (the dataset's style), plus Canny and XDoG
-sketches with region strokes for robustness. Parquet or hub data with the dataset's
+(how artists scribble), with per-pixel strokes (the dataset's style) and with per-pixel strokes
+on the frame recoloured by a hue rotation of 90-270 degrees ("recolour": colours the model cannot
+guess from the character, only from the hints), plus Canny and XDoG sketches with region
+strokes for robustness. ``--region_fill`` adds rows for each model with the app's region fill
+(:mod:`colorizer.regions`) applied to its output. Parquet or hub data with the dataset's
 ``sketch`` and ``scribbles`` columns is also scored on those ("dataset" rows). Writes
 per_image.csv, summary.csv, summary.md and quality_vs_hints.png to ``--out``.
 """
@@ -26,9 +29,10 @@ from tqdm import tqdm
 from colorizer import DEFAULT_CHECKPOINT, Colorizer, keep_freed_memory
 from colorizer.hints import pack_arrays
 from colorizer.pipeline import PRECISIONS
+from colorizer.regions import RegionFill, fill_regions
 
 from .baselines import bucket_fill
-from .data import load_rows
+from .data import load_rows, rotate_hue
 from .dataset_hints import row_sketch_and_hints
 from .extractors import EXTRACTORS
 from .hint_sim import simulate_hints
@@ -36,8 +40,9 @@ from .metrics import ciede2000, hint_fidelity, leakage, psnr, ssim
 
 BUCKET_FILL = "bucket fill"
 STROKE_COUNTS = (0, 1, 2, 5, 10, 20, 50)
-STYLES = {"region": 1.0, "pixel": 0.0}  # share of strokes painted with their region's mean colour
-CONDITIONS = (("sobel", "region"), ("sobel", "pixel"), ("canny", "region"), ("xdog", "region"))
+STYLES = {"region": 1.0, "pixel": 0.0, "recolour": 0.0}  # share of strokes painted with their region's mean colour
+CONDITIONS = (("sobel", "region"), ("sobel", "pixel"), ("sobel", "recolour"), ("canny", "region"), ("xdog", "region"))
+FILLED = " + region fill"  # suffix of the method name for a model's output after fill_regions
 DATASET = ("dataset", "dataset")  # the hub's own sketch and scribbles columns, when the data has them
 DATASET_STROKES = -1  # the "strokes" of rows scored with the dataset's own scribbles
 CONDITION_ORDER = {condition: rank for rank, condition in enumerate(CONDITIONS + (DATASET,))}
@@ -64,30 +69,43 @@ def frozen_hints(folder: Path, index: int, image: np.ndarray, sobel: np.ndarray,
     return rgb, mask
 
 
+def condition_target(image: np.ndarray, index: int, style: str) -> np.ndarray:
+    """The picture a condition asks for: the frame, or for "recolour" the frame with its hues
+    rotated by a fixed per-image angle in 90-270 degrees. uint8 (H, W, 3)."""
+    return rotate_hue(image, 90 + (37 * index) % 180) if style == "recolour" else image
+
+
 def score(output: np.ndarray, target: np.ndarray, sketch: np.ndarray, rgb: np.ndarray, mask: np.ndarray) -> dict:
     return {"psnr": psnr(output, target), "ssim": ssim(output, target), "ciede2000": ciede2000(output, target),
             "fidelity": hint_fidelity(output, rgb, mask), "leakage": leakage(output, target, sketch)}
 
 
 def score_image(index: int, image: np.ndarray, models: dict[str, Colorizer], hints_dir: Path,
-                counts: tuple[int, ...], conditions: tuple[tuple[str, str], ...]) -> list[dict]:
-    """Rows for one image: every condition x stroke count x method."""
+                counts: tuple[int, ...], conditions: tuple[tuple[str, str], ...],
+                region_fill: RegionFill | None = None) -> list[dict]:
+    """Rows for one image: every condition x stroke count x method.
+
+    Sketches are always made from the frame itself: recolouring changes the colours, not the lines.
+    """
     rows = []
     sketches = {name: EXTRACTORS[name](image) for name in {c[0] for c in conditions} | {"sobel"}}
     for extractor, style in conditions:
+        target = condition_target(image, index, style)
         for count in counts:
-            rgb, mask = frozen_hints(hints_dir, index, image, sketches["sobel"], style, count)
-            rows += score_methods(models, image, sketches[extractor], rgb, mask,
-                                  {"image": index, "sketch": extractor, "hints": style, "strokes": count})
+            rgb, mask = frozen_hints(hints_dir, index, target, sketches["sobel"], style, count)
+            rows += score_methods(models, target, sketches[extractor], rgb, mask,
+                                  {"image": index, "sketch": extractor, "hints": style, "strokes": count}, region_fill)
     return rows
 
 
 def score_methods(models: dict[str, Colorizer], image: np.ndarray, sketch: np.ndarray, rgb: np.ndarray,
-                  mask: np.ndarray, labels: dict) -> list[dict]:
-    """One row per method (bucket fill and every model) for one sketch and set of hints."""
+                  mask: np.ndarray, labels: dict, region_fill: RegionFill | None = None) -> list[dict]:
+    """One row per method (bucket fill, every model, and each model + region fill if asked)."""
     packed = pack_arrays(sketch, rgb, mask)
     outputs = {BUCKET_FILL: bucket_fill(sketch, rgb, mask)}
     outputs |= {name: model.predict(packed) for name, model in models.items()}
+    if region_fill is not None:
+        outputs |= {name + FILLED: fill_regions(outputs[name], sketch, rgb, mask, region_fill) for name in models}
     return [{**labels, "method": method, **score(output, image, sketch, rgb, mask)}
             for method, output in outputs.items()]
 
@@ -151,22 +169,22 @@ def plot_summary(summary: list[dict], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    styles = dict(zip(CONDITIONS, ("-", "--", ":", "-.")))
+    figure, axes = plt.subplots(1, 2, figsize=(14, 4.6))
+    styles = dict(zip(CONDITIONS, ("-", "--", (0, (5, 1, 1, 1)), ":", "-.")))
     summary = [s for s in summary if s["strokes"] != DATASET_STROKES]  # no stroke count to plot against
     for (sketch, hints, method) in dict.fromkeys((s["sketch"], s["hints"], s["method"]) for s in summary):
         chosen = sorted((s for s in summary if (s["sketch"], s["hints"], s["method"]) == (sketch, hints, method)),
                         key=lambda s: s["strokes"])
         label = f"{method} ({sketch}, {hints})"
         for axis, metric in zip(axes, ("psnr", "ciede2000")):
-            axis.plot([s["strokes"] for s in chosen], [s[metric] for s in chosen], styles.get((sketch, hints), "-"),
+            axis.plot([s["strokes"] for s in chosen], [s[metric] for s in chosen], linestyle=styles.get((sketch, hints), "-"),
                       marker="o", markersize=3, label=label)
     for axis, title in zip(axes, ("PSNR (dB), higher is better", "CIEDE2000, lower is better")):
         axis.set_xscale("symlog", linthresh=1)
         axis.set_xlabel("number of stroke hints")
         axis.set_title(title)
         axis.grid(alpha=0.3)
-    axes[1].legend(fontsize=7)
+    axes[1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
@@ -200,6 +218,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="sketch/hints pairs, e.g. sobel/region canny/region")
     parser.add_argument("--no_dataset_scribbles", action="store_true",
                         help="skip scoring the data's own sketch/scribbles columns (parquet or hub data)")
+    parser.add_argument("--region_fill", action="store_true",
+                        help="also score every model with the app's region fill applied to its output")
+    parser.add_argument("--fill_gap", type=int, default=RegionFill.gap, help="region fill: line gaps closed (px)")
+    parser.add_argument("--fill_flatness", type=float, default=RegionFill.flatness,
+                        help="region fill: 0 keeps the model's shading in hinted regions, 1 paints them flat")
     parser.add_argument("--precision", choices=PRECISIONS, default="auto",
                         help="dtype the models run in, as in the app (auto: bfloat16 where the CPU has it natively)")
     parser.add_argument("--out", default="runs/eval")
@@ -214,6 +237,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     args = parse_args(argv)
     conditions = tuple(tuple(c.split("/")) for c in args.conditions)
     keep_freed_memory()
+    region_fill = RegionFill(args.fill_gap, args.fill_flatness) if args.region_fill else None
     models = {method_name(p, args.checkpoint): Colorizer.load(p, precision=args.precision)
               for p in [args.checkpoint, *args.extra]}
     split = "test" if "/" in args.data and not Path(args.data).exists() else "train"
@@ -222,7 +246,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     out = Path(args.out)
     rows = []
     for index, row in enumerate(tqdm(data, desc="images")):
-        rows += score_image(index, row["full_colour"], models, out / "hints", tuple(args.strokes), conditions)
+        rows += score_image(index, row["full_colour"], models, out / "hints", tuple(args.strokes), conditions,
+                            region_fill)
         if "scribbles" in row and not args.no_dataset_scribbles:
             rows += score_dataset_scribbles(index, row, models)
     summary = summarise(rows)

@@ -10,29 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-LINE_LEVEL = 160  # sketch pixels darker than this count as lines when finding regions
-
-
-def region_labels(sketch: np.ndarray) -> np.ndarray:
-    """Label the line-bounded regions of a sketch.
-
-    Args:
-        sketch: uint8 (H, W), dark lines on white.
-    Returns:
-        int32 (H, W): 0 on line pixels, 1..R for the 4-connected regions between lines.
-    """
-    paper = (sketch >= LINE_LEVEL).astype(np.uint8)
-    _, labels = cv2.connectedComponents(paper, connectivity=4)
-    return labels.astype(np.int32)
-
-
-def region_mean_colours(target: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Mean target colour of each label: float32 (labels.max() + 1, 3) in 0..255."""
-    count = labels.max() + 1
-    flat = labels.ravel()
-    sizes = np.maximum(np.bincount(flat, minlength=count), 1)
-    sums = [np.bincount(flat, weights=target[..., c].ravel(), minlength=count) for c in range(3)]
-    return (np.stack(sums, axis=1) / sizes[:, None]).astype(np.float32)
+from colorizer.regions import line_regions, region_means
 
 
 def stroke_mask(shape: tuple[int, int], rng: np.random.Generator, start: tuple[int, int], radius: int) -> np.ndarray:
@@ -73,11 +51,11 @@ def simulate_hints(target: np.ndarray, sketch: np.ndarray, rng: np.random.Genera
         count = 0 if rng.random() < no_hint_fraction else int(np.exp(rng.uniform(0, np.log(max_strokes + 1))))
     hint_rgb = np.zeros_like(target)
     hint_mask = np.zeros(sketch.shape, bool)
-    labels = region_labels(sketch)
+    labels = line_regions(sketch)
     paper = np.flatnonzero(labels.ravel() > 0)
     if count == 0 or paper.size == 0:
         return hint_rgb, hint_mask
-    means = region_mean_colours(target, labels)
+    means = region_means(target, labels)[1].astype(np.float32)
     for _ in range(count):
         y, x = np.unravel_index(paper[rng.integers(paper.size)], sketch.shape)
         stroke = stroke_mask(sketch.shape, rng, (x, y), int(rng.integers(1, 10)))

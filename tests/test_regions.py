@@ -1,0 +1,117 @@
+import numpy as np
+import pytest
+
+from colorizer.regions import RegionFill, fill_regions, line_regions
+
+RED = (230, 30, 40)
+
+
+def split_sketch(gap_width: int = 0) -> np.ndarray:
+    """64 x 64 white sketch, a 2-px vertical line at x = 31-32 with a gap of ``gap_width`` px at y 30+."""
+    sketch = np.full((64, 64), 255, np.uint8)
+    sketch[:, 31:33] = 0
+    sketch[30:30 + gap_width, 31:33] = 255
+    return sketch
+
+
+def shaded(rng_seed: int = 0) -> np.ndarray:
+    """A network-like output: grey-brown with a horizontal shading ramp and noise, uint8 (64, 64, 3)."""
+    ramp = np.linspace(-20, 20, 64)[None, :, None]
+    noise = np.random.default_rng(rng_seed).normal(0, 3, (64, 64, 3))
+    return np.clip(np.array([150, 120, 100]) + ramp + noise, 0, 255).astype(np.uint8)
+
+
+def stroke(colour=RED, rows=slice(10, 14), cols=slice(5, 20)) -> tuple[np.ndarray, np.ndarray]:
+    rgb, mask = np.zeros((64, 64, 3), np.uint8), np.zeros((64, 64), bool)
+    mask[rows, cols] = True
+    rgb[mask] = colour
+    return rgb, mask
+
+
+def test_line_regions_split_at_lines_and_number_regions_from_one():
+    labels = line_regions(split_sketch())
+    assert labels.dtype == np.int32 and labels.shape == (64, 64)
+    assert np.all(labels[:, 31:33] == 0)
+    assert len(np.unique(labels[:, :31])) == 1 and len(np.unique(labels[:, 33:])) == 1
+    assert labels[0, 0] != labels[0, 63]
+    assert sorted(np.unique(labels)) == [0, 1, 2]
+
+
+def test_gap_closing_cuts_regions_at_narrow_openings_only():
+    sketch = split_sketch(gap_width=3)
+    assert line_regions(sketch, gap=0)[5, 5] == line_regions(sketch, gap=0)[5, 60]  # leaks through
+    closed = line_regions(sketch, gap=2)
+    assert closed[5, 5] != closed[5, 60]
+    assert len(np.unique(closed[:, :20])) == 1 and len(np.unique(closed[:, 45:])) == 1
+    assert np.all(closed[sketch >= 160] > 0)  # every paper pixel keeps a region
+    wide = split_sketch(gap_width=12)  # an opening wider than 2 * gap stays open
+    assert line_regions(wide, gap=2)[5, 5] == line_regions(wide, gap=2)[5, 60]
+
+
+def test_strip_thinner_than_the_gap_stays_a_region_of_its_own():
+    sketch = np.full((64, 64), 255, np.uint8)
+    sketch[:, 20], sketch[:, 23] = 0, 0  # a 2-px-wide strip between two lines
+    labels = line_regions(sketch, gap=2)
+    strip = np.unique(labels[:, 21:23])
+    assert len(strip) == 1 and strip[0] not in (labels[0, 0], labels[0, 60])
+    assert sorted(np.unique(labels)) == [0, 1, 2, 3]
+
+
+def test_hint_colour_fills_its_whole_region_and_keeps_shading():
+    sketch, colour = split_sketch(), shaded()
+    rgb, mask = stroke()
+    out = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=0.0))
+    left = out[:, :31].reshape(-1, 3).astype(float)
+    assert np.allclose(left.mean(axis=0), RED, atol=2.0)
+    ramp = lambda image: image[:, 25, 0].astype(float).mean() - image[:, 2, 0].astype(float).mean()
+    assert ramp(out) == pytest.approx(ramp(colour), abs=1.0)  # shading kept
+    assert np.array_equal(out[:, 31:], colour[:, 31:])  # lines and the other region untouched
+
+
+def test_flatness_one_paints_one_flat_colour():
+    rgb, mask = stroke()
+    out = fill_regions(shaded(), split_sketch(), rgb, mask, RegionFill(gap=0, flatness=1.0))
+    assert np.all(out[:, :31] == RED)
+    half = fill_regions(shaded(), split_sketch(), rgb, mask, RegionFill(gap=0, flatness=0.5))
+    assert 0 < half[:, :31].astype(float).std(axis=(0, 1)).max() < shaded()[:, :31].astype(float).std(axis=(0, 1)).max()
+
+
+def test_closed_gap_stops_the_fill():
+    sketch, colour = split_sketch(gap_width=3), shaded()
+    rgb, mask = stroke()
+    leaking = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=1.0))
+    closed = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=2, flatness=1.0))
+    assert np.all(leaking[:, 45:] == RED)
+    assert np.array_equal(closed[:, 45:], colour[:, 45:]) and np.all(closed[:, :20] == RED)
+
+
+def test_two_colours_in_one_region_leave_it_to_the_network():
+    rgb, mask = stroke()
+    blue_rgb, blue_mask = stroke((20, 60, 220), rows=slice(40, 44))
+    out = fill_regions(shaded(), split_sketch(), rgb + blue_rgb, mask | blue_mask, RegionFill(gap=0, flatness=1.0))
+    assert np.array_equal(out, shaded())
+
+
+def test_unhinted_regions_even_out_only_when_asked():
+    colour = shaded()
+    no_rgb, no_mask = np.zeros((64, 64, 3), np.uint8), np.zeros((64, 64), bool)
+    assert np.array_equal(fill_regions(colour, split_sketch(), no_rgb, no_mask), colour)
+    flat = fill_regions(colour, split_sketch(), no_rgb, no_mask, RegionFill(gap=0, flatness=1.0, unhinted=True))
+    right = flat[:, 33:].reshape(-1, 3)
+    assert np.all(right == right[0])
+    assert np.allclose(right[0], colour[:, 33:].reshape(-1, 3).mean(axis=0), atol=1.0)
+
+
+def test_specks_keep_the_network_colours():
+    sketch = split_sketch()
+    sketch[50:54, 5:9] = 0
+    sketch[51:53, 6:8] = 255  # a 4-px speck enclosed by lines
+    rgb, mask = stroke(rows=slice(51, 53), cols=slice(6, 8))
+    out = fill_regions(shaded(), sketch, rgb, mask, RegionFill(gap=0, flatness=1.0))
+    assert np.array_equal(out, shaded())
+
+
+@pytest.mark.parametrize("settings", [dict(gap=-1), dict(gap=9), dict(flatness=1.5), dict(flatness=-0.1)])
+def test_bad_settings_are_refused_with_the_allowed_range(settings):
+    with pytest.raises(ValueError, match="gap must be 0-8|between 0 and 1"):
+        RegionFill(**settings)
