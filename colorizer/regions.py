@@ -16,7 +16,8 @@ import numpy as np
 
 LINE_LEVEL = 160  # sketch pixels darker than this are lines
 MIN_AREA = 12  # regions smaller than this many pixels (specks between lines) are left alone
-HINT_TOLERANCE = 30.0  # RGB distance within which a region's hint pixels count as one colour
+HINT_TOLERANCE = 30.0  # RGB distance from a region's median hint colour that still counts as that colour
+HINT_AGREEMENT = 0.8  # share of a region's hint pixels that must be that colour for the region to take it
 
 
 @dataclass(frozen=True)
@@ -98,18 +99,27 @@ def region_means(values: np.ndarray, labels: np.ndarray, count: int | None = Non
 def hint_colours(labels: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per region: whether its hints agree on one colour, and that colour.
 
-    A region whose hint pixels lie further than HINT_TOLERANCE from their mean (two colours
-    painted into one region) counts as unhinted, so neither colour wins by averaging.
+    A region's hints agree when at least HINT_AGREEMENT of its painted pixels lie within
+    HINT_TOLERANCE of their per-channel median; the colour is the mean of those pixels. Stray
+    pixels (a browser canvas blends stroke edges with the paper) are outvoted, while two colours
+    painted into one region leave it unhinted, so neither wins by averaging.
     Returns:
         (hinted bool (R + 1,), colours float64 (R + 1, 3) in 0..255); line pixels (0) never hinted.
     """
     count = labels.max() + 1
     painted = hint_mask & (labels > 0)
     where, rgb = labels[painted], hint_rgb[painted].astype(np.float64)
-    sizes, colours = region_means(rgb[None], where[None], count)
-    spread = np.zeros(count)
-    np.maximum.at(spread, where, np.linalg.norm(rgb - colours[where], axis=1))
-    hinted = (sizes > 0) & (spread <= HINT_TOLERANCE)
+    if where.size == 0:
+        return np.zeros(count, bool), np.zeros((count, 3))
+    order = np.argsort(where, kind="stable")
+    where, rgb = where[order], rgb[order]
+    starts = np.flatnonzero(np.r_[True, where[1:] != where[:-1]])
+    medians = np.zeros((count, 3))
+    medians[where[starts]] = [np.median(group, axis=0) for group in np.split(rgb, starts[1:])]
+    agree = np.linalg.norm(rgb - medians[where], axis=1) <= HINT_TOLERANCE
+    agreeing, colours = region_means(rgb[agree][None], where[agree][None], count)
+    hinted = agreeing >= HINT_AGREEMENT * np.maximum(np.bincount(where, minlength=count), 1)
+    hinted &= agreeing > 0
     return hinted, colours
 
 

@@ -206,3 +206,34 @@ def test_first_visit_after_start_deep_links_into_the_apps_navigation(tiny_checkp
         browser.close()
     titles = [text.split()[-1] for text in links]
     assert titles == ["Home", "Sketch", "Colorize", "Batch", "Model"] and not_found == 0
+
+
+def test_region_fill_paints_the_stroked_region_in_the_brush_colour(page, server, tmp_path):
+    from PIL import Image
+
+    from tests.synthetic import three_region_frame
+
+    picture = tmp_path / "bands.png"
+    three_region_frame(300, 240).save(picture)
+    page.goto(f"{server}/sketch")
+    page.locator("input[type=file]").set_input_files(str(picture))
+    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for()
+    flatness = page.locator("[data-testid=stSlider]").filter(has_text="Flatness").get_by_role("slider")
+    flatness.focus()
+    page.keyboard.press("End")
+    sync_api.expect(flatness).to_have_attribute("aria-valuetext", "1.00")
+    page.wait_for_timeout(1000)  # the rerun that stores the new value
+    draw_stroke(page, canvas, (0.2, 0.43), (0.5, 0.57))  # inside the middle band only
+    page.get_by_text(re.compile(r"Scribbles: [\d,]+ painted pixels")).wait_for()
+    page.get_by_role("button", name="Colorize").click()
+    page.get_by_text("Result", exact=True).wait_for()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download result (PNG)").click()
+    download_info.value.save_as(tmp_path / "result.png")
+    result = np.asarray(Image.open(tmp_path / "result.png").convert("RGB")).astype(int)
+    brush = np.array([0xE0, 0x4A, 0x3F])
+    far_in_band = result[100:140, 220:280].reshape(-1, 3)  # the stroke ends at x = 150
+    assert np.abs(far_in_band - brush).max() <= 6
+    assert np.abs(result[20:60, 220:280].reshape(-1, 3) - brush).max(axis=1).min() > 6  # top band is not

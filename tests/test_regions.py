@@ -115,3 +115,20 @@ def test_specks_keep_the_network_colours():
 def test_bad_settings_are_refused_with_the_allowed_range(settings):
     with pytest.raises(ValueError, match="gap must be 0-8|between 0 and 1"):
         RegionFill(**settings)
+
+
+def test_stray_stroke_edge_pixels_are_outvoted():
+    rgb, mask = stroke(rows=slice(10, 16))
+    rgb[10] = (120, 20, 30)  # one edge row of six blended with the paper, as a browser canvas does
+    out = fill_regions(shaded(), split_sketch(), rgb, mask, RegionFill(gap=0, flatness=1.0))
+    assert np.all(out[:, :31] == RED)
+
+
+def test_a_dominant_colour_wins_a_region_only_by_a_clear_majority():
+    rgb, mask = stroke(rows=slice(10, 20))  # 150 red pixels
+    blue_rgb, blue_mask = stroke((20, 60, 220), rows=slice(40, 42))  # 30 blue: red has 83 %
+    out = fill_regions(shaded(), split_sketch(), rgb + blue_rgb, mask | blue_mask, RegionFill(gap=0, flatness=1.0))
+    assert np.all(out[:, :31] == RED)
+    blue_rgb, blue_mask = stroke((20, 60, 220), rows=slice(40, 45))  # 75 blue: red has 67 %
+    out = fill_regions(shaded(), split_sketch(), rgb + blue_rgb, mask | blue_mask, RegionFill(gap=0, flatness=1.0))
+    assert np.array_equal(out, shaded())
