@@ -13,7 +13,8 @@ st.subheader("How to")
 st.markdown(
     "1. **Sketch**: upload a PNG, JPEG or WebP picture (or tick *already line art*) and tune "
     "the Sobel edge sliders until the lines look right.\n"
-    "2. **Colorize**: paint colour scribbles over the sketch: one stroke per region is enough.\n"
+    "2. **Colorize**: paint colour scribbles over the sketch: one stroke per region is enough; "
+    "*Region fill* in the sidebar carries each stroke's colour through its region.\n"
     "3. Press **Colorize**, compare original, sketch, scribbles and result side by side, "
     "and download the result as PNG."
 )
