@@ -9,7 +9,7 @@ from PIL import Image
 
 from .checkpoint import DEFAULT_CHECKPOINT, load_model
 from .compose import compose
-from .hints import empty_hints, hint_arrays, pack_inputs, resize_hints
+from .hints import empty_hints, hint_arrays, pack_arrays, resize_hints
 from .model import UNet, count_parameters, fuse_for_inference
 from .onednn import available as onednn_available, checked_runner
 from .regions import RegionFill, fill_regions
@@ -122,10 +122,11 @@ class Colorizer:
         work_size = working_size(sketch.size, self.work_side)
         small_sketch = sketch.resize(work_size, Image.Resampling.BOX) if work_size != sketch.size else sketch
         small_hints = resize_hints(hints, work_size) if hints is not None else empty_hints(work_size)
-        colour = self.predict(pack_inputs(small_sketch, small_hints))
+        sketch_array, (hint_rgb, hint_mask) = np.asarray(small_sketch), hint_arrays(small_hints)
+        colour = self.predict(pack_arrays(sketch_array, hint_rgb, hint_mask))
         if region_fill is not None:
-            colour = fill_regions(colour, np.asarray(small_sketch), *hint_arrays(small_hints), region_fill)
-        layers = compose(colour, np.asarray(small_sketch), np.asarray(sketch), lines_on_top, with_flat)
+            colour = fill_regions(colour, sketch_array, hint_rgb, hint_mask, region_fill)
+        layers = compose(colour, sketch_array, np.asarray(sketch), lines_on_top, with_flat)
         return {name: Image.fromarray(layer, "RGB") for name, layer in layers.items()}
 
     @torch.inference_mode()
