@@ -7,13 +7,14 @@
     python -m colorizer.bench --eager              # run the network eagerly, not through fused oneDNN kernels
 
 Prints median and 95th-percentile latency of ``Colorizer.colorize`` (sketch + 10 strokes in,
-full-size RGB out) per size, without and with the region fill the app applies by default, the model's parameters and multiply-adds, peak memory, the time
-to a first result in a fresh process, and the original prototype U-Net's latency at 256 and
-512 px with the speed ratio: as it shipped (a process of its own with every default: float32,
-default layout, glibc's malloc settings), and like for like (the served precision, channels-last
-layout and malloc settings; run eagerly, as the prototype has no fused runner). The networks are
-timed in turn, round by round, and each ratio is the median of the rounds' ratios, so a slow
-spell of a shared machine slows both sides alike. Compare other figures only within one run: a busy machine is slower.
+full-size RGB out) per size, without and with the region fill the app applies by default; the
+model's parameters and multiply-adds, peak memory, the time to a first result in a fresh process,
+and the original prototype U-Net's latency at 256 and 512 px with the speed ratio: as it shipped (a
+process of its own with every default: float32, default layout, glibc's malloc settings), and like
+for like (the served precision, channels-last layout and malloc settings; run eagerly, as the
+prototype has no fused runner). The networks are timed in turn, round by round, and each ratio is
+the median of the rounds' ratios, so a slow spell of a shared machine slows both sides alike.
+Compare other figures only within one run: a busy machine is slower.
 """
 from __future__ import annotations
 
