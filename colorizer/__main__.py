@@ -29,13 +29,17 @@ def main(argv: list[str] | None = None) -> int:
     batch.add_argument("--fill-flatness", type=float, default=RegionFill.flatness,
                        help="region fill: 0 keeps the model's shading, 1 paints hinted regions flat")
     batch.add_argument("--fill-gap", type=int, default=RegionFill.gap, help="region fill: line gaps closed (px)")
+    batch.add_argument("--fill-spread", type=float, default=RegionFill.spread,
+                       help="region fill: also recolour unhinted neighbouring regions the model coloured this alike "
+                            "(Lab distance 0-30, 0 = off)")
     args = parser.parse_args(argv)
     if not args.input.is_dir():
         parser.error(f"--input {args.input} is not a folder")
     if args.hints is not None and not args.hints.exists():
         parser.error(f"--hints {args.hints} does not exist")
     try:
-        region_fill = None if args.no_region_fill else RegionFill(args.fill_gap, args.fill_flatness)
+        region_fill = (None if args.no_region_fill
+                       else RegionFill(args.fill_gap, args.fill_flatness, spread=args.fill_spread))
     except ValueError as error:
         parser.error(str(error))
     keep_freed_memory()

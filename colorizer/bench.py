@@ -133,6 +133,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--precision", choices=PRECISIONS, default="auto",
                         help="dtype the network runs in (auto: bfloat16 where the CPU has it natively)")
     parser.add_argument("--no-prototype", action="store_true", help="skip timing the 31M prototype U-Net")
+    parser.add_argument("--fill-spread", type=float, default=RegionFill.spread,
+                        help="time the region fill with this spread setting (0 = off, as the app defaults)")
     parser.add_argument("--default-malloc", action="store_true",
                         help="skip colorizer.runtime.keep_freed_memory (the app calls it), to see what it buys")
     parser.add_argument("--eager", action="store_true",
@@ -163,9 +165,11 @@ def main(argv: list[str] | None = None) -> dict:
         median, p95 = latency(lambda: colorizer.colorize(sketch, hints), args.repeats)
         figures[f"colorize_{size}"] = median
         print(f"colorize {size}x{size}: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
-        median, p95 = latency(lambda: colorizer.colorize(sketch, hints, region_fill=RegionFill()), args.repeats)
+        fill = RegionFill(spread=args.fill_spread)
+        median, p95 = latency(lambda: colorizer.colorize(sketch, hints, region_fill=fill), args.repeats)
         figures[f"colorize_fill_{size}"] = median
-        print(f"colorize {size}x{size} + region fill: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
+        spread = f" (spread {fill.spread:g})" if fill.spread else ""
+        print(f"colorize {size}x{size} + region fill{spread}: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS of this process): {figures['peak_rss_mb']:.0f} MB")
     figures["cold_start"] = cold_start_seconds(args.checkpoint, args.precision, not args.default_malloc,

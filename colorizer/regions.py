@@ -18,6 +18,10 @@ LINE_LEVEL = 160  # sketch pixels darker than this are lines
 MIN_AREA = 12  # regions smaller than this many pixels (specks between lines) are left alone
 HINT_TOLERANCE = 30.0  # RGB distance from a region's median hint colour that still counts as that colour
 HINT_AGREEMENT = 0.8  # share of a region's hint pixels that must be that colour for the region to take it
+LUMA = np.array([0.299, 0.587, 0.114])  # RGB weights of lightness (Rec. 601)
+NEIGHBOUR_REACH = 8  # regions at most this many px apart are neighbours: across a line, or across a Sobel
+# sketch's doubled line (both edges of a thick line, with a thin strip of paper between them)
+MAX_SPREAD = 30.0  # largest colour difference (CIE76 Lab) the spread setting accepts
 
 
 @dataclass(frozen=True)
@@ -26,17 +30,22 @@ class RegionFill:
 
     gap: close line gaps up to about 2 * gap px wide (0-8). flatness: 0 keeps the network's
     shading inside a hinted region, 1 paints it one flat colour. unhinted: also even out the
-    shading of regions without hints (flatness applies there too).
+    shading of regions without hints (flatness applies there too). spread: a hint also recolours
+    the unhinted neighbouring regions (hair strands, folds) that the network coloured within this
+    Lab distance (0-30, 0 = off) of the hinted region, and their neighbours in turn.
     """
     gap: int = 2
     flatness: float = 0.3
     unhinted: bool = False
+    spread: float = 0.0
 
     def __post_init__(self):
         if not 0 <= self.gap <= 8:
             raise ValueError(f"Region fill gap must be 0-8 px, not {self.gap}.")
         if not 0.0 <= self.flatness <= 1.0:
             raise ValueError(f"Region fill flatness must be between 0 and 1, not {self.flatness}.")
+        if not 0.0 <= self.spread <= MAX_SPREAD:
+            raise ValueError(f"Region fill spread must be between 0 and {MAX_SPREAD:g}, not {self.spread}.")
 
 
 def line_regions(sketch: np.ndarray, gap: int = 0) -> np.ndarray:
@@ -123,28 +132,102 @@ def hint_colours(labels: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray
     return hinted, colours
 
 
+def region_neighbours(labels: np.ndarray, reach: int = NEIGHBOUR_REACH) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of different regions at most ``reach`` px apart along a row or a column.
+
+    Args:
+        labels: int (H, W) from :func:`line_regions` (0 on lines).
+    Returns:
+        (first, second): int64 (P,) region numbers >= 1, every pair listed in both orders.
+    """
+    count = int(labels.max()) + 1
+    keys = [np.zeros(0, np.int64)]
+    for step in range(1, reach + 1):
+        for a, b in ((labels[:, :-step], labels[:, step:]), (labels[:-step], labels[step:])):
+            near = (a > 0) & (b > 0) & (a != b)
+            keys.append(a[near].astype(np.int64) * count + b[near])
+    keys = np.unique(np.concatenate(keys))
+    first, second = keys // count, keys % count
+    return np.r_[first, second], np.r_[second, first]
+
+
+def spread_sources(neighbours: tuple[np.ndarray, np.ndarray], hinted: np.ndarray, free: np.ndarray,
+                   lab: np.ndarray, spread: float) -> np.ndarray:
+    """Which hinted region each region takes its colour from, grown hop by hop over neighbours.
+
+    A free region joins a neighbour's source when its network colour lies within ``spread`` (Lab
+    distance) of the *source's* network colour, so a chain of regions cannot drift away from it;
+    a region reached by several sources at the same hop takes the closest in colour.
+    Args:
+        neighbours: from :func:`region_neighbours`. hinted, free: bool (R + 1,).
+        lab: float (R + 1, 3) the network's mean colour of each region in CIE Lab.
+    Returns:
+        int64 (R + 1,): the source region, the region itself if hinted, -1 if none.
+    """
+    first, second = neighbours
+    source = np.where(hinted, np.arange(len(hinted)), -1)
+    while True:
+        step = (source[first] >= 0) & (source[second] < 0) & free[second]
+        origin, target = source[first[step]], second[step]
+        distance = np.linalg.norm(lab[target] - lab[origin], axis=1)
+        near = distance <= spread
+        if not near.any():
+            return source
+        order = np.argsort(distance[near], kind="stable")
+        reached, index = np.unique(target[near][order], return_index=True)
+        source[reached] = origin[near][order][index]
+
+
+def spread_hints(labels: np.ndarray, hinted: np.ndarray, hints: np.ndarray, means: np.ndarray,
+                 free: np.ndarray, spread: float) -> tuple[np.ndarray, np.ndarray]:
+    """Hand each region's hint on to the free neighbouring regions the network coloured alike.
+
+    A region reached this way takes its source's hint colour, lightened or darkened by how much
+    lighter or darker the network made it than the source (a shadowed strand stays darker).
+    Args:
+        labels: int (H, W) regions; hinted, free: bool (R + 1,); hints, means: float (R + 1, 3)
+        RGB 0..255, the hint colours and the network's region means; spread: Lab distance.
+    Returns:
+        (hinted bool (R + 1,), colours float64 (R + 1, 3) in 0..255).
+    """
+    lab = cv2.cvtColor((means / 255.0).astype(np.float32)[None], cv2.COLOR_RGB2LAB)[0]
+    source = spread_sources(region_neighbours(labels), hinted, free, lab, spread)
+    reached = source >= 0
+    luma = means @ LUMA
+    colours = hints.copy()
+    colours[reached] = hints[source[reached]] + (luma[reached] - luma[source[reached]])[:, None]
+    return reached, np.clip(colours, 0, 255)
+
+
 def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
                  settings: RegionFill = RegionFill()) -> np.ndarray:
     """Carry each hint's colour through its whole region of the network's output.
 
     In a region whose hints agree, every pixel becomes hint + (1 - flatness) * (pixel - region
     mean): the region's mean moves to the hint colour and its shading shrinks by ``flatness``.
-    Unhinted regions are evened out the same way towards their own mean when ``settings.unhinted``.
-    Line pixels and specks under MIN_AREA pixels keep the network's colours.
+    With ``settings.spread`` the hint also reaches unpainted neighbouring regions the network
+    coloured alike (:func:`spread_hints`). Unhinted regions are evened out the same way towards
+    their own mean when ``settings.unhinted``. Line pixels and specks under MIN_AREA pixels keep
+    the network's colours.
 
     Args:
         colour: uint8 (H, W, 3) network output.
         sketch: uint8 (H, W) the sketch it saw, dark lines on white.
         hint_rgb: uint8 (H, W, 3); hint_mask: bool (H, W), True where painted.
-        settings: gap, flatness and unhinted (:class:`RegionFill`).
+        settings: gap, flatness, unhinted and spread (:class:`RegionFill`).
     Returns:
         uint8 (H, W, 3).
     """
     labels = line_regions(sketch, settings.gap)
     sizes, means = region_means(colour, labels)
     hinted, hints = hint_colours(labels, hint_rgb, hint_mask)
-    change = (sizes >= MIN_AREA) & (hinted | settings.unhinted)
-    change[0] = False
+    big = sizes >= MIN_AREA
+    big[0] = False
+    hinted &= big
+    if settings.spread > 0:
+        free = big & (np.bincount(labels[hint_mask], minlength=len(sizes)) == 0)
+        hinted, hints = spread_hints(labels, hinted, hints, means, free, settings.spread)
+    change = hinted | (big & settings.unhinted)
     keep = 1.0 - settings.flatness
     offsets = (np.where(hinted[:, None], hints, means) - keep * means).astype(np.float32)
     filled = keep * colour.astype(np.float32) + offsets[labels]

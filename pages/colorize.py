@@ -8,6 +8,7 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from colorizer import RegionFill, resize_hints
+from colorizer.regions import MAX_SPREAD
 from pages.parts import ui, workflow
 
 HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
@@ -49,7 +50,8 @@ def brush_controls() -> tuple[str, int]:
 
 def region_fill_controls() -> RegionFill | None:
     """Sidebar settings of the region fill that follows the network; None when it is off."""
-    defaults = {"fill_on": True, "fill_flatness": RegionFill.flatness, "fill_gap": RegionFill.gap, "fill_unhinted": False}
+    defaults = {"fill_on": True, "fill_flatness": RegionFill.flatness, "fill_gap": RegionFill.gap,
+                "fill_spread": RegionFill.spread, "fill_unhinted": False}
     ui.keep_widget_values(list(defaults), defaults)
     with st.sidebar:
         st.header("Region fill")
@@ -59,8 +61,11 @@ def region_fill_controls() -> RegionFill | None:
                              help="0 keeps the model's shading inside a filled region; 1 paints it one flat colour.")
         gap = st.slider("Close line gaps (px)", 0, 8, key="fill_gap", disabled=not on,
                         help="Treat gaps in the lines up to about twice this wide as closed, so a colour stops there.")
+        spread = st.slider("Spread to alike neighbours", 0.0, MAX_SPREAD, step=1.0, key="fill_spread", disabled=not on,
+                           help="A scribble also recolours unscribbled neighbouring regions (hair strands, folds) "
+                                "that the model coloured this alike (colour difference, Lab). 0 = off.")
         unhinted = st.checkbox("Even out regions without scribbles too", key="fill_unhinted", disabled=not on)
-    return RegionFill(gap, flatness, unhinted) if on else None
+    return RegionFill(gap, flatness, unhinted, spread) if on else None
 
 
 def store_drawing(result) -> None:

@@ -23,6 +23,13 @@ def test_bench_prints_figures_on_a_tiny_model(tiny_checkpoint, capsys):
     assert "colorize 64x64: median" in out and "colorize 64x64 + region fill: median" in out
 
 
+def test_bench_times_the_region_fill_with_the_spread_asked_for(tiny_checkpoint, capsys):
+    figures = main(["--checkpoint", str(tiny_checkpoint), "--sizes", "64", "--repeats", "1", "--no-prototype",
+                    "--fill-spread", "15"])
+    assert figures["colorize_fill_64"] > 0
+    assert "colorize 64x64 + region fill (spread 15): median" in capsys.readouterr().out
+
+
 def test_prototype_comparison_times_as_shipped_and_like_for_like(tiny_checkpoint, capsys):
     from colorizer import Colorizer, bench
 

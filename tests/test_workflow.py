@@ -106,7 +106,9 @@ def test_batch_cli_fills_regions_unless_told_not_to(frames, tmp_path, tiny_check
     assert not np.array_equal(outputs["filled"], outputs["plain"])
 
 
-def test_batch_cli_rejects_bad_region_fill_settings(frames, tmp_path, capsys):
+@pytest.mark.parametrize("option, message", [("--fill-flatness", "flatness must be between 0 and 1"),
+                                             ("--fill-spread", "spread must be between 0 and 30")])
+def test_batch_cli_rejects_bad_region_fill_settings(frames, tmp_path, capsys, option, message):
     with pytest.raises(SystemExit):
-        cli(["batch", "--input", str(frames), "--out", str(tmp_path / "out"), "--fill-flatness", "2"])
-    assert "flatness must be between 0 and 1" in capsys.readouterr().err
+        cli(["batch", "--input", str(frames), "--out", str(tmp_path / "out"), option, "40"])
+    assert message in capsys.readouterr().err

@@ -223,6 +223,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--fill_gap", type=int, default=RegionFill.gap, help="region fill: line gaps closed (px)")
     parser.add_argument("--fill_flatness", type=float, default=RegionFill.flatness,
                         help="region fill: 0 keeps the model's shading in hinted regions, 1 paints them flat")
+    parser.add_argument("--fill_spread", type=float, default=RegionFill.spread,
+                        help="region fill: Lab distance within which a hint spreads to unhinted neighbouring regions")
     parser.add_argument("--precision", choices=PRECISIONS, default="auto",
                         help="dtype the models run in, as in the app (auto: bfloat16 where the CPU has it natively)")
     parser.add_argument("--out", default="runs/eval")
@@ -237,7 +239,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     args = parse_args(argv)
     conditions = tuple(tuple(c.split("/")) for c in args.conditions)
     keep_freed_memory()
-    region_fill = RegionFill(args.fill_gap, args.fill_flatness) if args.region_fill else None
+    region_fill = RegionFill(args.fill_gap, args.fill_flatness, spread=args.fill_spread) if args.region_fill else None
     models = {method_name(p, args.checkpoint): Colorizer.load(p, precision=args.precision)
               for p in [args.checkpoint, *args.extra]}
     split = "test" if "/" in args.data and not Path(args.data).exists() else "train"
