@@ -160,15 +160,15 @@ def main(argv: list[str] | None = None) -> dict:
           f"working size {colorizer.work_side} px; runs in {figures['dtype']} (--precision {args.precision}), "
           f"{colorizer.kernels} kernels; "
           f"malloc {'keeps freed memory' if kept else 'as glibc sets it'}")
+    fill = RegionFill(spread=args.fill_spread)
+    spread = f" (spread {fill.spread:g})" if fill.spread else ""
     for size in args.sizes:
         sketch, hints = sample_inputs(size)
         median, p95 = latency(lambda: colorizer.colorize(sketch, hints), args.repeats)
         figures[f"colorize_{size}"] = median
         print(f"colorize {size}x{size}: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
-        fill = RegionFill(spread=args.fill_spread)
         median, p95 = latency(lambda: colorizer.colorize(sketch, hints, region_fill=fill), args.repeats)
         figures[f"colorize_fill_{size}"] = median
-        spread = f" (spread {fill.spread:g})" if fill.spread else ""
         print(f"colorize {size}x{size} + region fill{spread}: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS of this process): {figures['peak_rss_mb']:.0f} MB")

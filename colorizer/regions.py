@@ -178,7 +178,7 @@ def spread_sources(neighbours: tuple[np.ndarray, np.ndarray], hinted: np.ndarray
         source[reached] = origin[near][order][index]
 
 
-def spread_hints(labels: np.ndarray, hinted: np.ndarray, hints: np.ndarray, means: np.ndarray,
+def hints_to_alike_neighbours(labels: np.ndarray, hinted: np.ndarray, hints: np.ndarray, means: np.ndarray,
                  free: np.ndarray, spread: float) -> tuple[np.ndarray, np.ndarray]:
     """Hand each region's hint on to the free neighbouring regions the network coloured alike.
 
@@ -206,9 +206,9 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     In a region whose hints agree, every pixel becomes hint + (1 - flatness) * (pixel - region
     mean): the region's mean moves to the hint colour and its shading shrinks by ``flatness``.
     With ``settings.spread`` the hint also reaches unpainted neighbouring regions the network
-    coloured alike (:func:`spread_hints`). Unhinted regions are evened out the same way towards
-    their own mean when ``settings.unhinted``. Line pixels and specks under MIN_AREA pixels keep
-    the network's colours.
+    coloured alike (:func:`hints_to_alike_neighbours`). Unhinted regions are evened out the same
+    way towards their own mean when ``settings.unhinted``. Line pixels and specks under MIN_AREA
+    pixels keep the network's colours.
 
     Args:
         colour: uint8 (H, W, 3) network output.
@@ -226,7 +226,7 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     hinted &= big
     if settings.spread > 0:
         free = big & (np.bincount(labels[hint_mask], minlength=len(sizes)) == 0)
-        hinted, hints = spread_hints(labels, hinted, hints, means, free, settings.spread)
+        hinted, hints = hints_to_alike_neighbours(labels, hinted, hints, means, free, settings.spread)
     change = hinted | (big & settings.unhinted)
     keep = 1.0 - settings.flatness
     offsets = (np.where(hinted[:, None], hints, means) - keep * means).astype(np.float32)
