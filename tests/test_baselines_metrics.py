@@ -96,3 +96,27 @@ def test_recolour_condition_scores_against_the_hue_rotated_frame(tmp_path, tiny_
     assert np.array_equal(hints[painted][:, :3], condition_target(frame, 0, "recolour")[painted])
     by_method = {s["method"]: s for s in summary}
     assert by_method["model + region fill"]["fidelity"] < by_method["model"]["fidelity"]
+
+
+def test_extra_checkpoints_with_the_same_file_name_get_their_own_rows(tmp_path, tiny_checkpoint):
+    import shutil
+
+    import pytest
+
+    from tests.synthetic import anime_frame
+    from training.evaluate import main
+
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    anime_frame(np.random.default_rng(5), 48, 40).save(folder / "0.png")
+    extras = []
+    for run in ("run_a", "run_b"):
+        (tmp_path / run).mkdir()
+        extras.append(str(shutil.copy(tiny_checkpoint, tmp_path / run / "final.pt")))
+    argv = ["--checkpoint", str(tiny_checkpoint), "--data", str(folder), "--val_count", "1", "--strokes", "2",
+            "--conditions", "sobel/region", "--out", str(tmp_path / "eval"), "--extra", *extras]
+    rows = {s["method"]: s for s in main(argv)}
+    assert set(rows) == {"model", "bucket fill", "run_a/final", "run_b/final"}
+    assert rows["run_a/final"]["psnr"] == rows["run_b/final"]["psnr"] == rows["model"]["psnr"]  # same weights
+    with pytest.raises(SystemExit, match="share a row label"):
+        main(argv[:-2] + [extras[0], extras[0]])

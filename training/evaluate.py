@@ -231,8 +231,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def method_name(path: str, shipped: str) -> str:
-    return "model" if path == shipped else Path(path).stem
+def method_names(checkpoint: str, extra: list[str]) -> list[str]:
+    """Row labels: "model" for ``checkpoint``, each extra its file stem, or folder/stem where stems repeat
+    (runs/a/final.pt and runs/b/final.pt become a/final and b/final)."""
+    stems = [Path(path).stem for path in extra]
+    names = ["model"] + [f"{Path(path).parent.name}/{stem}" if stems.count(stem) > 1 else stem
+                         for path, stem in zip(extra, stems)]
+    if len(set(names)) < len(names):
+        raise SystemExit(f"Two checkpoints would share a row label ({', '.join(names)}); "
+                         "give each --extra checkpoint its own file name.")
+    return names
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
@@ -240,8 +248,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     conditions = tuple(tuple(c.split("/")) for c in args.conditions)
     keep_freed_memory()
     region_fill = RegionFill(args.fill_gap, args.fill_flatness, spread=args.fill_spread) if args.region_fill else None
-    models = {method_name(p, args.checkpoint): Colorizer.load(p, precision=args.precision)
-              for p in [args.checkpoint, *args.extra]}
+    models = {name: Colorizer.load(path, precision=args.precision)
+              for name, path in zip(method_names(args.checkpoint, args.extra), [args.checkpoint, *args.extra])}
     split = "test" if "/" in args.data and not Path(args.data).exists() else "train"
     data = load_rows(args.data, split=split)
     data = (data if split == "test" else data[-args.val_count:])[:args.limit]
