@@ -105,21 +105,24 @@ def region_means(values: np.ndarray, labels: np.ndarray, count: int | None = Non
     return sizes, np.stack(sums, axis=1) / np.maximum(sizes, 1)[:, None]
 
 
-def hint_colours(labels: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per region: whether its hints agree on one colour, and that colour.
+def hint_colours(labels: np.ndarray, hint_rgb: np.ndarray,
+                 hint_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per region: whether its hints agree on one colour, that colour, and how much of it is painted.
 
     A region's hints agree when at least HINT_AGREEMENT of its painted pixels lie within
     HINT_TOLERANCE of their per-channel median; the colour is the mean of those pixels. Stray
     pixels (a browser canvas blends stroke edges with the paper) are outvoted, while two colours
     painted into one region leave it unhinted, so neither wins by averaging.
     Returns:
-        (hinted bool (R + 1,), colours float64 (R + 1, 3) in 0..255); line pixels (0) never hinted.
+        (hinted bool (R + 1,), colours float64 (R + 1, 3) in 0..255, painted int64 (R + 1,) pixel
+        counts); line pixels (0) are never hinted and count 0.
     """
     count = labels.max() + 1
     painted = hint_mask & (labels > 0)
     where, rgb = labels[painted], hint_rgb[painted].astype(np.float64)
+    painted_count = np.bincount(where, minlength=count)
     if where.size == 0:
-        return np.zeros(count, bool), np.zeros((count, 3))
+        return np.zeros(count, bool), np.zeros((count, 3)), painted_count
     order = np.argsort(where, kind="stable")
     where, rgb = where[order], rgb[order]
     starts = np.flatnonzero(np.r_[True, where[1:] != where[:-1]])
@@ -127,9 +130,8 @@ def hint_colours(labels: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray
     medians[where[starts]] = [np.median(group, axis=0) for group in np.split(rgb, starts[1:])]
     agree = np.linalg.norm(rgb - medians[where], axis=1) <= HINT_TOLERANCE
     agreeing, colours = region_means(rgb[agree][None], where[agree][None], count)
-    hinted = agreeing >= HINT_AGREEMENT * np.maximum(np.bincount(where, minlength=count), 1)
-    hinted &= agreeing > 0
-    return hinted, colours
+    hinted = (agreeing >= HINT_AGREEMENT * np.maximum(painted_count, 1)) & (agreeing > 0)
+    return hinted, colours, painted_count
 
 
 def region_neighbours(labels: np.ndarray, reach: int = NEIGHBOUR_REACH) -> tuple[np.ndarray, np.ndarray]:
@@ -179,7 +181,7 @@ def spread_sources(neighbours: tuple[np.ndarray, np.ndarray], hinted: np.ndarray
 
 
 def hints_to_alike_neighbours(labels: np.ndarray, hinted: np.ndarray, hints: np.ndarray, means: np.ndarray,
-                 free: np.ndarray, spread: float) -> tuple[np.ndarray, np.ndarray]:
+                              free: np.ndarray, spread: float) -> tuple[np.ndarray, np.ndarray]:
     """Hand each region's hint on to the free neighbouring regions the network coloured alike.
 
     A region reached this way takes its source's hint colour, lightened or darkened by how much
@@ -220,12 +222,12 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     """
     labels = line_regions(sketch, settings.gap)
     sizes, means = region_means(colour, labels)
-    hinted, hints = hint_colours(labels, hint_rgb, hint_mask)
+    hinted, hints, painted = hint_colours(labels, hint_rgb, hint_mask)
     big = sizes >= MIN_AREA
     big[0] = False
     hinted &= big
     if settings.spread > 0:
-        free = big & (np.bincount(labels[hint_mask], minlength=len(sizes)) == 0)
+        free = big & (painted == 0)
         hinted, hints = hints_to_alike_neighbours(labels, hinted, hints, means, free, settings.spread)
     change = hinted | (big & settings.unhinted)
     keep = 1.0 - settings.flatness
