@@ -27,6 +27,8 @@ class TrainConfig:
     max_strokes: int = 30
     no_hint_fraction: float = 0.1
     hue_rotation: float = 0.5  # probability of a random hue rotation of target and hints
+    foreign_sketches: float = 0.0  # share of samples sketched by Canny or XDoG (random settings) instead of Sobel
+    recolour_clusters: float = 0.0  # share of targets whose one or two colour clusters get new hues
     dataset_hints: float = 0.0  # share of samples using the data's own sketch/scribbles (parquet/hub rows with them)
     eval_every: int = 250
     ckpt_every: int = 250

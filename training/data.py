@@ -1,7 +1,8 @@
 """Training data: image sources (folder, parquet, hub) and on-the-fly samples.
 
-Every sample is made by the same code the app uses: ``sobel_sketch`` for the sketch
-and ``pack_arrays`` for the model input, so what the model learns is what the app feeds it.
+Every sample is made by the same code the app uses: ``sobel_sketch`` (or, for foreign line
+art, ``line_art_sketch``) for the sketch and ``pack_arrays`` for the model input, so what the
+model learns is what the app feeds it.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from colorizer.hints import pack_arrays
 from colorizer.images import ImageLoadError, load_image
 from colorizer.sketch import sobel_sketch
 
+from .augment import random_sketch, recolour_clusters, rotate_hue
 from .dataset_hints import row_sketch_and_hints
 from .hint_sim import simulate_hints
 from .losses import kmeans_palette
@@ -173,18 +175,6 @@ def _pil_to_bytes(cell) -> bytes:
     return _image_bytes(cell)
 
 
-def random_sketch_settings(rng: np.random.Generator) -> dict:
-    """Sketch settings spread over every slider position the app offers."""
-    return {
-        "kernel_size": int(rng.choice([1, 3, 3, 5, 5, 7])),
-        "blur": float(rng.uniform(0.0, 1.6)),
-        "strength": float(rng.uniform(1.0, 2.8)),
-        "threshold": float(rng.uniform(0.03, 0.3)),
-        "line_width": int(rng.choice([1, 1, 1, 2, 3])),
-        "binarize": bool(rng.random() < 0.25),
-    }
-
-
 def random_crop(image: np.ndarray, crop: int, rng: np.random.Generator, *layers: np.ndarray) -> np.ndarray | tuple:
     """Random scale (down to the crop's size) then random crop x crop window, random flip.
 
@@ -210,23 +200,22 @@ def random_crop(image: np.ndarray, crop: int, rng: np.random.Generator, *layers:
     return arrays[0] if not layers else tuple(arrays)
 
 
-def rotate_hue(image: np.ndarray, degrees: float) -> np.ndarray:
-    """Rotate the hue of a uint8 RGB picture by ``degrees`` (lines and greys unchanged)."""
-    hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV_FULL)
-    hsv[..., 0] = (hsv[..., 0].astype(np.int32) + round(degrees / 360 * 256)) % 256
-    return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB_FULL)
-
-
 def make_sample(image: np.ndarray, rng: np.random.Generator, crop: int, palette_k: int,
-                max_strokes: int, no_hint_fraction: float, hue_rotation: float) -> dict:
-    """One training sample from one colour picture, with a random Sobel sketch and simulated hints.
+                max_strokes: int, no_hint_fraction: float, hue_rotation: float,
+                foreign_sketches: float = 0.0, recolour: float = 0.0) -> dict:
+    """One training sample from one colour picture, with a random sketch and simulated hints.
 
+    The sketch is the app's Sobel sketch, or for a ``foreign_sketches`` share Canny or XDoG
+    line art; a ``recolour`` share of targets get new hues for one or two colour clusters
+    (:func:`recolour_clusters`). Neither draws from ``rng`` when its share is 0.
     Returns:
         dict of tensors: input float32 (4, crop, crop); target float32 (3, crop, crop) in
         [-1, 1]; palette float32 (palette_k, 3) in [-1, 1].
     """
     target = random_crop(image, crop, rng)
-    sketch = np.asarray(sobel_sketch(Image.fromarray(target), **random_sketch_settings(rng)))
+    sketch = random_sketch(target, rng, foreign_sketches)
+    if recolour > 0 and rng.random() < recolour:
+        target = recolour_clusters(target, rng)
     if rng.random() < hue_rotation:
         target = rotate_hue(target, rng.uniform(0, 360))
     hint_rgb, hint_mask = simulate_hints(target, sketch, rng, max_strokes=max_strokes,
@@ -298,7 +287,7 @@ class SampleDataset(torch.utils.data.Dataset):
         if "scribbles" in row and rng.random() < c.dataset_hints:
             return make_dataset_sample(row, rng, c.crop, c.palette_k, c.hue_rotation)
         return make_sample(row["full_colour"], rng, c.crop, c.palette_k, c.max_strokes, c.no_hint_fraction,
-                           c.hue_rotation)
+                           c.hue_rotation, c.foreign_sketches, c.recolour_clusters)
 
 
 class StepSampler(torch.utils.data.Sampler):

@@ -8,9 +8,9 @@ from PIL import Image
 from colorizer.sketch import sobel_sketch
 
 
-def canny_sketch(image: np.ndarray, low: int = 60, high: int = 150) -> np.ndarray:
-    """OpenCV Canny edges as 1-px black lines on white: uint8 (H, W)."""
-    gray = cv2.GaussianBlur(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), (0, 0), 1.0)
+def canny_sketch(image: np.ndarray, low: int = 60, high: int = 150, blur: float = 1.0) -> np.ndarray:
+    """OpenCV Canny edges (after a Gaussian blur of sigma ``blur``) as 1-px black lines on white: uint8 (H, W)."""
+    gray = cv2.GaussianBlur(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), (0, 0), blur)
     return 255 - cv2.Canny(gray, low, high)
 
 
