@@ -29,7 +29,7 @@ def test_random_sketch_without_foreign_share_is_the_apps_sobel_sketch_with_the_s
     assert first.random() == second.random()  # no extra draw when the share is 0
 
 
-def test_foreign_sketches_are_dark_lines_on_white_and_not_sobel(frame):
+def test_foreign_sketches_are_dark_lines_on_white_from_canny_or_xdog(frame):
     image = np.asarray(frame)
     for seed in range(6):
         sketch = random_sketch(image, np.random.default_rng(seed), foreign=1.0)

@@ -238,10 +238,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="dtype the models run in, as in the app (auto: bfloat16 where the CPU has it natively)")
     parser.add_argument("--out", default="runs/eval")
     args = parser.parse_args(argv)
+    args.conditions = [tuple(condition.split("/")) for condition in args.conditions]
     for condition in args.conditions:
-        sketch, _, hints = condition.partition("/")
-        if sketch not in EXTRACTORS or hints not in STYLES:
-            parser.error(f"unknown condition '{condition}': use sketch/hints with a sketch from "
+        if len(condition) != 2 or condition[0] not in EXTRACTORS or condition[1] not in STYLES:
+            parser.error(f"unknown condition '{'/'.join(condition)}': use sketch/hints with a sketch from "
                          f"{', '.join(EXTRACTORS)} and hints from {', '.join(STYLES)}, e.g. sobel/region")
     return args
 
@@ -260,7 +260,6 @@ def method_names(checkpoint: str, extra: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> list[dict]:
     args = parse_args(argv)
-    conditions = tuple(tuple(c.split("/")) for c in args.conditions)
     keep_freed_memory()
     region_fill = RegionFill(args.fill_gap, args.fill_flatness, spread=args.fill_spread) if args.region_fill else None
     models = {name: Colorizer.load(path, precision=args.precision)
@@ -271,8 +270,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     out = Path(args.out)
     rows = []
     for index, row in enumerate(tqdm(data, desc="images")):
-        rows += score_image(index, row["full_colour"], models, out / "hints", tuple(args.strokes), conditions,
-                            region_fill)
+        rows += score_image(index, row["full_colour"], models, out / "hints", tuple(args.strokes),
+                            tuple(args.conditions), region_fill)
         if "scribbles" in row and not args.no_dataset_scribbles:
             rows += score_dataset_scribbles(index, row, models)
     summary = summarise(rows)
