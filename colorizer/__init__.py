@@ -2,7 +2,8 @@
 
 No Streamlit here: the app, training and scripts all call this package.
 """
-from .checkpoint import DEFAULT_CHECKPOINT, CheckpointError, load_model, read_checkpoint, save_checkpoint
+from .checkpoint import (DEFAULT_CHECKPOINT, LINE_ART_CHECKPOINT, CheckpointError, default_checkpoint, load_model,
+                          read_checkpoint, save_checkpoint)
 from .hints import empty_hints, hint_arrays, pack_arrays, pack_inputs, resize_hints
 from .images import ImageLoadError, load_image
 from .model import UNet, UNetConfig
@@ -12,8 +13,9 @@ from .runtime import keep_freed_memory
 from .sketch import KERNEL_SIZES, SketchSettings, line_art_sketch, sobel_sketch
 
 __all__ = [
-    "CheckpointError", "Colorizer", "DEFAULT_CHECKPOINT", "ImageLoadError", "KERNEL_SIZES", "RegionFill",
-    "SketchSettings", "UNet", "UNetConfig", "empty_hints", "fill_regions", "hint_arrays", "keep_freed_memory",
+    "CheckpointError", "Colorizer", "DEFAULT_CHECKPOINT", "ImageLoadError", "KERNEL_SIZES", "LINE_ART_CHECKPOINT",
+    "RegionFill", "SketchSettings", "UNet", "UNetConfig", "default_checkpoint", "empty_hints", "fill_regions",
+    "hint_arrays", "keep_freed_memory",
     "line_art_sketch", "line_regions", "load_image", "load_model", "pack_arrays", "pack_inputs", "read_checkpoint", "resize_hints",
     "save_checkpoint", "sobel_sketch",
 ]

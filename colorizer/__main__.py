@@ -22,8 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     batch.add_argument("--hints", type=Path, default=None,
                        help="one scribble PNG for every frame, or a folder with <frame name>.png per frame")
     batch.add_argument("--out", type=Path, required=True, help="folder for <name>_colorized.png")
-    batch.add_argument("--line-art", action="store_true", help="the inputs already are line art")
-    batch.add_argument("--checkpoint", type=Path, default=None, help="model (default: the shipped one)")
+    batch.add_argument("--line-art", action="store_true",
+                       help="the inputs already are line art (used as sketches, coloured by the line-art model)")
+    batch.add_argument("--checkpoint", type=Path, default=None, help="model (default: the shipped one for the kind of input, see --line-art)")
     batch.add_argument("--no-region-fill", action="store_true",
                        help="keep the model's output as it is instead of filling hinted regions with their colour")
     batch.add_argument("--fill-flatness", type=float, default=RegionFill.flatness,
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(error))
     keep_freed_memory()
     try:
-        colorizer = Colorizer.load(args.checkpoint)
+        colorizer = Colorizer.load(args.checkpoint, line_art=args.line_art)
     except CheckpointError as error:
         print(error, file=sys.stderr)
         return 2

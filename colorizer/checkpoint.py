@@ -20,7 +20,13 @@ from .model import UNetConfig, build_model
 
 CHECKPOINT_FORMAT = "anime-colorizer/1"
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-DEFAULT_CHECKPOINT = MODELS_DIR / "colorizer.pt"
+DEFAULT_CHECKPOINT = MODELS_DIR / "colorizer.pt"  # for the app's Sobel sketches
+LINE_ART_CHECKPOINT = MODELS_DIR / "colorizer_line_art.pt"  # for uploads that already are line art
+
+
+def default_checkpoint(line_art: bool = False) -> Path:
+    """The shipped model for a kind of sketch: uploaded line art, or the app's Sobel sketches."""
+    return LINE_ART_CHECKPOINT if line_art else DEFAULT_CHECKPOINT
 
 
 class CheckpointError(RuntimeError):

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from .checkpoint import DEFAULT_CHECKPOINT, load_model
+from .checkpoint import default_checkpoint, load_model
 from .compose import compose
 from .hints import empty_hints, hint_arrays, pack_arrays, resize_hints
 from .model import UNet, count_parameters, fuse_for_inference
@@ -71,8 +71,12 @@ class Colorizer:
         return "oneDNN fused" if self.fused is not None else "PyTorch eager"
 
     @classmethod
-    def load(cls, path=None, device=None, precision: str = "auto", fused: bool = True) -> "Colorizer":
-        """Load ``path`` (default: the shipped ``models/colorizer.pt``) onto ``device`` (default CPU).
+    def load(cls, path=None, device=None, precision: str = "auto", fused: bool = True,
+             line_art: bool = False) -> "Colorizer":
+        """Load ``path`` onto ``device`` (default CPU).
+
+        Without ``path``, the shipped model for the kind of sketch: ``models/colorizer.pt`` for
+        the app's Sobel sketches, ``models/colorizer_line_art.pt`` when ``line_art``.
 
         ``precision`` (see PRECISIONS) is the dtype the network runs in; "auto" picks bfloat16 on
         CPUs with native bfloat16 maths (outputs within a few 8-bit levels of float32's), else float32.
@@ -83,7 +87,7 @@ class Colorizer:
             CheckpointError: the file is missing, corrupt or not a colorizer checkpoint.
             ValueError: unknown ``precision``.
         """
-        path = Path(path) if path is not None else DEFAULT_CHECKPOINT
+        path = Path(path) if path is not None else default_checkpoint(line_art)
         model, checkpoint = load_model(path)
         return cls(model, checkpoint, path, torch.device(device or "cpu"), precision=precision, fused=fused)
 

@@ -14,11 +14,12 @@ st.title(":material/collections: Batch")
 st.markdown("Colour many frames of the same scene with one set of scribbles, so they share their colours. "
             "Save scribbles on the **Colorize** page with *Download scribbles*; they are scaled to each frame. "
             "From the command line: `python -m colorizer batch --input DIR --hints FILE_OR_DIR --out DIR`.")
-colorizer = ui.get_colorizer()
 frames = st.file_uploader("Frames or sketches", type=["png", "jpg", "jpeg", "webp", "gif", "bmp"],
                           accept_multiple_files=True)
 hint_file = st.file_uploader("Scribbles for every frame (PNG, optional)", type=["png"])
-line_art = st.checkbox("The frames already are line art", key="batch_line_art")
+line_art = st.checkbox("The frames already are line art", key="batch_line_art",
+                       help="Uses each frame as its sketch and colours it with the model for line art.")
+colorizer = ui.get_colorizer(line_art)
 region_fill = RegionFill() if st.checkbox("Fill regions with hint colours", value=True, key="batch_region_fill",
                                           help="As on the Colorize page, with its default settings.") else None
 

@@ -17,7 +17,8 @@ fresh_visit = ui.entered_page("colorize")
 st.title(":material/brush: Colorize")
 if not ui.require_upload():
     st.stop()
-colorizer = ui.get_colorizer()
+line_art = bool(st.session_state.get(ui.SKETCH_IS_LINE_ART))
+colorizer = ui.get_colorizer(line_art)
 original, sketch = st.session_state[ui.ORIGINAL], st.session_state[ui.SKETCH]
 name = st.session_state.get(ui.UPLOAD_NAME, "picture")
 
@@ -134,10 +135,12 @@ if fresh_visit:  # redraw saved strokes once when arriving; passing it every run
 ui.keep_widget_values(["live_preview"], {"live_preview": False})
 controls = st.columns([1, 1, 2], vertical_alignment="center")
 live = controls[1].toggle("Live preview", key="live_preview", help="Re-colour after every stroke.")
-lines_on_top = controls[2].toggle("Crisp lines on top", value=bool(st.session_state.get("sketch_line_art")),
+lines_on_top = controls[2].toggle("Crisp lines on top", value=line_art,
                                   help="Draw the sketch's own lines over flat colours: best for your own line "
                                        "art. Off: the model draws the lines, closer to the original picture.")
-st.caption("Paint one stroke per region in the colour it should take. Strokes stay when you switch pages.")
+st.caption("Paint one stroke per region in the colour it should take. Strokes stay when you switch pages. "
+           + ("Model: the one for line art, as your upload is the sketch." if line_art
+              else "Model: the one for edge sketches (tick *already line art* on the Sketch page for your own line art)."))
 drawing_area(color, width, live, lines_on_top, region_fill)
 hints = current_hints()
 workflow.scribble_files(ui.canvas_size(sketch.size), sketch, hints)

@@ -11,8 +11,9 @@ st.markdown(
 )
 st.subheader("How to")
 st.markdown(
-    "1. **Sketch**: upload a PNG, JPEG or WebP picture (or tick *already line art*) and tune "
-    "the Sobel edge sliders until the lines look right.\n"
+    "1. **Sketch**: upload a PNG, JPEG or WebP picture and tune the Sobel edge sliders until the "
+    "lines look right, or tick *already line art* to use your own drawing: a second model, trained "
+    "on line art, colours it.\n"
     "2. **Colorize**: paint colour scribbles over the sketch: one stroke per region is enough; "
     "*Region fill* in the sidebar carries each stroke's colour through its region.\n"
     "3. Press **Colorize**, compare original, sketch, scribbles and result side by side, "

@@ -1,17 +1,23 @@
-"""Model: facts about the loaded checkpoint."""
+"""Model: facts about the served checkpoints (edge sketches, line art)."""
 
 import streamlit as st
 import torch
 
 from colorizer.checkpoint import training_totals
 from colorizer.model import describe
-from pages.parts.ui import entered_page, get_colorizer
+from pages.parts import ui
 
 BFLOAT16_NOTE = ": this CPU does bfloat16 maths natively, which is faster than float32 (README, Speed)"
 
-entered_page("model")
+CURVES = {"colorizer_line_art.pt": "loss_curve_line_art.png"}  # others: loss_curve.png beside the checkpoint
+KINDS = {"Edge sketches (Sketch page sliders)": False, "Line art (uploads that already are line art)": True}
+
+ui.entered_page("model")
 st.title(":material/model_training: Model")
-colorizer = get_colorizer()
+ui.keep_widget_values(["model_kind"], {"model_kind": next(iter(KINDS))})
+kind = st.radio("Model for", list(KINDS), key="model_kind", horizontal=True,
+                help="The studio serves one model per kind of sketch; the Colorize and Batch pages pick it for you.")
+colorizer = ui.get_colorizer(KINDS[kind])
 if colorizer is None:
     st.stop()
 
@@ -24,7 +30,9 @@ warm = " (warm start included)" if "warm_start" in meta else ""
 columns[1].metric("Training steps", steps or "?", help=f"All training{warm}")
 columns[2].metric("Training time", f"{minutes if minutes is not None else '?'} min", help=f"Wall time{warm}")
 psnr = meta.get("val_psnr_10_strokes")
-columns[3].metric("Validation PSNR (10 strokes)", f"{psnr:.2f} dB" if psnr else "n/a")
+columns[3].metric("Validation PSNR (Sobel sketches, 10 strokes)", f"{psnr:.2f} dB" if psnr else "n/a",
+                  help="During training, on held-out frames' Sobel sketches with 10 seeded strokes. The line-art "
+                       "model's figures on line art are in the model card.")
 st.markdown(
     f"- **Architecture**: {describe(config)}; 4 inputs (sketch + RGB hints), RGB out\n"
     f"- **Training data**: {meta.get('data', 'unknown')} ({meta.get('train_images', '?')} images)\n"
@@ -48,7 +56,7 @@ if (benchmark / "summary.md").is_file():
         st.image(str(benchmark / "quality_vs_hints.png"))
     with st.expander("Tables", expanded=False):
         st.markdown((benchmark / "summary.md").read_text())
-curve = colorizer.path.with_name("loss_curve.png")
+curve = colorizer.path.with_name(CURVES.get(colorizer.path.name, "loss_curve.png"))
 if curve.is_file():
     st.image(str(curve), caption="Training loss and validation PSNR during training")
 with st.expander("Raw checkpoint metadata"):

@@ -115,6 +115,7 @@ if original is None:
 model_sketch, shown_sketch = make_sketch(original, settings, line_art)
 st.session_state[ui.SKETCH] = model_sketch
 st.session_state[ui.SKETCH_SETTINGS] = settings
+st.session_state[ui.SKETCH_IS_LINE_ART] = line_art
 left, right = st.columns(2)
 left.image(original, caption=f"Original, {original.width}x{original.height}", width="stretch")
 right.image(shown_sketch, caption="Sketch (live preview)", width="stretch")

@@ -344,3 +344,64 @@ def test_every_module_directly_in_pages_is_a_navigation_page():
     listed = {p.name for p in (root / "pages").glob("*.py") if p.name != "__init__.py"}
     navigation = set(re.findall(r'st\.Page\("pages/(\w+\.py)"', (root / "streamlit_app.py").read_text()))
     assert listed == navigation and len(listed) == 5
+
+
+@pytest.fixture
+def line_art_checkpoint(tmp_path):
+    """A second tiny model, seeded apart from tiny_checkpoint, served for line art."""
+    import torch
+
+    from colorizer import save_checkpoint
+    from colorizer.model import build_model
+    from tests.conftest import TINY
+
+    torch.manual_seed(1)
+    return save_checkpoint(tmp_path / "line.pt", build_model(TINY).eval(), meta={"steps": 0})
+
+
+def test_checkpoint_per_kind_of_sketch_and_its_overrides(monkeypatch):
+    from colorizer import DEFAULT_CHECKPOINT, LINE_ART_CHECKPOINT
+    from pages.parts.ui import checkpoint_path
+
+    monkeypatch.delenv("COLORIZER_CHECKPOINT", raising=False)
+    monkeypatch.delenv("COLORIZER_LINE_ART_CHECKPOINT", raising=False)
+    assert (checkpoint_path(), checkpoint_path(line_art=True)) == (DEFAULT_CHECKPOINT, LINE_ART_CHECKPOINT)
+    monkeypatch.setenv("COLORIZER_CHECKPOINT", "mine.pt")  # one override serves both kinds
+    assert checkpoint_path() == checkpoint_path(line_art=True) == Path("mine.pt")
+    monkeypatch.setenv("COLORIZER_LINE_ART_CHECKPOINT", "lines.pt")
+    assert (checkpoint_path(), checkpoint_path(line_art=True)) == (Path("mine.pt"), Path("lines.pt"))
+
+
+def test_line_art_upload_is_coloured_by_the_line_art_model(app, line_art_checkpoint, tiny_checkpoint, monkeypatch):
+    from colorizer import Colorizer, RegionFill
+
+    monkeypatch.setenv("COLORIZER_LINE_ART_CHECKPOINT", str(line_art_checkpoint))
+    upload_frame(app)
+    app.checkbox(key="sketch_line_art").check().run()
+    app.switch_page("pages/colorize.py").run()
+    assert any("the one for line art" in c.value for c in app.caption)
+    paint(app)
+    app.run()
+    next(b for b in app.button if b.label == "Colorize").click().run()
+    assert not app.exception and not app.error
+    result = app.session_state["result"]
+    served = {path: Colorizer.load(path).colorize(app.session_state["sketch"], result["hints"], lines_on_top=True,
+                                                  region_fill=RegionFill()) for path in (line_art_checkpoint, tiny_checkpoint)}
+    assert np.array_equal(np.asarray(result["image"]), np.asarray(served[line_art_checkpoint]))
+    assert not np.array_equal(np.asarray(result["image"]), np.asarray(served[tiny_checkpoint]))
+
+
+def test_model_page_describes_either_model(app, line_art_checkpoint, monkeypatch):
+    monkeypatch.setenv("COLORIZER_LINE_ART_CHECKPOINT", str(line_art_checkpoint))
+    app.switch_page("pages/model.py").run()
+    assert any("`tiny.pt`" in m.value for m in app.markdown)
+    app.radio(key="model_kind").set_value(app.radio(key="model_kind").options[1]).run()
+    assert not app.exception and any("`line.pt`" in m.value for m in app.markdown)
+
+
+def test_batch_page_serves_line_art_frames_with_the_line_art_model(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLORIZER_LINE_ART_CHECKPOINT", str(tmp_path / "no-line-model.pt"))
+    app.switch_page("pages/batch.py").run()
+    assert not app.error
+    app.checkbox(key="batch_line_art").check().run()
+    assert not app.exception and any("no-line-model.pt" in e.value for e in app.error)

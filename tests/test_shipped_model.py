@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from colorizer import DEFAULT_CHECKPOINT, Colorizer, sobel_sketch
+from colorizer import DEFAULT_CHECKPOINT, LINE_ART_CHECKPOINT, Colorizer, line_art_sketch, sobel_sketch
 from tests.synthetic import three_region_frame
 
 STROKES = {  # band index -> stroke colour
@@ -17,6 +17,12 @@ STROKES = {  # band index -> stroke colour
 def shipped():
     assert DEFAULT_CHECKPOINT.is_file(), "models/colorizer.pt must be committed"
     return Colorizer.load()
+
+
+@pytest.fixture(scope="module")
+def line_art_model():
+    assert LINE_ART_CHECKPOINT.is_file(), "models/colorizer_line_art.pt must be committed"
+    return Colorizer.load(line_art=True)
 
 
 def three_strokes(width=300, height=500) -> Image.Image:
@@ -34,10 +40,21 @@ def test_shipped_checkpoint_describes_itself(shipped):
     assert DEFAULT_CHECKPOINT.stat().st_size < 30 * 2**20
 
 
-def test_three_strokes_colour_their_regions(shipped):
-    sketch = sobel_sketch(three_region_frame(300, 500))
+def test_line_art_checkpoint_is_a_fine_tune_on_line_art(shipped, line_art_model):
+    assert line_art_model.path == LINE_ART_CHECKPOINT and shipped.path == DEFAULT_CHECKPOINT
+    assert LINE_ART_CHECKPOINT.stat().st_size < 30 * 2**20
+    assert line_art_model.config == shipped.config
+    assert line_art_model.meta["warm_start"]["checkpoint"] == "models/colorizer.pt"
+    assert line_art_model.meta["steps"] > 0
+
+
+@pytest.mark.parametrize("line_art", [False, True], ids=["sobel-model", "line-art-model"])
+def test_three_strokes_colour_their_regions(shipped, line_art_model, line_art):
+    model = line_art_model if line_art else shipped
+    frame = three_region_frame(300, 500)
+    sketch = line_art_sketch(frame) if line_art else sobel_sketch(frame)
     hints = three_strokes()
-    result = shipped.colorize(sketch, hints)
+    result = model.colorize(sketch, hints, lines_on_top=line_art)
     assert result.mode == "RGB" and result.size == (300, 500)
     output = np.asarray(result, dtype=np.float64)
     painted = np.asarray(hints)[..., 3] > 0

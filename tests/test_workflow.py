@@ -112,3 +112,11 @@ def test_batch_cli_rejects_bad_region_fill_settings(frames, tmp_path, capsys, op
     with pytest.raises(SystemExit):
         cli(["batch", "--input", str(frames), "--out", str(tmp_path / "out"), option, "40"])
     assert message in capsys.readouterr().err
+
+
+def test_batch_cli_picks_the_line_art_model_for_line_art(frames, tmp_path, monkeypatch, capsys):
+    import colorizer.checkpoint
+
+    monkeypatch.setattr(colorizer.checkpoint, "LINE_ART_CHECKPOINT", tmp_path / "no-line-model.pt")
+    assert cli(["batch", "--input", str(frames), "--out", str(tmp_path / "out"), "--line-art"]) == 2
+    assert "no-line-model.pt" in capsys.readouterr().err

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from colorizer import CheckpointError, Colorizer, keep_freed_memory
+from colorizer import CheckpointError, Colorizer, default_checkpoint, keep_freed_memory
 
 # Session-state keys (one place, so pages agree on them).
 ORIGINAL = "original"  # PIL RGB upload, downscaled to a working size
@@ -14,6 +14,7 @@ UPLOAD_NAME = "upload_name"  # file name stem of the upload
 UPLOAD_ID = "upload_id"  # changes with every new upload
 SKETCH = "sketch"  # PIL "L" sketch fed to the model (dark lines on white)
 SKETCH_SETTINGS = "sketch_settings"
+SKETCH_IS_LINE_ART = "sketch_is_line_art"  # True when the upload itself is the sketch (line-art model)
 SCRIBBLES = "scribbles"  # RGBA uint8 array, canvas-sized, strokes only
 DRAWING = "drawing"  # the canvas's Fabric.js JSON, to redraw it after a page switch
 RESULT = "result"  # dict: image (PIL RGB), hints (PIL RGBA), name
@@ -27,15 +28,20 @@ def canvas_size(size: tuple[int, int]) -> tuple[int, int]:
     return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
-def checkpoint_path() -> Path | None:
-    """The checkpoint to serve: $COLORIZER_CHECKPOINT if set, else the shipped default."""
-    value = os.environ.get("COLORIZER_CHECKPOINT")
-    return Path(value) if value else None
+def checkpoint_path(line_art: bool = False) -> Path:
+    """The checkpoint to serve for a kind of sketch.
+
+    $COLORIZER_CHECKPOINT replaces both shipped models; for line art,
+    $COLORIZER_LINE_ART_CHECKPOINT replaces it in turn. Unset: the shipped model for the kind.
+    """
+    names = ["COLORIZER_LINE_ART_CHECKPOINT", "COLORIZER_CHECKPOINT"] if line_art else ["COLORIZER_CHECKPOINT"]
+    value = next((os.environ[name] for name in names if os.environ.get(name)), None)
+    return Path(value) if value else default_checkpoint(line_art)
 
 
 @st.cache_resource(show_spinner="Loading the colorizer model…")
-def load_colorizer(path: Path | None, precision: str = "auto") -> Colorizer:
-    """One model for all sessions; it holds no per-request state.
+def load_colorizer(path: Path, precision: str = "auto") -> Colorizer:
+    """One model per checkpoint for all sessions; it holds no per-request state.
 
     Also tells malloc to keep freed memory, so each colouring does not fault its activations
     in again (see :func:`colorizer.keep_freed_memory`).
@@ -44,13 +50,14 @@ def load_colorizer(path: Path | None, precision: str = "auto") -> Colorizer:
     return Colorizer.load(path, precision=precision)
 
 
-def get_colorizer() -> Colorizer | None:
-    """The shared model, or None after showing an st.error that says what to do.
+def get_colorizer(line_art: bool = False) -> Colorizer | None:
+    """The shared model for a kind of sketch (``line_art``: the upload is the sketch), or None
+    after showing an st.error that says what to do.
 
     $COLORIZER_PRECISION (auto, float32 or bfloat16) sets the dtype it runs in.
     """
     try:
-        return load_colorizer(checkpoint_path(), os.environ.get("COLORIZER_PRECISION", "auto"))
+        return load_colorizer(checkpoint_path(line_art), os.environ.get("COLORIZER_PRECISION", "auto"))
     except (CheckpointError, ValueError) as error:
         st.error(f"The colorizer model could not be loaded. {error}")
         return None
