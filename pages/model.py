@@ -3,13 +3,12 @@
 import streamlit as st
 import torch
 
-from colorizer.checkpoint import training_totals
+from colorizer.checkpoint import LINE_ART_CHECKPOINT, training_totals
 from colorizer.model import describe
 from pages.parts import ui
 
 BFLOAT16_NOTE = ": this CPU does bfloat16 maths natively, which is faster than float32 (README, Speed)"
 
-CURVES = {"colorizer_line_art.pt": "loss_curve_line_art.png"}  # others: loss_curve.png beside the checkpoint
 KINDS = {"Edge sketches (Sketch page sliders)": False, "Line art (uploads that already are line art)": True}
 
 ui.entered_page("model")
@@ -46,8 +45,12 @@ card = colorizer.path.with_name("MODEL_CARD.md")
 if card.is_file():
     with st.expander("Model card", expanded=True):
         st.markdown(card.read_text())
-benchmark = colorizer.path.parent / "eval"
-if (benchmark / "summary.md").is_file():
+line_art_model = colorizer.path.name == LINE_ART_CHECKPOINT.name  # its files beside it carry a suffix
+benchmark = colorizer.path.parent / "eval"  # the Sobel model's benchmark
+if line_art_model:
+    st.info("This model's benchmark on line art (Canny and XDoG drawings) is in the model card: "
+            "*The line-art model*.")
+elif (benchmark / "summary.md").is_file():
     st.subheader("Benchmark: quality by number of hints")
     st.caption("From `python -m training.evaluate` on held-out frames; every method sees the same frozen hints. "
                "Hint ΔE: CIEDE2000 between each painted colour and the result under it. Leakage: colour "
@@ -56,7 +59,7 @@ if (benchmark / "summary.md").is_file():
         st.image(str(benchmark / "quality_vs_hints.png"))
     with st.expander("Tables", expanded=False):
         st.markdown((benchmark / "summary.md").read_text())
-curve = colorizer.path.with_name(CURVES.get(colorizer.path.name, "loss_curve.png"))
+curve = colorizer.path.with_name("loss_curve_line_art.png" if line_art_model else "loss_curve.png")
 if curve.is_file():
     st.image(str(curve), caption="Training loss and validation PSNR during training")
 with st.expander("Raw checkpoint metadata"):

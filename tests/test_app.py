@@ -405,3 +405,24 @@ def test_batch_page_serves_line_art_frames_with_the_line_art_model(app, tmp_path
     assert not app.error
     app.checkbox(key="batch_line_art").check().run()
     assert not app.exception and any("no-line-model.pt" in e.value for e in app.error)
+
+
+def test_model_page_keeps_the_sobel_benchmark_off_the_line_art_model(tiny_checkpoint, monkeypatch, tmp_path):
+    import shutil
+
+    models = tmp_path / "models"
+    (models / "eval").mkdir(parents=True)
+    for name in ("colorizer.pt", "colorizer_line_art.pt"):
+        shutil.copy(tiny_checkpoint, models / name)
+    (models / "eval" / "summary.md").write_text("| strokes | method |\n|---|---|\n| 10 | model |\n")
+    Image.new("RGB", (40, 20), "white").save(models / "loss_curve_line_art.png")
+    monkeypatch.setenv("COLORIZER_CHECKPOINT", str(models / "colorizer.pt"))
+    monkeypatch.setenv("COLORIZER_LINE_ART_CHECKPOINT", str(models / "colorizer_line_art.pt"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("pages/model.py").run()
+    assert any("quality by number of hints" in h.value for h in at.subheader)
+    assert len(at.get("image")) == 0  # no loss_curve.png beside colorizer.pt here
+    at.radio(key="model_kind").set_value(at.radio(key="model_kind").options[1]).run()
+    assert not at.exception and not any("quality by number of hints" in h.value for h in at.subheader)
+    assert any("benchmark on line art" in i.value for i in at.info)
+    assert len(at.get("image")) == 1  # loss_curve_line_art.png
