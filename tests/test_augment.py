@@ -73,6 +73,24 @@ def test_sample_shares_change_the_sample_only_when_asked(frame):
     make = lambda **shares: make_sample(image, np.random.default_rng(5), crop=48, palette_k=8, max_strokes=30,
                                         no_hint_fraction=0.0, hue_rotation=0.0, **shares)
     plain, foreign, recoloured = make(), make(foreign_sketches=1.0), make(recolour=1.0)
-    assert np.array_equal(plain["input"], make(foreign_sketches=0.0, recolour=0.0)["input"])
+    assert np.array_equal(plain["input"], make(foreign_sketches=0.0, recolour=0.0, max_scale=1.0)["input"])
     assert not np.array_equal(plain["input"][0], foreign["input"][0])
     assert not np.array_equal(plain["target"], recoloured["target"])
+    assert not np.array_equal(plain["target"], make(max_scale=2.0)["target"])
+
+
+def test_crops_are_enlarged_up_to_max_scale_only_when_asked():
+    from training.data import random_crop
+
+    ramp = np.tile(np.arange(256, dtype=np.uint8)[None, :, None], (256, 1, 3))  # value = column
+
+    def steps(max_scale):  # mean value step between neighbouring columns of each crop: 1 / scale
+        crops = [random_crop(ramp, 64, np.random.default_rng(seed), max_scale=max_scale) for seed in range(30)]
+        assert all(c.shape == (64, 64, 3) for c in crops)
+        return [np.abs(np.diff(c[0].astype(float), axis=0)).mean() for c in crops]
+
+    plain, enlarged = steps(1.0), steps(2.0)
+    assert min(plain) >= 0.98  # never enlarged by default
+    assert min(enlarged) < 0.6 and max(enlarged) > 1.0  # down- and up-scaled, up to 2x
+    small = random_crop(ramp[:40, :40], 64, np.random.default_rng(0), max_scale=2.0)
+    assert small.shape == (64, 64, 3)  # a picture smaller than the crop still gives a full crop

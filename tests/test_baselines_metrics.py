@@ -147,3 +147,23 @@ def test_unknown_condition_stops_with_the_known_names(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["--conditions", "sobel/regoin", "--out", str(tmp_path)])
     assert "unknown condition 'sobel/regoin'" in capsys.readouterr().err
+
+
+def test_scale_enlarges_frame_sketch_and_frozen_hints_together(tmp_path, tiny_checkpoint, monkeypatch):
+    import training.evaluate as evaluate
+    from colorizer import Colorizer
+    from tests.synthetic import anime_frame
+
+    frame = np.asarray(anime_frame(np.random.default_rng(4), 48, 40))
+    seen = []
+    real = evaluate.score_methods
+    monkeypatch.setattr(evaluate, "score_methods", lambda models, image, sketch, rgb, mask, *rest:
+                        seen.append((image, sketch, rgb, mask)) or real(models, image, sketch, rgb, mask, *rest))
+    models = {"model": Colorizer.load(tiny_checkpoint)}
+    for scale in (1.0, 2.0):
+        evaluate.score_image(0, frame, models, tmp_path / "hints", (5,), (("xdog", "region"),), scale=scale)
+    (image1, sketch1, rgb1, mask1), (image2, sketch2, rgb2, mask2) = seen
+    assert image1.shape == (40, 48, 3) and image2.shape == sketch2.shape + (3,) == (80, 96, 3)
+    assert rgb2.shape == (80, 96, 3) and mask2.sum() == 4 * mask1.sum() > 0
+    assert np.array_equal(rgb2[::2, ::2], rgb1) and np.array_equal(sketch1, evaluate.EXTRACTORS["xdog"](frame))
+    assert Image.open(tmp_path / "hints" / "region" / "00000_n05.png").size == (48, 40)  # frozen at the frame's size

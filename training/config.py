@@ -29,6 +29,7 @@ class TrainConfig:
     hue_rotation: float = 0.5  # probability of a random hue rotation of target and hints
     foreign_sketches: float = 0.0  # share of samples sketched by Canny or XDoG (random settings) instead of Sobel
     recolour_clusters: float = 0.0  # share of targets whose one or two colour clusters get new hues
+    max_scale: float = 1.0  # crops follow a random resize of up to this; 2 also shows 2x-enlarged frames (the app's 512 px)
     dataset_hints: float = 0.0  # share of samples using the data's own sketch/scribbles (parquet/hub rows with them)
     eval_every: int = 250
     ckpt_every: int = 250

@@ -175,18 +175,22 @@ def _pil_to_bytes(cell) -> bytes:
     return _image_bytes(cell)
 
 
-def random_crop(image: np.ndarray, crop: int, rng: np.random.Generator, *layers: np.ndarray) -> np.ndarray | tuple:
-    """Random scale (down to the crop's size) then random crop x crop window, random flip.
+def random_crop(image: np.ndarray, crop: int, rng: np.random.Generator, *layers: np.ndarray,
+                max_scale: float = 1.0) -> np.ndarray | tuple:
+    """Random scale (from the crop's size up to ``max_scale``) then random crop x crop window, random flip.
 
     Args:
         image: uint8 (H, W, 3); layers: more (H, W) or (H, W, <=4) arrays (uint8 or float32)
             moved the same way (same scale, window and flip).
+        max_scale: largest scale; above 1 also enlarges (the app runs at up to 512 px, twice
+            the frames' size). 1 draws exactly what it always did.
     Returns:
         the cropped image, or (image, *layers) when layers are given.
     """
     height, width = image.shape[:2]
     short = min(height, width)
-    scale = rng.uniform(crop / short, 1.0) if short > crop else crop / short
+    low = crop / short
+    scale = rng.uniform(low, max(max_scale, low)) if short > crop or max_scale > low else low
     arrays = [image, *layers]
     if abs(scale - 1.0) > 1e-3:
         size = (max(crop, round(width * scale)), max(crop, round(height * scale)))
@@ -202,8 +206,10 @@ def random_crop(image: np.ndarray, crop: int, rng: np.random.Generator, *layers:
 
 def make_sample(image: np.ndarray, rng: np.random.Generator, crop: int, palette_k: int,
                 max_strokes: int, no_hint_fraction: float, hue_rotation: float,
-                foreign_sketches: float = 0.0, recolour: float = 0.0) -> dict:
+                foreign_sketches: float = 0.0, recolour: float = 0.0, max_scale: float = 1.0) -> dict:
     """One training sample from one colour picture, with a random sketch and simulated hints.
+
+    The crop is taken after a random resize of up to ``max_scale`` (:func:`random_crop`).
 
     The sketch is the app's Sobel sketch, or for a ``foreign_sketches`` share Canny or XDoG
     line art; a ``recolour`` share of targets get new hues for one or two colour clusters
@@ -212,7 +218,7 @@ def make_sample(image: np.ndarray, rng: np.random.Generator, crop: int, palette_
         dict of tensors: input float32 (4, crop, crop); target float32 (3, crop, crop) in
         [-1, 1]; palette float32 (palette_k, 3) in [-1, 1].
     """
-    target = random_crop(image, crop, rng)
+    target = random_crop(image, crop, rng, max_scale=max_scale)
     sketch = random_sketch(target, rng, foreign_sketches)
     if recolour > 0 and rng.random() < recolour:
         target = recolour_clusters(target, rng)
@@ -287,7 +293,7 @@ class SampleDataset(torch.utils.data.Dataset):
         if "scribbles" in row and rng.random() < c.dataset_hints:
             return make_dataset_sample(row, rng, c.crop, c.palette_k, c.hue_rotation)
         return make_sample(row["full_colour"], rng, c.crop, c.palette_k, c.max_strokes, c.no_hint_fraction,
-                           c.hue_rotation, c.foreign_sketches, c.recolour_clusters)
+                           c.hue_rotation, c.foreign_sketches, c.recolour_clusters, c.max_scale)
 
 
 class StepSampler(torch.utils.data.Sampler):

@@ -22,6 +22,7 @@ import logging
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image
 from tqdm import tqdm
@@ -87,20 +88,32 @@ def score(output: np.ndarray, target: np.ndarray, sketch: np.ndarray, rgb: np.nd
             "fidelity": hint_fidelity(output, rgb, mask), "leakage": leakage(output, target, sketch)}
 
 
+def enlarge(array: np.ndarray, scale: float, nearest: bool = False) -> np.ndarray:
+    """``array`` (H, W[, C]) resized by ``scale`` (Lanczos, or nearest for hints); as is at 1."""
+    if scale == 1:
+        return array
+    size = (round(array.shape[1] * scale), round(array.shape[0] * scale))
+    return cv2.resize(array, size, interpolation=cv2.INTER_NEAREST if nearest else cv2.INTER_LANCZOS4)
+
+
 def score_image(index: int, image: np.ndarray, models: dict[str, Colorizer], hints_dir: Path,
                 counts: tuple[int, ...], conditions: tuple[tuple[str, str], ...],
-                region_fill: RegionFill | None = None) -> list[dict]:
+                region_fill: RegionFill | None = None, scale: float = 1.0) -> list[dict]:
     """Rows for one image: every condition x stroke count x method.
 
     Sketches are always made from the frame itself: recolouring changes the colours, not the lines.
+    With ``scale`` != 1 the frame is enlarged before it is sketched and coloured, and the hints
+    (frozen at the frame's own size) are enlarged with it.
     """
     rows = []
-    sketches = {name: EXTRACTORS[name](image) for name in {c[0] for c in conditions} | {"sobel"}}
+    hint_sketch = EXTRACTORS["sobel"](image)
+    sketches = {name: EXTRACTORS[name](enlarge(image, scale)) for name in {c[0] for c in conditions}}
     for extractor, style in conditions:
         target = condition_target(image, index, style)
         for count in counts:
-            rgb, mask = frozen_hints(hints_dir, index, target, sketches["sobel"], style, count)
-            rows += score_methods(models, target, sketches[extractor], rgb, mask,
+            rgb, mask = frozen_hints(hints_dir, index, target, hint_sketch, style, count)
+            rgb, mask = enlarge(rgb, scale, nearest=True), enlarge(mask.astype(np.uint8), scale, nearest=True) > 0
+            rows += score_methods(models, enlarge(target, scale), sketches[extractor], rgb, mask,
                                   {"image": index, "sketch": extractor, "hints": style, "strokes": count}, region_fill)
     return rows
 
@@ -234,6 +247,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="region fill: 0 keeps the model's shading in hinted regions, 1 paints them flat")
     parser.add_argument("--fill_spread", type=float, default=RegionFill.spread,
                         help="region fill: Lab distance within which a hint spreads to unhinted neighbouring regions")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="enlarge each frame and its frozen hints by this factor before sketching and colouring "
+                             "(2: 256 px frames at the app's 512 px working size)")
     parser.add_argument("--precision", choices=PRECISIONS, default="auto",
                         help="dtype the models run in, as in the app (auto: bfloat16 where the CPU has it natively)")
     parser.add_argument("--out", default="runs/eval")
@@ -271,7 +287,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     rows = []
     for index, row in enumerate(tqdm(data, desc="images")):
         rows += score_image(index, row["full_colour"], models, out / "hints", tuple(args.strokes),
-                            tuple(args.conditions), region_fill)
+                            tuple(args.conditions), region_fill, args.scale)
         if "scribbles" in row and not args.no_dataset_scribbles:
             rows += score_dataset_scribbles(index, row, models)
     summary = summarise(rows)
