@@ -29,7 +29,7 @@ warm = " (warm start included)" if "warm_start" in meta else ""
 columns[1].metric("Training steps", steps or "?", help=f"All training{warm}")
 columns[2].metric("Training time", f"{minutes if minutes is not None else '?'} min", help=f"Wall time{warm}")
 psnr = meta.get("val_psnr_10_strokes")
-columns[3].metric("Validation PSNR (Sobel sketches, 10 strokes)", f"{psnr:.2f} dB" if psnr else "n/a",
+columns[3].metric("Validation PSNR (Sobel)", f"{psnr:.2f} dB" if psnr else "n/a",
                   help="During training, on held-out frames' Sobel sketches with 10 seeded strokes. The line-art "
                        "model's figures on line art are in the model card.")
 st.markdown(
