@@ -28,7 +28,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from colorizer import DEFAULT_CHECKPOINT, Colorizer, keep_freed_memory
-from colorizer.hints import pack_arrays
+from colorizer.hints import hint_arrays, pack_arrays, resize_hints
 from colorizer.pipeline import PRECISIONS
 from colorizer.regions import RegionFill, fill_regions
 
@@ -88,12 +88,19 @@ def score(output: np.ndarray, target: np.ndarray, sketch: np.ndarray, rgb: np.nd
             "fidelity": hint_fidelity(output, rgb, mask), "leakage": leakage(output, target, sketch)}
 
 
-def enlarge(array: np.ndarray, scale: float, nearest: bool = False) -> np.ndarray:
-    """``array`` (H, W[, C]) resized by ``scale`` (Lanczos, or nearest for hints); as is at 1."""
+def enlarge(image: np.ndarray, scale: float) -> np.ndarray:
+    """uint8 RGB (H, W, 3) resized by ``scale`` (Lanczos); the same array at 1."""
     if scale == 1:
-        return array
-    size = (round(array.shape[1] * scale), round(array.shape[0] * scale))
-    return cv2.resize(array, size, interpolation=cv2.INTER_NEAREST if nearest else cv2.INTER_LANCZOS4)
+        return image
+    return cv2.resize(image, (round(image.shape[1] * scale), round(image.shape[0] * scale)),
+                      interpolation=cv2.INTER_LANCZOS4)
+
+
+def enlarge_hints(rgb: np.ndarray, mask: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Hints (uint8 (H, W, 3), bool (H, W)) at ``size`` (width, height), resized as the app resizes them."""
+    if size == mask.shape[::-1]:
+        return rgb, mask
+    return hint_arrays(resize_hints(Image.fromarray(np.dstack([rgb, mask * np.uint8(255)]), "RGBA"), size))
 
 
 def score_image(index: int, image: np.ndarray, models: dict[str, Colorizer], hints_dir: Path,
@@ -106,14 +113,16 @@ def score_image(index: int, image: np.ndarray, models: dict[str, Colorizer], hin
     (frozen at the frame's own size) are enlarged with it.
     """
     rows = []
-    hint_sketch = EXTRACTORS["sobel"](image)
-    sketches = {name: EXTRACTORS[name](enlarge(image, scale)) for name in {c[0] for c in conditions}}
+    frame = enlarge(image, scale)
+    sketches = {name: EXTRACTORS[name](frame) for name in {c[0] for c in conditions}}
+    hint_sketch = sketches["sobel"] if frame is image and "sobel" in sketches else EXTRACTORS["sobel"](image)
     for extractor, style in conditions:
         target = condition_target(image, index, style)
+        scored = enlarge(target, scale)
         for count in counts:
             rgb, mask = frozen_hints(hints_dir, index, target, hint_sketch, style, count)
-            rgb, mask = enlarge(rgb, scale, nearest=True), enlarge(mask.astype(np.uint8), scale, nearest=True) > 0
-            rows += score_methods(models, enlarge(target, scale), sketches[extractor], rgb, mask,
+            rgb, mask = enlarge_hints(rgb, mask, scored.shape[1::-1])
+            rows += score_methods(models, scored, sketches[extractor], rgb, mask,
                                   {"image": index, "sketch": extractor, "hints": style, "strokes": count}, region_fill)
     return rows
 
