@@ -113,3 +113,24 @@ def training_totals(meta: dict) -> tuple[int | None, float | None]:
     total_steps = None if None in steps else sum(steps)
     total_minutes = None if None in minutes else round(sum(minutes), 1)
     return total_steps, total_minutes
+
+
+SKETCH_KINDS = {"sobel": "the app's Sobel sketches", "line art": "Canny and XDoG line art"}
+
+
+def describe_samples(meta: dict) -> str | None:
+    """One line on the sketches and scales a checkpoint was trained on, from ``meta["samples"]``
+    (written by ``training.train``); None for checkpoints saved before it was."""
+    samples = meta.get("samples")
+    if not samples:
+        return None
+    kind = samples.get("sketches")
+    text = SKETCH_KINDS.get(kind) or f"Sobel sketches and {samples.get('foreign_sketches', 0):.0%} Canny/XDoG line art"
+    scale = samples.get("max_scale", 1.0)
+    return text + (f"; frames enlarged up to {scale:g}x (the app's 512 px working size)" if scale > 1 else "")
+
+
+def is_line_art_model(path, meta: dict) -> bool:
+    """True for a checkpoint trained on line art only: by its recorded samples, else by the shipped file name."""
+    kind = meta.get("samples", {}).get("sketches")
+    return kind == "line art" if kind else Path(path).name == LINE_ART_CHECKPOINT.name

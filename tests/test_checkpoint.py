@@ -65,3 +65,17 @@ def test_training_totals_add_the_warm_start_run():
     warm = {"steps": 7447, "wall_time_minutes": 80.0, "warm_start": {"steps": 10549, "wall_time_minutes": 90.0}}
     assert training_totals(warm) == (17996, 170.0)
     assert training_totals({}) == (None, None)
+
+
+def test_recorded_samples_describe_the_sketches_and_pick_the_line_art_model():
+    from colorizer.checkpoint import LINE_ART_CHECKPOINT, describe_samples, is_line_art_model
+
+    line_art = {"samples": {"sketches": "line art", "foreign_sketches": 1.0, "max_scale": 2.0}}
+    sobel = {"samples": {"sketches": "sobel", "foreign_sketches": 0.0, "max_scale": 1.0}}
+    assert describe_samples(line_art) == "Canny and XDoG line art; frames enlarged up to 2x (the app's 512 px working size)"
+    assert describe_samples(sobel) == "the app's Sobel sketches"
+    assert describe_samples({"samples": {"sketches": "mixed", "foreign_sketches": 0.3}}).endswith("30% Canny/XDoG line art")
+    assert describe_samples({}) is None  # checkpoints saved before samples were recorded
+    assert is_line_art_model("runs/x/final.pt", line_art)
+    assert not is_line_art_model(LINE_ART_CHECKPOINT, sobel)  # the record wins over the file name
+    assert is_line_art_model(LINE_ART_CHECKPOINT, {}) and not is_line_art_model("models/colorizer.pt", {})

@@ -41,6 +41,8 @@ def test_two_step_training_smoke(image_folder, tmp_path):
     final = train(tiny_config(image_folder, out_dir))
     payload = read_checkpoint(final)
     assert payload["meta"]["steps"] == 2 and "training" not in payload
+    assert payload["meta"]["samples"] == {"sketches": "sobel", "foreign_sketches": 0.0, "max_scale": 1.0,
+                                          "recolour_clusters": 0.0, "hue_rotation": 0.5}
     rows = list(csv.DictReader((out_dir / "metrics.csv").open()))
     assert [int(r["step"]) for r in rows] == [1, 2]
     assert all(float(r["l1"]) > 0 and float(r["palette"]) >= 0 for r in rows)
@@ -257,3 +259,11 @@ def test_warm_start_adds_spread_hint_inputs_that_start_at_zero(image_folder, tmp
     trained, _ = load_model(final)
     assert trained.config.hint_scales == (2, 4) and trained.down[0][0].weight[:, -8:].abs().max() > 0
 
+
+
+@pytest.mark.parametrize("share, kind", [(0.0, "sobel"), (0.5, "mixed"), (1.0, "line art")])
+def test_sample_recipe_names_the_kind_of_sketch_a_run_trained_on(share, kind):
+    from training.train import sample_recipe
+
+    recipe = sample_recipe(parse_overrides([f"--foreign_sketches={share}", "--max_scale=2"]))
+    assert recipe["sketches"] == kind and recipe["foreign_sketches"] == share and recipe["max_scale"] == 2

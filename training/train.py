@@ -193,7 +193,7 @@ class Run:
             "wall_time_minutes": round(self.elapsed / 60, 1), "hardware": hardware_name(self.device, self.world),
             "val_psnr_10_strokes": round(val_psnr, 3), "val_images": self.config.val_eval_images,
             "loss": f"L1 + {self.config.palette_lambda} * palette(k={self.config.palette_k})",
-            "parameters": count_parameters(self.model),
+            "parameters": count_parameters(self.model), "samples": sample_recipe(self.config),
             **({"warm_start": self.init_meta} if self.init_meta else {}),
         }
 
@@ -204,6 +204,15 @@ class Run:
         save_checkpoint(path, self.model, self.meta(train_count, val_psnr), training)
         save_checkpoint(self.out_dir / "final.pt", self.model, self.meta(train_count, val_psnr))
         prune_checkpoints(self.out_dir, self.config.keep_checkpoints)
+
+
+def sample_recipe(config: TrainConfig) -> dict:
+    """What the samples showed the model, for its metadata: "sketches" is "sobel" (the app's own
+    sketches), "line art" (Canny/XDoG drawings only) or "mixed", plus the settings behind it."""
+    share = config.foreign_sketches
+    sketches = "sobel" if share <= 0 else "line art" if share >= 1 else "mixed"
+    return {"sketches": sketches, "foreign_sketches": share, "max_scale": config.max_scale,
+            "recolour_clusters": config.recolour_clusters, "hue_rotation": config.hue_rotation}
 
 
 def pick_device(name: str, rank: int) -> torch.device:
@@ -217,7 +226,8 @@ def pick_device(name: str, rank: int) -> torch.device:
 def hardware_name(device: torch.device, world: int) -> str:
     if device.type == "cuda":
         return f"{world} x {torch.cuda.get_device_name(device)}"
-    return f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+    threads = torch.get_num_threads()
+    return f"CPU ({platform.processor() or platform.machine()}, {threads} thread{'s' if threads > 1 else ''})"
 
 
 def make_loader(run: Run, rows: list[dict]) -> torch.utils.data.DataLoader:
