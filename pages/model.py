@@ -3,12 +3,16 @@
 import streamlit as st
 import torch
 
-from colorizer.checkpoint import LINE_ART_CHECKPOINT, training_totals
+from colorizer.checkpoint import describe_samples, is_line_art_model, training_totals
 from colorizer.model import describe
 from pages.parts import ui
 
 BFLOAT16_NOTE = ": this CPU does bfloat16 maths natively, which is faster than float32 (README, Speed)"
 
+# The runs behind each kind's weights, oldest first (files beside the checkpoint; the model card tells the story).
+LOSS_CURVES = {False: {"loss_curve.png": "first run (99 min)", "loss_curve_continued.png": "its continuation (72 min)",
+                       "loss_curve_enlarged.png": "enlarged-crop fine-tune (42 min)"},
+               True: {"loss_curve_line_art.png": "line-art fine-tune (60 min)"}}
 KINDS = {"Edge sketches (Sketch page sliders)": False, "Line art (uploads that already are line art)": True}
 
 ui.entered_page("model")
@@ -32,20 +36,23 @@ psnr = meta.get("val_psnr_10_strokes")
 columns[3].metric("Validation PSNR (Sobel)", f"{psnr:.2f} dB" if psnr else "n/a",
                   help="During training, on held-out frames' Sobel sketches with 10 seeded strokes. The line-art "
                        "model's figures on line art are in the model card.")
-st.markdown(
-    f"- **Architecture**: {describe(config)}; 4 inputs (sketch + RGB hints), RGB out\n"
-    f"- **Training data**: {meta.get('data', 'unknown')} ({meta.get('train_images', '?')} images)\n"
-    f"- **Loss**: {meta.get('loss', 'unknown')}\n"
-    f"- **Hardware**: {meta.get('hardware', 'unknown')}\n"
-    f"- **Runs at**: long side up to {colorizer.work_side} px, result resized to the sketch's size\n"
-    f"- **Precision**: {colorizer.dtype_name}{BFLOAT16_NOTE if colorizer.dtype == torch.bfloat16 else ''}\n"
-    f"- **Kernels**: {colorizer.kernels}"
-)
+samples = describe_samples(meta)
+facts = [
+    f"**Architecture**: {describe(config)}; 4 inputs (sketch + RGB hints), RGB out",
+    f"**Training data**: {meta.get('data', 'unknown')} ({meta.get('train_images', '?')} images)",
+    *([f"**Trained on**: {samples}"] if samples else []),
+    f"**Loss**: {meta.get('loss', 'unknown')}",
+    f"**Hardware**: {meta.get('hardware', 'unknown')}",
+    f"**Runs at**: long side up to {colorizer.work_side} px, result resized to the sketch's size",
+    f"**Precision**: {colorizer.dtype_name}{BFLOAT16_NOTE if colorizer.dtype == torch.bfloat16 else ''}",
+    f"**Kernels**: {colorizer.kernels}",
+]
+st.markdown("\n".join(f"- {fact}" for fact in facts))
 card = colorizer.path.with_name("MODEL_CARD.md")
 if card.is_file():
     with st.expander("Model card", expanded=True):
         st.markdown(card.read_text())
-line_art_model = colorizer.path.name == LINE_ART_CHECKPOINT.name  # its files beside it carry a suffix
+line_art_model = is_line_art_model(colorizer.path, meta)  # its files beside it carry a suffix
 benchmark = colorizer.path.parent / "eval"  # the Sobel model's benchmark
 if line_art_model:
     st.info("This model's benchmark on line art (Canny and XDoG drawings) is in the model card: "
@@ -59,8 +66,8 @@ elif (benchmark / "summary.md").is_file():
         st.image(str(benchmark / "quality_vs_hints.png"))
     with st.expander("Tables", expanded=False):
         st.markdown((benchmark / "summary.md").read_text())
-curve = colorizer.path.with_name("loss_curve_line_art.png" if line_art_model else "loss_curve.png")
-if curve.is_file():
-    st.image(str(curve), caption="Training loss and validation PSNR during training")
+for name, run in LOSS_CURVES[line_art_model].items():
+    if (curve := colorizer.path.with_name(name)).is_file():
+        st.image(str(curve), caption=f"Training loss and validation PSNR: {run}")
 with st.expander("Raw checkpoint metadata"):
     st.json(meta)
