@@ -115,7 +115,13 @@ def training_totals(meta: dict) -> tuple[int | None, float | None]:
     return total_steps, total_minutes
 
 
-SKETCH_KINDS = {"sobel": "the app's Sobel sketches", "line art": "Canny and XDoG line art"}
+SOBEL, LINE_ART, MIXED = "sobel", "line art", "mixed"  # meta["samples"]["sketches"]: what a run trained on
+SKETCH_KINDS = {SOBEL: "the app's Sobel sketches", LINE_ART: "Canny and XDoG line art"}
+
+
+def sketch_kind(foreign_share: float) -> str:
+    """The kind of sketch a run trained on, from its share of Canny/XDoG sketches (0-1)."""
+    return SOBEL if foreign_share <= 0 else LINE_ART if foreign_share >= 1 else MIXED
 
 
 def describe_samples(meta: dict) -> str | None:
@@ -133,4 +139,4 @@ def describe_samples(meta: dict) -> str | None:
 def is_line_art_model(path, meta: dict) -> bool:
     """True for a checkpoint trained on line art only: by its recorded samples, else by the shipped file name."""
     kind = meta.get("samples", {}).get("sketches")
-    return kind == "line art" if kind else Path(path).name == LINE_ART_CHECKPOINT.name
+    return kind == LINE_ART if kind else Path(path).name == LINE_ART_CHECKPOINT.name

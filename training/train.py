@@ -22,7 +22,7 @@ import torch
 import torch.distributed as dist
 from tqdm import tqdm
 
-from colorizer.checkpoint import CheckpointError, read_checkpoint, save_checkpoint, training_totals
+from colorizer.checkpoint import CheckpointError, read_checkpoint, save_checkpoint, sketch_kind, training_totals
 from colorizer.model import build_model, count_parameters
 from colorizer.runtime import keep_freed_memory
 
@@ -209,10 +209,9 @@ class Run:
 def sample_recipe(config: TrainConfig) -> dict:
     """What the samples showed the model, for its metadata: "sketches" is "sobel" (the app's own
     sketches), "line art" (Canny/XDoG drawings only) or "mixed", plus the settings behind it."""
-    share = config.foreign_sketches
-    sketches = "sobel" if share <= 0 else "line art" if share >= 1 else "mixed"
-    return {"sketches": sketches, "foreign_sketches": share, "max_scale": config.max_scale,
-            "recolour_clusters": config.recolour_clusters, "hue_rotation": config.hue_rotation}
+    return {"sketches": sketch_kind(config.foreign_sketches), "foreign_sketches": config.foreign_sketches,
+            "max_scale": config.max_scale, "recolour_clusters": config.recolour_clusters,
+            "hue_rotation": config.hue_rotation}
 
 
 def pick_device(name: str, rank: int) -> torch.device:
