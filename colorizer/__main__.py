@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     batch.add_argument("--fill-spread", type=float, default=RegionFill.spread,
                        help="region fill: also recolour unhinted neighbouring regions the model coloured this alike "
                             "(Lab distance 0-30, 0 = off)")
+    batch.add_argument("--fill-line-level", type=int, default=RegionFill.line_level,
+                       help="region fill: sketch pixels darker than this (1-255) are lines that stop a colour")
     args = parser.parse_args(argv)
     if not args.input.is_dir():
         parser.error(f"--input {args.input} is not a folder")
@@ -40,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--hints {args.hints} does not exist")
     try:
         region_fill = (None if args.no_region_fill
-                       else RegionFill(args.fill_gap, args.fill_flatness, spread=args.fill_spread))
+                       else RegionFill(args.fill_gap, args.fill_flatness, spread=args.fill_spread,
+                                  line_level=args.fill_line_level))
     except ValueError as error:
         parser.error(str(error))
     keep_freed_memory()

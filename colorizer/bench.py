@@ -135,6 +135,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-prototype", action="store_true", help="skip timing the 31M prototype U-Net")
     parser.add_argument("--fill-spread", type=float, default=RegionFill.spread,
                         help="time the region fill with this spread setting (0 = off, as the app defaults)")
+    parser.add_argument("--fill-line-level", type=int, default=RegionFill.line_level,
+                        help="time the region fill with this line threshold (1-255; the app's default otherwise)")
     parser.add_argument("--default-malloc", action="store_true",
                         help="skip colorizer.runtime.keep_freed_memory (the app calls it), to see what it buys")
     parser.add_argument("--eager", action="store_true",
@@ -160,7 +162,7 @@ def main(argv: list[str] | None = None) -> dict:
           f"working size {colorizer.work_side} px; runs in {figures['dtype']} (--precision {args.precision}), "
           f"{colorizer.kernels} kernels; "
           f"malloc {'keeps freed memory' if kept else 'as glibc sets it'}")
-    fill = RegionFill(spread=args.fill_spread)
+    fill = RegionFill(spread=args.fill_spread, line_level=args.fill_line_level)
     spread = f" (spread {fill.spread:g})" if fill.spread else ""
     for size in args.sizes:
         sketch, hints = sample_inputs(size)

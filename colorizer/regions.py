@@ -15,6 +15,8 @@ import cv2
 import numpy as np
 
 LINE_LEVEL = 160  # sketch pixels darker than this are lines
+FILL_LINE_LEVEL = 230  # the fill also stops at faint grey lines, which LINE_LEVEL treats as paper (model card,
+# "Faint lines stop the fill": +0.2-0.35 dB with ten strokes at 256 and 512 px)
 MIN_AREA = 12  # regions smaller than this many pixels (specks between lines) are left alone
 HINT_TOLERANCE = 30.0  # RGB distance from a region's median hint colour that still counts as that colour
 HINT_AGREEMENT = 0.8  # share of a region's hint pixels that must be that colour for the region to take it
@@ -32,12 +34,15 @@ class RegionFill:
     shading inside a hinted region, 1 paints it one flat colour. unhinted: also even out the
     shading of regions without hints (flatness applies there too). spread: a hint also recolours
     the unhinted neighbouring regions (hair strands, folds) that the network coloured within this
-    Lab distance (0-30, 0 = off) of the hinted region, and their neighbours in turn.
+    Lab distance (0-30, 0 = off) of the hinted region, and their neighbours in turn. line_level:
+    sketch pixels darker than this (1-255) are lines that stop a colour; higher also stops it at
+    faint grey lines.
     """
     gap: int = 2
     flatness: float = 0.3
     unhinted: bool = False
     spread: float = 0.0
+    line_level: int = FILL_LINE_LEVEL
 
     def __post_init__(self):
         if not 0 <= self.gap <= 8:
@@ -46,9 +51,11 @@ class RegionFill:
             raise ValueError(f"Region fill flatness must be between 0 and 1, not {self.flatness}.")
         if not 0.0 <= self.spread <= MAX_SPREAD:
             raise ValueError(f"Region fill spread must be between 0 and {MAX_SPREAD:g}, not {self.spread}.")
+        if not 1 <= self.line_level <= 255:
+            raise ValueError(f"Region fill line level must be 1-255, not {self.line_level}.")
 
 
-def line_regions(sketch: np.ndarray, gap: int = 0) -> np.ndarray:
+def line_regions(sketch: np.ndarray, gap: int = 0, line_level: int = LINE_LEVEL) -> np.ndarray:
     """Label the line-bounded regions of a sketch, treating line gaps up to ``2 * gap`` px as closed.
 
     The paper (non-line) area is eroded by a disc of radius ``gap``, which cuts regions apart at
@@ -59,10 +66,11 @@ def line_regions(sketch: np.ndarray, gap: int = 0) -> np.ndarray:
     Args:
         sketch: uint8 (H, W), dark lines on white.
         gap: radius in px of the gaps to close; 0 gives the plain 4-connected areas.
+        line_level: pixels darker than this (1-255) are lines.
     Returns:
         int32 (H, W): 0 on line pixels, 1..R for the regions.
     """
-    _, plain = cv2.connectedComponents((sketch >= LINE_LEVEL).astype(np.uint8), connectivity=4)
+    _, plain = cv2.connectedComponents((sketch >= line_level).astype(np.uint8), connectivity=4)
     if gap <= 0:
         return plain.astype(np.int32)
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * gap + 1, 2 * gap + 1))
@@ -79,6 +87,25 @@ def line_regions(sketch: np.ndarray, gap: int = 0) -> np.ndarray:
     reached = (plain > 0) & (distance <= gap + 1) & (area_of[nearest] == plain)
     labels = np.where(reached, seed_of[nearest], np.where(plain > 0, plain + seed_count, 0))
     return consecutive_labels(labels)
+
+
+def absorb_faint_lines(labels: np.ndarray, sketch: np.ndarray) -> np.ndarray:
+    """Give faint line pixels (LINE_LEVEL or lighter, but lines at a higher ``line_level``) to the
+    nearest region, so they stop a colour without staying unfilled themselves.
+
+    Args:
+        labels: int32 (H, W) from :func:`line_regions`, 0 on lines; sketch: uint8 (H, W).
+    Returns:
+        int32 (H, W): the same regions, 0 only on lines darker than LINE_LEVEL.
+    """
+    faint = (labels == 0) & (sketch >= LINE_LEVEL)
+    if not faint.any() or labels.max() == 0:
+        return labels
+    _, nearest = cv2.distanceTransformWithLabels((labels == 0).astype(np.uint8), cv2.DIST_L2, 5,
+                                                 labelType=cv2.DIST_LABEL_PIXEL)
+    region_of = np.zeros(nearest.max() + 1, np.int32)  # nearest-region pixel label -> its region
+    region_of[nearest[labels > 0]] = labels[labels > 0]
+    return np.where(faint, region_of[nearest], labels).astype(np.int32)
 
 
 def consecutive_labels(labels: np.ndarray) -> np.ndarray:
@@ -216,11 +243,11 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
         colour: uint8 (H, W, 3) network output.
         sketch: uint8 (H, W) the sketch it saw, dark lines on white.
         hint_rgb: uint8 (H, W, 3); hint_mask: bool (H, W), True where painted.
-        settings: gap, flatness, unhinted and spread (:class:`RegionFill`).
+        settings: gap, flatness, unhinted, spread and line level (:class:`RegionFill`).
     Returns:
         uint8 (H, W, 3).
     """
-    labels = line_regions(sketch, settings.gap)
+    labels = absorb_faint_lines(line_regions(sketch, settings.gap, settings.line_level), sketch)
     sizes, means = region_means(colour, labels)
     hinted, hints, painted = hint_colours(labels, hint_rgb, hint_mask)
     big = sizes >= MIN_AREA

@@ -52,7 +52,7 @@ def brush_controls() -> tuple[str, int]:
 def region_fill_controls() -> RegionFill | None:
     """Sidebar settings of the region fill that follows the network; None when it is off."""
     defaults = {"fill_on": True, "fill_flatness": RegionFill.flatness, "fill_gap": RegionFill.gap,
-                "fill_spread": RegionFill.spread, "fill_unhinted": False}
+                "fill_line_level": RegionFill.line_level, "fill_spread": RegionFill.spread, "fill_unhinted": False}
     ui.keep_widget_values(list(defaults), defaults)
     with st.sidebar:
         st.header("Region fill")
@@ -62,11 +62,14 @@ def region_fill_controls() -> RegionFill | None:
                              help="0 keeps the model's shading inside a filled region; 1 paints it one flat colour.")
         gap = st.slider("Close line gaps (px)", 0, 8, key="fill_gap", disabled=not on,
                         help="Treat gaps in the lines up to about twice this wide as closed, so a colour stops there.")
+        line_level = st.slider("Line threshold", 100, 250, step=5, key="fill_line_level", disabled=not on,
+                               help="Sketch pixels darker than this are lines that stop a colour. Raise it when a "
+                                    "colour runs through faint lines; lower it when soft grey shading splits a region.")
         spread = st.slider("Spread to alike neighbours", 0.0, MAX_SPREAD, step=1.0, key="fill_spread", disabled=not on,
                            help="A scribble also recolours unscribbled neighbouring regions (hair strands, folds) "
                                 "that the model coloured this alike (colour difference, Lab). 0 = off.")
         unhinted = st.checkbox("Even out regions without scribbles too", key="fill_unhinted", disabled=not on)
-    return RegionFill(gap, flatness, unhinted, spread) if on else None
+    return RegionFill(gap, flatness, unhinted, spread, line_level) if on else None
 
 
 def store_drawing(result) -> None:

@@ -6,6 +6,7 @@ from PIL import Image
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from colorizer import RegionFill
 from pages.parts.ui import canvas_size
 from tests.synthetic import anime_frame, encode
 
@@ -231,18 +232,19 @@ def test_region_fill_settings_reach_the_model_and_survive_a_page_switch(app):
         app.slider(key="fill_flatness").set_value(1.0).run()
         app.slider(key="fill_gap").set_value(0).run()
         app.slider(key="fill_spread").set_value(12.0).run()
+        app.slider(key="fill_line_level").set_value(220).run()
         colorize()
         flat = np.asarray(app.session_state["result"]["image"])
         app.toggle(key="fill_on").set_value(False).run()
         colorize()
     assert not app.exception and not app.error
-    assert seen[0] is not None and (seen[0].flatness, seen[0].gap, seen[0].spread) == (0.3, 2, 0.0)
-    assert (seen[1].flatness, seen[1].gap, seen[1].spread) == (1.0, 0, 12.0) and seen[2] is None
+    assert seen[0] == RegionFill()
+    assert seen[1] == RegionFill(gap=0, flatness=1.0, spread=12.0, line_level=220) and seen[2] is None
     assert not np.array_equal(default, flat)
     app.switch_page("pages/model.py").run()
     app.switch_page("pages/colorize.py").run()
     assert app.slider(key="fill_flatness").value == 1.0 and app.toggle(key="fill_on").value is False
-    assert app.slider(key="fill_spread").value == 12.0
+    assert app.slider(key="fill_spread").value == 12.0 and app.slider(key="fill_line_level").value == 220
 
 
 def test_live_preview_colours_without_the_button(app):

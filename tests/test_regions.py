@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from colorizer.regions import RegionFill, fill_regions, line_regions, region_neighbours
+from colorizer.regions import RegionFill, absorb_faint_lines, fill_regions, line_regions, region_neighbours
 
 RED = (230, 30, 40)
 
@@ -112,9 +112,9 @@ def test_specks_keep_the_network_colours():
 
 
 @pytest.mark.parametrize("settings", [dict(gap=-1), dict(gap=9), dict(flatness=1.5), dict(flatness=-0.1),
-                                      dict(spread=-1.0), dict(spread=31.0)])
+                                      dict(spread=-1.0), dict(spread=31.0), dict(line_level=0), dict(line_level=256)])
 def test_bad_settings_are_refused_with_the_allowed_range(settings):
-    with pytest.raises(ValueError, match="gap must be 0-8|between 0 and 1|between 0 and 30"):
+    with pytest.raises(ValueError, match="gap must be 0-8|between 0 and 1|between 0 and 30|level must be 1-255"):
         RegionFill(**settings)
 
 
@@ -214,3 +214,29 @@ def test_spread_leaves_painted_regions_to_their_own_strokes():
                                    RegionFill(gap=0, flatness=1.0, spread=10)))
     assert np.allclose(out[0], RED) and np.allclose(out[2], (20, 60, 220))
     assert np.allclose(out[1], RED) or np.allclose(out[1], (20, 60, 220))  # one of the two, not a blend
+
+
+def faint_split_sketch(grey: int = 210) -> np.ndarray:
+    """split_sketch with its line drawn faint (``grey``) in rows 32+, dark above."""
+    sketch = split_sketch()
+    sketch[32:, 31:33] = grey
+    return sketch
+
+
+def test_a_faint_line_stops_the_fill_at_the_default_line_level_only():
+    sketch, colour = faint_split_sketch(), shaded()
+    rgb, mask = stroke()
+    low = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=1.0, line_level=160))
+    assert np.all(low[40:, 40:] == RED)  # the faint line is paper at level 160: colour runs through
+    stopped = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=1.0))
+    assert np.all(stopped[:, :31] == RED) and np.array_equal(stopped[:, 33:], colour[:, 33:])
+
+
+def test_faint_line_pixels_join_the_nearest_region_and_dark_ones_stay_lines():
+    sketch = faint_split_sketch()
+    labels = absorb_faint_lines(line_regions(sketch, line_level=230), sketch)
+    assert np.all(labels[:32, 31:33] == 0)  # dark line
+    assert np.all(labels[32:, 31] == labels[40, 5]) and np.all(labels[32:, 32] == labels[40, 60])
+    assert labels[40, 5] != labels[40, 60] and labels.min() == 0
+    plain = line_regions(split_sketch())
+    assert np.array_equal(absorb_faint_lines(plain, split_sketch()), plain)  # nothing faint: unchanged

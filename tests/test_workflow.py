@@ -106,11 +106,12 @@ def test_batch_cli_fills_regions_unless_told_not_to(frames, tmp_path, tiny_check
     assert not np.array_equal(outputs["filled"], outputs["plain"])
 
 
-@pytest.mark.parametrize("option, message", [("--fill-flatness", "flatness must be between 0 and 1"),
-                                             ("--fill-spread", "spread must be between 0 and 30")])
-def test_batch_cli_rejects_bad_region_fill_settings(frames, tmp_path, capsys, option, message):
+@pytest.mark.parametrize("option, value, message", [("--fill-flatness", "40", "flatness must be between 0 and 1"),
+                                                    ("--fill-spread", "40", "spread must be between 0 and 30"),
+                                                    ("--fill-line-level", "400", "line level must be 1-255")])
+def test_batch_cli_rejects_bad_region_fill_settings(frames, tmp_path, capsys, option, value, message):
     with pytest.raises(SystemExit):
-        cli(["batch", "--input", str(frames), "--out", str(tmp_path / "out"), option, "40"])
+        cli(["batch", "--input", str(frames), "--out", str(tmp_path / "out"), option, value])
     assert message in capsys.readouterr().err
 
 

@@ -256,6 +256,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="region fill: 0 keeps the model's shading in hinted regions, 1 paints them flat")
     parser.add_argument("--fill_spread", type=float, default=RegionFill.spread,
                         help="region fill: Lab distance within which a hint spreads to unhinted neighbouring regions")
+    parser.add_argument("--fill_line_level", type=int, default=RegionFill.line_level,
+                        help="region fill: sketch pixels darker than this (1-255) are lines that stop a colour")
     parser.add_argument("--scale", type=float, default=1.0,
                         help="enlarge each frame and its frozen hints by this factor before sketching and colouring "
                              "(2: 256 px frames at the app's 512 px working size)")
@@ -286,7 +288,8 @@ def method_names(checkpoint: str, extra: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> list[dict]:
     args = parse_args(argv)
     keep_freed_memory()
-    region_fill = RegionFill(args.fill_gap, args.fill_flatness, spread=args.fill_spread) if args.region_fill else None
+    region_fill = RegionFill(args.fill_gap, args.fill_flatness, spread=args.fill_spread,
+                             line_level=args.fill_line_level) if args.region_fill else None
     models = {name: Colorizer.load(path, precision=args.precision)
               for name, path in zip(method_names(args.checkpoint, args.extra), [args.checkpoint, *args.extra])}
     split = "test" if "/" in args.data and not Path(args.data).exists() else "train"
