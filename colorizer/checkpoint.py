@@ -132,8 +132,9 @@ def describe_samples(meta: dict) -> str | None:
         return None
     kind = samples.get("sketches")
     text = SKETCH_KINDS.get(kind) or f"Sobel sketches and {samples.get('foreign_sketches', 0):.0%} Canny/XDoG line art"
-    scale = samples.get("max_scale", 1.0)
-    return text + (f"; frames enlarged up to {scale:g}x (the app's 512 px working size)" if scale > 1 else "")
+    scale, recoloured = samples.get("max_scale", 1.0), samples.get("recolour_clusters", 0.0)
+    text += f"; frames enlarged up to {scale:g}x (the app's 512 px working size)" if scale > 1 else ""
+    return text + (f"; {recoloured:.0%} of targets with one or two parts recoloured" if recoloured > 0 else "")
 
 
 def is_line_art_model(path, meta: dict) -> bool:

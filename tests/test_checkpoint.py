@@ -74,6 +74,9 @@ def test_recorded_samples_describe_the_sketches_and_pick_the_line_art_model():
     sobel = {"samples": {"sketches": "sobel", "foreign_sketches": 0.0, "max_scale": 1.0}}
     assert describe_samples(line_art) == "Canny and XDoG line art; frames enlarged up to 2x (the app's 512 px working size)"
     assert describe_samples(sobel) == "the app's Sobel sketches"
+    recoloured = {"samples": {**sobel["samples"], "max_scale": 2, "recolour_clusters": 0.5}}
+    assert describe_samples(recoloured) == ("the app's Sobel sketches; frames enlarged up to 2x (the app's 512 px "
+                                            "working size); 50% of targets with one or two parts recoloured")
     assert describe_samples({"samples": {"sketches": "mixed", "foreign_sketches": 0.3}}).endswith("30% Canny/XDoG line art")
     assert describe_samples({}) is None  # checkpoints saved before samples were recorded
     assert is_line_art_model("runs/x/final.pt", line_art)
