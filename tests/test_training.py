@@ -261,9 +261,13 @@ def test_warm_start_adds_spread_hint_inputs_that_start_at_zero(image_folder, tmp
 
 
 
-@pytest.mark.parametrize("share, kind", [(0.0, "sobel"), (0.5, "mixed"), (1.0, "line art")])
-def test_sample_recipe_names_the_kind_of_sketch_a_run_trained_on(share, kind):
-    from training.train import sample_recipe
+@pytest.mark.parametrize("share, kind, target", [(0.0, "sobel", "models/colorizer.pt"),
+                                                  (0.5, "mixed", "models/colorizer.pt"),
+                                                  (1.0, "line art", "models/colorizer_line_art.pt")])
+def test_sample_recipe_names_the_kind_of_sketch_a_run_trained_on(share, kind, target):
+    from training.train import sample_recipe, ship_target
 
-    recipe = sample_recipe(parse_overrides([f"--foreign_sketches={share}", "--max_scale=2"]))
+    config = parse_overrides([f"--foreign_sketches={share}", "--max_scale=2"])
+    recipe = sample_recipe(config)
     assert recipe["sketches"] == kind and recipe["foreign_sketches"] == share and recipe["max_scale"] == 2
+    assert ship_target(config) == target  # the file the finished run's log says to copy it to

@@ -22,7 +22,8 @@ import torch
 import torch.distributed as dist
 from tqdm import tqdm
 
-from colorizer.checkpoint import CheckpointError, read_checkpoint, save_checkpoint, sketch_kind, training_totals
+from colorizer.checkpoint import (DEFAULT_CHECKPOINT, LINE_ART, LINE_ART_CHECKPOINT, CheckpointError, read_checkpoint,
+                                  save_checkpoint, sketch_kind, training_totals)
 from colorizer.model import build_model, count_parameters
 from colorizer.runtime import keep_freed_memory
 
@@ -214,6 +215,13 @@ def sample_recipe(config: TrainConfig) -> dict:
             "hue_rotation": config.hue_rotation}
 
 
+def ship_target(config: TrainConfig) -> str:
+    """Where a finished run's checkpoint is served from: models/colorizer_line_art.pt for a run on
+    line art only, else models/colorizer.pt (the app's Sobel sketches)."""
+    line_art = sketch_kind(config.foreign_sketches) == LINE_ART
+    return f"models/{(LINE_ART_CHECKPOINT if line_art else DEFAULT_CHECKPOINT).name}"
+
+
 def pick_device(name: str, rank: int) -> torch.device:
     if name != "auto":
         return torch.device(name)
@@ -355,7 +363,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         final = train(config)
         if int(os.environ.get("RANK", 0)) == 0:
-            log.info("Done. Ship it with: cp %s models/colorizer.pt", final)
+            log.info("Done. Ship it with: cp %s %s", final, ship_target(config))
     finally:
         if dist.is_initialized():
             dist.barrier()  # no rank tears down while rank 0 still writes its last checkpoint
