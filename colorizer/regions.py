@@ -78,15 +78,28 @@ def line_regions(sketch: np.ndarray, gap: int = 0, line_level: int = LINE_LEVEL)
     seed_count, seeds = cv2.connectedComponents(seed_mask, connectivity=4)
     if seed_count <= 1:
         return plain.astype(np.int32)
-    distance, nearest = cv2.distanceTransformWithLabels(1 - seed_mask, cv2.DIST_L2, 5,
-                                                        labelType=cv2.DIST_LABEL_PIXEL)
-    on_seed = seed_mask > 0
-    seed_of = np.zeros(nearest.max() + 1, np.int64)  # nearest-seed pixel label -> seed
-    area_of = np.zeros(nearest.max() + 1, np.int64)  # nearest-seed pixel label -> its gap-free area
-    seed_of[nearest[on_seed]], area_of[nearest[on_seed]] = seeds[on_seed], plain[on_seed]
-    reached = (plain > 0) & (distance <= gap + 1) & (area_of[nearest] == plain)
-    labels = np.where(reached, seed_of[nearest], np.where(plain > 0, plain + seed_count, 0))
+    distance, (seed_of, area_of) = values_at_nearest(seed_mask > 0, seeds, plain)  # nearest seed, its gap-free area
+    reached = (plain > 0) & (distance <= gap + 1) & (area_of == plain)
+    labels = np.where(reached, seed_of, np.where(plain > 0, plain + seed_count, 0))
     return consecutive_labels(labels)
+
+
+def values_at_nearest(sources: np.ndarray, *values: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """For every pixel, the distance to the nearest ``sources`` pixel and each of ``values`` there.
+
+    Args:
+        sources: bool (H, W), at least one True; values: int arrays (H, W).
+    Returns:
+        (float32 (H, W) Euclidean distance in px, [int64 (H, W) for each of ``values``]).
+    """
+    distance, nearest = cv2.distanceTransformWithLabels((~sources).astype(np.uint8), cv2.DIST_L2, 5,
+                                                        labelType=cv2.DIST_LABEL_PIXEL)
+    picked = []
+    for value in values:
+        at_label = np.zeros(nearest.max() + 1, np.int64)  # nearest-source pixel label -> its value
+        at_label[nearest[sources]] = value[sources]
+        picked.append(at_label[nearest])
+    return distance, picked
 
 
 def absorb_faint_lines(labels: np.ndarray, sketch: np.ndarray) -> np.ndarray:
@@ -101,11 +114,8 @@ def absorb_faint_lines(labels: np.ndarray, sketch: np.ndarray) -> np.ndarray:
     faint = (labels == 0) & (sketch >= LINE_LEVEL)
     if not faint.any() or labels.max() == 0:
         return labels
-    _, nearest = cv2.distanceTransformWithLabels((labels == 0).astype(np.uint8), cv2.DIST_L2, 5,
-                                                 labelType=cv2.DIST_LABEL_PIXEL)
-    region_of = np.zeros(nearest.max() + 1, np.int32)  # nearest-region pixel label -> its region
-    region_of[nearest[labels > 0]] = labels[labels > 0]
-    return np.where(faint, region_of[nearest], labels).astype(np.int32)
+    _, (region_of,) = values_at_nearest(labels > 0, labels)
+    return np.where(faint, region_of, labels).astype(np.int32)
 
 
 def consecutive_labels(labels: np.ndarray) -> np.ndarray:

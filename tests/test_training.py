@@ -260,7 +260,6 @@ def test_warm_start_adds_spread_hint_inputs_that_start_at_zero(image_folder, tmp
     assert trained.config.hint_scales == (2, 4) and trained.down[0][0].weight[:, -8:].abs().max() > 0
 
 
-
 @pytest.mark.parametrize("share, kind, target", [(0.0, "sobel", "models/colorizer.pt"),
                                                   (0.5, "mixed", "models/colorizer.pt"),
                                                   (1.0, "line art", "models/colorizer_line_art.pt")])

@@ -22,8 +22,8 @@ import torch
 import torch.distributed as dist
 from tqdm import tqdm
 
-from colorizer.checkpoint import (DEFAULT_CHECKPOINT, LINE_ART, LINE_ART_CHECKPOINT, CheckpointError, read_checkpoint,
-                                  save_checkpoint, sketch_kind, training_totals)
+from colorizer.checkpoint import (LINE_ART, CheckpointError, default_checkpoint, read_checkpoint, save_checkpoint,
+                                  sketch_kind, training_totals)
 from colorizer.model import build_model, count_parameters
 from colorizer.runtime import keep_freed_memory
 
@@ -218,8 +218,7 @@ def sample_recipe(config: TrainConfig) -> dict:
 def ship_target(config: TrainConfig) -> str:
     """Where a finished run's checkpoint is served from: models/colorizer_line_art.pt for a run on
     line art only, else models/colorizer.pt (the app's Sobel sketches)."""
-    line_art = sketch_kind(config.foreign_sketches) == LINE_ART
-    return f"models/{(LINE_ART_CHECKPOINT if line_art else DEFAULT_CHECKPOINT).name}"
+    return f"models/{default_checkpoint(sketch_kind(config.foreign_sketches) == LINE_ART).name}"
 
 
 def pick_device(name: str, rank: int) -> torch.device:
