@@ -10,7 +10,7 @@ from tqdm import tqdm
 from .batch import colorize_folder
 from .checkpoint import CheckpointError
 from .pipeline import Colorizer
-from .regions import RegionFill
+from .regions import add_fill_arguments, fill_from_args
 from .runtime import keep_freed_memory
 
 
@@ -27,25 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     batch.add_argument("--checkpoint", type=Path, default=None, help="model (default: the shipped one for the kind of input, see --line-art)")
     batch.add_argument("--no-region-fill", action="store_true",
                        help="keep the model's output as it is instead of filling hinted regions with their colour")
-    batch.add_argument("--fill-flatness", type=float, default=RegionFill.flatness,
-                       help="region fill: 0 keeps the model's shading, 1 paints hinted regions flat")
-    batch.add_argument("--fill-gap", type=int, default=RegionFill.gap, help="region fill: line gaps closed (px)")
-    batch.add_argument("--fill-spread", type=float, default=RegionFill.spread,
-                       help="region fill: also recolour unhinted neighbouring regions the model coloured this alike "
-                            "(Lab distance 0-30, 0 = off)")
-    batch.add_argument("--fill-line-level", type=int, default=RegionFill.line_level,
-                       help="region fill: sketch pixels darker than this (1-255) are lines that stop a colour")
+    add_fill_arguments(batch)
     args = parser.parse_args(argv)
     if not args.input.is_dir():
         parser.error(f"--input {args.input} is not a folder")
     if args.hints is not None and not args.hints.exists():
         parser.error(f"--hints {args.hints} does not exist")
-    try:
-        region_fill = (None if args.no_region_fill
-                       else RegionFill(args.fill_gap, args.fill_flatness, spread=args.fill_spread,
-                                  line_level=args.fill_line_level))
-    except ValueError as error:
-        parser.error(str(error))
+    region_fill = None if args.no_region_fill else fill_from_args(batch, args)
     keep_freed_memory()
     try:
         colorizer = Colorizer.load(args.checkpoint, line_art=args.line_art)

@@ -36,7 +36,7 @@ from PIL import Image
 from .checkpoint import DEFAULT_CHECKPOINT
 from .model import UNetConfig, build_model, count_parameters
 from .pipeline import PRECISIONS, Colorizer
-from .regions import RegionFill
+from .regions import add_fill_arguments, fill_from_args
 from .runtime import keep_freed_memory
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where ``python -m colorizer`` works
@@ -133,16 +133,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--precision", choices=PRECISIONS, default="auto",
                         help="dtype the network runs in (auto: bfloat16 where the CPU has it natively)")
     parser.add_argument("--no-prototype", action="store_true", help="skip timing the 31M prototype U-Net")
-    parser.add_argument("--fill-spread", type=float, default=RegionFill.spread,
-                        help="time the region fill with this spread setting (0 = off, as the app defaults)")
-    parser.add_argument("--fill-line-level", type=int, default=RegionFill.line_level,
-                        help="time the region fill with this line threshold (1-255; the app's default otherwise)")
+    add_fill_arguments(parser)
     parser.add_argument("--default-malloc", action="store_true",
                         help="skip colorizer.runtime.keep_freed_memory (the app calls it), to see what it buys")
     parser.add_argument("--eager", action="store_true",
                         help="run the U-Net eagerly instead of through fused oneDNN kernels, to see what they buy")
     parser.add_argument("--prototype-worker", metavar="CONFIG_JSON", help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.region_fill = fill_from_args(parser, args)
+    return args
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -162,7 +161,7 @@ def main(argv: list[str] | None = None) -> dict:
           f"working size {colorizer.work_side} px; runs in {figures['dtype']} (--precision {args.precision}), "
           f"{colorizer.kernels} kernels; "
           f"malloc {'keeps freed memory' if kept else 'as glibc sets it'}")
-    fill = RegionFill(spread=args.fill_spread, line_level=args.fill_line_level)
+    fill = args.region_fill  # the app's defaults unless --fill-* options change them
     spread = f" (spread {fill.spread:g})" if fill.spread else ""
     for size in args.sizes:
         sketch, hints = sample_inputs(size)

@@ -9,6 +9,7 @@ colour its simulated strokes, and the bucket-fill baseline to fill.
 """
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
 
 import cv2
@@ -53,6 +54,32 @@ class RegionFill:
             raise ValueError(f"Region fill spread must be between 0 and {MAX_SPREAD:g}, not {self.spread}.")
         if not 1 <= self.line_level <= 255:
             raise ValueError(f"Region fill line level must be 1-255, not {self.line_level}.")
+
+
+FILL_OPTIONS = {  # RegionFill field: (type, help) of its command-line option
+    "gap": (int, "line gaps closed (px, 0-8)"),
+    "flatness": (float, "0 keeps the model's shading in hinted regions, 1 paints them flat"),
+    "spread": (float, "also recolour unhinted neighbouring regions the model coloured this alike "
+                      "(Lab distance 0-30, 0 = off)"),
+    "line_level": (int, "sketch pixels darker than this (1-255) are lines that stop a colour"),
+}
+
+
+def add_fill_arguments(parser: argparse.ArgumentParser) -> None:
+    """Give a command line the region fill settings, defaulting to the app's; each is accepted as
+    --fill-line-level or --fill_line_level, so every tool takes both spellings."""
+    for name, (kind, text) in FILL_OPTIONS.items():
+        parser.add_argument(f"--fill-{name.replace('_', '-')}", f"--fill_{name}", dest=f"fill_{name}", type=kind,
+                            default=getattr(RegionFill, name), help=f"region fill: {text}")
+
+
+def fill_from_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> RegionFill:
+    """The RegionFill that :func:`add_fill_arguments`' options ask for; a value out of range ends
+    the program through ``parser.error`` with RegionFill's message."""
+    try:
+        return RegionFill(**{name: getattr(args, f"fill_{name}") for name in FILL_OPTIONS})
+    except ValueError as error:
+        parser.error(str(error))
 
 
 def line_regions(sketch: np.ndarray, gap: int = 0, line_level: int = LINE_LEVEL) -> np.ndarray:

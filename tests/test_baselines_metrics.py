@@ -1,6 +1,8 @@
 import numpy as np
+import pytest
 from PIL import Image
 
+from colorizer.regions import RegionFill
 from training.baselines import bucket_fill
 from training.metrics import ciede2000, psnr
 
@@ -167,3 +169,13 @@ def test_scale_enlarges_frame_sketch_and_frozen_hints_together(tmp_path, tiny_ch
     assert rgb2.shape == (80, 96, 3) and mask2.sum() == 4 * mask1.sum() > 0
     assert np.array_equal(rgb2[::2, ::2], rgb1) and np.array_equal(sketch1, evaluate.EXTRACTORS["xdog"](frame))
     assert Image.open(tmp_path / "hints" / "region" / "00000_n05.png").size == (48, 40)  # frozen at the frame's size
+
+
+def test_evaluate_builds_the_region_fill_it_is_asked_for_and_refuses_bad_settings(capsys):
+    from training.evaluate import parse_args
+    assert parse_args([]).region_fill is None
+    assert parse_args(["--region_fill", "--fill_line_level=200", "--fill-gap", "3"]).region_fill == RegionFill(
+        gap=3, line_level=200)
+    with pytest.raises(SystemExit):
+        parse_args(["--region_fill", "--fill_line_level=400"])
+    assert "line level must be 1-255" in capsys.readouterr().err

@@ -1,7 +1,10 @@
+import argparse
+
 import numpy as np
 import pytest
 
-from colorizer.regions import RegionFill, absorb_faint_lines, fill_regions, line_regions, region_neighbours
+from colorizer.regions import (RegionFill, absorb_faint_lines, add_fill_arguments, fill_from_args, fill_regions,
+                              line_regions, region_neighbours)
 
 RED = (230, 30, 40)
 
@@ -240,3 +243,26 @@ def test_faint_line_pixels_join_the_nearest_region_and_dark_ones_stay_lines():
     assert labels[40, 5] != labels[40, 60] and labels.min() == 0
     plain = line_regions(split_sketch())
     assert np.array_equal(absorb_faint_lines(plain, split_sketch()), plain)  # nothing faint: unchanged
+
+
+def fill_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tool", exit_on_error=False)
+    add_fill_arguments(parser)
+    return parser
+
+
+def test_fill_options_default_to_the_app_and_take_both_spellings():
+    parser = fill_parser()
+    assert fill_from_args(parser, parser.parse_args([])) == RegionFill()
+    wanted = RegionFill(gap=4, flatness=1.0, spread=12.0, line_level=200)
+    dashed = ["--fill-gap", "4", "--fill-flatness", "1", "--fill-spread", "12", "--fill-line-level", "200"]
+    underscored = ["--fill_gap=4", "--fill_flatness=1", "--fill_spread=12", "--fill_line_level=200"]
+    assert fill_from_args(parser, parser.parse_args(dashed)) == wanted
+    assert fill_from_args(parser, parser.parse_args(underscored)) == wanted
+
+
+def test_fill_options_out_of_range_end_the_program_with_the_allowed_range(capsys):
+    parser = fill_parser()
+    with pytest.raises(SystemExit):
+        fill_from_args(parser, parser.parse_args(["--fill_gap=9"]))
+    assert "gap must be 0-8 px" in capsys.readouterr().err

@@ -30,7 +30,7 @@ from tqdm import tqdm
 from colorizer import DEFAULT_CHECKPOINT, Colorizer, keep_freed_memory
 from colorizer.hints import hint_arrays, pack_arrays, resize_hints
 from colorizer.pipeline import PRECISIONS
-from colorizer.regions import RegionFill, fill_regions
+from colorizer.regions import RegionFill, add_fill_arguments, fill_from_args, fill_regions
 
 from .augment import recolour_clusters, rotate_hue
 from .baselines import bucket_fill
@@ -251,13 +251,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="skip scoring the data's own sketch/scribbles columns (parquet or hub data)")
     parser.add_argument("--region_fill", action="store_true",
                         help="also score every model with the app's region fill applied to its output")
-    parser.add_argument("--fill_gap", type=int, default=RegionFill.gap, help="region fill: line gaps closed (px)")
-    parser.add_argument("--fill_flatness", type=float, default=RegionFill.flatness,
-                        help="region fill: 0 keeps the model's shading in hinted regions, 1 paints them flat")
-    parser.add_argument("--fill_spread", type=float, default=RegionFill.spread,
-                        help="region fill: Lab distance within which a hint spreads to unhinted neighbouring regions")
-    parser.add_argument("--fill_line_level", type=int, default=RegionFill.line_level,
-                        help="region fill: sketch pixels darker than this (1-255) are lines that stop a colour")
+    add_fill_arguments(parser)
     parser.add_argument("--scale", type=float, default=1.0,
                         help="enlarge each frame and its frozen hints by this factor before sketching and colouring "
                              "(2: 256 px frames at the app's 512 px working size)")
@@ -265,6 +259,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="dtype the models run in, as in the app (auto: bfloat16 where the CPU has it natively)")
     parser.add_argument("--out", default="runs/eval")
     args = parser.parse_args(argv)
+    args.region_fill = fill_from_args(parser, args) if args.region_fill else None
     args.conditions = [tuple(condition.split("/")) for condition in args.conditions]
     for condition in args.conditions:
         if len(condition) != 2 or condition[0] not in EXTRACTORS or condition[1] not in STYLES:
@@ -288,8 +283,6 @@ def method_names(checkpoint: str, extra: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> list[dict]:
     args = parse_args(argv)
     keep_freed_memory()
-    region_fill = RegionFill(args.fill_gap, args.fill_flatness, spread=args.fill_spread,
-                             line_level=args.fill_line_level) if args.region_fill else None
     models = {name: Colorizer.load(path, precision=args.precision)
               for name, path in zip(method_names(args.checkpoint, args.extra), [args.checkpoint, *args.extra])}
     split = "test" if "/" in args.data and not Path(args.data).exists() else "train"
@@ -299,7 +292,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     rows = []
     for index, row in enumerate(tqdm(data, desc="images")):
         rows += score_image(index, row["full_colour"], models, out / "hints", tuple(args.strokes),
-                            tuple(args.conditions), region_fill, args.scale)
+                            tuple(args.conditions), args.region_fill, args.scale)
         if "scribbles" in row and not args.no_dataset_scribbles:
             rows += score_dataset_scribbles(index, row, models)
     summary = summarise(rows)
