@@ -13,7 +13,8 @@ BFLOAT16_NOTE = ": this CPU does bfloat16 maths natively, which is faster than f
 LOSS_CURVES = {False: {"loss_curve.png": "first run (99 min)", "loss_curve_continued.png": "its continuation (72 min)",
                        "loss_curve_enlarged.png": "enlarged-crop fine-tune (42 min)",
                        "loss_curve_enlarged_recolour.png": "second enlarged-crop fine-tune, parts recoloured (40 min)"},
-               True: {"loss_curve_line_art.png": "line-art fine-tune (60 min)"}}
+               True: {"loss_curve_line_art.png": "line-art fine-tune (60 min)",
+                      "loss_curve_line_art_enlarged.png": "line-art enlarged-crop fine-tune, parts recoloured (29 min)"}}
 KINDS = {"Edge sketches (Sketch page sliders)": False, "Line art (uploads that already are line art)": True}
 
 ui.entered_page("model")

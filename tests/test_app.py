@@ -417,7 +417,8 @@ def test_model_page_keeps_the_sobel_benchmark_off_the_line_art_model(tiny_checkp
     for name in ("colorizer.pt", "colorizer_line_art.pt"):
         shutil.copy(tiny_checkpoint, models / name)
     (models / "eval" / "summary.md").write_text("| strokes | method |\n|---|---|\n| 10 | model |\n")
-    for curve in ("loss_curve_line_art.png", "loss_curve_enlarged.png", "loss_curve_enlarged_recolour.png"):
+    for curve in ("loss_curve_line_art.png", "loss_curve_line_art_enlarged.png", "loss_curve_enlarged.png",
+                  "loss_curve_enlarged_recolour.png"):
         Image.new("RGB", (40, 20), "white").save(models / curve)
     monkeypatch.setenv("COLORIZER_CHECKPOINT", str(models / "colorizer.pt"))
     monkeypatch.setenv("COLORIZER_LINE_ART_CHECKPOINT", str(models / "colorizer_line_art.pt"))
@@ -430,4 +431,6 @@ def test_model_page_keeps_the_sobel_benchmark_off_the_line_art_model(tiny_checkp
     at.radio(key="model_kind").set_value(at.radio(key="model_kind").options[1]).run()
     assert not at.exception and not any("quality by number of hints" in h.value for h in at.subheader)
     assert any("benchmark on line art" in i.value for i in at.info)
-    assert len(at.get("image")) == 1  # loss_curve_line_art.png
+    assert [i.proto.imgs[0].caption for i in at.get("image")] == [
+        "Training loss and validation PSNR: line-art fine-tune (60 min)",
+        "Training loss and validation PSNR: line-art enlarged-crop fine-tune, parts recoloured (29 min)"]

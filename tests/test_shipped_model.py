@@ -44,7 +44,8 @@ def test_line_art_checkpoint_is_a_fine_tune_on_line_art(shipped, line_art_model)
     assert line_art_model.path == LINE_ART_CHECKPOINT and shipped.path == DEFAULT_CHECKPOINT
     assert LINE_ART_CHECKPOINT.stat().st_size < 30 * 2**20
     assert line_art_model.config == shipped.config
-    assert line_art_model.meta["warm_start"]["checkpoint"] == "models/colorizer.pt"
+    assert line_art_model.meta["warm_start"]["checkpoint"] in ("models/colorizer.pt", "models/colorizer_line_art.pt")
+    assert line_art_model.meta["samples"]["sketches"] == "line art"
     assert line_art_model.meta["steps"] > 0
 
 
