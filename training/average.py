@@ -10,6 +10,7 @@ but leaks more across lines (MODEL_CARD.md, "Longer training and a weight averag
 from __future__ import annotations
 
 import argparse
+import hashlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -45,8 +46,10 @@ def average_checkpoints(paths: list[Path], weights: list[float], out: Path) -> P
     """Write a checkpoint of the weighted mean of ``paths``' weights to ``out``.
 
     Its meta is the last checkpoint's (so training totals count the whole chain that made it)
-    plus "weight_average": [{"checkpoint", "weight"}, ...]; the last one's validation PSNR is
-    dropped, as it does not describe the average.
+    plus "weight_average": [{"checkpoint", "sha256", "weight"}, ...], where sha256 (the first 16
+    hex digits of the file's) still tells which file it was after a path such as models/colorizer.pt
+    is overwritten by the average; the last one's validation PSNR is dropped, as it does not
+    describe the average.
 
     Raises:
         CheckpointError: a file is missing or not a colorizer checkpoint.
@@ -56,9 +59,14 @@ def average_checkpoints(paths: list[Path], weights: list[float], out: Path) -> P
     model = loaded[-1][0]
     model.load_state_dict(average_state_dicts([state_as(m, model) for m, _ in loaded], weights))
     meta = {key: value for key, value in loaded[-1][1].get("meta", {}).items() if key != "val_psnr_10_strokes"}
-    meta["weight_average"] = [{"checkpoint": str(path), "weight": weight / sum(weights)}
+    meta["weight_average"] = [{"checkpoint": str(path), "sha256": file_sha256(path), "weight": weight / sum(weights)}
                               for path, weight in zip(paths, weights)]
     return save_checkpoint(out, model, meta)
+
+
+def file_sha256(path: Path) -> str:
+    """The first 16 hex digits of the SHA-256 of a file's bytes (``sha256sum`` prints them first)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
 def state_as(model: torch.nn.Module, target: torch.nn.Module) -> dict:
