@@ -125,15 +125,20 @@ def sketch_kind(foreign_share: float) -> str:
 
 
 def describe_samples(meta: dict) -> str | None:
-    """One line on the sketches and scales a checkpoint was trained on, from ``meta["samples"]``
-    (written by ``training.train``); None for checkpoints saved before it was."""
+    """One line on the sketches, crop size and scales a checkpoint was trained on, from
+    ``meta["samples"]`` and ``meta["crop"]`` (written by ``training.train``); None for checkpoints
+    saved before samples were recorded."""
     samples = meta.get("samples")
     if not samples:
         return None
     kind = samples.get("sketches")
     text = SKETCH_KINDS.get(kind) or f"Sobel sketches and {samples.get('foreign_sketches', 0):.0%} Canny/XDoG line art"
     scale, recoloured = samples.get("max_scale", 1.0), samples.get("recolour_clusters", 0.0)
-    text += f"; frames enlarged up to {scale:g}x (the app's 512 px working size)" if scale > 1 else ""
+    crops = f"{meta['crop']} px crops" if meta.get("crop") else ""
+    if scale > 1:
+        text += f"; {crops + ' of ' if crops else ''}frames enlarged up to {scale:g}x (the app's 512 px working size)"
+    elif crops:
+        text += f"; {crops}"
     return text + (f"; {recoloured:.0%} of targets with one or two parts recoloured" if recoloured > 0 else "")
 
 

@@ -12,7 +12,8 @@ BFLOAT16_NOTE = ": this CPU does bfloat16 maths natively, which is faster than f
 # The runs behind each kind's weights, oldest first (files beside the checkpoint; the model card tells the story).
 LOSS_CURVES = {False: {"loss_curve.png": "first run (99 min)", "loss_curve_continued.png": "its continuation (72 min)",
                        "loss_curve_enlarged.png": "enlarged-crop fine-tune (42 min)",
-                       "loss_curve_enlarged_recolour.png": "second enlarged-crop fine-tune, parts recoloured (40 min)"},
+                       "loss_curve_enlarged_recolour.png": "second enlarged-crop fine-tune, parts recoloured (40 min)",
+                       "loss_curve_enlarged_crop256.png": "256 px-crop fine-tune of enlarged frames (23 min)"},
                True: {"loss_curve_line_art.png": "line-art fine-tune (60 min)",
                       "loss_curve_line_art_enlarged.png": "line-art enlarged-crop fine-tune, parts recoloured (29 min)"}}
 KINDS = {"Edge sketches (Sketch page sliders)": False, "Line art (uploads that already are line art)": True}

@@ -418,7 +418,7 @@ def test_model_page_keeps_the_sobel_benchmark_off_the_line_art_model(tiny_checkp
         shutil.copy(tiny_checkpoint, models / name)
     (models / "eval" / "summary.md").write_text("| strokes | method |\n|---|---|\n| 10 | model |\n")
     for curve in ("loss_curve_line_art.png", "loss_curve_line_art_enlarged.png", "loss_curve_enlarged.png",
-                  "loss_curve_enlarged_recolour.png"):
+                  "loss_curve_enlarged_recolour.png", "loss_curve_enlarged_crop256.png"):
         Image.new("RGB", (40, 20), "white").save(models / curve)
     monkeypatch.setenv("COLORIZER_CHECKPOINT", str(models / "colorizer.pt"))
     monkeypatch.setenv("COLORIZER_LINE_ART_CHECKPOINT", str(models / "colorizer_line_art.pt"))
@@ -427,7 +427,8 @@ def test_model_page_keeps_the_sobel_benchmark_off_the_line_art_model(tiny_checkp
     assert any("quality by number of hints" in h.value for h in at.subheader)
     assert [i.proto.imgs[0].caption for i in at.get("image")] == [
         "Training loss and validation PSNR: enlarged-crop fine-tune (42 min)",
-        "Training loss and validation PSNR: second enlarged-crop fine-tune, parts recoloured (40 min)"]  # in order
+        "Training loss and validation PSNR: second enlarged-crop fine-tune, parts recoloured (40 min)",
+        "Training loss and validation PSNR: 256 px-crop fine-tune of enlarged frames (23 min)"]  # in order
     at.radio(key="model_kind").set_value(at.radio(key="model_kind").options[1]).run()
     assert not at.exception and not any("quality by number of hints" in h.value for h in at.subheader)
     assert any("benchmark on line art" in i.value for i in at.info)

@@ -78,6 +78,9 @@ def test_recorded_samples_describe_the_sketches_and_pick_the_line_art_model():
     assert describe_samples(recoloured) == ("the app's Sobel sketches; frames enlarged up to 2x (the app's 512 px "
                                             "working size); 50% of targets with one or two parts recoloured")
     assert describe_samples({"samples": {"sketches": "mixed", "foreign_sketches": 0.3}}).endswith("30% Canny/XDoG line art")
+    assert describe_samples({**recoloured, "crop": 256}).startswith(
+        "the app's Sobel sketches; 256 px crops of frames enlarged up to 2x (the app's 512 px working size); 50%")
+    assert describe_samples({**sobel, "crop": 128}) == "the app's Sobel sketches; 128 px crops"
     assert describe_samples({}) is None  # checkpoints saved before samples were recorded
     assert is_line_art_model("runs/x/final.pt", line_art)
     assert not is_line_art_model(LINE_ART_CHECKPOINT, sobel)  # the record wins over the file name
