@@ -270,3 +270,13 @@ def test_sample_recipe_names_the_kind_of_sketch_a_run_trained_on(share, kind, ta
     recipe = sample_recipe(config)
     assert recipe["sketches"] == kind and recipe["foreign_sketches"] == share and recipe["max_scale"] == 2
     assert ship_target(config) == target  # the file the finished run's log says to copy it to
+
+
+def test_moving_average_keeps_length_and_smooths_noise():
+    from training.train import moving_average
+
+    assert moving_average([2.0, 4.0, 6.0, 8.0], 2) == [2.0, 3.0, 5.0, 7.0]  # the first entry averages itself
+    noisy = [1.0, 3.0] * 50
+    smooth = moving_average(noisy, 10)
+    assert len(smooth) == len(noisy) and all(abs(v - 2.0) < 1e-9 for v in smooth[9:])
+    assert moving_average(noisy, 1) == noisy

@@ -271,8 +271,20 @@ def append_metrics(out_dir: Path, row: dict) -> None:
         writer.writerow(row)
 
 
+def moving_average(values: list[float], window: int) -> list[float]:
+    """Trailing mean over up to ``window`` values, same length as ``values`` (the first entries
+    average what there is so far)."""
+    sums, out = [0.0], []
+    for i, value in enumerate(values):
+        sums.append(sums[-1] + value)
+        start = max(0, i + 1 - window)
+        out.append((sums[-1] - sums[start]) / (i + 1 - start))
+    return out
+
+
 def plot_metrics(out_dir: Path) -> None:
-    """Write loss_curve.png from metrics.csv (training loss terms and validation PSNR)."""
+    """Write loss_curve.png from metrics.csv: each training loss term per step (faint) with its
+    moving average over a fiftieth of the run (solid), and validation PSNR."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -283,8 +295,11 @@ def plot_metrics(out_dir: Path) -> None:
         return
     steps = [int(r["step"]) for r in rows]
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    window = max(1, len(rows) // 50)
     for key in ("loss", "l1", "palette"):
-        left.plot(steps, [float(r[key]) for r in rows], label=key)
+        values = [float(r[key]) for r in rows]
+        line, = left.plot(steps, values, alpha=0.25, linewidth=0.5)
+        left.plot(steps, moving_average(values, window), color=line.get_color(), label=f"{key} (mean of {window})")
     left.set_xlabel("step"), left.set_yscale("log"), left.legend(), left.set_title("training loss")
     val = [(s, float(r["val_psnr"])) for s, r in zip(steps, rows) if r["val_psnr"] not in ("", "nan")]
     if val:
