@@ -15,7 +15,8 @@ LOSS_CURVES = {False: {"loss_curve.png": "first run (99 min)", "loss_curve_conti
                        "loss_curve_enlarged_recolour.png": "second enlarged-crop fine-tune, parts recoloured (40 min)",
                        "loss_curve_enlarged_crop256.png": "256 px-crop fine-tune of enlarged frames (23 min)"},
                True: {"loss_curve_line_art.png": "line-art fine-tune (60 min)",
-                      "loss_curve_line_art_enlarged.png": "line-art enlarged-crop fine-tune, parts recoloured (29 min)"}}
+                      "loss_curve_line_art_enlarged.png": "line-art enlarged-crop fine-tune, parts recoloured (29 min)",
+                      "loss_curve_line_art_crop256.png": "line-art 256 px-crop fine-tune of enlarged frames (39 min)"}}
 KINDS = {"Edge sketches (Sketch page sliders)": False, "Line art (uploads that already are line art)": True}
 
 ui.entered_page("model")

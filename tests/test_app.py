@@ -417,8 +417,8 @@ def test_model_page_keeps_the_sobel_benchmark_off_the_line_art_model(tiny_checkp
     for name in ("colorizer.pt", "colorizer_line_art.pt"):
         shutil.copy(tiny_checkpoint, models / name)
     (models / "eval" / "summary.md").write_text("| strokes | method |\n|---|---|\n| 10 | model |\n")
-    for curve in ("loss_curve_line_art.png", "loss_curve_line_art_enlarged.png", "loss_curve_enlarged.png",
-                  "loss_curve_enlarged_recolour.png", "loss_curve_enlarged_crop256.png"):
+    for curve in ("loss_curve_line_art.png", "loss_curve_line_art_enlarged.png", "loss_curve_line_art_crop256.png",
+                  "loss_curve_enlarged.png", "loss_curve_enlarged_recolour.png", "loss_curve_enlarged_crop256.png"):
         Image.new("RGB", (40, 20), "white").save(models / curve)
     monkeypatch.setenv("COLORIZER_CHECKPOINT", str(models / "colorizer.pt"))
     monkeypatch.setenv("COLORIZER_LINE_ART_CHECKPOINT", str(models / "colorizer_line_art.pt"))
@@ -434,4 +434,5 @@ def test_model_page_keeps_the_sobel_benchmark_off_the_line_art_model(tiny_checkp
     assert any("benchmark on line art" in i.value for i in at.info)
     assert [i.proto.imgs[0].caption for i in at.get("image")] == [
         "Training loss and validation PSNR: line-art fine-tune (60 min)",
-        "Training loss and validation PSNR: line-art enlarged-crop fine-tune, parts recoloured (29 min)"]
+        "Training loss and validation PSNR: line-art enlarged-crop fine-tune, parts recoloured (29 min)",
+        "Training loss and validation PSNR: line-art 256 px-crop fine-tune of enlarged frames (39 min)"]
