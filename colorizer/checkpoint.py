@@ -135,10 +135,9 @@ def describe_samples(meta: dict) -> str | None:
     text = SKETCH_KINDS.get(kind) or f"Sobel sketches and {samples.get('foreign_sketches', 0):.0%} Canny/XDoG line art"
     scale, recoloured = samples.get("max_scale", 1.0), samples.get("recolour_clusters", 0.0)
     crops = f"{meta['crop']} px crops" if meta.get("crop") else ""
-    if scale > 1:
-        text += f"; {crops + ' of ' if crops else ''}frames enlarged up to {scale:g}x (the app's 512 px working size)"
-    elif crops:
-        text += f"; {crops}"
+    enlarged = f"frames enlarged up to {scale:g}x (the app's 512 px working size)" if scale > 1 else ""
+    if crops or enlarged:
+        text += "; " + " of ".join(part for part in (crops, enlarged) if part)
     return text + (f"; {recoloured:.0%} of targets with one or two parts recoloured" if recoloured > 0 else "")
 
 
