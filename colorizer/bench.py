@@ -38,6 +38,7 @@ from .model import UNetConfig, build_model, count_parameters
 from .pipeline import PRECISIONS, Colorizer
 from .regions import add_fill_arguments, fill_from_args
 from .runtime import keep_freed_memory
+from .scales import COARSE_SIDE, describe_passes
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where ``python -m colorizer`` works
 
@@ -83,12 +84,12 @@ def multiply_adds(model: torch.nn.Module, height: int, width: int) -> int:
 
 
 def cold_start_seconds(checkpoint: str, precision: str = "auto", tune_malloc: bool = True,
-                       fused: bool = True) -> float:
+                       fused: bool = True, coarse_side: int | None = None) -> float:
     """Fresh process: import, load the checkpoint, colour one 512 px sketch."""
     code = ("import time; t = time.perf_counter(); from colorizer import Colorizer; "
             "from colorizer.bench import sample_inputs; from colorizer.runtime import keep_freed_memory; "
             f"{tune_malloc} and keep_freed_memory(); "
-            f"c = Colorizer.load({checkpoint!r}, precision={precision!r}, fused={fused}); "
+            f"c = Colorizer.load({checkpoint!r}, precision={precision!r}, fused={fused}, coarse_side={coarse_side}); "
             "c.colorize(*sample_inputs(512)); "
             "print(time.perf_counter() - t)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
@@ -138,6 +139,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="skip colorizer.runtime.keep_freed_memory (the app calls it), to see what it buys")
     parser.add_argument("--eager", action="store_true",
                         help="run the U-Net eagerly instead of through fused oneDNN kernels, to see what they buy")
+    parser.add_argument("--coarse-side", type=int, default=None,
+                        help="long side of the coarse pass for hinted inputs at least 1.5x as long "
+                             f"(colorizer/scales.py), e.g. {COARSE_SIDE}; 0: one pass; default: the checkpoint's own")
     parser.add_argument("--prototype-worker", metavar="CONFIG_JSON", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.region_fill = fill_from_args(parser, args)
@@ -152,14 +156,15 @@ def main(argv: list[str] | None = None) -> dict:
         prototype_worker(UNetConfig.from_dict(json.loads(args.prototype_worker)))
         return {}
     kept = not args.default_malloc and keep_freed_memory()
-    colorizer = Colorizer.load(args.checkpoint, precision=args.precision, fused=not args.eager)
+    colorizer = Colorizer.load(args.checkpoint, precision=args.precision, fused=not args.eager,
+                               coarse_side=args.coarse_side)
     figures = {"threads": args.threads, "parameters": colorizer.parameter_count,
                "macs_256": multiply_adds(colorizer.model, 256, 256), "dtype": str(colorizer.dtype),
                "kernels": colorizer.kernels}
     print(f"model {args.checkpoint}: {figures['parameters'] / 1e6:.2f} M parameters, "
           f"{figures['macs_256'] / 1e9:.2f} G multiply-adds at 256x256; {args.threads} threads; "
-          f"working size {colorizer.work_side} px; runs in {figures['dtype']} (--precision {args.precision}), "
-          f"{colorizer.kernels} kernels; "
+          f"working size {colorizer.work_side} px, {describe_passes(colorizer.coarse_side)}; "
+          f"runs in {figures['dtype']} (--precision {args.precision}), {colorizer.kernels} kernels; "
           f"malloc {'keeps freed memory' if kept else 'as glibc sets it'}")
     fill = args.region_fill  # the app's defaults unless --fill-* options change them
     spread = f" (spread {fill.spread:g})" if fill.spread else ""
@@ -174,7 +179,7 @@ def main(argv: list[str] | None = None) -> dict:
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS of this process): {figures['peak_rss_mb']:.0f} MB")
     figures["cold_start"] = cold_start_seconds(args.checkpoint, args.precision, not args.default_malloc,
-                                               not args.eager)
+                                               not args.eager, args.coarse_side)
     print(f"first result in a fresh process (import + load + 512 px colorize): {figures['cold_start']:.2f} s")
     if not args.no_prototype:
         figures |= compare_prototype(colorizer, args.repeats, args.threads)

@@ -5,7 +5,8 @@ with ``torch.load(weights_only=True)`` and can never run code:
     format: CHECKPOINT_FORMAT
     model_config: UNetConfig as a dict (the model's shape travels with its weights)
     model: the state dict
-    meta: facts for the model card (steps, data, validation figures, ...)
+    meta: facts for the model card (steps, data, validation figures, ...); meta["inference"]
+        holds serving settings chosen for these weights, e.g. {"coarse_side": 256}
     training: optional resume state (optimizer, schedule, step, config), absent in shipped files
 """
 from __future__ import annotations
@@ -34,9 +35,7 @@ class CheckpointError(RuntimeError):
 
 
 def save_checkpoint(path, model, meta: dict | None = None, training: dict | None = None) -> Path:
-    """Write a checkpoint atomically (temporary file in the same folder, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a checkpoint of ``model`` atomically (see :func:`write_payload`)."""
     payload = {
         "format": CHECKPOINT_FORMAT,
         "model_config": model.config.as_dict(),
@@ -45,6 +44,13 @@ def save_checkpoint(path, model, meta: dict | None = None, training: dict | None
     }
     if training is not None:
         payload["training"] = training
+    return write_payload(path, payload)
+
+
+def write_payload(path, payload: dict) -> Path:
+    """Write a checkpoint dict atomically (temporary file in the same folder, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as file:
@@ -145,3 +151,9 @@ def is_line_art_model(path, meta: dict) -> bool:
     """True for a checkpoint trained on line art only: by its recorded samples, else by the shipped file name."""
     kind = meta.get("samples", {}).get("sketches")
     return kind == LINE_ART if kind else Path(path).name == LINE_ART_CHECKPOINT.name
+
+
+def inference_settings(meta: dict) -> dict:
+    """Serving settings chosen for a checkpoint's weights (``meta["inference"]``); {} for none."""
+    settings = meta.get("inference", {})
+    return settings if isinstance(settings, dict) else {}

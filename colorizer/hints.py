@@ -26,6 +26,12 @@ def hint_arrays(hints: Image.Image) -> tuple[np.ndarray, np.ndarray]:
     return array[..., :3], array[..., 3] > 0
 
 
+def hints_image(hint_rgb: np.ndarray, hint_mask: np.ndarray) -> Image.Image:
+    """The RGBA hint picture of colours uint8 (H, W, 3) and a painted mask bool (H, W);
+    the inverse of :func:`hint_arrays` (alpha 255 where painted, 0 elsewhere)."""
+    return Image.fromarray(np.dstack([hint_rgb, hint_mask * np.uint8(255)]), "RGBA")
+
+
 def resize_hints(hints: Image.Image, size: tuple[int, int]) -> Image.Image:
     """Resize an RGBA hint picture without losing or blurring strokes.
 

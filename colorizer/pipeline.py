@@ -7,12 +7,13 @@ import numpy as np
 import torch
 from PIL import Image
 
-from .checkpoint import default_checkpoint, load_model
+from .checkpoint import default_checkpoint, inference_settings, load_model
 from .compose import compose
-from .hints import empty_hints, hint_arrays, pack_arrays, resize_hints
+from .hints import empty_hints, hint_arrays, hints_image, pack_arrays, resize_hints
 from .model import UNet, count_parameters, fuse_for_inference
 from .onednn import available as onednn_available, checked_runner
 from .regions import RegionFill, fill_regions
+from .scales import coarse_size, merge_scales
 
 # Long side at which the model runs; results are brought back to the sketch's size.
 WORK_SIDE = 512
@@ -43,7 +44,7 @@ class Colorizer:
     """A loaded model. Holds no per-request state, so one instance can serve all users."""
 
     def __init__(self, model, checkpoint: dict, path: Path, device: torch.device, work_side: int = WORK_SIDE,
-                 precision: str = "auto", fused: bool = True):
+                 precision: str = "auto", fused: bool = True, coarse_side: int = 0):
         self.parameter_count = count_parameters(model)
         self.dtype = pick_dtype(precision, device)
         model = fuse_for_inference(model.to(device).eval())
@@ -59,6 +60,7 @@ class Colorizer:
         self.path = Path(path)
         self.device = device
         self.work_side = work_side
+        self.coarse_side = coarse_side
 
     @property
     def dtype_name(self) -> str:
@@ -72,7 +74,7 @@ class Colorizer:
 
     @classmethod
     def load(cls, path=None, device=None, precision: str = "auto", fused: bool = True,
-             line_art: bool = False) -> "Colorizer":
+             line_art: bool = False, coarse_side: int | None = None) -> "Colorizer":
         """Load ``path`` onto ``device`` (default CPU).
 
         Without ``path``, the shipped model for the kind of sketch: ``models/colorizer.pt`` for
@@ -82,6 +84,10 @@ class Colorizer:
         CPUs with native bfloat16 maths (outputs within a few 8-bit levels of float32's), else float32.
         ``fused`` runs the U-Net through fused oneDNN kernels on CPU (:mod:`colorizer.onednn`;
         same outputs up to rounding); False, or another network or device, runs it eagerly.
+        ``coarse_side`` is the long side of the coarse pass for large inputs with hints
+        (:mod:`colorizer.scales`); 0 runs every input in one pass; None takes the checkpoint's
+        own setting (``meta["inference"]["coarse_side"]``, 256 for the shipped line-art model),
+        else 0.
 
         Raises:
             CheckpointError: the file is missing, corrupt or not a colorizer checkpoint.
@@ -89,7 +95,10 @@ class Colorizer:
         """
         path = Path(path) if path is not None else default_checkpoint(line_art)
         model, checkpoint = load_model(path)
-        return cls(model, checkpoint, path, torch.device(device or "cpu"), precision=precision, fused=fused)
+        if coarse_side is None:
+            coarse_side = int(inference_settings(checkpoint.get("meta", {})).get("coarse_side", 0))
+        return cls(model, checkpoint, path, torch.device(device or "cpu"), precision=precision, fused=fused,
+                   coarse_side=coarse_side)
 
     def colorize(self, sketch: Image.Image, hints: Image.Image | None = None,
                  lines_on_top: bool = False, region_fill: RegionFill | None = None) -> Image.Image:
@@ -123,19 +132,35 @@ class Colorizer:
         sketch = sketch.convert("L")
         if hints is not None and hints.size != sketch.size:
             hints = resize_hints(hints, sketch.size)
-        work_size = working_size(sketch.size, self.work_side)
-        small_sketch = sketch.resize(work_size, Image.Resampling.BOX) if work_size != sketch.size else sketch
-        small_hints = resize_hints(hints, work_size) if hints is not None else empty_hints(work_size)
-        sketch_array, (hint_rgb, hint_mask) = np.asarray(small_sketch), hint_arrays(small_hints)
-        colour = self.predict(pack_arrays(sketch_array, hint_rgb, hint_mask))
+        sketch_array, hint_rgb, hint_mask = shrink_inputs(sketch, hints, working_size(sketch.size, self.work_side))
+        colour = self.colour_arrays(sketch_array, hint_rgb, hint_mask)
         if region_fill is not None:
             colour = fill_regions(colour, sketch_array, hint_rgb, hint_mask, region_fill)
         layers = compose(colour, sketch_array, np.asarray(sketch), lines_on_top, with_flat)
         return {name: Image.fromarray(layer, "RGB") for name, layer in layers.items()}
 
+    def colour_arrays(self, sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray) -> np.ndarray:
+        """The network's colours for a sketch and its hints, at their own size.
+
+        Inputs with hints and a long side of at least 1.5 x ``coarse_side`` also run at the
+        coarse size, which sets the colours of whole regions (:func:`colorizer.scales.merge_scales`).
+        Without hints one pass is run: the coarse pass then only mixes in a second guess.
+
+        Args:
+            sketch: uint8 (H, W), dark lines on white; hint_rgb: uint8 (H, W, 3); hint_mask: bool (H, W).
+        Returns:
+            uint8 (H, W, 3) RGB.
+        """
+        fine = self.predict(pack_arrays(sketch, hint_rgb, hint_mask))
+        size = coarse_size(sketch.shape[::-1], self.coarse_side)
+        if size is None or not hint_mask.any():
+            return fine
+        coarse_inputs = shrink_inputs(Image.fromarray(sketch, "L"), hints_image(hint_rgb, hint_mask), size)
+        return merge_scales(fine, self.predict(pack_arrays(*coarse_inputs)))
+
     @torch.inference_mode()
     def predict(self, packed: np.ndarray) -> np.ndarray:
-        """Run the network on one packed input.
+        """Run the network once on one packed input, at its own size (no coarse pass).
 
         Args:
             packed: float32 (4, H, W) from :func:`pack_inputs`.
@@ -158,3 +183,15 @@ def working_size(size: tuple[int, int], work_side: int) -> tuple[int, int]:
     width, height = size
     scale = min(1.0, work_side / max(width, height))
     return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def shrink_inputs(sketch: Image.Image, hints: Image.Image | None,
+                  size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A sketch ("L", area-averaged) and its hints (:func:`resize_hints`, None for none) at ``size``.
+
+    Returns:
+        (sketch uint8 (h, w), hint_rgb uint8 (h, w, 3), hint_mask bool (h, w)), (w, h) = ``size``.
+    """
+    small_sketch = sketch.resize(size, Image.Resampling.BOX) if size != sketch.size else sketch
+    small_hints = resize_hints(hints, size) if hints is not None else empty_hints(size)
+    return (np.asarray(small_sketch), *hint_arrays(small_hints))

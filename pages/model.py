@@ -5,6 +5,7 @@ import torch
 
 from colorizer.checkpoint import describe_samples, is_line_art_model, training_totals
 from colorizer.model import describe
+from colorizer.scales import describe_passes
 from pages.parts import ui
 
 BFLOAT16_NOTE = ": this CPU does bfloat16 maths natively, which is faster than float32 (README, Speed)"
@@ -47,7 +48,8 @@ facts = [
     *([f"**Trained on**: {samples}"] if samples else []),
     f"**Loss**: {meta.get('loss', 'unknown')}",
     f"**Hardware**: {meta.get('hardware', 'unknown')}",
-    f"**Runs at**: long side up to {colorizer.work_side} px, result resized to the sketch's size",
+    f"**Runs at**: long side up to {colorizer.work_side} px, {describe_passes(colorizer.coarse_side)}; "
+    "result resized to the sketch's size",
     f"**Precision**: {colorizer.dtype_name}{BFLOAT16_NOTE if colorizer.dtype == torch.bfloat16 else ''}",
     f"**Kernels**: {colorizer.kernels}",
 ]

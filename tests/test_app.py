@@ -412,10 +412,13 @@ def test_batch_page_serves_line_art_frames_with_the_line_art_model(app, tmp_path
 def test_model_page_keeps_the_sobel_benchmark_off_the_line_art_model(tiny_checkpoint, monkeypatch, tmp_path):
     import shutil
 
+    from training.serving import set_inference
+
     models = tmp_path / "models"
     (models / "eval").mkdir(parents=True)
     for name in ("colorizer.pt", "colorizer_line_art.pt"):
         shutil.copy(tiny_checkpoint, models / name)
+    set_inference(models / "colorizer_line_art.pt", coarse_side=256)
     (models / "eval" / "summary.md").write_text("| strokes | method |\n|---|---|\n| 10 | model |\n")
     for curve in ("loss_curve_line_art.png", "loss_curve_line_art_enlarged.png", "loss_curve_line_art_crop256.png",
                   "loss_curve_enlarged.png", "loss_curve_enlarged_recolour.png", "loss_curve_enlarged_crop256.png"):
@@ -429,8 +432,11 @@ def test_model_page_keeps_the_sobel_benchmark_off_the_line_art_model(tiny_checkp
         "Training loss and validation PSNR: enlarged-crop fine-tune (42 min)",
         "Training loss and validation PSNR: second enlarged-crop fine-tune, parts recoloured (40 min)",
         "Training loss and validation PSNR: 256 px-crop fine-tune of enlarged frames (23 min)"]  # in order
+    runs_at = lambda: next(m.value for m in at.markdown if "**Runs at**" in m.value)
+    assert "up to 512 px, one pass;" in runs_at()
     at.radio(key="model_kind").set_value(at.radio(key="model_kind").options[1]).run()
     assert not at.exception and not any("quality by number of hints" in h.value for h in at.subheader)
+    assert "coarse pass at 256 px for hinted inputs of 384 px or more" in runs_at()
     assert any("benchmark on line art" in i.value for i in at.info)
     assert [i.proto.imgs[0].caption for i in at.get("image")] == [
         "Training loss and validation PSNR: line-art fine-tune (60 min)",

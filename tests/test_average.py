@@ -29,6 +29,7 @@ def test_weighted_mean_of_float_tensors_keeps_integer_buffers_of_the_last():
 def test_averaged_checkpoint_loads_and_sits_between_its_sources(tmp_path):
     first = seeded_checkpoint(tmp_path / "a.pt", 1)
     last = seeded_checkpoint(tmp_path / "b.pt", 2, meta={"steps": 30, "wall_time_minutes": 2.0, "val_psnr_10_strokes": 20.0,
+                                                       "inference": {"coarse_side": 256},
                                                        "warm_start": {"steps": 10, "wall_time_minutes": 1.0}})
     out = main([str(first), str(last), "--weights", "0.65", "0.35", "--out", str(tmp_path / "soup.pt")])
     (soup, payload), (a, _), (b, _) = load_model(out), load_model(first), load_model(last)
@@ -39,6 +40,7 @@ def test_averaged_checkpoint_loads_and_sits_between_its_sources(tmp_path):
     meta = payload["meta"]
     assert [entry["weight"] for entry in meta["weight_average"]] == pytest.approx([0.65, 0.35])
     assert "val_psnr_10_strokes" not in meta and training_totals(meta) == (40, 3.0)
+    assert "inference" not in meta  # serving settings were chosen for the source's weights
     hashes = [entry["sha256"] for entry in meta["weight_average"]]  # the sources' own bytes, so
     assert hashes == [hashlib.sha256(path.read_bytes()).hexdigest()[:16] for path in (first, last)]
     assert hashes[0] != hashes[1]  # they name a source even after its path is overwritten

@@ -179,3 +179,23 @@ def test_evaluate_builds_the_region_fill_it_is_asked_for_and_refuses_bad_setting
     with pytest.raises(SystemExit):
         parse_args(["--region_fill", "--fill_line_level=400"])
     assert "line level must be 1-255" in capsys.readouterr().err
+
+
+def test_models_are_scored_with_a_coarse_pass_when_asked(tmp_path, tiny_checkpoint, monkeypatch):
+    from colorizer import Colorizer
+    from tests.synthetic import anime_frame
+    from training.evaluate import main
+
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    anime_frame(np.random.default_rng(6), 200, 200).save(folder / "0.png")
+    sides = []
+    real = Colorizer.predict
+    monkeypatch.setattr(Colorizer, "predict", lambda self, packed: sides.append(packed.shape[1]) or real(self, packed))
+    argv = ["--checkpoint", str(tiny_checkpoint), "--data", str(folder), "--val_count", "1", "--strokes", "5",
+            "--conditions", "sobel/region", "--scale", "2"]  # 400 px: at least 1.5 x the 256 px coarse side
+    main(argv + ["--out", str(tmp_path / "one")])
+    assert sides == [400]  # the tiny checkpoint's own setting: one pass
+    sides.clear()
+    main(argv + ["--out", str(tmp_path / "two"), "--coarse_side", "256"])
+    assert sides == [400, 256]

@@ -49,6 +49,11 @@ def test_line_art_checkpoint_is_a_fine_tune_on_line_art(shipped, line_art_model)
     assert line_art_model.meta["steps"] > 0
 
 
+def test_only_the_line_art_model_sets_its_region_colours_at_256_px(shipped, line_art_model):
+    # models/MODEL_CARD.md, "Two-scale inference": the benchmark's rule passed for it alone
+    assert line_art_model.coarse_side == 256 and shipped.coarse_side == 0
+
+
 @pytest.mark.parametrize("line_art", [False, True], ids=["sobel-model", "line-art-model"])
 def test_three_strokes_colour_their_regions(shipped, line_art_model, line_art):
     model = line_art_model if line_art else shipped

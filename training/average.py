@@ -48,8 +48,8 @@ def average_checkpoints(paths: list[Path], weights: list[float], out: Path) -> P
     Its meta is the last checkpoint's (so training totals count the whole chain that made it)
     plus "weight_average": [{"checkpoint", "sha256", "weight"}, ...], where sha256 (the first 16
     hex digits of the file's) still tells which file it was after a path such as models/colorizer.pt
-    is overwritten by the average; the last one's validation PSNR is dropped, as it does not
-    describe the average.
+    is overwritten by the average; the last one's validation PSNR and serving settings
+    (meta["inference"], chosen for other weights) are dropped, as they do not describe the average.
 
     Raises:
         CheckpointError: a file is missing or not a colorizer checkpoint.
@@ -58,7 +58,8 @@ def average_checkpoints(paths: list[Path], weights: list[float], out: Path) -> P
     loaded = [load_model(path) for path in paths]
     model = loaded[-1][0]
     model.load_state_dict(average_state_dicts([state_as(m, model) for m, _ in loaded], weights))
-    meta = {key: value for key, value in loaded[-1][1].get("meta", {}).items() if key != "val_psnr_10_strokes"}
+    meta = {key: value for key, value in loaded[-1][1].get("meta", {}).items()
+            if key not in ("val_psnr_10_strokes", "inference")}
     meta["weight_average"] = [{"checkpoint": str(path), "sha256": file_sha256(path), "weight": weight / sum(weights)}
                               for path, weight in zip(paths, weights)]
     return save_checkpoint(out, model, meta)

@@ -28,9 +28,10 @@ from PIL import Image
 from tqdm import tqdm
 
 from colorizer import DEFAULT_CHECKPOINT, Colorizer, keep_freed_memory
-from colorizer.hints import hint_arrays, pack_arrays, resize_hints
+from colorizer.hints import hint_arrays, hints_image, resize_hints
 from colorizer.pipeline import PRECISIONS
 from colorizer.regions import RegionFill, add_fill_arguments, fill_from_args, fill_regions
+from colorizer.scales import COARSE_SIDE
 
 from .augment import recolour_clusters, rotate_hue
 from .baselines import bucket_fill
@@ -67,7 +68,7 @@ def frozen_hints(folder: Path, index: int, image: np.ndarray, sobel: np.ndarray,
     rng = np.random.default_rng([index, count, list(STYLES).index(style)])
     rgb, mask = simulate_hints(image, sobel, rng, count=count, region_fraction=STYLES[style])
     path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(np.dstack([rgb, mask * np.uint8(255)]), "RGBA").save(path)
+    hints_image(rgb, mask).save(path)
     return rgb, mask
 
 
@@ -100,7 +101,7 @@ def enlarge_hints(rgb: np.ndarray, mask: np.ndarray, size: tuple[int, int]) -> t
     """Hints (uint8 (H, W, 3), bool (H, W)) at ``size`` (width, height), resized as the app resizes them."""
     if size == mask.shape[::-1]:
         return rgb, mask
-    return hint_arrays(resize_hints(Image.fromarray(np.dstack([rgb, mask * np.uint8(255)]), "RGBA"), size))
+    return hint_arrays(resize_hints(hints_image(rgb, mask), size))
 
 
 def score_image(index: int, image: np.ndarray, models: dict[str, Colorizer], hints_dir: Path,
@@ -130,9 +131,8 @@ def score_image(index: int, image: np.ndarray, models: dict[str, Colorizer], hin
 def score_methods(models: dict[str, Colorizer], image: np.ndarray, sketch: np.ndarray, rgb: np.ndarray,
                   mask: np.ndarray, labels: dict, region_fill: RegionFill | None = None) -> list[dict]:
     """One row per method (bucket fill, every model, and each model + region fill if asked)."""
-    packed = pack_arrays(sketch, rgb, mask)
     outputs = {BUCKET_FILL: bucket_fill(sketch, rgb, mask)}
-    outputs |= {name: model.predict(packed) for name, model in models.items()}
+    outputs |= {name: model.colour_arrays(sketch, rgb, mask) for name, model in models.items()}
     if region_fill is not None:
         outputs |= {name + FILLED: fill_regions(outputs[name], sketch, rgb, mask, region_fill) for name in models}
     return [{**labels, "method": method, **score(output, image, sketch, rgb, mask)}
@@ -257,6 +257,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "(2: 256 px frames at the app's 512 px working size)")
     parser.add_argument("--precision", choices=PRECISIONS, default="auto",
                         help="dtype the models run in, as in the app (auto: bfloat16 where the CPU has it natively)")
+    parser.add_argument("--coarse_side", type=int, default=None,
+                        help="long side of the coarse pass for hinted inputs at least 1.5x as long "
+                             f"(colorizer/scales.py), e.g. {COARSE_SIDE}; 0: one pass; default: each "
+                             "checkpoint's own setting, as in the app")
     parser.add_argument("--out", default="runs/eval")
     args = parser.parse_args(argv)
     args.region_fill = fill_from_args(parser, args) if args.region_fill else None
@@ -283,7 +287,7 @@ def method_names(checkpoint: str, extra: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> list[dict]:
     args = parse_args(argv)
     keep_freed_memory()
-    models = {name: Colorizer.load(path, precision=args.precision)
+    models = {name: Colorizer.load(path, precision=args.precision, coarse_side=args.coarse_side)
               for name, path in zip(method_names(args.checkpoint, args.extra), [args.checkpoint, *args.extra])}
     split = "test" if "/" in args.data and not Path(args.data).exists() else "train"
     data = load_rows(args.data, split=split)
