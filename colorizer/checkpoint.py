@@ -157,3 +157,16 @@ def inference_settings(meta: dict) -> dict:
     """Serving settings chosen for a checkpoint's weights (``meta["inference"]``); {} for none."""
     settings = meta.get("inference", {})
     return settings if isinstance(settings, dict) else {}
+
+
+def coarse_side_of(payload: dict, path) -> int:
+    """A checkpoint's coarse-pass side in px (0: one pass, also when it sets none).
+
+    Raises:
+        CheckpointError: the setting is not a whole number >= 0.
+    """
+    value = inference_settings(payload.get("meta", {})).get("coarse_side", 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise CheckpointError(f"'{path}' sets coarse_side={value!r}; rewrite it with "
+                              f"`python -m training.serving {path} --coarse_side 256` (or 0 for one pass).")
+    return value

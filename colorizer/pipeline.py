@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from .checkpoint import default_checkpoint, inference_settings, load_model
+from .checkpoint import coarse_side_of, default_checkpoint, load_model
 from .compose import compose
 from .hints import empty_hints, hint_arrays, hints_image, pack_arrays, resize_hints
 from .model import UNet, count_parameters, fuse_for_inference
@@ -90,13 +90,13 @@ class Colorizer:
         else 0.
 
         Raises:
-            CheckpointError: the file is missing, corrupt or not a colorizer checkpoint.
+            CheckpointError: the file is missing, corrupt or not a colorizer checkpoint, or sets
+                an invalid coarse side.
             ValueError: unknown ``precision``.
         """
         path = Path(path) if path is not None else default_checkpoint(line_art)
         model, checkpoint = load_model(path)
-        if coarse_side is None:
-            coarse_side = int(inference_settings(checkpoint.get("meta", {})).get("coarse_side", 0))
+        coarse_side = coarse_side_of(checkpoint, path) if coarse_side is None else coarse_side
         return cls(model, checkpoint, path, torch.device(device or "cpu"), precision=precision, fused=fused,
                    coarse_side=coarse_side)
 

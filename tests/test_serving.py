@@ -30,3 +30,10 @@ def test_bad_requests_are_refused(tmp_path, capsys):
     assert "--coarse_side must be 0" in capsys.readouterr().err
     with pytest.raises(CheckpointError, match="No checkpoint"):
         main([str(tmp_path / "missing.pt"), "--coarse_side", "256"])
+
+
+def test_an_invalid_setting_in_a_checkpoint_is_a_clear_error(tmp_path, tiny_checkpoint):
+    broken = set_inference(tiny_checkpoint, tmp_path / "broken.pt", coarse_side="wide")
+    with pytest.raises(CheckpointError, match="sets coarse_side='wide'.*training.serving"):
+        Colorizer.load(broken)
+    assert Colorizer.load(broken, coarse_side=0).coarse_side == 0  # an explicit choice still loads
