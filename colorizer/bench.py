@@ -38,7 +38,7 @@ from .model import UNetConfig, build_model, count_parameters
 from .pipeline import PRECISIONS, Colorizer
 from .regions import add_fill_arguments, fill_from_args
 from .runtime import keep_freed_memory
-from .scales import COARSE_SIDE, describe_passes
+from .scales import add_coarse_argument, describe_passes
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where ``python -m colorizer`` works
 
@@ -139,9 +139,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="skip colorizer.runtime.keep_freed_memory (the app calls it), to see what it buys")
     parser.add_argument("--eager", action="store_true",
                         help="run the U-Net eagerly instead of through fused oneDNN kernels, to see what they buy")
-    parser.add_argument("--coarse-side", type=int, default=None,
-                        help="long side of the coarse pass for hinted inputs at least 1.5x as long "
-                             f"(colorizer/scales.py), e.g. {COARSE_SIDE}; 0: one pass; default: the checkpoint's own")
+    add_coarse_argument(parser)
     parser.add_argument("--prototype-worker", metavar="CONFIG_JSON", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.region_fill = fill_from_args(parser, args)

@@ -13,7 +13,7 @@ from .hints import empty_hints, hint_arrays, hints_image, pack_arrays, resize_hi
 from .model import UNet, count_parameters, fuse_for_inference
 from .onednn import available as onednn_available, checked_runner
 from .regions import RegionFill, fill_regions
-from .scales import coarse_size, merge_scales
+from .scales import coarse_size, merge_scales, working_size
 
 # Long side at which the model runs; results are brought back to the sketch's size.
 WORK_SIDE = 512
@@ -176,13 +176,6 @@ class Colorizer:
         x = x.to(self.device, self.dtype, memory_format=torch.channels_last)
         network = self.fused if self.fused is not None else self.model
         return network(x).float()
-
-
-def working_size(size: tuple[int, int], work_side: int) -> tuple[int, int]:
-    """(width, height) scaled down so the long side is at most ``work_side``; never up."""
-    width, height = size
-    scale = min(1.0, work_side / max(width, height))
-    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def shrink_inputs(sketch: Image.Image, hints: Image.Image | None,

@@ -13,6 +13,8 @@ does, the Sobel model does not (models/MODEL_CARD.md, "Two-scale inference").
 """
 from __future__ import annotations
 
+import argparse
+
 import cv2
 import numpy as np
 
@@ -21,17 +23,30 @@ COARSE_FROM = 1.5  # two scales only when the working long side is at least this
 COARSE_SIGMA = 8.0  # Gaussian blur of the coarse correction, in coarse pixels
 
 
+def working_size(size: tuple[int, int], work_side: int) -> tuple[int, int]:
+    """(width, height) scaled down so the long side is at most ``work_side``; never up."""
+    width, height = size
+    scale = min(1.0, work_side / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def coarse_size(size: tuple[int, int], coarse_side: int) -> tuple[int, int] | None:
     """(width, height) of the coarse pass for an input of ``size``, or None for one pass.
 
     None when ``coarse_side`` is 0 (two scales off) or the long side is below
     COARSE_FROM x ``coarse_side``, as 256 px inputs are.
     """
-    width, height = size
-    if coarse_side <= 0 or max(width, height) < COARSE_FROM * coarse_side:
+    if coarse_side <= 0 or max(size) < COARSE_FROM * coarse_side:
         return None
-    scale = coarse_side / max(width, height)
-    return max(1, round(width * scale)), max(1, round(height * scale))
+    return working_size(size, coarse_side)
+
+
+def add_coarse_argument(parser: argparse.ArgumentParser) -> None:
+    """Give a command line --coarse-side (also spelt --coarse_side); None keeps each checkpoint's own."""
+    parser.add_argument("--coarse-side", "--coarse_side", dest="coarse_side", type=int, default=None,
+                        help=f"long side of the coarse pass for hinted inputs at least {COARSE_FROM:g}x as long "
+                             f"(colorizer/scales.py), e.g. {COARSE_SIDE}; 0: one pass; default: each "
+                             "checkpoint's own setting, as in the app")
 
 
 def describe_passes(coarse_side: int) -> str:

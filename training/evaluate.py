@@ -31,7 +31,7 @@ from colorizer import DEFAULT_CHECKPOINT, Colorizer, keep_freed_memory
 from colorizer.hints import hint_arrays, hints_image, resize_hints
 from colorizer.pipeline import PRECISIONS
 from colorizer.regions import RegionFill, add_fill_arguments, fill_from_args, fill_regions
-from colorizer.scales import COARSE_SIDE
+from colorizer.scales import add_coarse_argument
 
 from .augment import recolour_clusters, rotate_hue
 from .baselines import bucket_fill
@@ -257,10 +257,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "(2: 256 px frames at the app's 512 px working size)")
     parser.add_argument("--precision", choices=PRECISIONS, default="auto",
                         help="dtype the models run in, as in the app (auto: bfloat16 where the CPU has it natively)")
-    parser.add_argument("--coarse_side", type=int, default=None,
-                        help="long side of the coarse pass for hinted inputs at least 1.5x as long "
-                             f"(colorizer/scales.py), e.g. {COARSE_SIDE}; 0: one pass; default: each "
-                             "checkpoint's own setting, as in the app")
+    add_coarse_argument(parser)
     parser.add_argument("--out", default="runs/eval")
     args = parser.parse_args(argv)
     args.region_fill = fill_from_args(parser, args) if args.region_fill else None

@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> Path:
     if args.coarse_side < 0:
         parser.error("--coarse_side must be 0 (one pass) or a side in pixels, e.g. 256")
     out = set_inference(args.checkpoint, args.out, coarse_side=args.coarse_side)
-    print(f"{out}: inference settings {inference_settings(read_checkpoint(out)['meta'])}")
+    print(f"{out}: coarse_side set to {args.coarse_side}")
     return out
 
 
