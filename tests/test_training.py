@@ -11,10 +11,10 @@ import torch
 from colorizer import read_checkpoint
 from colorizer.model import UNetConfig, build_model
 from training.config import TrainConfig, parse_overrides
-from training.data import load_images, make_sample
+from training.data import load_images, load_rows, make_sample
 from training.hint_sim import simulate_hints
 from training.losses import kmeans_palette, palette_penalty
-from training.train import lr_at, train
+from training.train import Run, autocast_enabled, lr_at, make_loader, pick_device, train, train_step
 from tests.synthetic import anime_frame, encode
 
 
@@ -145,22 +145,34 @@ def test_learning_rate_warms_up_then_decays():
     assert lr_at(99, config) < 0.1
 
 
-def test_torchrun_ddp_on_two_cpu_processes(image_folder, tmp_path):
+def run_torchrun(image_folder, out_dir, processes: int, device: str):
     import subprocess
     import sys
     from pathlib import Path
 
-    out_dir = tmp_path / "ddp"
     argv = tiny_config(image_folder, out_dir)  # validates the options before launching
-    command = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "-m", "training.train",
-               f"--data={argv.data}", f"--out_dir={out_dir}", "--val_count=4", "--val_eval_images=2", "--crop=32",
-               "--batch_size=2", "--steps=2", "--eval_every=1", "--ckpt_every=1", "--workers=0", "--threads=1",
-               "--warmup_steps=1", '--model={"base_channels": 4, "depth": 2, "max_channels": 8, "blocks": 1}']
+    command = [sys.executable, "-m", "torch.distributed.run", f"--nproc_per_node={processes}", "-m",
+               "training.train", f"--data={argv.data}", f"--out_dir={out_dir}", f"--device={device}",
+               "--val_count=4", "--val_eval_images=2", "--crop=32", "--batch_size=2", "--steps=2", "--eval_every=1",
+               "--ckpt_every=1", "--workers=0", "--threads=1", "--warmup_steps=1", "--max_minutes=600",
+               '--model={"base_channels": 4, "depth": 2, "max_channels": 8, "blocks": 1}']
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stderr[:1500] + "\n...\n" + result.stderr[-1500:]
-    payload = read_checkpoint(out_dir / "final.pt")
-    assert payload["meta"]["steps"] == 2 and payload["meta"]["batch_size"] == 4  # 2 ranks x 2
+    return read_checkpoint(out_dir / "final.pt")["meta"]
+
+
+def test_torchrun_ddp_on_two_cpu_processes(image_folder, tmp_path):
+    meta = run_torchrun(image_folder, tmp_path / "ddp", 2, "cpu")
+    assert meta["steps"] == 2 and meta["batch_size"] == 4  # 2 ranks x 2
+    assert meta["precision"] == "float32"
+
+
+@pytest.mark.skipif(torch.cuda.device_count() < 2, reason="needs two CUDA GPUs")
+def test_torchrun_ddp_on_two_gpus_with_nccl(image_folder, tmp_path):
+    meta = run_torchrun(image_folder, tmp_path / "nccl", 2, "auto")
+    assert meta["steps"] == 2 and meta["batch_size"] == 4 and meta["hardware"].startswith("2 x ")
+    assert meta["precision"] == "bfloat16 autocast"
 
 
 def test_sigkill_mid_run_then_resume_continues_from_last_checkpoint(image_folder, tmp_path, caplog):
@@ -280,3 +292,52 @@ def test_moving_average_keeps_length_and_smooths_noise():
     smooth = moving_average(noisy, 10)
     assert len(smooth) == len(noisy) and all(abs(v - 2.0) < 1e-9 for v in smooth[9:])
     assert moving_average(noisy, 1) == noisy
+
+
+def one_step_dtypes(image_folder, tmp_path, **overrides):
+    """Run one training step; returns (dtype of the first conv's output, the run, its weights before)."""
+    config = tiny_config(image_folder, tmp_path / "step", **overrides)
+    run = Run(config)
+    before = {k: v.clone() for k, v in run.model.state_dict().items()}
+    seen = []
+    first_conv = next(m for m in run.model.modules() if isinstance(m, torch.nn.Conv2d))
+    first_conv.register_forward_hook(lambda module, inputs, output: seen.append(output.dtype))
+    rows = load_rows(str(image_folder), columns=("full_colour",))
+    terms = train_step(run, next(iter(make_loader(run, rows))))
+    assert np.isfinite(terms["loss"]) and terms["l1"] > 0
+    return seen[0], run, before
+
+
+def test_bfloat16_autocast_path_trains_on_a_cpu(image_folder, tmp_path):
+    dtype, run, before = one_step_dtypes(image_folder, tmp_path, precision="bfloat16")
+    assert dtype == torch.bfloat16  # the convs ran in bfloat16, as on CUDA
+    weights = run.model.state_dict()
+    assert all(v.dtype == before[k].dtype for k, v in weights.items())  # master weights stay float32
+    assert any(not torch.equal(v, before[k]) for k, v in weights.items() if v.is_floating_point())
+    assert run.meta(1, float("nan"))["precision"] == "bfloat16 autocast"
+
+
+def test_auto_precision_is_float32_on_a_cpu(image_folder, tmp_path):
+    dtype, run, _ = one_step_dtypes(image_folder, tmp_path)
+    assert dtype == torch.float32 and run.meta(1, float("nan"))["precision"] == "float32"
+    assert autocast_enabled("auto", torch.device("cuda", 0)) and not autocast_enabled("float32", torch.device("cuda", 0))
+    with pytest.raises(SystemExit, match="Unknown --precision=float16"):
+        autocast_enabled("float16", torch.device("cpu"))
+
+
+def test_each_process_takes_its_own_gpu(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    assert pick_device("cuda", 3) == torch.device("cuda", 1)  # LOCAL_RANK 3 on a 2-GPU machine
+    assert pick_device("cuda:0", 3) == torch.device("cuda", 0)  # an explicit index is kept
+    assert pick_device("cpu", 1) == torch.device("cpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert pick_device("auto", 0) == torch.device("cpu")
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_training_runs_in_bfloat16_autocast_and_resumes(image_folder, tmp_path):
+    out_dir = tmp_path / "cuda"
+    train(tiny_config(image_folder, out_dir, device="cuda"))
+    final = train(tiny_config(image_folder, out_dir, device="cuda", steps=3))  # resume: optimiser state back on the GPU
+    meta = read_checkpoint(final)["meta"]
+    assert meta["steps"] == 3 and meta["precision"] == "bfloat16 autocast" and meta["hardware"].startswith("1 x ")

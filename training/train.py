@@ -25,6 +25,7 @@ from tqdm import tqdm
 from colorizer.checkpoint import (LINE_ART, CheckpointError, default_checkpoint, read_checkpoint, save_checkpoint,
                                   sketch_kind, training_totals)
 from colorizer.model import build_model, count_parameters
+from colorizer.pipeline import PRECISIONS
 from colorizer.runtime import keep_freed_memory
 
 from .config import TrainConfig, parse_overrides
@@ -164,11 +165,11 @@ class Run:
     def __init__(self, config: TrainConfig):
         self.config = config
         self.rank, self.world = int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
-        self.device = pick_device(config.device, self.rank)
+        self.device = pick_device(config.device, local_rank())
+        self.autocast = autocast_enabled(config.precision, self.device)
         self.out_dir = Path(config.out_dir)
         self.model = build_model(config.model_config()).to(self.device)
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-        self.scaler = torch.amp.GradScaler("cuda", enabled=self.device.type == "cuda")
         self.step, self.elapsed, self.best_psnr = 0, 0.0, float("nan")
         self.init_meta: dict = {}  # where a warm-started run began (--init_from), for the model card
         self.wrapped = self.model
@@ -192,6 +193,7 @@ class Run:
             "data": self.config.data, "train_images": train_count, "steps": self.step,
             "batch_size": self.config.batch_size * self.world, "crop": self.config.crop,
             "wall_time_minutes": round(self.elapsed / 60, 1), "hardware": hardware_name(self.device, self.world),
+            "precision": "bfloat16 autocast" if self.autocast else "float32",
             "val_psnr_10_strokes": round(val_psnr, 3), "val_images": self.config.val_eval_images,
             "loss": f"L1 + {self.config.palette_lambda} * palette(k={self.config.palette_k})",
             "parameters": count_parameters(self.model), "samples": sample_recipe(self.config),
@@ -221,12 +223,28 @@ def ship_target(config: TrainConfig) -> str:
     return f"models/{default_checkpoint(sketch_kind(config.foreign_sketches) == LINE_ART).name}"
 
 
-def pick_device(name: str, rank: int) -> torch.device:
-    if name != "auto":
-        return torch.device(name)
-    if torch.cuda.is_available():
-        return torch.device("cuda", rank % torch.cuda.device_count())
-    return torch.device("cpu")
+def local_rank() -> int:
+    """This process's index on its machine (torchrun's LOCAL_RANK; 0 without torchrun)."""
+    return int(os.environ.get("LOCAL_RANK", 0))
+
+
+def pick_device(name: str, local: int) -> torch.device:
+    """The device named by ``--device``; "auto" and a bare "cuda" take GPU ``local`` (one per process)."""
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    device = torch.device(name)
+    if device.type == "cuda" and device.index is None:
+        device = torch.device("cuda", local % torch.cuda.device_count())
+    return device
+
+
+def autocast_enabled(precision: str, device: torch.device) -> bool:
+    """Whether training steps run under bfloat16 autocast: "auto" on CUDA only, "bfloat16" on any
+    device (the same code path on a CPU), "float32" never. bfloat16 keeps float32's exponent
+    range, so no loss scaling is needed; weights, optimiser state and the loss stay float32."""
+    if precision not in PRECISIONS:
+        raise SystemExit(f"Unknown --precision={precision}; use one of {', '.join(PRECISIONS)}.")
+    return precision == "bfloat16" or (precision == "auto" and device.type == "cuda")
 
 
 def hardware_name(device: torch.device, world: int) -> str:
@@ -246,17 +264,16 @@ def make_loader(run: Run, rows: list[dict]) -> torch.utils.data.DataLoader:
 
 
 def train_step(run: Run, batch: dict) -> dict:
-    """One optimiser step (mixed precision on CUDA); returns the logged loss terms."""
+    """One optimiser step (bfloat16 autocast where :func:`autocast_enabled`); returns the logged loss terms."""
     for group in run.optimizer.param_groups:
         group["lr"] = lr_at(run.step, run.config)
     x, target, palette = (batch[k].to(run.device, non_blocking=True) for k in ("input", "target", "palette"))
-    with torch.autocast(run.device.type, dtype=torch.bfloat16, enabled=run.device.type == "cuda"):
+    with torch.autocast(run.device.type, dtype=torch.bfloat16, enabled=run.autocast):
         output = run.wrapped(x)
     loss, terms = colorization_loss(output.float(), target, palette, run.config.palette_lambda)
     run.optimizer.zero_grad(set_to_none=True)
-    run.scaler.scale(loss).backward()
-    run.scaler.step(run.optimizer)
-    run.scaler.update()
+    loss.backward()
+    run.optimizer.step()
     return {**terms, "lr": run.optimizer.param_groups[0]["lr"]}
 
 
@@ -335,11 +352,14 @@ def train(config: TrainConfig) -> Path:
     return out_dir / "final.pt"
 
 
-def any_rank(flag: bool, world: int) -> bool:
-    """True on every rank when ``flag`` is true on any rank (so all ranks stop together)."""
+def any_rank(flag: bool, world: int, device: torch.device) -> bool:
+    """True on every rank when ``flag`` is true on any rank (so all ranks stop together).
+
+    The flag travels on ``device``, the run's: NCCL reduces CUDA tensors only, gloo CPU ones.
+    """
     if world == 1:
         return flag
-    tensor = torch.tensor([float(flag)])
+    tensor = torch.tensor([float(flag)], device=device)
     dist.all_reduce(tensor, op=dist.ReduceOp.MAX)
     return bool(tensor.item())
 
@@ -354,7 +374,7 @@ def loop(run: Run, train_rows: list[dict], val_samples: list[dict]) -> None:
         run.elapsed = time.time() - started
         progress.update(1)
         progress.set_postfix(loss=f"{terms['loss']:.4f}", lr=f"{terms['lr']:.2e}")
-        out_of_time = any_rank(bool(config.max_minutes) and run.elapsed > config.max_minutes * 60, run.world)
+        out_of_time = any_rank(bool(config.max_minutes) and run.elapsed > config.max_minutes * 60, run.world, run.device)
         save = run.step % config.ckpt_every == 0 or run.step >= config.steps or out_of_time
         if run.main:
             evaluate = save or run.step % config.eval_every == 0
@@ -373,7 +393,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     config = parse_overrides(sys.argv[1:] if argv is None else argv)
     if int(os.environ.get("WORLD_SIZE", 1)) > 1:
-        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+        start_process_group(pick_device(config.device, local_rank()))
     try:
         final = train(config)
         if int(os.environ.get("RANK", 0)) == 0:
@@ -382,6 +402,18 @@ def main(argv: list[str] | None = None) -> None:
         if dist.is_initialized():
             dist.barrier()  # no rank tears down while rank 0 still writes its last checkpoint
             dist.destroy_process_group()
+
+
+def start_process_group(device: torch.device) -> None:
+    """Join torchrun's process group: NCCL with each process on its own GPU, gloo on CPUs.
+
+    Setting the CUDA device first keeps NCCL's collectives (and the final barrier) off GPU 0.
+    """
+    if device.type == "cuda":
+        torch.cuda.set_device(device)
+        dist.init_process_group("nccl", device_id=device)
+    else:
+        dist.init_process_group("gloo")
 
 
 if __name__ == "__main__":
