@@ -341,3 +341,16 @@ def test_cuda_training_runs_in_bfloat16_autocast_and_resumes(image_folder, tmp_p
     final = train(tiny_config(image_folder, out_dir, device="cuda", steps=3))  # resume: optimiser state back on the GPU
     meta = read_checkpoint(final)["meta"]
     assert meta["steps"] == 3 and meta["precision"] == "bfloat16 autocast" and meta["hardware"].startswith("1 x ")
+
+
+def test_throughput_prints_one_workers_rate_and_the_workers_a_gpu_needs(image_folder, capsys):
+    from training.throughput import main, split_samples, workers_needed
+
+    rate = main([f"--data={image_folder}", "--crop=32", "--batch_size=8", "--samples=6"])
+    printed = capsys.readouterr().out
+    assert rate > 0 and f"{rate:.1f} samples/s per worker" in printed and "crop 32" in printed
+    assert f"at batch 8: --workers={workers_needed(rate, 8, 50)}" in printed
+    assert workers_needed(200.0, 16, 30) == 3 and workers_needed(200.0, 16, 25) == 2  # 480/200 -> 3; 400/200 -> 2
+    assert split_samples(["--crop=32", "--samples=9"]) == (9, ["--crop=32"])
+    with pytest.raises(SystemExit, match="Unknown option --bogus"):
+        main([f"--data={image_folder}", "--bogus=1"])
