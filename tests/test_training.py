@@ -145,7 +145,7 @@ def test_learning_rate_warms_up_then_decays():
     assert lr_at(99, config) < 0.1
 
 
-def run_torchrun(image_folder, out_dir, processes: int, device: str):
+def run_torchrun(image_folder, out_dir, processes: int, device: str, steps: int = 2, max_minutes: float = 600):
     import subprocess
     import sys
     from pathlib import Path
@@ -153,8 +153,8 @@ def run_torchrun(image_folder, out_dir, processes: int, device: str):
     argv = tiny_config(image_folder, out_dir)  # validates the options before launching
     command = [sys.executable, "-m", "torch.distributed.run", f"--nproc_per_node={processes}", "-m",
                "training.train", f"--data={argv.data}", f"--out_dir={out_dir}", f"--device={device}",
-               "--val_count=4", "--val_eval_images=2", "--crop=32", "--batch_size=2", "--steps=2", "--eval_every=1",
-               "--ckpt_every=1", "--workers=0", "--threads=1", "--warmup_steps=1", "--max_minutes=600",
+               "--val_count=4", "--val_eval_images=2", "--crop=32", "--batch_size=2", f"--steps={steps}", "--eval_every=1",
+               "--ckpt_every=100", "--workers=0", "--threads=1", "--warmup_steps=1", f"--max_minutes={max_minutes}",
                '--model={"base_channels": 4, "depth": 2, "max_channels": 8, "blocks": 1}']
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=240)
@@ -166,6 +166,11 @@ def test_torchrun_ddp_on_two_cpu_processes(image_folder, tmp_path):
     meta = run_torchrun(image_folder, tmp_path / "ddp", 2, "cpu")
     assert meta["steps"] == 2 and meta["batch_size"] == 4  # 2 ranks x 2
     assert meta["precision"] == "float32"
+
+
+def test_torchrun_ranks_stop_together_at_the_time_limit(image_folder, tmp_path):
+    meta = run_torchrun(image_folder, tmp_path / "ddp", 2, "cpu", steps=1000, max_minutes=1e-6)
+    assert meta["steps"] == 1  # the first step is past the limit on rank 0 and rank 1 alike
 
 
 @pytest.mark.skipif(torch.cuda.device_count() < 2, reason="needs two CUDA GPUs")
