@@ -165,7 +165,7 @@ def run_torchrun(image_folder, out_dir, processes: int, device: str, steps: int 
 def test_torchrun_ddp_on_two_cpu_processes(image_folder, tmp_path):
     meta = run_torchrun(image_folder, tmp_path / "ddp", 2, "cpu")
     assert meta["steps"] == 2 and meta["batch_size"] == 4  # 2 ranks x 2
-    assert meta["precision"] == "float32"
+    assert meta["precision"] == ("bfloat16 autocast" if autocast_enabled("auto", torch.device("cpu")) else "float32")
 
 
 def test_torchrun_ranks_stop_together_at_the_time_limit(image_folder, tmp_path):
@@ -322,12 +322,21 @@ def test_bfloat16_autocast_path_trains_on_a_cpu(image_folder, tmp_path):
     assert run.meta(1, float("nan"))["precision"] == "bfloat16 autocast"
 
 
-def test_auto_precision_is_float32_on_a_cpu(image_folder, tmp_path):
-    dtype, run, _ = one_step_dtypes(image_folder, tmp_path)
+def test_float32_precision_trains_without_autocast(image_folder, tmp_path):
+    dtype, run, _ = one_step_dtypes(image_folder, tmp_path, precision="float32")
     assert dtype == torch.float32 and run.meta(1, float("nan"))["precision"] == "float32"
-    assert autocast_enabled("auto", torch.device("cuda", 0)) and not autocast_enabled("float32", torch.device("cuda", 0))
+
+
+def test_auto_precision_follows_the_device_and_the_cpus_bfloat16(monkeypatch):
+    import training.train as train_module
+
+    cpu, gpu = torch.device("cpu"), torch.device("cuda", 0)
+    for native in (True, False):
+        monkeypatch.setattr(train_module, "native_bfloat16", lambda: native)
+        assert autocast_enabled("auto", cpu) is native and autocast_enabled("auto", gpu)
+        assert autocast_enabled("bfloat16", cpu) and not autocast_enabled("float32", gpu)
     with pytest.raises(SystemExit, match="Unknown --precision=float16"):
-        autocast_enabled("float16", torch.device("cpu"))
+        autocast_enabled("float16", cpu)
 
 
 def test_each_process_takes_its_own_gpu(monkeypatch):

@@ -38,7 +38,7 @@ class TrainConfig:
     threads: int = 0  # torch CPU threads; 0 = all cores
     seed: int = 0
     device: str = "auto"
-    precision: str = "auto"  # training steps: auto = bfloat16 autocast on CUDA, float32 elsewhere; or float32, bfloat16
+    precision: str = "auto"  # training steps: auto = bfloat16 autocast on CUDA and CPUs with native bfloat16; or float32, bfloat16
     max_minutes: float = 0.0  # stop (with a checkpoint) after this wall time; 0 = no limit
     init_from: str = ""  # warm start: a checkpoint whose weights seed a new run (see train.warm_start)
     model: dict = field(default_factory=lambda: UNetConfig().as_dict())  # default: the shipped U-Net's shape
