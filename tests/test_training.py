@@ -328,11 +328,11 @@ def test_float32_precision_trains_without_autocast(image_folder, tmp_path):
 
 
 def test_auto_precision_follows_the_device_and_the_cpus_bfloat16(monkeypatch):
-    import training.train as train_module
+    import colorizer.pipeline as pipeline
 
     cpu, gpu = torch.device("cpu"), torch.device("cuda", 0)
     for native in (True, False):
-        monkeypatch.setattr(train_module, "native_bfloat16", lambda: native)
+        monkeypatch.setattr(pipeline, "native_bfloat16", lambda: native)
         assert autocast_enabled("auto", cpu) is native and autocast_enabled("auto", gpu)
         assert autocast_enabled("bfloat16", cpu) and not autocast_enabled("float32", gpu)
     with pytest.raises(SystemExit, match="Unknown --precision=float16"):

@@ -25,7 +25,7 @@ from tqdm import tqdm
 from colorizer.checkpoint import (LINE_ART, CheckpointError, default_checkpoint, read_checkpoint, save_checkpoint,
                                   sketch_kind, training_totals)
 from colorizer.model import build_model, count_parameters
-from colorizer.pipeline import PRECISIONS, native_bfloat16
+from colorizer.pipeline import PRECISIONS, pick_dtype
 from colorizer.runtime import keep_freed_memory
 
 from .config import TrainConfig, parse_overrides
@@ -239,16 +239,16 @@ def pick_device(name: str, local: int) -> torch.device:
 
 
 def autocast_enabled(precision: str, device: torch.device) -> bool:
-    """Whether training steps run under bfloat16 autocast: "auto" on CUDA and on CPUs with native
-    bfloat16 (1.3x the steps/s of float32 on this project's CPU, same loss and validation PSNR:
-    models/MODEL_CARD.md, "Precision"), "bfloat16" on any device, "float32" never. bfloat16 keeps
-    float32's exponent range, so no loss scaling is needed; weights, optimiser state and the
-    loss stay float32."""
-    if precision not in PRECISIONS:
-        raise SystemExit(f"Unknown --precision={precision}; use one of {', '.join(PRECISIONS)}.")
-    if precision == "auto":
-        return device.type == "cuda" or (device.type == "cpu" and native_bfloat16())
-    return precision == "bfloat16"
+    """Whether training steps run under bfloat16 autocast: where the app's :func:`pick_dtype` picks
+    bfloat16 ("auto" on CPUs with native bfloat16: 1.3x the steps/s of float32 on this project's
+    CPU, same loss and validation PSNR, models/MODEL_CARD.md, "Training precision"; "bfloat16"
+    anywhere), and for "auto" on CUDA too. bfloat16 keeps float32's exponent range, so no loss
+    scaling is needed; weights, optimiser state and the loss stay float32."""
+    try:
+        dtype = pick_dtype(precision, device)
+    except ValueError:
+        raise SystemExit(f"Unknown --precision={precision}; use one of {', '.join(PRECISIONS)}.") from None
+    return dtype == torch.bfloat16 or (precision == "auto" and device.type == "cuda")
 
 
 def hardware_name(device: torch.device, world: int) -> str:
