@@ -42,10 +42,11 @@ columns[3].metric("Validation PSNR (Sobel)", f"{psnr:.2f} dB" if psnr else "n/a"
                   help="During training, on held-out frames' Sobel sketches with 10 seeded strokes. The line-art "
                        "model's figures on line art are in the model card.")
 samples = describe_samples(meta)
+trained_on = "Last run trained on" if "warm_start" in meta else "Trained on"  # earlier runs: the model card
 facts = [
     f"**Architecture**: {describe(config)}; 4 inputs (sketch + RGB hints), RGB out",
     f"**Training data**: {meta.get('data', 'unknown')} ({meta.get('train_images', '?')} images)",
-    *([f"**Trained on**: {samples}"] if samples else []),
+    *([f"**{trained_on}**: {samples}"] if samples else []),
     f"**Loss**: {meta.get('loss', 'unknown')}",
     f"**Hardware**: {meta.get('hardware', 'unknown')}",
     f"**Runs at**: long side up to {colorizer.work_side} px, {describe_passes(colorizer.coarse_side)}; "

@@ -358,7 +358,8 @@ def line_art_checkpoint(tmp_path):
     from tests.conftest import TINY
 
     torch.manual_seed(1)
-    return save_checkpoint(tmp_path / "line.pt", build_model(TINY).eval(), meta={"steps": 0})
+    meta = {"steps": 0, "samples": {"sketches": "line art"}, "warm_start": {"steps": 5, "wall_time_minutes": 1.0}}
+    return save_checkpoint(tmp_path / "line.pt", build_model(TINY).eval(), meta=meta)
 
 
 def test_checkpoint_per_kind_of_sketch_and_its_overrides(monkeypatch):
@@ -397,8 +398,11 @@ def test_model_page_describes_either_model(app, line_art_checkpoint, monkeypatch
     monkeypatch.setenv("COLORIZER_LINE_ART_CHECKPOINT", str(line_art_checkpoint))
     app.switch_page("pages/model.py").run()
     assert any("`tiny.pt`" in m.value for m in app.markdown)
+    assert not any("rained on**" in m.value for m in app.markdown)  # no samples recorded
     app.radio(key="model_kind").set_value(app.radio(key="model_kind").options[1]).run()
     assert not app.exception and any("`line.pt`" in m.value for m in app.markdown)
+    # a warm-started run describes its own samples only; earlier runs are in the model card
+    assert any("**Last run trained on**: Canny and XDoG line art" in m.value for m in app.markdown)
 
 
 def test_batch_page_serves_line_art_frames_with_the_line_art_model(app, tmp_path, monkeypatch):
