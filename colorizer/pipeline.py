@@ -106,8 +106,8 @@ class Colorizer:
 
         Args:
             sketch: PIL image (converted to "L"), any size and aspect ratio; dark lines on white.
-            hints: PIL "RGBA" image, alpha > 0 marks painted pixels; resized to the sketch's
-                size if it differs. None means no hints.
+            hints: PIL "RGBA" image, alpha > 0 marks painted pixels; any size, stretched over
+                the sketch (resized once, straight to the working size). None means no hints.
             lines_on_top: draw the sketch's own lines over flat colours (for real line art).
             region_fill: carry each hint's colour through its line-bounded region after the
                 network (:func:`colorizer.regions.fill_regions`); None leaves the output as is.
@@ -129,9 +129,7 @@ class Colorizer:
 
     def _run(self, sketch: Image.Image, hints: Image.Image | None, lines_on_top: bool,
              region_fill: RegionFill | None, with_flat: bool) -> dict[str, Image.Image]:
-        sketch = sketch.convert("L")
-        if hints is not None and hints.size != sketch.size:
-            hints = resize_hints(hints, sketch.size)
+        sketch = sketch.convert("L")  # hints of another size go straight to the working size
         sketch_array, hint_rgb, hint_mask = shrink_inputs(sketch, hints, working_size(sketch.size, self.work_side))
         colour = self.colour_arrays(sketch_array, hint_rgb, hint_mask)
         if region_fill is not None:

@@ -24,6 +24,26 @@ def test_hints_of_another_size_and_none_are_accepted(tiny):
     assert tiny.colorize(sketch, None).size == (64, 48)
 
 
+def test_canvas_sized_hints_reach_the_network_in_place_at_the_working_size(tiny, monkeypatch):
+    # a 1000 x 600 upload works at 512 x 307; its canvas hints are 250 x 150
+    hints = np.zeros((150, 250, 4), np.uint8)
+    hints[30:60, 100:150] = (20, 200, 90, 255)  # 0.2-0.4 of the height, 0.4-0.6 of the width
+    seen = {}
+
+    def capture(sketch, hint_rgb, hint_mask):
+        seen.update(sketch=sketch, rgb=hint_rgb, mask=hint_mask)
+        return np.zeros((*sketch.shape, 3), np.uint8)
+
+    monkeypatch.setattr(tiny, "colour_arrays", capture)
+    tiny.colorize(Image.new("L", (1000, 600), 255), Image.fromarray(hints, "RGBA"))
+    rows, cols = np.nonzero(seen["mask"])
+    assert seen["mask"].shape == seen["sketch"].shape == (307, 512)
+    box = np.array([rows.min(), rows.max() + 1, cols.min(), cols.max() + 1])
+    expected = np.array([30 * 307 / 150, 60 * 307 / 150, 100 * 512 / 250, 150 * 512 / 250])  # 61.4, 122.8, 204.8, 307.2
+    assert np.abs(box - expected).max() <= 1  # within a pixel of the stretched box
+    assert (seen["rgb"][seen["mask"]] == (20, 200, 90)).all()  # pure colour, no blend with "no hint"
+
+
 def test_hints_change_the_output(tiny):
     sketch = Image.new("L", (64, 64), 255)
     hints = np.zeros((64, 64, 4), np.uint8)
