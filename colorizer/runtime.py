@@ -17,9 +17,10 @@ def keep_freed_memory() -> bool:
     activation memory in again, page by page: about 12,000 page faults per 512 px pass of the
     shipped model, a quarter of its time on the 2-core VM (``python -m colorizer.bench
     --default-malloc`` shows the difference). How much the defaults fault depends on the
-    order the CPU's kernels allocate in, as glibc raises its threshold on the fly (the page-
-    fault test's small model faulted none with them on one CI machine). With this, blocks up to 1 GiB come from the
-    heap and stay there, so the process holds its peak memory between runs instead.
+    order the CPU's kernels allocate in, as glibc raises its threshold on the fly (the
+    page-fault test's small model faulted none with them on one CI machine). With this,
+    blocks up to 1 GiB come from the heap and stay there, so the process holds its peak
+    memory between runs instead.
 
     Process-wide and idempotent; call it once at start-up (the app, the bench, the batch CLI,
     ``training.evaluate`` and ``training.train`` do). Returns False, changing nothing, where the C library is not
