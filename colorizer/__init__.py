@@ -10,11 +10,11 @@ from .model import UNet, UNetConfig
 from .pipeline import Colorizer
 from .regions import RegionFill, fill_regions, line_regions
 from .runtime import keep_freed_memory
-from .sketch import KERNEL_SIZES, SketchSettings, line_art_sketch, sobel_sketch
+from .sketch import KERNEL_SIZES, SketchKind, SketchSettings, line_art_sketch, sobel_sketch
 
 __all__ = [
     "CheckpointError", "Colorizer", "DEFAULT_CHECKPOINT", "ImageLoadError", "KERNEL_SIZES", "LINE_ART_CHECKPOINT",
-    "RegionFill", "SketchSettings", "UNet", "UNetConfig", "default_checkpoint", "empty_hints", "fill_regions",
+    "RegionFill", "SketchKind", "SketchSettings", "UNet", "UNetConfig", "default_checkpoint", "empty_hints", "fill_regions",
     "hint_arrays", "keep_freed_memory",
     "line_art_sketch", "line_regions", "load_image", "load_model", "pack_arrays", "pack_inputs", "read_checkpoint", "resize_hints",
     "save_checkpoint", "sobel_sketch",

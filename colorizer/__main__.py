@@ -1,22 +1,63 @@
-"""Command line: ``python -m colorizer batch --input DIR --hints FILE_OR_DIR --out DIR``."""
+"""Command line of the library (argparse lives here, not in the library's modules).
+
+    python -m colorizer batch --input DIR --hints FILE_OR_DIR --out DIR   # colour a folder of frames
+    python -m colorizer bench --sizes 256 512 --repeats 10                # speed on this CPU
+
+``add_fill_arguments`` and ``add_coarse_argument`` give other command lines (training.evaluate)
+the same options.
+"""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+import torch
 from tqdm import tqdm
 
 from .batch import colorize_folder
-from .checkpoint import CheckpointError
-from .pipeline import Colorizer
-from .regions import add_fill_arguments, fill_from_args
+from .bench import run
+from .checkpoint import DEFAULT_CHECKPOINT, CheckpointError
+from .pipeline import PRECISIONS, Colorizer
+from .regions import RegionFill
 from .runtime import keep_freed_memory
+from .scales import COARSE_FROM, COARSE_SIDE
+from .sketch import SketchKind
+
+FILL_OPTIONS = {  # RegionFill field: (type, help) of its command-line option
+    "gap": (int, "line gaps closed (px, 0-8)"),
+    "flatness": (float, "0 keeps the model's shading in hinted regions, 1 paints them flat"),
+    "line_level": (int, "sketch pixels darker than this (1-255) are lines that stop a colour"),
+}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m colorizer")
-    commands = parser.add_subparsers(dest="command", required=True)
+def add_fill_arguments(parser: argparse.ArgumentParser) -> None:
+    """Give a command line the region fill settings, defaulting to the app's; each is accepted as
+    --fill-line-level or --fill_line_level, so every tool takes both spellings."""
+    for name, (kind, text) in FILL_OPTIONS.items():
+        parser.add_argument(f"--fill-{name.replace('_', '-')}", f"--fill_{name}", dest=f"fill_{name}", type=kind,
+                            default=getattr(RegionFill, name), help=f"region fill: {text}")
+
+
+def fill_from_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> RegionFill:
+    """The RegionFill that :func:`add_fill_arguments`' options ask for; a value out of range ends
+    the program through ``parser.error`` with RegionFill's message."""
+    try:
+        return RegionFill(**{name: getattr(args, f"fill_{name}") for name in FILL_OPTIONS})
+    except ValueError as error:
+        parser.error(str(error))
+
+
+def add_coarse_argument(parser: argparse.ArgumentParser) -> None:
+    """Give a command line --coarse-side (also spelt --coarse_side); None keeps each checkpoint's own."""
+    parser.add_argument("--coarse-side", "--coarse_side", dest="coarse_side", type=int, default=None,
+                        help=f"long side of the coarse pass for hinted inputs at least {COARSE_FROM:g}x as long "
+                             f"(colorizer/scales.py), e.g. {COARSE_SIDE}; 0: one pass; default: each "
+                             "checkpoint's own setting, as in the app")
+
+
+def add_batch_command(commands) -> None:
     batch = commands.add_parser("batch", help="colour a folder of frames or sketches")
     batch.add_argument("--input", type=Path, required=True, help="folder of pictures or line art")
     batch.add_argument("--hints", type=Path, default=None,
@@ -24,27 +65,64 @@ def main(argv: list[str] | None = None) -> int:
     batch.add_argument("--out", type=Path, required=True, help="folder for <name>_colorized.png")
     batch.add_argument("--line-art", action="store_true",
                        help="the inputs already are line art (used as sketches, coloured by the line-art model)")
-    batch.add_argument("--checkpoint", type=Path, default=None, help="model (default: the shipped one for the kind of input, see --line-art)")
+    batch.add_argument("--checkpoint", type=Path, default=None,
+                       help="model (default: the shipped one for the kind of input, see --line-art)")
     batch.add_argument("--no-region-fill", action="store_true",
                        help="keep the model's output as it is instead of filling hinted regions with their colour")
     add_fill_arguments(batch)
-    args = parser.parse_args(argv)
+
+
+def add_bench_command(commands) -> None:
+    bench = commands.add_parser("bench", help="time colouring on this machine's CPU")
+    bench.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))
+    bench.add_argument("--sizes", type=int, nargs="+", default=[256, 512, 1024, 2048])
+    bench.add_argument("--repeats", type=int, default=20)
+    bench.add_argument("--threads", type=int, default=os.cpu_count())
+    bench.add_argument("--precision", choices=PRECISIONS, default="auto",
+                       help="dtype the network runs in (auto: bfloat16 where the CPU has it natively)")
+    bench.add_argument("--default-malloc", action="store_true",
+                       help="skip colorizer.runtime.keep_freed_memory (the app calls it), to see what it buys")
+    bench.add_argument("--eager", action="store_true",
+                       help="run the U-Net eagerly instead of through fused oneDNN kernels, to see what they buy")
+    add_fill_arguments(bench)
+    add_coarse_argument(bench)
+
+
+def run_batch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if not args.input.is_dir():
         parser.error(f"--input {args.input} is not a folder")
     if args.hints is not None and not args.hints.exists():
         parser.error(f"--hints {args.hints} does not exist")
-    region_fill = None if args.no_region_fill else fill_from_args(batch, args)
+    region_fill = None if args.no_region_fill else fill_from_args(parser, args)
+    kind = SketchKind.LINE_ART if args.line_art else SketchKind.SOBEL
     keep_freed_memory()
     try:
-        colorizer = Colorizer.load(args.checkpoint, line_art=args.line_art)
+        colorizer = Colorizer.load(args.checkpoint, kind=kind)
     except CheckpointError as error:
         print(error, file=sys.stderr)
         return 2
-    report = colorize_folder(colorizer, args.input, args.hints, args.out, args.line_art,
-                             progress=lambda items: tqdm(items, desc="colouring", unit="frame"), region_fill=region_fill)
+    report = colorize_folder(colorizer, args.input, args.hints, args.out, kind, region_fill=region_fill,
+                             progress=lambda items: tqdm(items, desc="colouring", unit="frame"))
     print(report.summary())
     return 1 if report.failed else 0
 
 
+def run_bench(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict:
+    torch.set_num_threads(args.threads)
+    return run(args.checkpoint, args.sizes, args.repeats, args.precision, fill_from_args(parser, args),
+               tune_malloc=not args.default_malloc, fused=not args.eager, coarse_side=args.coarse_side)
+
+
+def main(argv: list[str] | None = None):
+    """Run one command; returns batch's exit code or bench's figures."""
+    parser = argparse.ArgumentParser(prog="python -m colorizer")
+    commands = parser.add_subparsers(dest="command", required=True)
+    add_batch_command(commands)
+    add_bench_command(commands)
+    args = parser.parse_args(argv)
+    return run_batch(parser, args) if args.command == "batch" else run_bench(parser, args)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    result = main()
+    sys.exit(result if isinstance(result, int) else 0)

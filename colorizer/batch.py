@@ -9,7 +9,7 @@ from PIL import Image
 from .images import ImageLoadError, load_hints, load_image
 from .pipeline import Colorizer
 from .regions import RegionFill
-from .sketch import line_art_sketch, sobel_sketch
+from .sketch import SketchKind
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"}
 
@@ -28,15 +28,10 @@ class BatchReport:
         return "\n".join(lines)
 
 
-def make_sketch(picture: Image.Image, line_art: bool) -> Image.Image:
-    """The sketch the model sees: the picture itself for line art, else the default Sobel sketch."""
-    return line_art_sketch(picture) if line_art else sobel_sketch(picture)
-
-
 def colorize_picture(colorizer: Colorizer, picture: Image.Image, hints: Image.Image | None,
-                     line_art: bool, region_fill: RegionFill | None = None) -> Image.Image:
-    """Sketch, then colour one picture (RGB, its size); hints are scaled to its size."""
-    return colorizer.colorize(make_sketch(picture, line_art), hints, lines_on_top=line_art, region_fill=region_fill)
+                     kind: SketchKind, region_fill: RegionFill | None = None) -> Image.Image:
+    """Sketch (default settings), then colour one picture (RGB, its size); hints are scaled to its size."""
+    return colorizer.colorize(kind.sketch(picture), hints, lines_on_top=kind.lines_on_top, region_fill=region_fill)
 
 
 def frame_hints(hints: Path | None, frame: Path, report: BatchReport) -> Image.Image | None:
@@ -53,7 +48,7 @@ def frame_hints(hints: Path | None, frame: Path, report: BatchReport) -> Image.I
 
 
 def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, out_dir: Path,
-                    line_art: bool = False, progress=lambda items: items,
+                    kind: SketchKind = SketchKind.SOBEL, progress=lambda items: items,
                     region_fill: RegionFill | None = None) -> BatchReport:
     """Colour every picture in ``input_dir`` into ``out_dir/<stem>_colorized.png``."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -61,8 +56,7 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
     report = BatchReport()
     for frame in progress(frames):
         try:
-            result = colorize_picture(colorizer, load_image(frame), frame_hints(hints, frame, report), line_art,
-                                      region_fill)
+            result = colorize_picture(colorizer, load_image(frame), frame_hints(hints, frame, report), kind, region_fill)
         except ImageLoadError as error:
             report.failed[frame.name] = str(error)
             continue

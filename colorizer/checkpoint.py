@@ -17,7 +17,8 @@ from pathlib import Path
 
 import torch
 
-from .model import UNetConfig, build_model
+from .model import UNet, UNetConfig
+from .sketch import SketchKind
 
 CHECKPOINT_FORMAT = "anime-colorizer/1"
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -25,9 +26,9 @@ DEFAULT_CHECKPOINT = MODELS_DIR / "colorizer.pt"  # for the app's Sobel sketches
 LINE_ART_CHECKPOINT = MODELS_DIR / "colorizer_line_art.pt"  # for uploads that already are line art
 
 
-def default_checkpoint(line_art: bool = False) -> Path:
-    """The shipped model for a kind of sketch: uploaded line art, or the app's Sobel sketches."""
-    return LINE_ART_CHECKPOINT if line_art else DEFAULT_CHECKPOINT
+def default_checkpoint(kind: SketchKind = SketchKind.SOBEL) -> Path:
+    """The shipped model for a kind of sketch: the app's Sobel sketches, or uploaded line art."""
+    return LINE_ART_CHECKPOINT if kind is SketchKind.LINE_ART else DEFAULT_CHECKPOINT
 
 
 class CheckpointError(RuntimeError):
@@ -100,7 +101,7 @@ def load_model(path):
     """
     payload = read_checkpoint(path)
     try:
-        model = build_model(UNetConfig.from_dict(payload["model_config"]))
+        model = UNet(UNetConfig.from_dict(payload["model_config"]))
         model.load_state_dict(payload["model"])
     except (KeyError, TypeError, ValueError, RuntimeError) as error:
         raise CheckpointError(f"'{path}' does not match the U-Net it describes: {error}") from error
@@ -121,13 +122,8 @@ def training_totals(meta: dict) -> tuple[int | None, float | None]:
     return total_steps, total_minutes
 
 
-SOBEL, LINE_ART, MIXED = "sobel", "line art", "mixed"  # meta["samples"]["sketches"]: what a run trained on
-SKETCH_KINDS = {SOBEL: "the app's Sobel sketches", LINE_ART: "Canny and XDoG line art"}
-
-
-def sketch_kind(foreign_share: float) -> str:
-    """The kind of sketch a run trained on, from its share of Canny/XDoG sketches (0-1)."""
-    return SOBEL if foreign_share <= 0 else LINE_ART if foreign_share >= 1 else MIXED
+SAMPLE_SKETCHES = {SketchKind.SOBEL.value: "the app's Sobel sketches",
+                   SketchKind.LINE_ART.value: "Canny and XDoG line art"}  # meta["samples"]["sketches"]
 
 
 def describe_samples(meta: dict) -> str | None:
@@ -138,7 +134,7 @@ def describe_samples(meta: dict) -> str | None:
     if not samples:
         return None
     kind = samples.get("sketches")
-    text = SKETCH_KINDS.get(kind) or f"Sobel sketches and {samples.get('foreign_sketches', 0):.0%} Canny/XDoG line art"
+    text = SAMPLE_SKETCHES.get(kind) or f"Sobel sketches and {samples.get('foreign_sketches', 0):.0%} Canny/XDoG line art"
     scale, recoloured = samples.get("max_scale", 1.0), samples.get("recolour_clusters", 0.0)
     crops = f"{meta['crop']} px crops" if meta.get("crop") else ""
     enlarged = f"frames enlarged up to {scale:g}x (the app's 512 px working size)" if scale > 1 else ""
@@ -147,26 +143,15 @@ def describe_samples(meta: dict) -> str | None:
     return text + (f"; {recoloured:.0%} of targets with one or two parts recoloured" if recoloured > 0 else "")
 
 
-def is_line_art_model(path, meta: dict) -> bool:
-    """True for a checkpoint trained on line art only: by its recorded samples, else by the shipped file name."""
-    kind = meta.get("samples", {}).get("sketches")
-    return kind == LINE_ART if kind else Path(path).name == LINE_ART_CHECKPOINT.name
-
-
-def inference_settings(meta: dict) -> dict:
-    """Serving settings chosen for a checkpoint's weights (``meta["inference"]``); {} for none."""
-    settings = meta.get("inference", {})
-    return settings if isinstance(settings, dict) else {}
-
-
 def coarse_side_of(payload: dict, path) -> int:
     """A checkpoint's coarse-pass side in px (0: one pass, also when it sets none).
 
     Raises:
         CheckpointError: the setting is not a whole number >= 0.
     """
-    value = inference_settings(payload.get("meta", {})).get("coarse_side", 0)
+    settings = payload.get("meta", {}).get("inference", {})
+    value = settings.get("coarse_side", 0) if isinstance(settings, dict) else 0
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise CheckpointError(f"'{path}' sets coarse_side={value!r}; rewrite it with "
-                              f"`python -m training.serving {path} --coarse_side 256` (or 0 for one pass).")
+        raise CheckpointError(f"'{path}' sets meta['inference']['coarse_side'] = {value!r}; set it to a side in "
+                              "pixels (e.g. 256) or 0 for one pass, or load it with Colorizer.load(coarse_side=0).")
     return value

@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .model import UNet, pad_to_multiple, spread_hints
+from .model import UNet, pad_to_multiple
 
 # Row k of the 4 taps of the transposed conv sums the 3x3 taps that land on it (see below).
 _UPSAMPLE_TAPS = torch.tensor([[0, 0, 1], [0, 1, 1], [1, 1, 0], [1, 0, 0]], dtype=torch.float64)
@@ -91,7 +91,6 @@ class OneDNNUNet:
         if any(isinstance(layer, nn.BatchNorm2d) for layer in unet.modules()):
             raise ValueError("Fold batch norm first: colorizer.model.fuse_for_inference(model.eval()).")
         self.multiple = 2 ** unet.config.depth
-        self.hint_scales, self.spread_level = unet.config.hint_scales, unet.spread_level
         self.dtype = dtype
         self.stem = self._convs(unet.stem)
         self.down = [self._convs(block) for block in unet.down]
@@ -127,11 +126,8 @@ class OneDNNUNet:
         height, width = x.shape[-2:]
         x = pad_to_multiple(x.to(dtype=self.dtype, memory_format=torch.channels_last), self.multiple)
         skips = [_relu_convs(x, self.stem)]
-        for level, convs in enumerate(self.down, start=1):
-            y = F.max_pool2d(skips[-1], 2)
-            if level == self.spread_level:
-                y = torch.cat([y, spread_hints(x, self.hint_scales, y.shape[-2:])], dim=1)
-            skips.append(_relu_convs(y, convs))
+        for convs in self.down:
+            skips.append(_relu_convs(F.max_pool2d(skips[-1], 2), convs))
         y = skips.pop()
         for transposed, (weight, bias, padding), rest in self.up:
             upsampled = torch.ops.mkldnn._convolution_transpose_pointwise(

@@ -10,10 +10,11 @@ from PIL import Image
 from .checkpoint import coarse_side_of, default_checkpoint, load_model
 from .compose import compose
 from .hints import empty_hints, hint_arrays, hints_image, pack_arrays, resize_hints
-from .model import UNet, count_parameters, fuse_for_inference
+from .model import count_parameters, fuse_for_inference
 from .onednn import available as onednn_available, checked_runner
 from .regions import RegionFill, fill_regions
 from .scales import coarse_size, merge_scales, working_size
+from .sketch import SketchKind
 
 # Long side at which the model runs; results are brought back to the sketch's size.
 WORK_SIDE = 512
@@ -50,7 +51,7 @@ class Colorizer:
         model = fuse_for_inference(model.to(device).eval())
         # Fused oneDNN kernels: ReLU, skip concatenation and upsampling folded into the convs
         # (colorizer/onednn.py), about 1.4x faster at 512 px (python -m colorizer.bench --eager).
-        use_fused = fused and device.type == "cpu" and isinstance(model, UNet) and onednn_available()
+        use_fused = fused and device.type == "cpu" and onednn_available()
         self.fused = checked_runner(model, self.dtype) if use_fused else None
         # Channels-last (NHWC) lets oneDNN run the convolutions without layout reorders: 1.4x to
         # 1.8x faster on the 2-core CPU, depending on size and run (python -m colorizer.bench).
@@ -74,11 +75,11 @@ class Colorizer:
 
     @classmethod
     def load(cls, path=None, device=None, precision: str = "auto", fused: bool = True,
-             line_art: bool = False, coarse_side: int | None = None) -> "Colorizer":
+             kind: SketchKind = SketchKind.SOBEL, coarse_side: int | None = None) -> "Colorizer":
         """Load ``path`` onto ``device`` (default CPU).
 
-        Without ``path``, the shipped model for the kind of sketch: ``models/colorizer.pt`` for
-        the app's Sobel sketches, ``models/colorizer_line_art.pt`` when ``line_art``.
+        Without ``path``, the shipped model for the ``kind`` of sketch: ``models/colorizer.pt`` for
+        the app's Sobel sketches, ``models/colorizer_line_art.pt`` for line art.
 
         ``precision`` (see PRECISIONS) is the dtype the network runs in; "auto" picks bfloat16 on
         CPUs with native bfloat16 maths (outputs within a few 8-bit levels of float32's), else float32.
@@ -94,7 +95,7 @@ class Colorizer:
                 an invalid coarse side.
             ValueError: unknown ``precision``.
         """
-        path = Path(path) if path is not None else default_checkpoint(line_art)
+        path = Path(path) if path is not None else default_checkpoint(kind)
         model, checkpoint = load_model(path)
         coarse_side = coarse_side_of(checkpoint, path) if coarse_side is None else coarse_side
         return cls(model, checkpoint, path, torch.device(device or "cpu"), precision=precision, fused=fused,

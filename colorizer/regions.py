@@ -9,7 +9,6 @@ colour its simulated strokes, and the bucket-fill baseline to fill.
 """
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 
 import cv2
@@ -21,10 +20,6 @@ FILL_LINE_LEVEL = 230  # the fill also stops at faint grey lines, which LINE_LEV
 MIN_AREA = 12  # regions smaller than this many pixels (specks between lines) are left alone
 HINT_TOLERANCE = 30.0  # RGB distance from a region's median hint colour that still counts as that colour
 HINT_AGREEMENT = 0.8  # share of a region's hint pixels that must be that colour for the region to take it
-LUMA = np.array([0.299, 0.587, 0.114])  # RGB weights of lightness (Rec. 601)
-NEIGHBOUR_REACH = 8  # regions at most this many px apart are neighbours: across a line, or across a Sobel
-# sketch's doubled line (both edges of a thick line, with a thin strip of paper between them)
-MAX_SPREAD = 30.0  # largest colour difference (CIE76 Lab) the spread setting accepts
 
 
 @dataclass(frozen=True)
@@ -33,16 +28,13 @@ class RegionFill:
 
     gap: close line gaps up to about 2 * gap px wide (0-8). flatness: 0 keeps the network's
     shading inside a hinted region, 1 paints it one flat colour. unhinted: also even out the
-    shading of regions without hints (flatness applies there too). spread: a hint also recolours
-    the unhinted neighbouring regions (hair strands, folds) that the network coloured within this
-    Lab distance (0-30, 0 = off) of the hinted region, and their neighbours in turn. line_level:
+    shading of regions without hints (flatness applies there too). line_level:
     sketch pixels darker than this (1-255) are lines that stop a colour; higher also stops it at
     faint grey lines.
     """
     gap: int = 2
     flatness: float = 0.3
     unhinted: bool = False
-    spread: float = 0.0
     line_level: int = FILL_LINE_LEVEL
 
     def __post_init__(self):
@@ -50,36 +42,8 @@ class RegionFill:
             raise ValueError(f"Region fill gap must be 0-8 px, not {self.gap}.")
         if not 0.0 <= self.flatness <= 1.0:
             raise ValueError(f"Region fill flatness must be between 0 and 1, not {self.flatness}.")
-        if not 0.0 <= self.spread <= MAX_SPREAD:
-            raise ValueError(f"Region fill spread must be between 0 and {MAX_SPREAD:g}, not {self.spread}.")
         if not 1 <= self.line_level <= 255:
             raise ValueError(f"Region fill line level must be 1-255, not {self.line_level}.")
-
-
-FILL_OPTIONS = {  # RegionFill field: (type, help) of its command-line option
-    "gap": (int, "line gaps closed (px, 0-8)"),
-    "flatness": (float, "0 keeps the model's shading in hinted regions, 1 paints them flat"),
-    "spread": (float, "also recolour unhinted neighbouring regions the model coloured this alike "
-                      "(Lab distance 0-30, 0 = off)"),
-    "line_level": (int, "sketch pixels darker than this (1-255) are lines that stop a colour"),
-}
-
-
-def add_fill_arguments(parser: argparse.ArgumentParser) -> None:
-    """Give a command line the region fill settings, defaulting to the app's; each is accepted as
-    --fill-line-level or --fill_line_level, so every tool takes both spellings."""
-    for name, (kind, text) in FILL_OPTIONS.items():
-        parser.add_argument(f"--fill-{name.replace('_', '-')}", f"--fill_{name}", dest=f"fill_{name}", type=kind,
-                            default=getattr(RegionFill, name), help=f"region fill: {text}")
-
-
-def fill_from_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> RegionFill:
-    """The RegionFill that :func:`add_fill_arguments`' options ask for; a value out of range ends
-    the program through ``parser.error`` with RegionFill's message."""
-    try:
-        return RegionFill(**{name: getattr(args, f"fill_{name}") for name in FILL_OPTIONS})
-    except ValueError as error:
-        parser.error(str(error))
 
 
 def line_regions(sketch: np.ndarray, gap: int = 0, line_level: int = LINE_LEVEL) -> np.ndarray:
@@ -170,23 +134,22 @@ def region_means(values: np.ndarray, labels: np.ndarray, count: int | None = Non
 
 
 def hint_colours(labels: np.ndarray, hint_rgb: np.ndarray,
-                 hint_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per region: whether its hints agree on one colour, that colour, and how much of it is painted.
+                 hint_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per region: whether its hints agree on one colour, and that colour.
 
     A region's hints agree when at least HINT_AGREEMENT of its painted pixels lie within
     HINT_TOLERANCE of their per-channel median; the colour is the mean of those pixels. Stray
     pixels (a browser canvas blends stroke edges with the paper) are outvoted, while two colours
     painted into one region leave it unhinted, so neither wins by averaging.
     Returns:
-        (hinted bool (R + 1,), colours float64 (R + 1, 3) in 0..255, painted int64 (R + 1,) pixel
-        counts); line pixels (0) are never hinted and count 0.
+        (hinted bool (R + 1,), colours float64 (R + 1, 3) in 0..255); line pixels (0) are never hinted.
     """
     count = labels.max() + 1
     painted = hint_mask & (labels > 0)
     where, rgb = labels[painted], hint_rgb[painted].astype(np.float64)
     painted_count = np.bincount(where, minlength=count)
     if where.size == 0:
-        return np.zeros(count, bool), np.zeros((count, 3)), painted_count
+        return np.zeros(count, bool), np.zeros((count, 3))
     order = np.argsort(where, kind="stable")
     where, rgb = where[order], rgb[order]
     starts = np.flatnonzero(np.r_[True, where[1:] != where[:-1]])
@@ -195,74 +158,7 @@ def hint_colours(labels: np.ndarray, hint_rgb: np.ndarray,
     agree = np.linalg.norm(rgb - medians[where], axis=1) <= HINT_TOLERANCE
     agreeing, colours = region_means(rgb[agree][None], where[agree][None], count)
     hinted = (agreeing >= HINT_AGREEMENT * np.maximum(painted_count, 1)) & (agreeing > 0)
-    return hinted, colours, painted_count
-
-
-def region_neighbours(labels: np.ndarray, reach: int = NEIGHBOUR_REACH) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of different regions at most ``reach`` px apart along a row or a column.
-
-    Args:
-        labels: int (H, W) from :func:`line_regions` (0 on lines).
-    Returns:
-        (first, second): int64 (P,) region numbers >= 1, every pair listed in both orders.
-    """
-    count = int(labels.max()) + 1
-    keys = [np.zeros(0, np.int64)]
-    for step in range(1, reach + 1):
-        for a, b in ((labels[:, :-step], labels[:, step:]), (labels[:-step], labels[step:])):
-            near = (a > 0) & (b > 0) & (a != b)
-            keys.append(a[near].astype(np.int64) * count + b[near])
-    keys = np.unique(np.concatenate(keys))
-    first, second = keys // count, keys % count
-    return np.r_[first, second], np.r_[second, first]
-
-
-def spread_sources(neighbours: tuple[np.ndarray, np.ndarray], hinted: np.ndarray, free: np.ndarray,
-                   lab: np.ndarray, spread: float) -> np.ndarray:
-    """Which hinted region each region takes its colour from, grown hop by hop over neighbours.
-
-    A free region joins a neighbour's source when its network colour lies within ``spread`` (Lab
-    distance) of the *source's* network colour, so a chain of regions cannot drift away from it;
-    a region reached by several sources at the same hop takes the closest in colour.
-    Args:
-        neighbours: from :func:`region_neighbours`. hinted, free: bool (R + 1,).
-        lab: float (R + 1, 3) the network's mean colour of each region in CIE Lab.
-    Returns:
-        int64 (R + 1,): the source region, the region itself if hinted, -1 if none.
-    """
-    first, second = neighbours
-    source = np.where(hinted, np.arange(len(hinted)), -1)
-    while True:
-        step = (source[first] >= 0) & (source[second] < 0) & free[second]
-        origin, target = source[first[step]], second[step]
-        distance = np.linalg.norm(lab[target] - lab[origin], axis=1)
-        near = distance <= spread
-        if not near.any():
-            return source
-        order = np.argsort(distance[near], kind="stable")
-        reached, index = np.unique(target[near][order], return_index=True)
-        source[reached] = origin[near][order][index]
-
-
-def hints_to_alike_neighbours(labels: np.ndarray, hinted: np.ndarray, hints: np.ndarray, means: np.ndarray,
-                              free: np.ndarray, spread: float) -> tuple[np.ndarray, np.ndarray]:
-    """Hand each region's hint on to the free neighbouring regions the network coloured alike.
-
-    A region reached this way takes its source's hint colour, lightened or darkened by how much
-    lighter or darker the network made it than the source (a shadowed strand stays darker).
-    Args:
-        labels: int (H, W) regions; hinted, free: bool (R + 1,); hints, means: float (R + 1, 3)
-        RGB 0..255, the hint colours and the network's region means; spread: Lab distance.
-    Returns:
-        (hinted bool (R + 1,), colours float64 (R + 1, 3) in 0..255).
-    """
-    lab = cv2.cvtColor((means / 255.0).astype(np.float32)[None], cv2.COLOR_RGB2LAB)[0]
-    source = spread_sources(region_neighbours(labels), hinted, free, lab, spread)
-    reached = source >= 0
-    luma = means @ LUMA
-    colours = hints.copy()
-    colours[reached] = hints[source[reached]] + (luma[reached] - luma[source[reached]])[:, None]
-    return reached, np.clip(colours, 0, 255)
+    return hinted, colours
 
 
 def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
@@ -280,19 +176,16 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
         colour: uint8 (H, W, 3) network output.
         sketch: uint8 (H, W) the sketch it saw, dark lines on white.
         hint_rgb: uint8 (H, W, 3); hint_mask: bool (H, W), True where painted.
-        settings: gap, flatness, unhinted, spread and line level (:class:`RegionFill`).
+        settings: gap, flatness, unhinted and line level (:class:`RegionFill`).
     Returns:
         uint8 (H, W, 3).
     """
     labels = absorb_faint_lines(line_regions(sketch, settings.gap, settings.line_level), sketch)
     sizes, means = region_means(colour, labels)
-    hinted, hints, painted = hint_colours(labels, hint_rgb, hint_mask)
+    hinted, hints = hint_colours(labels, hint_rgb, hint_mask)
     big = sizes >= MIN_AREA
     big[0] = False
     hinted &= big
-    if settings.spread > 0:
-        free = big & (painted == 0)
-        hinted, hints = hints_to_alike_neighbours(labels, hinted, hints, means, free, settings.spread)
     change = hinted | (big & settings.unhinted)
     keep = 1.0 - settings.flatness
     offsets = (np.where(hinted[:, None], hints, means) - keep * means).astype(np.float32)

@@ -8,12 +8,10 @@ COARSE_SIDE), and the low frequencies of the coarse colours replace those of the
 
 The blur (COARSE_SIGMA coarse pixels) limits the hand-over to region-sized colour changes, so
 lines and edges stay as sharp as the fine pass drew them. A checkpoint turns it on with
-meta["inference"]["coarse_side"] (``python -m training.serving``); the shipped line-art model
+meta["inference"]["coarse_side"]; the shipped line-art model
 does, the Sobel model does not (models/MODEL_CARD.md, "Two-scale inference").
 """
 from __future__ import annotations
-
-import argparse
 
 import cv2
 import numpy as np
@@ -39,14 +37,6 @@ def coarse_size(size: tuple[int, int], coarse_side: int) -> tuple[int, int] | No
     if coarse_side <= 0 or max(size) < COARSE_FROM * coarse_side:
         return None
     return working_size(size, coarse_side)
-
-
-def add_coarse_argument(parser: argparse.ArgumentParser) -> None:
-    """Give a command line --coarse-side (also spelt --coarse_side); None keeps each checkpoint's own."""
-    parser.add_argument("--coarse-side", "--coarse_side", dest="coarse_side", type=int, default=None,
-                        help=f"long side of the coarse pass for hinted inputs at least {COARSE_FROM:g}x as long "
-                             f"(colorizer/scales.py), e.g. {COARSE_SIDE}; 0: one pass; default: each "
-                             "checkpoint's own setting, as in the app")
 
 
 def describe_passes(coarse_side: int) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from enum import Enum
 
 import cv2
 import numpy as np
@@ -13,14 +14,43 @@ KERNEL_SIZES = (1, 3, 5, 7)
 
 
 @dataclass(frozen=True)
+class Range:
+    """What a numeric sketch setting may be (``low`` to ``high`` in ``step``s): the Sketch page's
+    slider and :func:`sobel_sketch`'s check; training draws from ``common`` (low, high), the part
+    that gives clean sketches of anime pictures."""
+
+    low: float
+    high: float
+    step: float
+    common: tuple[float, float]
+
+    def contains(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+    def sample(self, rng: np.random.Generator) -> float:
+        """A value drawn uniformly from ``common``, on the slider's steps."""
+        value = self.low + round((rng.uniform(*self.common) - self.low) / self.step) * self.step
+        return int(value) if isinstance(self.step, int) else round(float(value), 6)
+
+
+SETTING_RANGES = {  # the one definition of the Sobel settings' ranges: sliders, training, validation
+    "blur": Range(0.0, 4.0, 0.1, (0.0, 1.6)),
+    "strength": Range(0.5, 5.0, 0.1, (1.0, 2.8)),
+    "threshold": Range(0.0, 0.9, 0.01, (0.03, 0.3)),
+    "line_width": Range(1, 7, 1, (1, 3)),
+}
+
+
+@dataclass(frozen=True)
 class SketchSettings:
     """Settings of :func:`sobel_sketch`; defaults give a clean sketch of an anime frame.
 
-    kernel_size: Sobel aperture, one of 1, 3, 5, 7 (larger = smoother, bolder edges).
-    blur: Gaussian sigma in pixels applied before the Sobel filter (0 = none), 0..5.
-    strength: contrast gain on the normalised edge magnitude, 0.1..5.
-    threshold: edge magnitudes below this fraction of the strong edges vanish, 0..0.95.
-    line_width: lines are thickened to this many pixels, 1..7.
+    kernel_size: Sobel aperture, one of KERNEL_SIZES (larger = smoother, bolder edges).
+    blur: Gaussian sigma in pixels applied before the Sobel filter (0 = none).
+    strength: contrast gain on the normalised edge magnitude.
+    threshold: edge magnitudes below this fraction of the strong edges vanish.
+    line_width: lines are thickened to this many pixels.
+    (Ranges: SETTING_RANGES.)
     binarize: pure black lines instead of grey shades.
     invert: white lines on black instead of dark lines on white.
     """
@@ -35,6 +65,26 @@ class SketchSettings:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+class SketchKind(str, Enum):
+    """What an upload is, decided once per upload: a picture to sketch with Sobel, or line art
+    that is its own sketch. Each kind has its own shipped model (colorizer.default_checkpoint)."""
+
+    SOBEL = "sobel"
+    LINE_ART = "line art"
+
+    def sketch(self, picture: Image.Image, settings: SketchSettings = SketchSettings()) -> Image.Image:
+        """The sketch the model sees ("L", dark lines on white, the picture's size); ``settings.invert``
+        says the line art has light lines on dark (the Sobel sketch is never inverted for the model)."""
+        if self is SketchKind.LINE_ART:
+            return line_art_sketch(picture, invert=settings.invert)
+        return sobel_sketch(picture, **{**settings.as_dict(), "invert": False})
+
+    @property
+    def lines_on_top(self) -> bool:
+        """Whether the sketch's own crisp lines go over the colours by default (for real line art)."""
+        return self is SketchKind.LINE_ART
 
 
 def sobel_sketch(image: Image.Image, kernel_size: int = 3, blur: float = 0.8,
@@ -106,11 +156,7 @@ def line_art_sketch(image: Image.Image, invert: bool = False) -> Image.Image:
 def _check_settings(kernel_size, blur, strength, threshold, line_width) -> None:
     if kernel_size not in KERNEL_SIZES:
         raise ValueError(f"kernel_size must be one of {KERNEL_SIZES}, got {kernel_size}.")
-    if not 0 <= blur <= 10:
-        raise ValueError(f"blur must be between 0 and 10 pixels, got {blur}.")
-    if not 0 < strength <= 10:
-        raise ValueError(f"strength must be in (0, 10], got {strength}.")
-    if not 0 <= threshold < 1:
-        raise ValueError(f"threshold must be in [0, 1), got {threshold}.")
-    if not 1 <= int(line_width) <= 15:
-        raise ValueError(f"line_width must be between 1 and 15 pixels, got {line_width}.")
+    for name, value in (("blur", blur), ("strength", strength), ("threshold", threshold), ("line_width", line_width)):
+        allowed = SETTING_RANGES[name]
+        if not allowed.contains(value):
+            raise ValueError(f"{name} must be between {allowed.low} and {allowed.high}, got {value}.")

@@ -3,11 +3,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from colorizer import ImageLoadError, RegionFill, load_image
+from colorizer import ImageLoadError, RegionFill, SketchKind, load_image
 from colorizer.batch import colorize_picture
 from colorizer.images import load_hints
 from colorizer.layers import zip_pngs
 from pages.parts import ui
+from pages.parts.state import studio
 
 ui.entered_page("batch")
 st.title(":material/collections: Batch")
@@ -17,9 +18,10 @@ st.markdown("Colour many frames of the same scene with one set of scribbles, so 
 frames = st.file_uploader("Frames or sketches", type=["png", "jpg", "jpeg", "webp", "gif", "bmp"],
                           accept_multiple_files=True)
 hint_file = st.file_uploader("Scribbles for every frame (PNG, optional)", type=["png"])
-line_art = st.checkbox("The frames already are line art", key="batch_line_art",
-                       help="Uses each frame as its sketch and colours it with the model for line art.")
-colorizer = ui.get_colorizer(line_art)
+kind = SketchKind.LINE_ART if st.checkbox("The frames already are line art", key="batch_line_art",
+                                           help="Uses each frame as its sketch and colours it with the model "
+                                                "for line art.") else SketchKind.SOBEL
+colorizer = ui.get_colorizer(kind)
 region_fill = RegionFill() if st.checkbox("Fill regions with hint colours", value=True, key="batch_region_fill",
                                           help="As on the Colorize page, with its default settings.") else None
 
@@ -32,7 +34,7 @@ def colour_all(files, hints_data) -> tuple[dict, dict]:
         try:
             picture = load_image(upload.getvalue())
             hints = load_hints(hints_data) if hints_data is not None else None
-            results[f"{Path(upload.name).stem}_colorized.png"] = colorize_picture(colorizer, picture, hints, line_art, region_fill)
+            results[f"{Path(upload.name).stem}_colorized.png"] = colorize_picture(colorizer, picture, hints, kind, region_fill)
         except ImageLoadError as error:
             failures[upload.name] = str(error)
         progress.progress((index + 1) / len(files), text=f"Coloured {index + 1} of {len(files)}")
@@ -41,10 +43,10 @@ def colour_all(files, hints_data) -> tuple[dict, dict]:
 
 if st.button("Colorize all", type="primary", disabled=not frames or colorizer is None):
     results, failures = colour_all(frames, hint_file.getvalue() if hint_file is not None else None)
-    st.session_state["batch_output"] = (results, failures)
+    studio().batch = (results, failures)
 
-if "batch_output" in st.session_state:
-    results, failures = st.session_state["batch_output"]
+if studio().batch is not None:
+    results, failures = studio().batch
     st.success(f"{len(results)} coloured, {len(failures)} failed.")
     for name, reason in failures.items():
         st.error(f"**{name}**: {reason}")

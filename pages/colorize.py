@@ -8,8 +8,8 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from colorizer import RegionFill, resize_hints
-from colorizer.regions import MAX_SPREAD
 from pages.parts import ui, workflow
+from pages.parts.state import Result, studio
 
 HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
 
@@ -17,10 +17,9 @@ fresh_visit = ui.entered_page("colorize")
 st.title(":material/brush: Colorize")
 if not ui.require_upload():
     st.stop()
-line_art = bool(st.session_state.get(ui.SKETCH_IS_LINE_ART))
-colorizer = ui.get_colorizer(line_art)
-original, sketch = st.session_state[ui.ORIGINAL], st.session_state[ui.SKETCH]
-name = st.session_state.get(ui.UPLOAD_NAME, "picture")
+state = studio()
+colorizer = ui.get_colorizer(state.kind)
+original, sketch, name = state.upload.image, state.sketch, state.upload.name
 
 
 def sync_from_picker() -> None:
@@ -52,7 +51,7 @@ def brush_controls() -> tuple[str, int]:
 def region_fill_controls() -> RegionFill | None:
     """Sidebar settings of the region fill that follows the network; None when it is off."""
     defaults = {"fill_on": True, "fill_flatness": RegionFill.flatness, "fill_gap": RegionFill.gap,
-                "fill_line_level": RegionFill.line_level, "fill_spread": RegionFill.spread, "fill_unhinted": False}
+                "fill_line_level": RegionFill.line_level, "fill_unhinted": False}
     ui.keep_widget_values(list(defaults), defaults)
     with st.sidebar:
         st.header("Region fill")
@@ -65,31 +64,28 @@ def region_fill_controls() -> RegionFill | None:
         line_level = st.slider("Line threshold", 100, 250, step=5, key="fill_line_level", disabled=not on,
                                help="Sketch pixels darker than this are lines that stop a colour. Raise it when a "
                                     "colour runs through faint lines; lower it when soft grey shading splits a region.")
-        spread = st.slider("Spread to alike neighbours", 0.0, MAX_SPREAD, step=1.0, key="fill_spread", disabled=not on,
-                           help="A scribble also recolours unscribbled neighbouring regions (hair strands, folds) "
-                                "that the model coloured this alike (colour difference, Lab). 0 = off.")
         unhinted = st.checkbox("Even out regions without scribbles too", key="fill_unhinted", disabled=not on)
-    return RegionFill(gap, flatness, unhinted, spread, line_level) if on else None
+    return RegionFill(gap, flatness, unhinted, line_level) if on else None
 
 
 def store_drawing(result) -> None:
     """Copy the canvas drawing into session state so it survives page switches."""
     if result.image_data is not None:
-        st.session_state[ui.SCRIBBLES] = np.array(result.image_data, dtype=np.uint8)
-        st.session_state[ui.DRAWING] = result.json_data
+        state.scribbles = np.array(result.image_data, dtype=np.uint8)
+        state.drawing = result.json_data
 
 
 def current_hints() -> Image.Image | None:
-    """The saved scribbles at the sketch's size (RGBA), or None when nothing is painted."""
-    strokes = st.session_state.get(ui.SCRIBBLES)
-    if strokes is None or not (strokes[..., 3] > 0).any():
-        return None
-    return resize_hints(Image.fromarray(strokes, "RGBA"), sketch.size)
+    """The saved scribbles at the canvas's size (RGBA), or None when nothing is painted; the library
+    brings them to its working size."""
+    return Image.fromarray(state.scribbles, "RGBA") if state.painted_pixels else None
 
 
 def scribbles_over_sketch(hints: Image.Image | None) -> Image.Image:
     view = sketch.convert("RGBA")
-    return Image.alpha_composite(view, hints).convert("RGB") if hints is not None else view.convert("RGB")
+    if hints is not None:
+        view = Image.alpha_composite(view, resize_hints(hints, sketch.size))
+    return view.convert("RGB")
 
 
 def run_colorize(hints: Image.Image | None, lines_on_top: bool, region_fill: RegionFill | None) -> bool:
@@ -100,7 +96,7 @@ def run_colorize(hints: Image.Image | None, lines_on_top: bool, region_fill: Reg
     except Exception as error:  # never lose the drawing over a failed run
         st.error(f"Colouring failed ({type(error).__name__}: {error}). Your scribbles are kept; try again.")
         return False
-    st.session_state[ui.RESULT] = {"image": layers["result"], "flat": layers["flat"], "hints": hints, "name": name}
+    state.result = Result(layers["result"], layers["flat"], hints, name, state.scribbles, state.drawing)
     return True
 
 
@@ -112,13 +108,12 @@ def drawing_area(color: str, width: int, live: bool, lines_on_top: bool, region_
     with canvas_column:
         result = st_canvas(
             stroke_width=width, stroke_color=color, background_image=sketch.resize((canvas_w, canvas_h)),
-            initial_drawing=st.session_state.get("canvas_initial"), width=canvas_w, height=canvas_h,
-            drawing_mode="freedraw", return_image_data=True, key=f"canvas-{st.session_state[ui.UPLOAD_ID]}",
+            initial_drawing=state.canvas_initial, width=canvas_w, height=canvas_h,
+            drawing_mode="freedraw", return_image_data=True, key=f"canvas-{state.upload.digest}",
         )
     store_drawing(result)
     hints = current_hints()
-    painted = 0 if hints is None else int((np.asarray(hints)[..., 3] > 0).sum())
-    canvas_column.caption(f"Scribbles: {painted:,} painted pixels" if painted
+    canvas_column.caption(f"Scribbles: {state.painted_pixels:,} painted pixels" if hints is not None
                           else "No scribbles yet: the model will guess all colours.")
     if not live or colorizer is None:
         preview_column.caption("Turn on **Live preview** to see the colours follow your brush.")
@@ -127,36 +122,36 @@ def drawing_area(color: str, width: int, live: bool, lines_on_top: bool, region_
         started = time.perf_counter()
         if run_colorize(hints, lines_on_top, region_fill):
             elapsed = (time.perf_counter() - started) * 1000
-            st.image(st.session_state[ui.RESULT]["image"], caption=f"Live preview ({elapsed:.0f} ms)", width="stretch")
+            st.image(state.result.image, caption=f"Live preview ({elapsed:.0f} ms)", width="stretch")
 
 
 color, width = brush_controls()
 region_fill = region_fill_controls()
 workflow.palette_sidebar(original)
 if fresh_visit:  # redraw saved strokes once when arriving; passing it every run would reset undo
-    st.session_state["canvas_initial"] = st.session_state.get(ui.DRAWING)
+    state.canvas_initial = state.drawing
 ui.keep_widget_values(["live_preview"], {"live_preview": False})
 controls = st.columns([1, 1, 2], vertical_alignment="center")
 live = controls[1].toggle("Live preview", key="live_preview", help="Re-colour after every stroke.")
-lines_on_top = controls[2].toggle("Crisp lines on top", value=line_art,
+lines_on_top = controls[2].toggle("Crisp lines on top", value=state.kind.lines_on_top,
                                   help="Draw the sketch's own lines over flat colours: best for your own line "
                                        "art. Off: the model draws the lines, closer to the original picture.")
 st.caption("Paint one stroke per region in the colour it should take. Strokes stay when you switch pages. "
-           + ("Model: the one for line art, as your upload is the sketch." if line_art
+           + ("Model: the one for line art, as your upload is the sketch." if state.kind.lines_on_top
               else "Model: the one for edge sketches (tick *already line art* on the Sketch page for your own line art)."))
 drawing_area(color, width, live, lines_on_top, region_fill)
 hints = current_hints()
 workflow.scribble_files(ui.canvas_size(sketch.size), sketch, hints)
 if controls[0].button("Colorize", type="primary", disabled=colorizer is None) and run_colorize(hints, lines_on_top, region_fill):
-    workflow.remember_variant(st.session_state[ui.RESULT])
+    workflow.remember_variant(state.result)
 
-output = st.session_state.get(ui.RESULT)
+output = state.result
 columns = st.columns(4)
 columns[0].image(original, caption="Original", width="stretch")
 columns[1].image(sketch, caption="Sketch", width="stretch")
 columns[2].image(scribbles_over_sketch(hints), caption="Scribbles", width="stretch")
 if output is not None:
-    columns[3].image(output["image"], caption="Result", width="stretch")
+    columns[3].image(output.image, caption="Result", width="stretch")
     workflow.result_downloads(output, sketch)
 else:
     columns[3].info("Press **Colorize** to see the result here.")

@@ -5,23 +5,30 @@ from pathlib import Path
 import streamlit as st
 from PIL import ImageOps
 
-from colorizer import ImageLoadError, SketchSettings, line_art_sketch, load_image, sobel_sketch
+from colorizer import KERNEL_SIZES, ImageLoadError, SketchKind, SketchSettings, load_image
 from colorizer.images import MAX_SIDE
 from colorizer.layers import png_bytes
+from colorizer.sketch import SETTING_RANGES
 from pages.parts import ui
+from pages.parts.state import Upload, studio
 
 ui.entered_page("sketch")
 st.title(":material/edit: Sketch")
+state = studio()
+SLIDERS = {"blur": "Blur before edges (px)", "strength": "Line strength", "threshold": "Threshold",
+           "line_width": "Line width (px)"}
+SLIDER_HELP = {"threshold": "Edges weaker than this vanish: raise it to remove texture and noise."}
+SLIDER_DEFAULTS = {f"sketch_{k}": v for k, v in SketchSettings().as_dict().items()}
 
 
 def receive_upload(upload) -> None:
     """Decode a new upload; a bad file shows st.error and keeps the current picture.
 
-    When scribbles exist, the new picture waits in "pending_upload" until the artist confirms.
+    When scribbles exist, the new picture waits in ``state.pending`` until the artist confirms.
     """
     data = upload.getvalue()
-    upload_id = hashlib.sha1(data).hexdigest()
-    if upload_id in (st.session_state.get(ui.UPLOAD_ID), st.session_state.get("declined_upload")):
+    digest = hashlib.sha1(data).hexdigest()
+    if digest in (state.upload and state.upload.digest, state.declined):
         return
     try:
         image = load_image(data)
@@ -32,69 +39,47 @@ def receive_upload(upload) -> None:
     if original != image.size:
         st.info(f"The picture is {original[0]}x{original[1]}; working at {image.width}x{image.height} "
                 f"(long side at most {MAX_SIDE} px).")
-    pending = {"image": image, "id": upload_id, "name": Path(upload.name).stem}
-    if ui.painted_pixels() or st.session_state.get(ui.RESULT) is not None:
-        st.session_state["pending_upload"] = pending
+    pending = Upload(image, Path(upload.name).stem, digest)
+    if state.painted_pixels or state.result is not None:
+        state.pending = pending
     else:
-        adopt(pending)
-
-
-def adopt(pending: dict) -> None:
-    st.session_state.update({ui.ORIGINAL: pending["image"], ui.UPLOAD_ID: pending["id"],
-                             ui.UPLOAD_NAME: pending["name"], ui.SCRIBBLES: None, ui.DRAWING: None,
-                             ui.RESULT: None, "pending_upload": None})
+        state.adopt(pending)
 
 
 def decline_pending() -> None:
-    st.session_state["declined_upload"] = st.session_state["pending_upload"]["id"]
-    st.session_state["pending_upload"] = None
+    state.declined, state.pending = state.pending.digest, None
 
 
 def ask_before_replacing() -> None:
     """Ask before a new upload discards the current scribbles and result."""
-    pending = st.session_state.get("pending_upload")
-    if pending is None:
+    if state.pending is None:
         return
-    st.warning(f"You uploaded **{pending['name']}**. Replacing the current picture discards its scribbles "
-               f"({ui.painted_pixels():,} painted pixels) and result.")
+    st.warning(f"You uploaded **{state.pending.name}**. Replacing the current picture discards its scribbles "
+               f"({state.painted_pixels:,} painted pixels) and result.")
     left, right = st.columns(2)
-    left.button("Replace and discard scribbles", on_click=adopt, args=(pending,), type="primary")
+    left.button("Replace and discard scribbles", on_click=state.adopt, args=(state.pending,), type="primary")
     right.button("Keep the current picture", on_click=decline_pending)
-
-
-SLIDER_DEFAULTS = {f"sketch_{k}": v for k, v in SketchSettings().as_dict().items()}
 
 
 def reset_settings() -> None:
     st.session_state.update(SLIDER_DEFAULTS)
 
 
-def settings_sidebar(line_art: bool) -> SketchSettings:
-    """Sliders for the Sobel settings (only invert applies to ready line art)."""
+def settings_sidebar(kind: SketchKind) -> SketchSettings:
+    """Sliders for the Sobel settings (only invert applies to ready line art); ranges from SETTING_RANGES."""
     with st.sidebar:
         st.header("Sketch settings")
         st.toggle("Invert (light lines on dark)", key="sketch_invert")
-        if not line_art:
-            st.select_slider("Sobel kernel size", options=[1, 3, 5, 7], key="sketch_kernel_size",
+        if kind is SketchKind.SOBEL:
+            st.select_slider("Sobel kernel size", options=list(KERNEL_SIZES), key="sketch_kernel_size",
                              help="Larger kernels give smoother, bolder edges.")
-            st.slider("Blur before edges (px)", 0.0, 4.0, step=0.1, key="sketch_blur")
-            st.slider("Line strength", 0.5, 5.0, step=0.1, key="sketch_strength")
-            st.slider("Threshold", 0.0, 0.9, step=0.01, key="sketch_threshold",
-                      help="Edges weaker than this vanish: raise it to remove texture and noise.")
-            st.slider("Line width (px)", 1, 7, key="sketch_line_width")
+            for name, label in SLIDERS.items():
+                allowed = SETTING_RANGES[name]
+                st.slider(label, allowed.low, allowed.high, step=allowed.step, key=f"sketch_{name}",
+                          help=SLIDER_HELP.get(name))
             st.toggle("Pure black lines", key="sketch_binarize")
         st.button("Reset to defaults", on_click=reset_settings)
-    values = {k: st.session_state.get(f"sketch_{k}", v) for k, v in SketchSettings().as_dict().items()}
-    return SketchSettings(**values)
-
-
-def make_sketch(image, settings: SketchSettings, line_art: bool):
-    """(sketch for the model: dark lines on white, sketch as shown and downloaded)."""
-    if line_art:
-        sketch = line_art_sketch(image, invert=settings.invert)
-        return sketch, sketch
-    plain = sobel_sketch(image, **{**settings.as_dict(), "invert": False})
-    return plain, (ImageOps.invert(plain) if settings.invert else plain)
+    return SketchSettings(**{k: st.session_state.get(f"sketch_{k}", v) for k, v in SketchSettings().as_dict().items()})
 
 
 ui.keep_widget_values([*SLIDER_DEFAULTS, "sketch_line_art"], SLIDER_DEFAULTS | {"sketch_line_art": False})
@@ -105,20 +90,19 @@ if upload is not None:
 ask_before_replacing()
 line_art = st.checkbox("This upload is already line art (use it as the sketch)", key="sketch_line_art",
                        help="Skips edge detection; set Invert for white lines on black.")
-settings = settings_sidebar(line_art)
+kind = SketchKind.LINE_ART if line_art else SketchKind.SOBEL
+settings = settings_sidebar(kind)
 
-original = st.session_state.get(ui.ORIGINAL)
-if original is None:
-    st.info("Upload a PNG, JPEG or WebP picture to start.")
+if state.upload is None:
+    st.info("Upload a PNG, JPEG, WebP, GIF or BMP picture to start.")
     st.stop()
 
-model_sketch, shown_sketch = make_sketch(original, settings, line_art)
-st.session_state[ui.SKETCH] = model_sketch
-st.session_state[ui.SKETCH_SETTINGS] = settings
-st.session_state[ui.SKETCH_IS_LINE_ART] = line_art
+original = state.upload.image
+state.kind, state.settings, state.sketch = kind, settings, kind.sketch(original, settings)
+shown = ImageOps.invert(state.sketch) if settings.invert and kind is SketchKind.SOBEL else state.sketch
 left, right = st.columns(2)
 left.image(original, caption=f"Original, {original.width}x{original.height}", width="stretch")
-right.image(shown_sketch, caption="Sketch (live preview)", width="stretch")
-st.download_button("Download sketch (PNG)", png_bytes(shown_sketch),
-                   file_name=f"{st.session_state[ui.UPLOAD_NAME]}_sketch.png", mime="image/png")
+right.image(shown, caption="Sketch (live preview)", width="stretch")
+st.download_button("Download sketch (PNG)", png_bytes(shown), file_name=f"{state.upload.name}_sketch.png",
+                   mime="image/png")
 st.page_link("pages/colorize.py", label="Next: paint colour scribbles", icon=":material/brush:")

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from colorizer import UNetConfig, save_checkpoint
-from colorizer.model import build_model
+from colorizer.model import UNet
 from tests.synthetic import anime_frame
 
 TINY = UNetConfig(base_channels=4, depth=2, max_channels=8, blocks=1)  # the shipped arch, tiny
@@ -14,7 +14,7 @@ def tiny_checkpoint(tmp_path_factory):
     """A seeded, untrained tiny U-Net checkpoint (fast tests never need real weights)."""
     torch.manual_seed(0)
     path = tmp_path_factory.mktemp("ckpt") / "tiny.pt"
-    save_checkpoint(path, build_model(TINY).eval(), meta={"steps": 0, "data": "none (test model)"})
+    save_checkpoint(path, UNet(TINY).eval(), meta={"steps": 0, "data": "none (test model)"})
     return path
 
 

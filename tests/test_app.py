@@ -42,11 +42,11 @@ def test_home_page_explains_and_shows_model(app):
 
 def test_sketch_page_live_preview_follows_sliders(app):
     upload_frame(app)
-    first = np.asarray(app.session_state["sketch"]).copy()
-    assert app.session_state["sketch"].size == (160, 96)
+    first = np.asarray(app.session_state["studio"].sketch).copy()
+    assert app.session_state["studio"].sketch.size == (160, 96)
     app.select_slider[0].set_value(7)
     app.run()
-    second = np.asarray(app.session_state["sketch"])
+    second = np.asarray(app.session_state["studio"].sketch)
     assert not np.array_equal(first, second)
     assert "Download sketch (PNG)" in labels(app.download_button)
 
@@ -54,11 +54,11 @@ def test_sketch_page_live_preview_follows_sliders(app):
 def test_sketch_settings_survive_a_page_round_trip(app):
     upload_frame(app)
     app.slider(key="sketch_threshold").set_value(0.3).run()
-    tuned = np.asarray(app.session_state["sketch"]).copy()
+    tuned = np.asarray(app.session_state["studio"].sketch).copy()
     app.switch_page("pages/colorize.py").run()
     app.switch_page("pages/sketch.py").run()
     assert app.slider(key="sketch_threshold").value == 0.3
-    assert np.array_equal(np.asarray(app.session_state["sketch"]), tuned)
+    assert np.array_equal(np.asarray(app.session_state["studio"].sketch), tuned)
     next(b for b in app.button if b.label == "Reset to defaults").click().run()
     assert app.slider(key="sketch_threshold").value == 0.12
 
@@ -71,9 +71,9 @@ def test_colorize_flow_with_injected_drawing(app):
     app.run()
     next(b for b in app.button if b.label == "Colorize").click().run()
     assert not app.exception and not app.error
-    result = app.session_state["result"]
-    assert result["image"].size == (160, 96) and result["image"].mode == "RGB"
-    assert result["hints"] is not None and result["hints"].size == (160, 96)
+    result = app.session_state["studio"].result
+    assert result.image.size == (160, 96) and result.image.mode == "RGB"
+    assert result.hints is not None and result.hints.size == (CANVAS_W, CANVAS_H)  # the library resizes them
     assert "Download result (PNG)" in labels(app.download_button)
 
 
@@ -84,7 +84,7 @@ def test_scribbles_survive_leaving_the_page(app):
     app.run()
     app.switch_page("pages/model.py").run()
     app.switch_page("pages/colorize.py").run()
-    assert np.array_equal(app.session_state["scribbles"], strokes)
+    assert np.array_equal(app.session_state["studio"].scribbles, strokes)
 
 
 def test_bad_upload_shows_error_and_keeps_previous_picture(app):
@@ -93,7 +93,7 @@ def test_bad_upload_shows_error_and_keeps_previous_picture(app):
     app.run()
     assert not app.exception
     assert any("could not be read" in e.value for e in app.error)
-    assert app.session_state["original"].size == (160, 96)
+    assert app.session_state["studio"].upload.image.size == (160, 96)
 
 
 def test_colorize_page_without_upload_points_to_sketch(app):
@@ -151,7 +151,7 @@ def test_hostile_uploads_never_crash_the_app(app):
     from tests.corpus import flipped_files, special_files, truncated_files
 
     upload_frame(app)
-    kept = np.asarray(app.session_state["original"]).copy()
+    kept = np.asarray(app.session_state["studio"].upload.image).copy()
     for name, data, expect, _ in special_files() + truncated_files()[::3] + flipped_files(12):
         app.file_uploader[0].set_value((name, data, "image/png"))
         app.run()
@@ -159,9 +159,9 @@ def test_hostile_uploads_never_crash_the_app(app):
         errors = [e.value for e in app.error]
         if expect == "error":
             assert errors, f"{name}: no error shown"
-            assert np.array_equal(np.asarray(app.session_state["original"]), kept), f"{name} replaced the picture"
+            assert np.array_equal(np.asarray(app.session_state["studio"].upload.image), kept), f"{name} replaced the picture"
         if not errors:
-            kept = np.asarray(app.session_state["original"]).copy()
+            kept = np.asarray(app.session_state["studio"].upload.image).copy()
 
 
 CANVAS_W, CANVAS_H = canvas_size((160, 96))  # the canvas of upload_frame's picture
@@ -170,26 +170,26 @@ CANVAS_W, CANVAS_H = canvas_size((160, 96))  # the canvas of upload_frame's pict
 def paint(app, rows=slice(100, 110), cols=slice(50, 300)):
     strokes = np.zeros((CANVAS_H, CANVAS_W, 4), np.uint8)
     strokes[rows, cols] = (255, 0, 0, 255)
-    app.session_state["scribbles"] = strokes
+    app.session_state["studio"].scribbles = strokes
     return strokes
 
 
 def test_new_upload_asks_before_discarding_scribbles(app):
     upload_frame(app)
-    first = np.asarray(app.session_state["original"]).copy()
+    first = np.asarray(app.session_state["studio"].upload.image).copy()
     strokes = paint(app)
     other = encode(anime_frame(np.random.default_rng(9), 120, 90))
     app.file_uploader[0].set_value(("other.png", other, "image/png")).run()
     assert any("discards its scribbles" in w.value for w in app.warning)
-    assert np.array_equal(np.asarray(app.session_state["original"]), first)
+    assert np.array_equal(np.asarray(app.session_state["studio"].upload.image), first)
     next(b for b in app.button if b.label == "Keep the current picture").click().run()
-    assert not app.warning and np.array_equal(app.session_state["scribbles"], strokes)
+    assert not app.warning and np.array_equal(app.session_state["studio"].scribbles, strokes)
     app.run()  # the declined file still sits in the uploader: no new question
     assert not app.warning
     third = encode(anime_frame(np.random.default_rng(10), 100, 100))
     app.file_uploader[0].set_value(("third.png", third, "image/png")).run()
     next(b for b in app.button if b.label == "Replace and discard scribbles").click().run()
-    assert app.session_state["original"].size == (100, 100) and app.session_state["scribbles"] is None
+    assert app.session_state["studio"].upload.image.size == (100, 100) and app.session_state["studio"].scribbles is None
 
 
 def test_failed_colorize_keeps_scribbles(app, monkeypatch):
@@ -207,7 +207,7 @@ def test_failed_colorize_keeps_scribbles(app, monkeypatch):
     next(b for b in app.button if b.label == "Colorize").click().run()
     assert not app.exception
     assert any("Colouring failed" in e.value and "scribbles are kept" in e.value for e in app.error)
-    assert np.array_equal(app.session_state["scribbles"], strokes)
+    assert np.array_equal(app.session_state["studio"].scribbles, strokes)
 
 
 def test_region_fill_settings_reach_the_model_and_survive_a_page_switch(app):
@@ -228,23 +228,22 @@ def test_region_fill_settings_reach_the_model_and_survive_a_page_switch(app):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Colorizer, "colorize_layers", spy)
         colorize()
-        default = np.asarray(app.session_state["result"]["image"])
+        default = np.asarray(app.session_state["studio"].result.image)
         app.slider(key="fill_flatness").set_value(1.0).run()
         app.slider(key="fill_gap").set_value(0).run()
-        app.slider(key="fill_spread").set_value(12.0).run()
         app.slider(key="fill_line_level").set_value(220).run()
         colorize()
-        flat = np.asarray(app.session_state["result"]["image"])
+        flat = np.asarray(app.session_state["studio"].result.image)
         app.toggle(key="fill_on").set_value(False).run()
         colorize()
     assert not app.exception and not app.error
     assert seen[0] == RegionFill()
-    assert seen[1] == RegionFill(gap=0, flatness=1.0, spread=12.0, line_level=220) and seen[2] is None
+    assert seen[1] == RegionFill(gap=0, flatness=1.0, line_level=220) and seen[2] is None
     assert not np.array_equal(default, flat)
     app.switch_page("pages/model.py").run()
     app.switch_page("pages/colorize.py").run()
     assert app.slider(key="fill_flatness").value == 1.0 and app.toggle(key="fill_on").value is False
-    assert app.slider(key="fill_spread").value == 12.0 and app.slider(key="fill_line_level").value == 220
+    assert app.slider(key="fill_line_level").value == 220
 
 
 def test_live_preview_colours_without_the_button(app):
@@ -253,7 +252,7 @@ def test_live_preview_colours_without_the_button(app):
     paint(app)
     app.toggle(key="live_preview").set_value(True).run()
     assert not app.exception and not app.error
-    assert app.session_state["result"]["image"].size == (160, 96)
+    assert app.session_state["studio"].result.image.size == (160, 96)
     captions = [picture.caption for element in app.get("image") for picture in element.proto.imgs]
     assert any(caption.startswith("Live preview (") for caption in captions)
 
@@ -280,9 +279,9 @@ def test_layers_zip_and_scribbles_download_after_colorize(app):
     assert {"Download result (PNG)", "Download layers (ZIP)", "Download scribbles (PNG)"} <= set(labels(app.download_button))
     from colorizer.layers import layers_zip
 
-    result = app.session_state["result"]
-    archive = zipfile.ZipFile(io.BytesIO(layers_zip("hero", result["image"], result["flat"],
-                                                    app.session_state["sketch"], result["hints"])))
+    result = app.session_state["studio"].result
+    archive = zipfile.ZipFile(io.BytesIO(layers_zip("hero", result.image, result.flat,
+                                                    app.session_state["studio"].sketch, result.hints)))
     assert len(archive.namelist()) == 4
 
 
@@ -297,8 +296,8 @@ def test_variants_compare_and_go_back(app):
     next(b for b in app.button if b.label == "Colorize").click().run()
     assert any(h.value == "Compare variants" for h in app.subheader)
     next(b for b in app.button if b.label == "Go back to variant 1").click().run()
-    assert np.array_equal(app.session_state["scribbles"], first)
-    assert app.session_state["result"]["number"] == 1
+    assert np.array_equal(app.session_state["studio"].scribbles, first)
+    assert app.session_state["studio"].result.number == 1
 
 
 def test_saved_scribbles_upload_scaled_onto_canvas(app):
@@ -311,9 +310,9 @@ def test_saved_scribbles_upload_scaled_onto_canvas(app):
     uploader = next(u for u in app.file_uploader if u.label == "Load saved scribbles")
     uploader.set_value(("saved.png", png_bytes(Image.fromarray(saved, "RGBA")), "image/png")).run()
     assert not app.exception
-    strokes = app.session_state["scribbles"]
+    strokes = app.session_state["studio"].scribbles
     assert strokes.shape == (CANVAS_H, CANVAS_W, 4) and (strokes[..., 3] > 0).any()
-    assert app.session_state["drawing"]["objects"][0]["type"] == "Image"
+    assert app.session_state["studio"].drawing["objects"][0]["type"] == "Image"
 
 
 def test_batch_page_colours_several_frames_and_reports_failures(app):
@@ -330,7 +329,7 @@ def test_batch_page_colours_several_frames_and_reports_failures(app):
     app.run()
     next(b for b in app.button if b.label == "Colorize all").click().run()
     assert not app.exception
-    results, failures = app.session_state["batch_output"]
+    results, failures = app.session_state["studio"].batch
     assert sorted(results) == ["shot0_colorized.png", "shot1_colorized.png", "shot2_colorized.png"]
     assert all(image.size == (90, 60) for image in results.values())
     assert list(failures) == ["broken.png"] and any("broken.png" in e.value for e in app.error)
@@ -354,25 +353,26 @@ def line_art_checkpoint(tmp_path):
     import torch
 
     from colorizer import save_checkpoint
-    from colorizer.model import build_model
+    from colorizer.model import UNet
     from tests.conftest import TINY
 
     torch.manual_seed(1)
     meta = {"steps": 0, "samples": {"sketches": "line art"}, "warm_start": {"steps": 5, "wall_time_minutes": 1.0}}
-    return save_checkpoint(tmp_path / "line.pt", build_model(TINY).eval(), meta=meta)
+    return save_checkpoint(tmp_path / "line.pt", UNet(TINY).eval(), meta=meta)
 
 
 def test_checkpoint_per_kind_of_sketch_and_its_overrides(monkeypatch):
-    from colorizer import DEFAULT_CHECKPOINT, LINE_ART_CHECKPOINT
+    from colorizer import DEFAULT_CHECKPOINT, LINE_ART_CHECKPOINT, SketchKind
     from pages.parts.ui import checkpoint_path
 
+    line_art = SketchKind.LINE_ART
     monkeypatch.delenv("COLORIZER_CHECKPOINT", raising=False)
     monkeypatch.delenv("COLORIZER_LINE_ART_CHECKPOINT", raising=False)
-    assert (checkpoint_path(), checkpoint_path(line_art=True)) == (DEFAULT_CHECKPOINT, LINE_ART_CHECKPOINT)
+    assert (checkpoint_path(), checkpoint_path(line_art)) == (DEFAULT_CHECKPOINT, LINE_ART_CHECKPOINT)
     monkeypatch.setenv("COLORIZER_CHECKPOINT", "mine.pt")  # one override serves both kinds
-    assert checkpoint_path() == checkpoint_path(line_art=True) == Path("mine.pt")
+    assert checkpoint_path() == checkpoint_path(line_art) == Path("mine.pt")
     monkeypatch.setenv("COLORIZER_LINE_ART_CHECKPOINT", "lines.pt")
-    assert (checkpoint_path(), checkpoint_path(line_art=True)) == (Path("mine.pt"), Path("lines.pt"))
+    assert (checkpoint_path(), checkpoint_path(line_art)) == (Path("mine.pt"), Path("lines.pt"))
 
 
 def test_line_art_upload_is_coloured_by_the_line_art_model(app, line_art_checkpoint, tiny_checkpoint, monkeypatch):
@@ -387,11 +387,11 @@ def test_line_art_upload_is_coloured_by_the_line_art_model(app, line_art_checkpo
     app.run()
     next(b for b in app.button if b.label == "Colorize").click().run()
     assert not app.exception and not app.error
-    result = app.session_state["result"]
-    served = {path: Colorizer.load(path).colorize(app.session_state["sketch"], result["hints"], lines_on_top=True,
+    result = app.session_state["studio"].result
+    served = {path: Colorizer.load(path).colorize(app.session_state["studio"].sketch, result.hints, lines_on_top=True,
                                                   region_fill=RegionFill()) for path in (line_art_checkpoint, tiny_checkpoint)}
-    assert np.array_equal(np.asarray(result["image"]), np.asarray(served[line_art_checkpoint]))
-    assert not np.array_equal(np.asarray(result["image"]), np.asarray(served[tiny_checkpoint]))
+    assert np.array_equal(np.asarray(result.image), np.asarray(served[line_art_checkpoint]))
+    assert not np.array_equal(np.asarray(result.image), np.asarray(served[tiny_checkpoint]))
 
 
 def test_model_page_describes_either_model(app, line_art_checkpoint, monkeypatch):
@@ -413,36 +413,45 @@ def test_batch_page_serves_line_art_frames_with_the_line_art_model(app, tmp_path
     assert not app.exception and any("no-line-model.pt" in e.value for e in app.error)
 
 
-def test_model_page_keeps_the_sobel_benchmark_off_the_line_art_model(tiny_checkpoint, monkeypatch, tmp_path):
+def test_model_page_shows_each_models_own_files(tiny_checkpoint, monkeypatch, tmp_path):
     import shutil
 
-    from training.serving import set_inference
+    import torch
+
+    from colorizer import read_checkpoint
+    from colorizer.checkpoint import write_payload
 
     models = tmp_path / "models"
     (models / "eval").mkdir(parents=True)
     for name in ("colorizer.pt", "colorizer_line_art.pt"):
         shutil.copy(tiny_checkpoint, models / name)
-    set_inference(models / "colorizer_line_art.pt", coarse_side=256)
+    payload = read_checkpoint(models / "colorizer_line_art.pt")
+    write_payload(models / "colorizer_line_art.pt", {**payload, "meta": {**payload["meta"], "inference": {"coarse_side": 256}}})
     (models / "eval" / "summary.md").write_text("| strokes | method |\n|---|---|\n| 10 | model |\n")
-    for curve in ("loss_curve_line_art.png", "loss_curve_line_art_enlarged.png", "loss_curve_line_art_crop256.png",
-                  "loss_curve_enlarged.png", "loss_curve_enlarged_recolour.png", "loss_curve_enlarged_crop256.png"):
-        Image.new("RGB", (40, 20), "white").save(models / curve)
+    (models / "eval" / "summary.csv").write_text("sketch,hints,strokes,method,images,psnr\n"
+                                                 "sobel,region,10,model,2,17.0\nsobel,region,10,model + region fill,2,16.5\n")
+    Image.new("RGB", (40, 20), "white").save(models / "eval" / "quality_vs_hints.png")
+    Image.new("RGB", (40, 20), "white").save(models / "colorizer_line_art_loss_curve.png")
     monkeypatch.setenv("COLORIZER_CHECKPOINT", str(models / "colorizer.pt"))
     monkeypatch.setenv("COLORIZER_LINE_ART_CHECKPOINT", str(models / "colorizer_line_art.pt"))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.switch_page("pages/model.py").run()
     assert any("quality by number of hints" in h.value for h in at.subheader)
-    assert [i.proto.imgs[0].caption for i in at.get("image")] == [
-        "Training loss and validation PSNR: enlarged-crop fine-tune (42 min)",
-        "Training loss and validation PSNR: second enlarged-crop fine-tune, parts recoloured (40 min)",
-        "Training loss and validation PSNR: 256 px-crop fine-tune of enlarged frames (23 min)"]  # in order
+    assert next(m for m in at.metric if m.label.startswith("Benchmark PSNR")).value == "16.50 dB"  # the app's default
+    assert len(at.get("image")) == 1  # the benchmark plot; this model has no curve file
     runs_at = lambda: next(m.value for m in at.markdown if "**Runs at**" in m.value)
-    assert "up to 512 px, one pass;" in runs_at()
+    assert "up to 512 px, one pass" in runs_at()
     at.radio(key="model_kind").set_value(at.radio(key="model_kind").options[1]).run()
     assert not at.exception and not any("quality by number of hints" in h.value for h in at.subheader)
+    assert next(m for m in at.metric if m.label.startswith("Benchmark PSNR")).value == "not benchmarked"
     assert "coarse pass at 256 px for hinted inputs of 384 px or more" in runs_at()
-    assert any("benchmark on line art" in i.value for i in at.info)
-    assert [i.proto.imgs[0].caption for i in at.get("image")] == [
-        "Training loss and validation PSNR: line-art fine-tune (60 min)",
-        "Training loss and validation PSNR: line-art enlarged-crop fine-tune, parts recoloured (29 min)",
-        "Training loss and validation PSNR: line-art 256 px-crop fine-tune of enlarged frames (39 min)"]
+    assert [i.proto.imgs[0].caption for i in at.get("image")] == ["Training loss and validation PSNR of the last run"]
+
+
+def test_the_streamlit_internal_that_join_app_navigation_patches_still_exists():
+    """pages/parts/ui.py turns off Streamlit's pages-folder mode on a session's first run (a deep
+    link would otherwise run the page alone, test_browser's first-visit test); it reads and sets
+    this class attribute, so a Streamlit that renames it must fail here, not silently."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    assert isinstance(PagesManager.uses_pages_directory, (bool, type(None)))

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from colorizer.checkpoint import load_model, save_checkpoint, training_totals
-from colorizer.model import UNetConfig, build_model
+from colorizer.model import UNet, UNetConfig
 from training.average import average_checkpoints, average_state_dicts, main
 
 from .conftest import TINY
@@ -12,7 +12,7 @@ from .conftest import TINY
 
 def seeded_checkpoint(path, seed: int, config: UNetConfig = TINY, meta: dict | None = None):
     torch.manual_seed(seed)
-    model = build_model(config).eval()
+    model = UNet(config).eval()
     for module in model.modules():  # give batch norm statistics that differ between seeds
         if isinstance(module, torch.nn.BatchNorm2d):
             module.running_mean.normal_()
@@ -56,19 +56,3 @@ def test_checkpoints_of_different_networks_or_bad_weights_are_refused(tmp_path):
     with pytest.raises(ValueError, match="positive"):
         average_checkpoints([small, small], [1.0, -1.0], tmp_path / "soup.pt")
     assert not (tmp_path / "soup.pt").exists()
-
-
-def test_a_checkpoint_without_spread_hints_averages_with_its_spread_continuation(tmp_path):
-    from dataclasses import replace
-
-    plain = seeded_checkpoint(tmp_path / "plain.pt", 1)
-    spread_config = replace(TINY, hint_scales=(2, 4))
-    spread = seeded_checkpoint(tmp_path / "spread.pt", 2, spread_config)
-    out = average_checkpoints([plain, spread], [0.5, 0.5], tmp_path / "soup.pt")
-    (soup, _), (a, _), (b, _) = load_model(out), load_model(plain), load_model(spread)
-    assert soup.config.hint_scales == (2, 4)
-    grown = b.down[0][0].weight.shape[1] - a.down[0][0].weight.shape[1]
-    assert grown == 8 and torch.allclose(soup.down[0][0].weight[:, -grown:], 0.5 * b.down[0][0].weight[:, -grown:])
-    assert torch.allclose(soup.down[0][0].weight[:, :-grown], 0.5 * (a.down[0][0].weight + b.down[0][0].weight[:, :-grown]))
-    with pytest.raises(ValueError, match="one network"):  # the other way round would drop the spread inputs
-        average_checkpoints([spread, plain], [0.5, 0.5], tmp_path / "soup2.pt")

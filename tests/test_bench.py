@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from colorizer.bench import interleaved_times, main, median_ratio, multiply_adds
+from colorizer.__main__ import main
+from colorizer.bench import multiply_adds
 from colorizer.model import UNet, UNetConfig
 
 
@@ -16,7 +17,7 @@ def test_multiply_adds_of_a_single_conv():
 
 
 def test_bench_prints_figures_on_a_tiny_model(tiny_checkpoint, capsys):
-    figures = main(["--checkpoint", str(tiny_checkpoint), "--sizes", "64", "--repeats", "2", "--no-prototype"])
+    figures = main(["bench", "--checkpoint", str(tiny_checkpoint), "--sizes", "64", "--repeats", "2"])
     assert figures["colorize_64"] > 0 and figures["colorize_fill_64"] > 0
     assert figures["cold_start"] > 0 and figures["peak_rss_mb"] > 0
     out = capsys.readouterr().out
@@ -25,40 +26,8 @@ def test_bench_prints_figures_on_a_tiny_model(tiny_checkpoint, capsys):
 
 
 def test_bench_can_time_a_coarse_pass(tiny_checkpoint, capsys):
-    main(["--checkpoint", str(tiny_checkpoint), "--sizes", "64", "--repeats", "1", "--no-prototype",
-          "--coarse-side", "256"])
+    main(["bench", "--checkpoint", str(tiny_checkpoint), "--sizes", "64", "--repeats", "1", "--coarse-side", "256"])
     assert "working size 512 px, coarse pass at 256 px for hinted inputs of 384 px or more;" in capsys.readouterr().out
-
-
-def test_bench_times_the_region_fill_with_the_spread_asked_for(tiny_checkpoint, capsys):
-    figures = main(["--checkpoint", str(tiny_checkpoint), "--sizes", "64", "--repeats", "1", "--no-prototype",
-                    "--fill-spread", "15"])
-    assert figures["colorize_fill_64"] > 0
-    assert "colorize 64x64 + region fill (spread 15): median" in capsys.readouterr().out
-
-
-def test_prototype_comparison_times_as_shipped_and_like_for_like(tiny_checkpoint, capsys):
-    from colorizer import Colorizer, bench
-
-    # the real prototype takes seconds: time a tiny stand-in, in a child process as the real one
-    tiny = UNetConfig(base_channels=4, depth=1, blocks=1)
-    figures = bench.compare_prototype(Colorizer.load(tiny_checkpoint), repeats=1, threads=1, prototype_config=tiny)
-    assert set(figures) >= {"network_512", "prototype_512", "speedup_512", "prototype_alike_512", "speedup_alike_512"}
-    assert figures["speedup_256"] > 0 and figures["speedup_alike_512"] > 0
-    assert "like for like" in capsys.readouterr().out
-
-
-def test_contenders_are_timed_in_turn_round_by_round():
-    order = []
-    times = interleaved_times({"a": lambda: order.append("a"), "b": lambda: order.append("b")}, rounds=3, warmup=1)
-    assert order == ["a", "b"] * 4  # one warm-up round, then three timed rounds
-    assert [len(t) for t in times.values()] == [3, 3] and min(times["a"]) >= 0
-
-
-def test_speed_ratio_is_the_median_of_per_round_ratios():
-    # a slow spell in round 3 doubles both times: its ratio stays 2
-    assert median_ratio([2.0, 4.0, 9.0], [1.0, 2.0, 4.5]) == 2.0
-    assert median_ratio([3.0, 10.0, 4.0], [1.0, 1.0, 1.0]) == 4.0
 
 
 ROOT = Path(__file__).resolve().parents[1]

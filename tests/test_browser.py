@@ -15,6 +15,7 @@ if not Path(CHROMIUM).exists():
         raise RuntimeError("CI needs Debian chromium: apt-get install -y chromium")
     pytest.skip("Debian chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -67,8 +67,8 @@ def test_training_totals_add_the_warm_start_run():
     assert training_totals({}) == (None, None)
 
 
-def test_recorded_samples_describe_the_sketches_and_pick_the_line_art_model():
-    from colorizer.checkpoint import LINE_ART_CHECKPOINT, describe_samples, is_line_art_model
+def test_recorded_samples_describe_the_sketches():
+    from colorizer.checkpoint import describe_samples
 
     line_art = {"samples": {"sketches": "line art", "foreign_sketches": 1.0, "max_scale": 2.0}}
     sobel = {"samples": {"sketches": "sobel", "foreign_sketches": 0.0, "max_scale": 1.0}}
@@ -82,6 +82,3 @@ def test_recorded_samples_describe_the_sketches_and_pick_the_line_art_model():
         "the app's Sobel sketches; 256 px crops of frames enlarged up to 2x (the app's 512 px working size); 50%")
     assert describe_samples({**sobel, "crop": 128}) == "the app's Sobel sketches; 128 px crops"
     assert describe_samples({}) is None  # checkpoints saved before samples were recorded
-    assert is_line_art_model("runs/x/final.pt", line_art)
-    assert not is_line_art_model(LINE_ART_CHECKPOINT, sobel)  # the record wins over the file name
-    assert is_line_art_model(LINE_ART_CHECKPOINT, {}) and not is_line_art_model("models/colorizer.pt", {})

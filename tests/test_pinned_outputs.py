@@ -21,7 +21,8 @@ import pytest
 import torch
 from PIL import Image
 
-from colorizer import DEFAULT_CHECKPOINT, LINE_ART_CHECKPOINT, Colorizer, RegionFill, line_art_sketch, sobel_sketch
+from colorizer import (DEFAULT_CHECKPOINT, LINE_ART_CHECKPOINT, Colorizer, RegionFill, SketchKind, line_art_sketch,
+                       sobel_sketch)
 from tests.synthetic import anime_frame
 
 PINNED = Path(__file__).resolve().parent / "pinned"
@@ -63,7 +64,7 @@ def cpu_signature() -> str:
 
 @pytest.fixture(scope="module")
 def models():
-    return {False: Colorizer.load(), True: Colorizer.load(line_art=True)}
+    return {False: Colorizer.load(), True: Colorizer.load(kind=SketchKind.LINE_ART)}
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,7 @@ def test_output_matches_its_pinned_reference(models, manifest, name):
 
 
 def write_references() -> None:
-    models = {False: Colorizer.load(), True: Colorizer.load(line_art=True)}
+    models = {False: Colorizer.load(), True: Colorizer.load(kind=SketchKind.LINE_ART)}
     PINNED.mkdir(exist_ok=True)
     for name in CASES:
         Image.fromarray(run_case(models, name)).save(PINNED / f"{name}.png")

@@ -3,8 +3,8 @@ import argparse
 import numpy as np
 import pytest
 
-from colorizer.regions import (RegionFill, absorb_faint_lines, add_fill_arguments, fill_from_args, fill_regions,
-                              line_regions, region_neighbours)
+from colorizer.__main__ import add_fill_arguments, fill_from_args
+from colorizer.regions import RegionFill, absorb_faint_lines, fill_regions, line_regions
 
 RED = (230, 30, 40)
 
@@ -115,7 +115,7 @@ def test_specks_keep_the_network_colours():
 
 
 @pytest.mark.parametrize("settings", [dict(gap=-1), dict(gap=9), dict(flatness=1.5), dict(flatness=-0.1),
-                                      dict(spread=-1.0), dict(spread=31.0), dict(line_level=0), dict(line_level=256)])
+                                      dict(line_level=0), dict(line_level=256)])
 def test_bad_settings_are_refused_with_the_allowed_range(settings):
     with pytest.raises(ValueError, match="gap must be 0-8|between 0 and 1|between 0 and 30|level must be 1-255"):
         RegionFill(**settings)
@@ -136,87 +136,6 @@ def test_a_dominant_colour_wins_a_region_only_by_a_clear_majority():
     blue_rgb, blue_mask = stroke((20, 60, 220), rows=slice(40, 45))  # 75 blue: red has 67 %
     out = fill_regions(shaded(), split_sketch(), rgb + blue_rgb, mask | blue_mask, RegionFill(gap=0, flatness=1.0))
     assert np.array_equal(out, shaded())
-
-
-def strips(*colours, line_width: int = 2) -> tuple[np.ndarray, np.ndarray]:
-    """Vertical strips 16 px wide split by lines, each a flat network colour.
-
-    Returns (sketch uint8 (64, W), colour uint8 (64, W, 3)) with W = 16 * len(colours) + lines.
-    """
-    width = 16 * len(colours) + line_width * (len(colours) - 1)
-    sketch, colour = np.full((64, width), 255, np.uint8), np.zeros((64, width, 3), np.uint8)
-    for index, rgb in enumerate(colours):
-        left = index * (16 + line_width)
-        colour[:, left:left + 16] = rgb
-        sketch[:, left + 16:left + 16 + line_width] = 0
-    return sketch, colour
-
-
-def strip_stroke(sketch: np.ndarray, strip: int, colour=RED) -> tuple[np.ndarray, np.ndarray]:
-    rgb, mask = np.zeros(sketch.shape + (3,), np.uint8), np.zeros(sketch.shape, bool)
-    mask[20:30, strip * 18 + 4:strip * 18 + 12] = True
-    rgb[mask] = colour
-    return rgb, mask
-
-
-def strip_means(out: np.ndarray) -> list[np.ndarray]:
-    return [out[:, 18 * i:18 * i + 16].reshape(-1, 3).mean(axis=0) for i in range((out.shape[1] + 2) // 18)]
-
-
-BROWN, BLUE = (140, 100, 70), (60, 90, 200)
-
-
-def test_neighbours_are_regions_across_thin_lines_only():
-    sketch, _ = strips(BROWN, BROWN, line_width=3)
-    first, second = region_neighbours(line_regions(sketch))
-    assert sorted(zip(first.tolist(), second.tolist())) == [(1, 2), (2, 1)]
-    sketch, _ = strips(BROWN, BROWN, line_width=10)
-    assert region_neighbours(line_regions(sketch))[0].size == 0
-
-
-def test_regions_either_side_of_a_doubled_line_are_neighbours():
-    sketch, _ = strips(BROWN, BROWN, line_width=6)
-    sketch[:, 18:20] = 255  # a Sobel sketch's two edges of one thick line, with paper between
-    labels = line_regions(sketch)
-    first, second = region_neighbours(labels)
-    assert (labels[0, 0], labels[0, 30]) in set(zip(first.tolist(), second.tolist()))
-
-
-def test_spread_carries_a_hint_to_alike_neighbours_only():
-    sketch, colour = strips(BROWN, BROWN, BLUE, BROWN)  # the last brown strip sits beyond the blue one
-    rgb, mask = strip_stroke(sketch, 0)
-    alone = strip_means(fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=1.0)))
-    spread = strip_means(fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=1.0, spread=10)))
-    assert np.allclose(alone[0], RED) and np.allclose(alone[1], BROWN)
-    assert np.allclose(spread[0], RED) and np.allclose(spread[1], RED)
-    assert np.allclose(spread[2], BLUE) and np.allclose(spread[3], BROWN)  # not alike, and not a neighbour
-
-
-def test_spread_compares_with_the_hinted_region_so_a_chain_cannot_drift():
-    steps = [(140, 100, 70), (128, 88, 58), (116, 76, 46), (104, 64, 34)]  # about 5 Lab apart each
-    sketch, colour = strips(*steps)
-    rgb, mask = strip_stroke(sketch, 0)
-    means = strip_means(fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=1.0, spread=12)))
-    assert not np.allclose(means[1], steps[1]) and not np.allclose(means[2], steps[2])
-    assert np.allclose(means[3], steps[3])  # about 15 Lab from the hinted strip
-
-
-def test_a_spread_region_keeps_its_lightness_step_from_the_hinted_one():
-    darker = (125, 85, 55)  # 15 levels darker in every channel
-    sketch, colour = strips(BROWN, darker)
-    rgb, mask = strip_stroke(sketch, 0, colour=(100, 120, 210))
-    means = strip_means(fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=1.0, spread=15)))
-    assert np.allclose(means[1], np.array([100, 120, 210]) - 15, atol=1.0)
-
-
-def test_spread_leaves_painted_regions_to_their_own_strokes():
-    sketch, colour = strips(BROWN, BROWN, BROWN)
-    rgb, mask = strip_stroke(sketch, 0)
-    blue_rgb, blue_mask = strip_stroke(sketch, 2, colour=(20, 60, 220))
-    out = strip_means(fill_regions(colour, sketch, rgb + blue_rgb, mask | blue_mask,
-                                   RegionFill(gap=0, flatness=1.0, spread=10)))
-    assert np.allclose(out[0], RED) and np.allclose(out[2], (20, 60, 220))
-    assert np.allclose(out[1], RED) or np.allclose(out[1], (20, 60, 220))  # one of the two, not a blend
 
 
 def faint_split_sketch(grey: int = 210) -> np.ndarray:
@@ -254,9 +173,9 @@ def fill_parser() -> argparse.ArgumentParser:
 def test_fill_options_default_to_the_app_and_take_both_spellings():
     parser = fill_parser()
     assert fill_from_args(parser, parser.parse_args([])) == RegionFill()
-    wanted = RegionFill(gap=4, flatness=1.0, spread=12.0, line_level=200)
-    dashed = ["--fill-gap", "4", "--fill-flatness", "1", "--fill-spread", "12", "--fill-line-level", "200"]
-    underscored = ["--fill_gap=4", "--fill_flatness=1", "--fill_spread=12", "--fill_line_level=200"]
+    wanted = RegionFill(gap=4, flatness=1.0, line_level=200)
+    dashed = ["--fill-gap", "4", "--fill-flatness", "1", "--fill-line-level", "200"]
+    underscored = ["--fill_gap=4", "--fill_flatness=1", "--fill_line_level=200"]
     assert fill_from_args(parser, parser.parse_args(dashed)) == wanted
     assert fill_from_args(parser, parser.parse_args(underscored)) == wanted
 

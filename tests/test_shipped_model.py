@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from colorizer import DEFAULT_CHECKPOINT, LINE_ART_CHECKPOINT, Colorizer, line_art_sketch, sobel_sketch
+from colorizer import DEFAULT_CHECKPOINT, LINE_ART_CHECKPOINT, Colorizer, SketchKind, line_art_sketch, sobel_sketch
 from tests.synthetic import three_region_frame
 
 STROKES = {  # band index -> stroke colour
@@ -22,7 +22,7 @@ def shipped():
 @pytest.fixture(scope="module")
 def line_art_model():
     assert LINE_ART_CHECKPOINT.is_file(), "models/colorizer_line_art.pt must be committed"
-    return Colorizer.load(line_art=True)
+    return Colorizer.load(kind=SketchKind.LINE_ART)
 
 
 def three_strokes(width=300, height=500) -> Image.Image:

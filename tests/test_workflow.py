@@ -107,7 +107,6 @@ def test_batch_cli_fills_regions_unless_told_not_to(frames, tmp_path, tiny_check
 
 
 @pytest.mark.parametrize("option, value, message", [("--fill-flatness", "40", "flatness must be between 0 and 1"),
-                                                    ("--fill-spread", "40", "spread must be between 0 and 30"),
                                                     ("--fill-line-level", "400", "line level must be 1-255")])
 def test_batch_cli_rejects_bad_region_fill_settings(frames, tmp_path, capsys, option, value, message):
     with pytest.raises(SystemExit):

@@ -9,21 +9,17 @@ import numpy as np
 from PIL import Image
 
 from colorizer.palette import kmeans_colours
-from colorizer.sketch import line_art_sketch, sobel_sketch
+from colorizer.sketch import KERNEL_SIZES, SETTING_RANGES, line_art_sketch, sobel_sketch
 
 from .extractors import canny_sketch, xdog_sketch
 
 
 def random_sketch_settings(rng: np.random.Generator) -> dict:
-    """Sketch settings spread over every slider position the app offers."""
-    return {
-        "kernel_size": int(rng.choice([1, 3, 3, 5, 5, 7])),
-        "blur": float(rng.uniform(0.0, 1.6)),
-        "strength": float(rng.uniform(1.0, 2.8)),
-        "threshold": float(rng.uniform(0.03, 0.3)),
-        "line_width": int(rng.choice([1, 1, 1, 2, 3])),
-        "binarize": bool(rng.random() < 0.25),
-    }
+    """Sketch settings as an artist sets the sliders: each numeric one from the common part of its
+    range (colorizer.sketch.SETTING_RANGES), any kernel size, pure black lines a quarter of the time."""
+    return {"kernel_size": int(rng.choice(KERNEL_SIZES)), **{name: allowed.sample(rng) for name, allowed in
+                                                              SETTING_RANGES.items()},
+            "binarize": bool(rng.random() < 0.25)}
 
 
 def random_sketch(image: np.ndarray, rng: np.random.Generator, foreign: float = 0.0) -> np.ndarray:

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-from dataclasses import replace
 from pathlib import Path
 
 import torch
 
 from colorizer.checkpoint import load_model, save_checkpoint
-
-from .train import copy_weights
 
 
 def average_state_dicts(states: list[dict], weights: list[float]) -> dict:
@@ -57,7 +54,9 @@ def average_checkpoints(paths: list[Path], weights: list[float], out: Path) -> P
     """
     loaded = [load_model(path) for path in paths]
     model = loaded[-1][0]
-    model.load_state_dict(average_state_dicts([state_as(m, model) for m, _ in loaded], weights))
+    if any(m.config != model.config for m, _ in loaded):
+        raise ValueError(f"Only checkpoints of one network can be averaged; these hold {[m.config for m, _ in loaded]}.")
+    model.load_state_dict(average_state_dicts([m.state_dict() for m, _ in loaded], weights))
     meta = {key: value for key, value in loaded[-1][1].get("meta", {}).items()
             if key not in ("val_psnr_10_strokes", "inference")}
     meta["weight_average"] = [{"checkpoint": str(path), "sha256": file_sha256(path), "weight": weight / sum(weights)}
@@ -68,25 +67,6 @@ def average_checkpoints(paths: list[Path], weights: list[float], out: Path) -> P
 def file_sha256(path: Path) -> str:
     """The first 16 hex digits of the SHA-256 of a file's bytes (``sha256sum`` prints them first)."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
-
-
-def state_as(model: torch.nn.Module, target: torch.nn.Module) -> dict:
-    """``model``'s state dict in ``target``'s network.
-
-    A U-Net without spread hints is grown into the same U-Net with them the way a warm start
-    grows it (zero weights for the new inputs), so it still computes what it did: that averages
-    a warm-started ``--model.hint_scales`` run with the checkpoint it started from.
-
-    Raises:
-        ValueError: the two are different networks.
-    """
-    if model.config == target.config:
-        return model.state_dict()
-    if model.config.hint_scales or replace(model.config, hint_scales=target.config.hint_scales) != target.config:
-        raise ValueError(f"Only checkpoints of one network can be averaged; these hold {model.config} and {target.config}.")
-    state = {name: tensor.clone() for name, tensor in target.state_dict().items()}  # the shapes to grow into
-    copy_weights(state, model.state_dict())
-    return state
 
 
 def main(argv: list[str] | None = None) -> Path:

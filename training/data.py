@@ -303,17 +303,16 @@ class StepSampler(torch.utils.data.Sampler):
     it would have seen without the interruption.
     """
 
-    def __init__(self, count: int, batch_size: int, seed: int, start_step: int, steps: int,
-                 rank: int = 0, world: int = 1):
+    def __init__(self, count: int, batch_size: int, seed: int, start_step: int, steps: int):
         self.count, self.batch_size, self.seed = count, batch_size, seed
-        self.start_step, self.steps, self.rank, self.world = start_step, steps, rank, world
+        self.start_step, self.steps = start_step, steps
 
     def __len__(self) -> int:
         return max(0, self.steps - self.start_step) * self.batch_size
 
     def __iter__(self):
         for step in range(self.start_step, self.steps):
-            rng = np.random.default_rng([self.seed, step, self.rank])
+            rng = np.random.default_rng([self.seed, step, 0])
             indices = rng.integers(self.count, size=self.batch_size)
             seeds = rng.integers(2**62, size=self.batch_size)
             yield from zip(indices.tolist(), seeds.tolist())

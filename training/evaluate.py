@@ -30,10 +30,10 @@ from tqdm import tqdm
 from colorizer import DEFAULT_CHECKPOINT, Colorizer, keep_freed_memory
 from colorizer.hints import hint_arrays, hints_image, resize_hints
 from colorizer.pipeline import PRECISIONS
-from colorizer.regions import RegionFill, add_fill_arguments, fill_from_args, fill_regions
-from colorizer.scales import add_coarse_argument
+from colorizer.__main__ import add_coarse_argument, add_fill_arguments, fill_from_args
+from colorizer.regions import RegionFill, fill_regions
 
-from .augment import recolour_clusters, rotate_hue
+from .augment import rotate_hue
 from .baselines import bucket_fill
 from .data import load_rows
 from .dataset_hints import row_sketch_and_hints
@@ -43,7 +43,7 @@ from .metrics import ciede2000, hint_fidelity, leakage, psnr, ssim
 
 BUCKET_FILL = "bucket fill"
 STROKE_COUNTS = (0, 1, 2, 5, 10, 20, 50)
-STYLES = {"region": 1.0, "pixel": 0.0, "recolour": 0.0, "parts": 0.0}  # share of strokes painted with their region's mean colour
+STYLES = {"region": 1.0, "pixel": 0.0, "recolour": 0.0}  # share of strokes painted with their region's mean colour
 CONDITIONS = (("sobel", "region"), ("sobel", "pixel"), ("sobel", "recolour"), ("canny", "region"), ("xdog", "region"))
 FILLED = " + region fill"  # suffix of the method name for a model's output after fill_regions
 DATASET = ("dataset", "dataset")  # the hub's own sketch and scribbles columns, when the data has them
@@ -74,14 +74,8 @@ def frozen_hints(folder: Path, index: int, image: np.ndarray, sobel: np.ndarray,
 
 def condition_target(image: np.ndarray, index: int, style: str) -> np.ndarray:
     """The picture a condition asks for: the frame; for "recolour" the frame with its hues
-    rotated by a fixed per-image angle in 90-270 degrees; for "parts" the frame with one or two
-    of its colours turned to new hues (seeded per image), as an artist recolouring the hair
-    alone would ask. uint8 (H, W, 3)."""
-    if style == "recolour":
-        return rotate_hue(image, 90 + (37 * index) % 180)
-    if style == "parts":
-        return recolour_clusters(image, np.random.default_rng([index, 7]))
-    return image
+    rotated by a fixed per-image angle in 90-270 degrees. uint8 (H, W, 3)."""
+    return rotate_hue(image, 90 + (37 * index) % 180) if style == "recolour" else image
 
 
 def score(output: np.ndarray, target: np.ndarray, sketch: np.ndarray, rgb: np.ndarray, mask: np.ndarray) -> dict:
@@ -245,8 +239,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--strokes", type=int, nargs="+", default=list(STROKE_COUNTS))
     parser.add_argument("--conditions", nargs="+", default=[f"{s}/{h}" for s, h in CONDITIONS],
                         help="sketch/hints pairs, e.g. sobel/region canny/region; sketches: "
-                        f"{', '.join(EXTRACTORS)}; hints: {', '.join(STYLES)} (parts: one or two of the "
-                        "frame's colours turned to new hues, not in the default set)")
+                        f"{', '.join(EXTRACTORS)}; hints: {', '.join(STYLES)}")
     parser.add_argument("--no_dataset_scribbles", action="store_true",
                         help="skip scoring the data's own sketch/scribbles columns (parquet or hub data)")
     parser.add_argument("--region_fill", action="store_true",

@@ -1,7 +1,6 @@
 """Train the 4-channel U-Net.
 
     python -m training.train --data=../shared/data/anime-faces-256/train --steps=4000
-    torchrun --nproc_per_node=4 -m training.train --data=... (multi-GPU, DDP)
 
 Options are the fields of ``TrainConfig`` as ``--key=value``; ``--model.depth=5`` sets
 model keys. A run resumes from the newest readable checkpoint in ``out_dir``.
@@ -11,7 +10,6 @@ from __future__ import annotations
 import csv
 import logging
 import math
-import os
 import platform
 import sys
 import time
@@ -19,14 +17,13 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.distributed as dist
 from tqdm import tqdm
 
-from colorizer.checkpoint import (LINE_ART, CheckpointError, default_checkpoint, read_checkpoint, save_checkpoint,
-                                  sketch_kind, training_totals)
-from colorizer.model import build_model, count_parameters
+from colorizer.checkpoint import CheckpointError, default_checkpoint, read_checkpoint, save_checkpoint, training_totals
+from colorizer.model import UNet, count_parameters
 from colorizer.pipeline import PRECISIONS, pick_dtype
 from colorizer.runtime import keep_freed_memory
+from colorizer.sketch import SketchKind
 
 from .config import TrainConfig, parse_overrides
 from .data import HUB_COLUMNS, SampleDataset, StepSampler, load_rows, make_eval_sample
@@ -119,39 +116,15 @@ def warm_start(model: torch.nn.Module, path: str) -> dict:
 
 
 def copy_weights(state: dict, source: dict) -> list[str]:
-    """Copy the ``source`` state dict's tensors into ``state`` in place; returns the names copied.
-
-    Tensors with the same name and shape are copied. A tensor that grew only in its first
-    (output-channel) dimension, such as a head that now predicts extra maps, gets the old
-    values in its leading slice. A conv weight that grew only in its second (input-channel)
-    dimension, such as an encoder conv that now also reads spread hints, gets the old values for
-    the old inputs and zeros for the new ones, so the model computes what the old one did.
-    Everything else is left as it was.
-    """
+    """Copy the ``source`` state dict's tensors into ``state`` in place where name and shape
+    match; returns the names copied. Everything else is left as it was."""
     copied = []
     for name, old in source.items():
         new = state.get(name)
-        if new is not None and _grew_from(new, old):
-            (new[:old.shape[0]] if old.dim() else new).copy_(old)
-        elif new is not None and _grew_inputs(new, old):
-            new.zero_()[:, :old.shape[1]].copy_(old)
-        else:
-            continue
-        copied.append(name)
+        if new is not None and new.shape == old.shape:
+            new.copy_(old)
+            copied.append(name)
     return copied
-
-
-def _grew_from(new: torch.Tensor, old: torch.Tensor) -> bool:
-    """True when ``new`` has ``old``'s shape, or the same trailing dimensions and a longer first one."""
-    if new.shape == old.shape:
-        return True
-    return new.dim() == old.dim() > 0 and new.shape[1:] == old.shape[1:] and len(new) > len(old)
-
-
-def _grew_inputs(new: torch.Tensor, old: torch.Tensor) -> bool:
-    """True when conv weight ``new`` has ``old``'s shape but for a larger second dimension."""
-    return new.dim() == old.dim() == 4 and new.shape[0] == old.shape[0] and new.shape[2:] == old.shape[2:] \
-        and new.shape[1] > old.shape[1]
 
 
 def prune_checkpoints(out_dir: Path, keep: int) -> None:
@@ -164,22 +137,13 @@ class Run:
 
     def __init__(self, config: TrainConfig):
         self.config = config
-        self.rank, self.world = int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
-        self.device = pick_device(config.device, local_rank())
+        self.device = pick_device(config.device)
         self.autocast = autocast_enabled(config.precision, self.device)
         self.out_dir = Path(config.out_dir)
-        self.model = build_model(config.model_config()).to(self.device)
+        self.model = UNet(config.model_config()).to(self.device)
         self.optimizer = torch.optim.AdamW(self.model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-        self.step, self.elapsed, self.best_psnr = 0, 0.0, float("nan")
+        self.step, self.elapsed = 0, 0.0
         self.init_meta: dict = {}  # where a warm-started run began (--init_from), for the model card
-        self.wrapped = self.model
-        if self.world > 1:
-            self.wrapped = torch.nn.parallel.DistributedDataParallel(
-                self.model, device_ids=[self.device.index] if self.device.type == "cuda" else None)
-
-    @property
-    def main(self) -> bool:
-        return self.rank == 0
 
     def restore(self, payload: dict) -> None:
         self.model.load_state_dict(payload["model"])
@@ -191,8 +155,8 @@ class Run:
     def meta(self, train_count: int, val_psnr: float) -> dict:
         return {
             "data": self.config.data, "train_images": train_count, "steps": self.step,
-            "batch_size": self.config.batch_size * self.world, "crop": self.config.crop,
-            "wall_time_minutes": round(self.elapsed / 60, 1), "hardware": hardware_name(self.device, self.world),
+            "batch_size": self.config.batch_size, "crop": self.config.crop,
+            "wall_time_minutes": round(self.elapsed / 60, 1), "hardware": hardware_name(self.device),
             "precision": "bfloat16 autocast" if self.autocast else "float32",
             "val_psnr_10_strokes": round(val_psnr, 3), "val_images": self.config.val_eval_images,
             "loss": f"L1 + {self.config.palette_lambda} * palette(k={self.config.palette_k})",
@@ -209,9 +173,15 @@ class Run:
         prune_checkpoints(self.out_dir, self.config.keep_checkpoints)
 
 
+def sketch_kind(foreign_share: float) -> str:
+    """The kind of sketch a run trained on (meta["samples"]["sketches"]), from its share of Canny/XDoG
+    sketches (0-1): a :class:`SketchKind` value, or "mixed"."""
+    return SketchKind.SOBEL.value if foreign_share <= 0 else SketchKind.LINE_ART.value if foreign_share >= 1 else "mixed"
+
+
 def sample_recipe(config: TrainConfig) -> dict:
-    """What the samples showed the model, for its metadata: "sketches" is "sobel" (the app's own
-    sketches), "line art" (Canny/XDoG drawings only) or "mixed", plus the settings behind it."""
+    """What the samples showed the model, for its metadata: "sketches" (:func:`sketch_kind`) and the
+    settings behind it."""
     return {"sketches": sketch_kind(config.foreign_sketches), "foreign_sketches": config.foreign_sketches,
             "max_scale": config.max_scale, "recolour_clusters": config.recolour_clusters,
             "hue_rotation": config.hue_rotation}
@@ -220,22 +190,13 @@ def sample_recipe(config: TrainConfig) -> dict:
 def ship_target(config: TrainConfig) -> str:
     """Where a finished run's checkpoint is served from: models/colorizer_line_art.pt for a run on
     line art only, else models/colorizer.pt (the app's Sobel sketches)."""
-    return f"models/{default_checkpoint(sketch_kind(config.foreign_sketches) == LINE_ART).name}"
+    line_art = sketch_kind(config.foreign_sketches) == SketchKind.LINE_ART.value
+    return f"models/{default_checkpoint(SketchKind.LINE_ART if line_art else SketchKind.SOBEL).name}"
 
 
-def local_rank() -> int:
-    """This process's index on its machine (torchrun's LOCAL_RANK; 0 without torchrun)."""
-    return int(os.environ.get("LOCAL_RANK", 0))
-
-
-def pick_device(name: str, local: int) -> torch.device:
-    """The device named by ``--device``; "auto" and a bare "cuda" take GPU ``local`` (one per process)."""
-    if name == "auto":
-        name = "cuda" if torch.cuda.is_available() else "cpu"
-    device = torch.device(name)
-    if device.type == "cuda" and device.index is None:
-        device = torch.device("cuda", local % torch.cuda.device_count())
-    return device
+def pick_device(name: str) -> torch.device:
+    """The device named by ``--device``; "auto" is the first GPU where there is one, else the CPU."""
+    return torch.device(("cuda" if torch.cuda.is_available() else "cpu") if name == "auto" else name)
 
 
 def autocast_enabled(precision: str, device: torch.device) -> bool:
@@ -251,16 +212,16 @@ def autocast_enabled(precision: str, device: torch.device) -> bool:
     return dtype == torch.bfloat16 or (precision == "auto" and device.type == "cuda")
 
 
-def hardware_name(device: torch.device, world: int) -> str:
+def hardware_name(device: torch.device) -> str:
     if device.type == "cuda":
-        return f"{world} x {torch.cuda.get_device_name(device)}"
+        return torch.cuda.get_device_name(device)
     threads = torch.get_num_threads()
     return f"CPU ({platform.processor() or platform.machine()}, {threads} thread{'s' if threads > 1 else ''})"
 
 
 def make_loader(run: Run, rows: list[dict]) -> torch.utils.data.DataLoader:
     config = run.config
-    sampler = StepSampler(len(rows), config.batch_size, config.seed, run.step, config.steps, run.rank, run.world)
+    sampler = StepSampler(len(rows), config.batch_size, config.seed, run.step, config.steps)
     return torch.utils.data.DataLoader(
         SampleDataset(rows, config), batch_size=config.batch_size, sampler=sampler,
         num_workers=config.workers, pin_memory=run.device.type == "cuda",
@@ -273,7 +234,7 @@ def train_step(run: Run, batch: dict) -> dict:
         group["lr"] = lr_at(run.step, run.config)
     x, target, palette = (batch[k].to(run.device, non_blocking=True) for k in ("input", "target", "palette"))
     with torch.autocast(run.device.type, dtype=torch.bfloat16, enabled=run.autocast):
-        output = run.wrapped(x)
+        output = run.model(x)
     loss, terms = colorization_loss(output.float(), target, palette, run.config.palette_lambda)
     run.optimizer.zero_grad(set_to_none=True)
     loss.backward()
@@ -344,10 +305,8 @@ def train(config: TrainConfig) -> Path:
         run.restore(payload)
     elif config.init_from:
         run.init_meta = warm_start(run.model, config.init_from)
-    if run.main:
-        forget_after(out_dir, run.step)
-    if run.main:
-        config.save(out_dir / "config.json")
+    forget_after(out_dir, run.step)
+    config.save(out_dir / "config.json")
     train_rows, val_rows = split_rows(config)
     val_samples = [make_eval_sample(row["full_colour"], i) for i, row in enumerate(val_rows[:config.val_eval_images])]
     log.info("%d training images, %d validation images, model %d parameters, device %s",
@@ -356,21 +315,9 @@ def train(config: TrainConfig) -> Path:
     return out_dir / "final.pt"
 
 
-def any_rank(flag: bool, world: int, device: torch.device) -> bool:
-    """True on every rank when ``flag`` is true on any rank (so all ranks stop together).
-
-    The flag travels on ``device``, the run's: NCCL reduces CUDA tensors only, gloo CPU ones.
-    """
-    if world == 1:
-        return flag
-    tensor = torch.tensor([float(flag)], device=device)
-    dist.all_reduce(tensor, op=dist.ReduceOp.MAX)
-    return bool(tensor.item())
-
-
 def loop(run: Run, train_rows: list[dict], val_samples: list[dict]) -> None:
     config, started = run.config, time.time() - run.elapsed
-    progress = tqdm(total=config.steps, initial=run.step, disable=not run.main, dynamic_ncols=True)
+    progress = tqdm(total=config.steps, initial=run.step, dynamic_ncols=True)
     run.model.train()
     for batch in make_loader(run, train_rows):
         terms = train_step(run, batch)
@@ -378,15 +325,14 @@ def loop(run: Run, train_rows: list[dict], val_samples: list[dict]) -> None:
         run.elapsed = time.time() - started
         progress.update(1)
         progress.set_postfix(loss=f"{terms['loss']:.4f}", lr=f"{terms['lr']:.2e}")
-        out_of_time = any_rank(bool(config.max_minutes) and run.elapsed > config.max_minutes * 60, run.world, run.device)
+        out_of_time = bool(config.max_minutes) and run.elapsed > config.max_minutes * 60
         save = run.step % config.ckpt_every == 0 or run.step >= config.steps or out_of_time
-        if run.main:
-            evaluate = save or run.step % config.eval_every == 0
-            val = validate(run.model, val_samples, run.device) if evaluate else float("nan")
-            append_metrics(run.out_dir, {**terms, "step": run.step, "val_psnr": val, "elapsed_s": round(run.elapsed, 1)})
-            if save:
-                run.save(len(train_rows), val)
-                plot_metrics(run.out_dir)
+        evaluate = save or run.step % config.eval_every == 0
+        val = validate(run.model, val_samples, run.device) if evaluate else float("nan")
+        append_metrics(run.out_dir, {**terms, "step": run.step, "val_psnr": val, "elapsed_s": round(run.elapsed, 1)})
+        if save:
+            run.save(len(train_rows), val)
+            plot_metrics(run.out_dir)
         if out_of_time:
             log.info("Stopping after %.1f minutes (max_minutes); resume by running the same command.", run.elapsed / 60)
             break
@@ -396,28 +342,8 @@ def loop(run: Run, train_rows: list[dict], val_samples: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     config = parse_overrides(sys.argv[1:] if argv is None else argv)
-    if int(os.environ.get("WORLD_SIZE", 1)) > 1:
-        start_process_group(pick_device(config.device, local_rank()))
-    try:
-        final = train(config)
-        if int(os.environ.get("RANK", 0)) == 0:
-            log.info("Done. Ship it with: cp %s %s", final, ship_target(config))
-    finally:
-        if dist.is_initialized():
-            dist.barrier()  # no rank tears down while rank 0 still writes its last checkpoint
-            dist.destroy_process_group()
-
-
-def start_process_group(device: torch.device) -> None:
-    """Join torchrun's process group: NCCL with each process on its own GPU, gloo on CPUs.
-
-    Setting the CUDA device first keeps NCCL's collectives (and the final barrier) off GPU 0.
-    """
-    if device.type == "cuda":
-        torch.cuda.set_device(device)
-        dist.init_process_group("nccl", device_id=device)
-    else:
-        dist.init_process_group("gloo")
+    final = train(config)
+    log.info("Done. Ship it with: cp %s %s", final, ship_target(config))
 
 
 if __name__ == "__main__":

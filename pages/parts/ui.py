@@ -1,4 +1,4 @@
-"""Helpers shared by the pages: the cached model, session-state keys, image bytes."""
+"""Helpers shared by the pages: the cached model, page bookkeeping, widget values."""
 from __future__ import annotations
 
 import os
@@ -6,19 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from colorizer import CheckpointError, Colorizer, default_checkpoint, keep_freed_memory
+from colorizer import CheckpointError, Colorizer, SketchKind, default_checkpoint, keep_freed_memory
+from pages.parts.state import STATE_KEY, studio
 
-# Session-state keys (one place, so pages agree on them).
-ORIGINAL = "original"  # PIL RGB upload, downscaled to a working size
-UPLOAD_NAME = "upload_name"  # file name stem of the upload
-UPLOAD_ID = "upload_id"  # changes with every new upload
-SKETCH = "sketch"  # PIL "L" sketch fed to the model (dark lines on white)
-SKETCH_SETTINGS = "sketch_settings"
-SKETCH_IS_LINE_ART = "sketch_is_line_art"  # True when the upload itself is the sketch (line-art model)
-SCRIBBLES = "scribbles"  # RGBA uint8 array, canvas-sized, strokes only
-DRAWING = "drawing"  # the canvas's Fabric.js JSON, to redraw it after a page switch
-RESULT = "result"  # dict: image (PIL RGB), hints (PIL RGBA), name
-LAST_PAGE = "last_page"
 CANVAS_LONG_SIDE = 512  # fits half of a laptop-wide page, beside the live preview
 
 
@@ -28,15 +18,17 @@ def canvas_size(size: tuple[int, int]) -> tuple[int, int]:
     return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
 
 
-def checkpoint_path(line_art: bool = False) -> Path:
+def checkpoint_path(kind: SketchKind = SketchKind.SOBEL) -> Path:
     """The checkpoint to serve for a kind of sketch.
 
     $COLORIZER_CHECKPOINT replaces both shipped models; for line art,
     $COLORIZER_LINE_ART_CHECKPOINT replaces it in turn. Unset: the shipped model for the kind.
     """
-    names = ["COLORIZER_LINE_ART_CHECKPOINT", "COLORIZER_CHECKPOINT"] if line_art else ["COLORIZER_CHECKPOINT"]
+    names = ["COLORIZER_CHECKPOINT"]
+    if kind is SketchKind.LINE_ART:
+        names.insert(0, "COLORIZER_LINE_ART_CHECKPOINT")
     value = next((os.environ[name] for name in names if os.environ.get(name)), None)
-    return Path(value) if value else default_checkpoint(line_art)
+    return Path(value) if value else default_checkpoint(kind)
 
 
 @st.cache_resource(show_spinner="Loading the colorizer model…")
@@ -50,14 +42,13 @@ def load_colorizer(path: Path, precision: str = "auto") -> Colorizer:
     return Colorizer.load(path, precision=precision)
 
 
-def get_colorizer(line_art: bool = False) -> Colorizer | None:
-    """The shared model for a kind of sketch (``line_art``: the upload is the sketch), or None
-    after showing an st.error that says what to do.
+def get_colorizer(kind: SketchKind = SketchKind.SOBEL) -> Colorizer | None:
+    """The shared model for a kind of sketch, or None after showing an st.error that says what to do.
 
     $COLORIZER_PRECISION (auto, float32 or bfloat16) sets the dtype it runs in.
     """
     try:
-        return load_colorizer(checkpoint_path(line_art), os.environ.get("COLORIZER_PRECISION", "auto"))
+        return load_colorizer(checkpoint_path(kind), os.environ.get("COLORIZER_PRECISION", "auto"))
     except (CheckpointError, ValueError) as error:
         st.error(f"The colorizer model could not be loaded. {error}")
         return None
@@ -75,7 +66,7 @@ def join_app_navigation() -> None:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if getattr(PagesManager, "uses_pages_directory", False) and LAST_PAGE not in st.session_state:
+    if getattr(PagesManager, "uses_pages_directory", False) and STATE_KEY not in st.session_state:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
@@ -83,8 +74,8 @@ def join_app_navigation() -> None:
 def entered_page(name: str) -> bool:
     """Record the current page; True when the user just arrived from another page."""
     join_app_navigation()
-    fresh = st.session_state.get(LAST_PAGE) != name
-    st.session_state[LAST_PAGE] = name
+    state = studio()
+    fresh, state.last_page = state.last_page != name, name
     return fresh
 
 
@@ -102,15 +93,9 @@ def keep_widget_values(keys: list[str], defaults: dict) -> None:
             st.session_state[key] = st.session_state.get(f"kept:{key}", defaults[key])
 
 
-def painted_pixels() -> int:
-    """How many canvas pixels the artist has painted (0 without scribbles)."""
-    strokes = st.session_state.get(SCRIBBLES)
-    return 0 if strokes is None else int((strokes[..., 3] > 0).sum())
-
-
 def require_upload() -> bool:
     """True when a picture is loaded; otherwise point the user to the Sketch page."""
-    if st.session_state.get(ORIGINAL) is None or st.session_state.get(SKETCH) is None:
+    if studio().sketch is None:
         st.info("Upload a picture on the **Sketch** page first.")
         st.page_link("pages/sketch.py", label="Go to the Sketch page", icon=":material/edit:")
         return False

@@ -12,7 +12,7 @@ from colorizer import ImageLoadError, load_image, resize_hints
 from colorizer.images import load_hints
 from colorizer.layers import layers_zip, png_bytes
 from colorizer.palette import suggest_palette
-from pages.parts import ui
+from pages.parts.state import Result, studio
 
 MAX_VARIANTS = 6
 FABRIC_VERSION = "7.4.0"  # the Fabric.js bundled with streamlit-drawable-canvas 0.13
@@ -34,7 +34,7 @@ def palette_sidebar(original: Image.Image) -> None:
     reference = st.sidebar.file_uploader("Reference picture (optional)", type=["png", "jpg", "jpeg", "webp"],
                                          help="Take the palette from another picture, e.g. a coloured frame.")
     k = st.sidebar.slider("Colours", 4, 16, 8)
-    picture, key = original, st.session_state[ui.UPLOAD_ID]
+    picture, key = original, studio().upload.digest
     if reference is not None:
         try:
             picture, key = load_image(reference.getvalue()), hashlib.sha1(reference.getvalue()).hexdigest()
@@ -58,65 +58,67 @@ def canvas_image_object(hints: Image.Image) -> dict:
 
 def scribble_files(canvas_size: tuple[int, int], sketch: Image.Image, hints: Image.Image | None) -> None:
     """Download the scribbles (RGBA, the picture's size) or load saved ones onto the canvas."""
+    state = studio()
     left, right = st.columns(2)
     if hints is not None:
-        left.download_button("Download scribbles (PNG)", png_bytes(hints), mime="image/png",
-                             file_name=f"{st.session_state.get(ui.UPLOAD_NAME, 'picture')}_scribbles.png")
-    saved = right.file_uploader("Load saved scribbles", type=["png"], key=f"scribbles-{st.session_state[ui.UPLOAD_ID]}",
+        left.download_button("Download scribbles (PNG)", png_bytes(resize_hints(hints, sketch.size)), mime="image/png",
+                             file_name=f"{state.upload.name}_scribbles.png")
+    saved = right.file_uploader("Load saved scribbles", type=["png"], key=f"scribbles-{state.upload.digest}",
                                 help="A scribble PNG from this or another frame; scaled to this picture.")
-    if saved is None or st.session_state.get("loaded_scribbles") == saved.file_id:
+    if saved is None or state.loaded_scribbles == saved.file_id:
         return
-    st.session_state["loaded_scribbles"] = saved.file_id
+    state.loaded_scribbles = saved.file_id
     try:
         strokes = load_hints(saved.getvalue(), size=canvas_size)
     except ImageLoadError as error:
         right.error(str(error))
         return
     drawing = {"version": FABRIC_VERSION, "objects": [canvas_image_object(strokes)]}
-    st.session_state.update({ui.SCRIBBLES: np.array(strokes), ui.DRAWING: drawing, "canvas_initial": drawing})
+    state.scribbles, state.drawing = np.array(strokes), drawing
+    state.canvas_initial = drawing
     st.rerun()
 
 
-def result_downloads(output: dict, sketch: Image.Image) -> None:
+def result_downloads(output: Result, sketch: Image.Image) -> None:
     left, right = st.columns(2)
-    left.download_button("Download result (PNG)", png_bytes(output["image"]),
-                         file_name=f"{output['name']}_colorized.png", mime="image/png", type="primary")
-    right.download_button("Download layers (ZIP)", layers_zip(output["name"], output["image"], output["flat"],
-                                                              sketch, output["hints"]),
-                          file_name=f"{output['name']}_layers.zip", mime="application/zip",
+    left.download_button("Download result (PNG)", png_bytes(output.image),
+                         file_name=f"{output.name}_colorized.png", mime="image/png", type="primary")
+    right.download_button("Download layers (ZIP)", layers_zip(output.name, output.image, output.flat,
+                                                              sketch, output.hints),
+                          file_name=f"{output.name}_layers.zip", mime="application/zip",
                           help="Composite, flat colours, lines (transparent) and scribbles, full size.")
 
 
-def remember_variant(output: dict) -> None:
-    """Keep the last MAX_VARIANTS results with the scribbles that made them."""
-    variants = st.session_state.setdefault("variants", [])
-    number = variants[-1]["number"] + 1 if variants else 1
-    variants.append({**output, "number": number, "scribbles": st.session_state.get(ui.SCRIBBLES),
-                     "drawing": st.session_state.get(ui.DRAWING)})
+def remember_variant(output: Result) -> None:
+    """Number ``output`` and keep the last MAX_VARIANTS results with the scribbles that made them."""
+    variants = studio().variants
+    output.number = variants[-1].number + 1 if variants else 1
+    variants.append(output)
     del variants[:-MAX_VARIANTS]
 
 
-def restore_variant(variant: dict) -> None:
-    st.session_state.update({ui.RESULT: variant, ui.SCRIBBLES: variant["scribbles"],
-                             ui.DRAWING: variant["drawing"], "canvas_initial": variant["drawing"]})
+def restore_variant(variant: Result) -> None:
+    state = studio()
+    state.result, state.scribbles, state.drawing = variant, variant.scribbles, variant.drawing
+    state.canvas_initial = variant.drawing
 
 
 def variants_section(sketch: Image.Image) -> None:
     """Compare two of the session's results side by side and go back to either."""
-    variants = st.session_state.get("variants") or []
+    variants = studio().variants
     if len(variants) < 2:
         return
     st.subheader("Compare variants")
-    labels = {f"Variant {v['number']}": v for v in variants}
+    labels = {f"Variant {v.number}": v for v in variants}
     names = list(labels)
     columns = st.columns(2)
     for column, default, side in zip(columns, (len(names) - 2, len(names) - 1), "AB"):
         with column:
             variant = labels[st.selectbox(f"Variant {side}", names, index=default, key=f"variant-{side}")]
-            st.image(variant["image"], width="stretch")
+            st.image(variant.image, width="stretch")
             overlay = sketch.convert("RGBA")
-            if variant["hints"] is not None:
-                overlay = Image.alpha_composite(overlay, resize_hints(variant["hints"], sketch.size))
+            if variant.hints is not None:
+                overlay = Image.alpha_composite(overlay, resize_hints(variant.hints, sketch.size))
             st.image(overlay.convert("RGB"), caption="its scribbles", width="stretch")
-            st.button(f"Go back to variant {variant['number']}", key=f"restore-{side}",
+            st.button(f"Go back to variant {variant.number}", key=f"restore-{side}",
                       on_click=restore_variant, args=(variant,))

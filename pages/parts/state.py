@@ -1,0 +1,76 @@
+"""What the pages share in one session: one typed object, reached through :func:`studio`.
+
+Widgets keep their own values under their keys (``keep_widget_values`` in ui.py carries those
+across page switches); everything else the pages hand each other lives here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from colorizer import SketchKind, SketchSettings
+
+STATE_KEY = "studio"
+
+
+@dataclass
+class Result:
+    """One press of Colorize: the full-size result, its flat layer and the scribbles that made it."""
+
+    image: Image.Image  # RGB, the sketch's size
+    flat: Image.Image  # RGB colours without lines, the sketch's size
+    hints: Image.Image | None  # RGBA scribbles at the canvas's size, None for none
+    name: str  # file name stem of the picture
+    scribbles: np.ndarray | None = None  # the canvas strokes (RGBA uint8), to go back to this result
+    drawing: dict | None = None  # the canvas's Fabric.js JSON of those strokes
+    number: int = 0  # its number among the session's variants (1, 2, ...)
+
+
+@dataclass
+class Upload:
+    """A decoded upload: the picture (RGB, long side <= 2048 px), its file name stem and content hash."""
+
+    image: Image.Image
+    name: str
+    digest: str
+
+
+@dataclass
+class Studio:
+    """The session's picture, sketch, scribbles and results."""
+
+    upload: Upload | None = None  # the current picture
+    kind: SketchKind = SketchKind.SOBEL  # decided on the Sketch page, once per upload
+    settings: SketchSettings = field(default_factory=SketchSettings)
+    sketch: Image.Image | None = None  # "L", the picture's size, what the model sees
+    scribbles: np.ndarray | None = None  # RGBA uint8 canvas strokes (canvas-sized), None until painted
+    drawing: dict | None = None  # the canvas's Fabric.js JSON, to redraw it after a page switch
+    canvas_initial: dict | None = None  # the drawing the canvas starts from when (re)mounted
+    result: Result | None = None
+    variants: list[Result] = field(default_factory=list)
+    pending: Upload | None = None  # a new upload waiting for "Replace and discard scribbles"
+    declined: str | None = None  # digest of an upload the artist chose not to load
+    loaded_scribbles: str | None = None  # file id of the last scribble file put on the canvas
+    batch: tuple[dict, dict] | None = None  # Batch page: ({name: result}, {name: error})
+    last_page: str | None = None
+
+    @property
+    def painted_pixels(self) -> int:
+        """How many canvas pixels the artist has painted (0 without scribbles)."""
+        return 0 if self.scribbles is None else int((self.scribbles[..., 3] > 0).sum())
+
+    def adopt(self, upload: Upload) -> None:
+        """Make ``upload`` the current picture; its scribbles and results start empty."""
+        self.upload, self.pending = upload, None
+        self.scribbles = self.drawing = self.canvas_initial = self.result = None
+        self.variants = []
+
+
+def studio() -> Studio:
+    """This session's :class:`Studio` (made on first use)."""
+    if STATE_KEY not in st.session_state:
+        st.session_state[STATE_KEY] = Studio()
+    return st.session_state[STATE_KEY]
