@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 LINE_LEVEL = 160  # sketch pixels darker than this are lines
-FILL_LINE_LEVEL = 230  # the fill also stops at faint grey lines, which LINE_LEVEL treats as paper (model card,
+FILL_LINE_LEVEL = 230  # the fill also stops at faint grey lines, which LINE_LEVEL treats as paper (docs/experiments.md,
 # "Faint lines stop the fill": +0.2-0.35 dB with ten strokes at 256 and 512 px)
 MIN_AREA = 12  # regions smaller than this many pixels (specks between lines) are left alone
 HINT_TOLERANCE = 30.0  # RGB distance from a region's median hint colour that still counts as that colour

@@ -9,7 +9,7 @@ COARSE_SIDE), and the low frequencies of the coarse colours replace those of the
 The blur (COARSE_SIGMA coarse pixels) limits the hand-over to region-sized colour changes, so
 lines and edges stay as sharp as the fine pass drew them. A checkpoint turns it on with
 meta["inference"]["coarse_side"]; the shipped line-art model
-does, the Sobel model does not (models/MODEL_CARD.md, "Two-scale inference").
+does, the Sobel model does not (docs/experiments.md, "Two-scale inference").
 """
 from __future__ import annotations
 

@@ -50,7 +50,7 @@ def test_line_art_checkpoint_is_a_fine_tune_on_line_art(shipped, line_art_model)
 
 
 def test_only_the_line_art_model_sets_its_region_colours_at_256_px(shipped, line_art_model):
-    # models/MODEL_CARD.md, "Two-scale inference": the benchmark's rule passed for it alone
+    # docs/experiments.md, "Two-scale inference": the benchmark's rule passed for it alone
     assert line_art_model.coarse_side == 256 and shipped.coarse_side == 0
 
 

@@ -5,7 +5,7 @@
 A run and its warm-started continuation lie in one basin of the loss, so a weighted mean of
 their weights is itself a working network, and the weight picks a point between them: the
 shipped model mixes the 99-minute run with its 72-minute continuation, which colours better
-but leaks more across lines (MODEL_CARD.md, "Longer training and a weight average").
+but leaks more across lines (docs/experiments.md, "Longer training and a weight average").
 """
 from __future__ import annotations
 
