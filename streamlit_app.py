@@ -1,7 +1,10 @@
 """Anime Colorizer Studio: the Streamlit entry point (multipage navigation)."""
 import streamlit as st
 
-st.set_page_config(page_title="Anime Colorizer Studio", page_icon=":material/palette:", layout="wide")
+from pages.parts.icon import palette_icon
+
+# A drawn favicon: a :material/...: page icon makes the browser fetch its picture from Google's servers.
+st.set_page_config(page_title="Anime Colorizer Studio", page_icon=palette_icon(), layout="wide")
 
 navigation = st.navigation([
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),

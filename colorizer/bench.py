@@ -2,11 +2,12 @@
 
 Prints median and 95th-percentile latency of ``Colorizer.colorize`` (sketch + 10 strokes in,
 full-size RGB out) per size, without and with the region fill the app applies by default; the
-model's parameters and multiply-adds, peak memory and the time to a first result in a fresh
-process. Compare figures only within one run: a busy machine is slower.
+model's parameters and multiply-adds, the server's share of a live preview, peak memory and the
+time to a first result in a fresh process. Compare figures only within one run: a busy machine is slower.
 """
 from __future__ import annotations
 
+import io
 import resource
 import statistics
 import subprocess
@@ -73,6 +74,13 @@ def multiply_adds(model: torch.nn.Module, height: int, width: int) -> int:
     return total
 
 
+def preview_jpeg(image: Image.Image) -> bytes:
+    """The picture as the Colorize page sends it to the browser (JPEG, Streamlit's default quality)."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=75)
+    return buffer.getvalue()
+
+
 def cold_start_seconds(checkpoint: str, precision: str = "auto", tune_malloc: bool = True,
                        fused: bool = True, coarse_side: int | None = None) -> float:
     """Fresh process: import, load the checkpoint, colour one 512 px sketch."""
@@ -113,6 +121,11 @@ def run(checkpoint, sizes=(256, 512, 1024, 2048), repeats: int = 20, precision: 
         median, p95 = latency(lambda: colorizer.colorize(sketch, hints, region_fill=region_fill), repeats)
         figures[f"colorize_fill_{size}"] = median
         print(f"colorize {size}x{size} + region fill: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
+    sketch, hints = sample_inputs(512)
+    median, p95 = latency(lambda: preview_jpeg(colorizer.colorize(sketch, hints, region_fill=region_fill)), repeats)
+    figures["preview_512"] = median
+    print(f"live preview, server side (512 px colorize + region fill + the JPEG the page shows): "
+          f"median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms (in the browser: python -m tests.latency)")
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS of this process): {figures['peak_rss_mb']:.0f} MB")
     figures["cold_start"] = cold_start_seconds(str(checkpoint), precision, tune_malloc, fused, coarse_side)

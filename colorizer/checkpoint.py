@@ -12,23 +12,17 @@ with ``torch.load(weights_only=True)`` and can never run code:
 from __future__ import annotations
 
 import os
+import pickle
 import tempfile
 from pathlib import Path
 
 import torch
 
 from .model import UNet, UNetConfig
+from .shipped import DEFAULT_CHECKPOINT, LINE_ART_CHECKPOINT, MODELS_DIR, default_checkpoint  # noqa: F401
 from .sketch import SketchKind
 
 CHECKPOINT_FORMAT = "anime-colorizer/1"
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-DEFAULT_CHECKPOINT = MODELS_DIR / "colorizer.pt"  # for the app's Sobel sketches
-LINE_ART_CHECKPOINT = MODELS_DIR / "colorizer_line_art.pt"  # for uploads that already are line art
-
-
-def default_checkpoint(kind: SketchKind = SketchKind.SOBEL) -> Path:
-    """The shipped model for a kind of sketch: the app's Sobel sketches, or uploaded line art."""
-    return LINE_ART_CHECKPOINT if kind is SketchKind.LINE_ART else DEFAULT_CHECKPOINT
 
 
 class CheckpointError(RuntimeError):
@@ -80,6 +74,15 @@ def read_checkpoint(path) -> dict:
         )
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as error:
+        if "weights_only" in str(error) or "Unsupported global" in str(error):
+            raise CheckpointError(
+                f"'{path}' was refused as unsafe: it holds Python objects other than tensors and plain data, "
+                "which could run code when loaded, so it was not opened. Use a checkpoint written by "
+                "`python -m training.train` (or from this repository's models/)."
+            ) from error
+        raise CheckpointError(f"'{path}' could not be read as a checkpoint ({error}); it may be corrupt or "
+                              "truncated. Download or train it again.") from error
     except Exception as error:
         raise CheckpointError(
             f"'{path}' could not be read as a checkpoint ({type(error).__name__}); it may be "

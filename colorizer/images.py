@@ -150,12 +150,14 @@ def _first_frame_rgb(image: Image.Image) -> Image.Image:
 def to_rgb(image: Image.Image) -> Image.Image:
     """Any PIL mode to 8-bit RGB; transparency is composited on white.
 
-    16-bit and float modes are scaled into 0..255 rather than clipped.
+    16- and 32-bit integer and float modes are scaled into 0..255 rather than clipped: integer
+    pictures by the range of the bit depth their largest value needs (8, 16 or 32 bits), so a
+    16-bit scan stored as a 32-bit TIFF keeps its tones; negative values count as black.
     """
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         array = np.asarray(image, dtype=np.float64)
-        scale = 255.0 / 65535.0 if array.max() > 255 else 1.0
-        image = Image.fromarray(np.clip(array * scale, 0, 255).astype(np.uint8), "L")
+        top = next(limit for limit in (255.0, 65535.0, 2147483647.0) if array.max() <= limit)  # "I" is int32
+        image = Image.fromarray(np.round(np.clip(array * (255.0 / top), 0, 255)).astype(np.uint8), "L")
     elif image.mode == "F":
         array = np.asarray(image, dtype=np.float64)
         scale = 255.0 if array.max() <= 1.0 else 1.0

@@ -18,6 +18,9 @@ from .sketch import SketchKind
 
 # Long side at which the model runs; results are brought back to the sketch's size.
 WORK_SIDE = 512
+# Largest sketch colorize takes (the app's uploads are at most 2048 px): the full-size result and
+# its layers cost memory in proportion, about 2.25 GB and 4.5 s for 6000 x 6000 on the 2-core CPU.
+MAX_SKETCH_SIDE = 4096
 PRECISIONS = ("auto", "float32", "bfloat16")
 
 
@@ -106,7 +109,8 @@ class Colorizer:
         """Colour a sketch following the hints.
 
         Args:
-            sketch: PIL image (converted to "L"), any size and aspect ratio; dark lines on white.
+            sketch: PIL image (converted to "L"), 1 to MAX_SKETCH_SIDE px on each side, any aspect
+                ratio; dark lines on white.
             hints: PIL "RGBA" image, alpha > 0 marks painted pixels; any size, stretched over
                 the sketch (resized once, straight to the working size). None means no hints.
             lines_on_top: draw the sketch's own lines over flat colours (for real line art).
@@ -114,8 +118,17 @@ class Colorizer:
                 network (:func:`colorizer.regions.fill_regions`); None leaves the output as is.
         Returns:
             PIL "RGB" image of the sketch's size.
+        Raises:
+            ValueError: an empty sketch or hint picture, or one over MAX_SKETCH_SIDE px (downscale it
+                first, e.g. with colorizer.images.fit_long_side).
         """
-        return self._run(sketch, hints, lines_on_top, region_fill, with_flat=False)["result"]
+        return self._run(sketch, hints, lines_on_top, [region_fill], with_flat=False)[0]["result"]
+
+    def colorize_each(self, sketch: Image.Image, hints: Image.Image | None = None, lines_on_top: bool = False,
+                      fills: list[RegionFill | None] = (None,)) -> list[Image.Image]:
+        """:meth:`colorize` once for each region fill in ``fills`` (None: none), sharing one network pass:
+        for comparing the app's output with and without region fill. Returns "RGB" images, in order."""
+        return [layers["result"] for layers in self._run(sketch, hints, lines_on_top, list(fills), with_flat=False)]
 
     def colorize_layers(self, sketch: Image.Image, hints: Image.Image | None = None,
                         lines_on_top: bool = False, region_fill: RegionFill | None = None) -> dict[str, Image.Image]:
@@ -126,17 +139,23 @@ class Colorizer:
             The model runs at a working size (long side <= work_side); colours are upsampled
             guided by the full-resolution sketch (see :func:`colorizer.compose.compose`).
         """
-        return self._run(sketch, hints, lines_on_top, region_fill, with_flat=True)
+        return self._run(sketch, hints, lines_on_top, [region_fill], with_flat=True)[0]
 
     def _run(self, sketch: Image.Image, hints: Image.Image | None, lines_on_top: bool,
-             region_fill: RegionFill | None, with_flat: bool) -> dict[str, Image.Image]:
+             fills: list[RegionFill | None], with_flat: bool) -> list[dict[str, Image.Image]]:
+        """One network pass, then per region fill in ``fills`` the full-size layers."""
+        check_size(sketch.size, "sketch")
+        if hints is not None:
+            check_size(hints.size, "hint picture")
         sketch = sketch.convert("L")  # hints of another size go straight to the working size
         sketch_array, hint_rgb, hint_mask = shrink_inputs(sketch, hints, working_size(sketch.size, self.work_side))
-        colour = self.colour_arrays(sketch_array, hint_rgb, hint_mask)
-        if region_fill is not None:
-            colour = fill_regions(colour, sketch_array, hint_rgb, hint_mask, region_fill)
-        layers = compose(colour, sketch_array, np.asarray(sketch), lines_on_top, with_flat)
-        return {name: Image.fromarray(layer, "RGB") for name, layer in layers.items()}
+        network = self.colour_arrays(sketch_array, hint_rgb, hint_mask)
+        outputs = []
+        for fill in fills:
+            colour = network if fill is None else fill_regions(network, sketch_array, hint_rgb, hint_mask, fill)
+            layers = compose(colour, sketch_array, np.asarray(sketch), lines_on_top, with_flat)
+            outputs.append({name: Image.fromarray(layer, "RGB") for name, layer in layers.items()})
+        return outputs
 
     def colour_arrays(self, sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray) -> np.ndarray:
         """The network's colours for a sketch and its hints, at their own size.
@@ -175,6 +194,15 @@ class Colorizer:
         x = x.to(self.device, self.dtype, memory_format=torch.channels_last)
         network = self.fused if self.fused is not None else self.model
         return network(x).float()
+
+
+def check_size(size: tuple[int, int], what: str) -> None:
+    """Raise a ValueError that says what to do for an empty picture or one over MAX_SKETCH_SIDE px."""
+    if min(size) < 1:
+        raise ValueError(f"The {what} is {size[0]}x{size[1]} pixels; it needs at least 1 pixel on each side.")
+    if max(size) > MAX_SKETCH_SIDE:
+        raise ValueError(f"The {what} is {size[0]}x{size[1]} pixels, over the {MAX_SKETCH_SIDE} px limit; downscale "
+                         "it first (colorizer.images.fit_long_side; the studio works at up to 2048 px).")
 
 
 def shrink_inputs(sketch: Image.Image, hints: Image.Image | None,

@@ -18,6 +18,8 @@ LINE_LEVEL = 160  # sketch pixels darker than this are lines
 FILL_LINE_LEVEL = 230  # the fill also stops at faint grey lines, which LINE_LEVEL treats as paper (docs/experiments.md,
 # "Faint lines stop the fill": +0.2-0.35 dB with ten strokes at 256 and 512 px)
 MIN_AREA = 12  # regions smaller than this many pixels (specks between lines) are left alone
+STROKE_HALO = (4.0, 16.0)  # px from a stroke: the network's shading is dropped within the first, fades back in by
+# the second (there it copies the stroke as a streak with a halo)
 HINT_TOLERANCE = 30.0  # RGB distance from a region's median hint colour that still counts as that colour
 HINT_AGREEMENT = 0.8  # share of a region's hint pixels that must be that colour for the region to take it
 
@@ -167,10 +169,10 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
 
     In a region whose hints agree, every pixel becomes hint + (1 - flatness) * (pixel - region
     mean): the region's mean moves to the hint colour and its shading shrinks by ``flatness``.
-    With ``settings.spread`` the hint also reaches unpainted neighbouring regions the network
-    coloured alike (:func:`hints_to_alike_neighbours`). Unhinted regions are evened out the same
-    way towards their own mean when ``settings.unhinted``. Line pixels and specks under MIN_AREA
-    pixels keep the network's colours.
+    The stroke sets its region's colour and is not painted on top of it: near a stroke, where the
+    network copies it as a streak with a halo, its shading fades out (:func:`shading_weight`), and
+    the region's mean is taken away from the strokes. Unhinted regions are evened out the same way towards their own mean when
+    ``settings.unhinted``. Line pixels and specks under MIN_AREA pixels keep the network's colours.
 
     Args:
         colour: uint8 (H, W, 3) network output.
@@ -181,14 +183,27 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
         uint8 (H, W, 3).
     """
     labels = absorb_faint_lines(line_regions(sketch, settings.gap, settings.line_level), sketch)
-    sizes, means = region_means(colour, labels)
     hinted, hints = hint_colours(labels, hint_rgb, hint_mask)
-    big = sizes >= MIN_AREA
+    big = np.bincount(labels.ravel(), minlength=len(hinted)) >= MIN_AREA
     big[0] = False
     hinted &= big
+    weight = shading_weight(hint_mask, labels, hinted)
+    far, far_means = region_means(colour, np.where(weight < 1, 0, labels), len(hinted))  # 0: in no region's mean
+    means = np.where(far[:, None] > 0, far_means, region_means(colour, labels, len(hinted))[1])
     change = hinted | (big & settings.unhinted)
-    keep = 1.0 - settings.flatness
-    offsets = (np.where(hinted[:, None], hints, means) - keep * means).astype(np.float32)
-    filled = keep * colour.astype(np.float32) + offsets[labels]
+    keep = (1.0 - settings.flatness) * weight[..., None]
+    target = np.where(hinted[:, None], hints, means)[labels]
+    filled = target + keep * (colour.astype(np.float32) - means[labels])
     filled = np.where(change[labels][..., None], filled, colour)
     return np.clip(np.round(filled), 0, 255).astype(np.uint8)
+
+
+def shading_weight(hint_mask: np.ndarray, labels: np.ndarray, hinted: np.ndarray) -> np.ndarray:
+    """float32 (H, W) in [0, 1]: how much of the network's shading a pixel keeps: 0 on and within
+    STROKE_HALO[0] px of a stroke in a hinted region, rising linearly to 1 at STROKE_HALO[1] px, 1 elsewhere."""
+    if not hint_mask.any():
+        return np.ones(labels.shape, np.float32)
+    distance = cv2.distanceTransform((~hint_mask).astype(np.uint8), cv2.DIST_L2, 3)
+    near, far = STROKE_HALO
+    weight = np.clip((distance - near) / (far - near), 0.0, 1.0).astype(np.float32)
+    return np.where(hinted[labels], weight, np.float32(1.0))

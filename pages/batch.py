@@ -55,4 +55,4 @@ if studio().batch is not None:
                            mime="application/zip", type="primary")
         columns = st.columns(4)
         for index, (name, image) in enumerate(results.items()):
-            columns[index % 4].image(image, caption=name, width="stretch")
+            columns[index % 4].image(ui.inline(image), caption=name, width="stretch")

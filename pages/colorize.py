@@ -2,13 +2,12 @@
 import re
 import time
 
-import numpy as np
 import streamlit as st
 from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
-from colorizer import RegionFill, resize_hints
-from pages.parts import ui, workflow
+from colorizer import RegionFill
+from pages.parts import canvas, ui, workflow
 from pages.parts.state import Result, studio
 
 HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
@@ -33,19 +32,29 @@ def sync_from_hex() -> None:
         st.session_state.brush_hex = st.session_state.brush_picker
 
 
-def brush_controls() -> tuple[str, int]:
-    """Colour picker with hex entry and brush width in the sidebar; returns (hex colour, width)."""
-    ui.keep_widget_values(["brush_picker", "brush_hex", "brush_width"],
-                          {"brush_picker": "#e04a3f", "brush_hex": "#e04a3f", "brush_width": 8})
+def brush_controls() -> tuple[str, float]:
+    """Tool, colour (picker and hex), width and undo / redo / clear in the sidebar; returns the canvas's
+    stroke colour (the eraser's mark in eraser mode) and the width in picture pixels."""
+    ui.keep_widget_values(["brush_picker", "brush_hex", "brush_width", "brush_tool"],
+                          {"brush_picker": "#e04a3f", "brush_hex": "#e04a3f", "brush_width": 8, "brush_tool": "Brush"})
     with st.sidebar:
         st.header("Brush")
+        tool = st.segmented_control("Tool", ["Brush", "Eraser"], key="brush_tool", label_visibility="collapsed")
         st.color_picker("Colour", key="brush_picker", on_change=sync_from_picker)
         st.text_input("Hex", key="brush_hex", on_change=sync_from_hex, help="Type an exact colour, e.g. #f2c9a0.")
         if not HEX.match(st.session_state.brush_hex.strip()):
             st.warning("Hex colours look like #f2c9a0; keeping the previous colour.")
-        width = st.slider("Brush width (px)", 1, 40, key="brush_width")
-        st.caption("Undo, redo and clear are in the canvas toolbar.")
-    return st.session_state.brush_picker, width
+        width = st.slider("Brush width (px of the picture)", 1, 60, key="brush_width")
+        undo, redo = st.columns(2)
+        # Always enabled: strokes rerun only the canvas's fragment, so the sidebar cannot follow them.
+        undo.button(":material/undo:", shortcut="Ctrl+Z", on_click=canvas.undo, args=(state,), key="undo",
+                    width="stretch", help="Undo the last stroke")
+        redo.button(":material/redo:", shortcut="Ctrl+Y", on_click=canvas.redo, args=(state,), key="redo",
+                    width="stretch", help="Redo what was undone")
+        st.button("Clear all strokes", icon=":material/delete:", on_click=canvas.clear, args=(state,),
+                  width="stretch", help="Undo brings them back")
+    colour = canvas.ERASER_MARK if tool == "Eraser" else st.session_state.brush_picker
+    return colour, width
 
 
 def region_fill_controls() -> RegionFill | None:
@@ -68,30 +77,16 @@ def region_fill_controls() -> RegionFill | None:
     return RegionFill(gap, flatness, unhinted, line_level) if on else None
 
 
-def store_drawing(result) -> None:
-    """Copy the canvas drawing into session state so it survives page switches."""
-    if result.image_data is not None:
-        state.scribbles = np.array(result.image_data, dtype=np.uint8)
-        state.drawing = result.json_data
-
-
 def current_hints() -> Image.Image | None:
     """The saved scribbles at the canvas's size (RGBA), or None when nothing is painted; the library
     brings them to its working size."""
     return Image.fromarray(state.scribbles, "RGBA") if state.painted_pixels else None
 
 
-def scribbles_over_sketch(hints: Image.Image | None) -> Image.Image:
-    view = sketch.convert("RGBA")
-    if hints is not None:
-        view = Image.alpha_composite(view, resize_hints(hints, sketch.size))
-    return view.convert("RGB")
-
-
 def run_colorize(hints: Image.Image | None, lines_on_top: bool, region_fill: RegionFill | None) -> bool:
     """Colour the sketch into session state; failures show st.error, keep the scribbles, return False."""
     try:
-        with st.spinner("Colouring…"):
+        with st.spinner("Colouring…", show_time=True):
             layers = colorizer.colorize_layers(sketch, hints, lines_on_top=lines_on_top, region_fill=region_fill)
     except Exception as error:  # never lose the drawing over a failed run
         st.error(f"Colouring failed ({type(error).__name__}: {error}). Your scribbles are kept; try again.")
@@ -100,59 +95,81 @@ def run_colorize(hints: Image.Image | None, lines_on_top: bool, region_fill: Reg
     return True
 
 
-@st.fragment
-def drawing_area(color: str, width: int, live: bool, lines_on_top: bool, region_fill: RegionFill | None) -> None:
-    """Canvas, scribble count and the live preview: reruns alone after each stroke."""
-    canvas_w, canvas_h = ui.canvas_size(sketch.size)
-    canvas_column, preview_column = st.columns(2)  # fixed layout: moving the canvas would remount it
-    with canvas_column:
-        result = st_canvas(
-            stroke_width=width, stroke_color=color, background_image=sketch.resize((canvas_w, canvas_h)),
-            initial_drawing=state.canvas_initial, width=canvas_w, height=canvas_h,
-            drawing_mode="freedraw", return_image_data=True, key=f"canvas-{state.upload.digest}",
-        )
-    store_drawing(result)
-    hints = current_hints()
-    canvas_column.caption(f"Scribbles: {state.painted_pixels:,} painted pixels" if hints is not None
-                          else "No scribbles yet: the model will guess all colours.")
-    if not live or colorizer is None:
-        preview_column.caption("Turn on **Live preview** to see the colours follow your brush.")
-        return
-    with preview_column:
+def show_canvas(colour: str, width: float) -> None:
+    """The canvas, as wide as its column, taking each new stroke into the session."""
+    canvas_w, canvas_h = canvas.fit_canvas(sketch.size, canvas.column_size("canvas-column"))
+    canvas.resize(state, (canvas_w, canvas_h))
+    st.markdown('<div style="height: 2.4rem"></div>', unsafe_allow_html=True)  # room for the canvas's own toolbar
+    result = st_canvas(
+        stroke_width=max(1, round(width * canvas_w / sketch.width)), stroke_color=colour,
+        background_image=sketch.resize((canvas_w, canvas_h)), initial_drawing=state.canvas_initial,
+        width=canvas_w, height=canvas_h, drawing_mode="freedraw", return_image_data=True,
+        key=f"canvas-{state.upload.digest}",
+    )
+    if canvas.receive(state, result.json_data, canvas.strokes_array(result.image_data)):
+        st.rerun(scope="fragment")  # hand the canvas its eraser cuts
+    st.caption(f"Scribbles: {state.painted_pixels:,} painted pixels" if state.painted_pixels
+               else "No scribbles yet: the model will guess all colours.")
+    workflow.scribbles_download(sketch)
+
+
+def show_result(colour_now: bool, live: bool, lines_on_top: bool, region_fill: RegionFill | None) -> None:
+    """The latest result beside the canvas; colours first when asked (the button, or live preview)."""
+    if colorizer is not None and (colour_now or (live and not state.awaiting_canvas)):
         started = time.perf_counter()
-        if run_colorize(hints, lines_on_top, region_fill):
-            elapsed = (time.perf_counter() - started) * 1000
-            st.image(state.result.image, caption=f"Live preview ({elapsed:.0f} ms)", width="stretch")
+        if run_colorize(current_hints(), lines_on_top, region_fill):
+            state.result.seconds = time.perf_counter() - started
+            if colour_now:
+                workflow.remember_variant(state.result)
+    st.markdown('<div style="height: 2.4rem"></div>', unsafe_allow_html=True)  # level with the canvas
+    if state.result is None:
+        st.info("Press **Colorize** (or turn on **Live preview**) to see the result here.")
+        return
+    width = state.canvas_size[0] if state.canvas_size else None
+    st.image(ui.inline(state.result.image), width=width or "stretch",
+             caption=f"Result ({state.result.seconds * 1000:.0f} ms)")
+    workflow.result_downloads(state.result, sketch)
 
 
-color, width = brush_controls()
+@st.fragment
+def drawing_area(colour: str, width: float, colour_now: bool, live: bool, lines_on_top: bool,
+                 region_fill: RegionFill | None) -> None:
+    """Canvas and result side by side: reruns alone after each stroke."""
+    canvas_column, result_column = st.columns(2)  # fixed layout: moving the canvas would remount it
+    with canvas_column:
+        show_canvas(colour, width)
+    with result_column:
+        show_result(colour_now, live, lines_on_top, region_fill)
+
+
+colour, width = brush_controls()
 region_fill = region_fill_controls()
 workflow.palette_sidebar(original)
 if fresh_visit:  # redraw saved strokes once when arriving; passing it every run would reset undo
-    state.canvas_initial = state.drawing
+    state.show_drawing(state.drawing or canvas.blank_drawing())
 ui.keep_widget_values(["live_preview"], {"live_preview": False})
-controls = st.columns([1, 1, 2], vertical_alignment="center")
+controls = st.columns([3, 2, 2], vertical_alignment="center")
+colour_now = controls[0].button("Colorize", type="primary", icon=":material/palette:", disabled=colorizer is None,
+                                shortcut="Ctrl+Enter", help="Colour the sketch with your scribbles (Ctrl+Enter)")
 live = controls[1].toggle("Live preview", key="live_preview", help="Re-colour after every stroke.")
 lines_on_top = controls[2].toggle("Crisp lines on top", value=state.kind.lines_on_top,
                                   help="Draw the sketch's own lines over flat colours: best for your own line "
                                        "art. Off: the model draws the lines, closer to the original picture.")
-st.caption("Paint one stroke per region in the colour it should take. Strokes stay when you switch pages. "
+drawing_area(colour, width, colour_now, live, lines_on_top, region_fill)
+st.caption("Paint one stroke per region in the colour it should take; the stroke sets its region's colour. "
+           "Strokes stay when you switch pages. "
            + ("Model: the one for line art, as your upload is the sketch." if state.kind.lines_on_top
               else "Model: the one for edge sketches (tick *already line art* on the Sketch page for your own line art)."))
-drawing_area(color, width, live, lines_on_top, region_fill)
+workflow.load_scribbles(state.canvas_size or canvas.fit_canvas(sketch.size, None))
 hints = current_hints()
-workflow.scribble_files(ui.canvas_size(sketch.size), sketch, hints)
-if controls[0].button("Colorize", type="primary", disabled=colorizer is None) and run_colorize(hints, lines_on_top, region_fill):
-    workflow.remember_variant(state.result)
-
+st.subheader("Side by side")
 output = state.result
 columns = st.columns(4)
-columns[0].image(original, caption="Original", width="stretch")
-columns[1].image(sketch, caption="Sketch", width="stretch")
-columns[2].image(scribbles_over_sketch(hints), caption="Scribbles", width="stretch")
+columns[0].image(ui.inline(original), caption="Original", width="stretch")
+columns[1].image(ui.inline(sketch), caption="Sketch", width="stretch")
+columns[2].image(ui.inline(workflow.scribbles_over(sketch, hints)), caption="Scribbles", width="stretch")
 if output is not None:
-    columns[3].image(output.image, caption="Result", width="stretch")
-    workflow.result_downloads(output, sketch)
+    columns[3].image(ui.inline(output.image), caption="Result", width="stretch")
 else:
     columns[3].info("Press **Colorize** to see the result here.")
 workflow.variants_section(sketch)

@@ -1,11 +1,15 @@
-"""Home: what the studio does, how to use it, and the loaded model in short."""
+"""Home: what the studio does, how to use it, and how well it colours (from the benchmark files).
+
+It never waits for a model: both start loading in the background here, so the first page paints
+at once and the Colorize page usually finds its model ready.
+"""
 import streamlit as st
 
-from colorizer.checkpoint import training_totals
-from colorizer.report import benchmark_dir, headline_psnr
-from pages.parts.ui import entered_page, get_colorizer
+from colorizer import report
+from pages.parts.ui import entered_page, start_loading_models
 
 entered_page("home")
+start_loading_models()
 st.title(":material/palette: Anime Colorizer Studio")
 st.markdown(
     "Turn an anime picture or your own line art into a clean sketch, paint a few colour "
@@ -19,19 +23,15 @@ st.markdown(
     "2. **Colorize**: paint colour scribbles over the sketch: one stroke per region is enough; "
     "*Region fill* in the sidebar carries each stroke's colour through its region.\n"
     "3. Press **Colorize**, compare original, sketch, scribbles and result side by side, "
-    "and download the result as PNG."
+    "and download the result as PNG or as layers."
 )
 st.page_link("pages/sketch.py", label="Start on the Sketch page", icon=":material/edit:")
 
-colorizer = get_colorizer()
-if colorizer is not None:
-    meta = colorizer.meta
-    st.subheader("Model")
-    left, middle, right = st.columns(3)
-    left.metric("Parameters", f"{colorizer.parameter_count / 1e6:.1f} M")
-    middle.metric("Training steps", training_totals(meta)[0] or "?")
-    psnr = headline_psnr(benchmark_dir(colorizer.path) / "summary.csv")
-    right.metric("Benchmark PSNR, 10 strokes", f"{psnr:.2f} dB" if psnr is not None else "not benchmarked",
-                 help="What the Colorize page shows (model + region fill) on held-out frames, from the benchmark "
-                      "(models/eval, python -m training.evaluate).")
-    st.caption(f"Trained on {meta.get('data', 'unknown data')}. Details on the **Model** page.")
+rows = [r for r in report.headline(report.BENCHMARK_DIR, "sobel") if r["method"] == "app"]
+if rows:
+    st.subheader(f"How well it colours, with {report.HEADLINE_STROKES} strokes")
+    for column, row in zip(st.columns(len(rows)), rows):
+        column.metric(report.SET_NAMES.get(row["set"], row["set"]), f"{row['psnr']:.2f} dB",
+                      help=f"PSNR against the original of {int(row['images'])} held-out pictures, edge sketches, "
+                           "what the Colorize page shows (benchmark files in models/eval).")
+    st.caption("Higher is closer to the original. Where it is strong and weak: the **Model** page.")

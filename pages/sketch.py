@@ -101,8 +101,8 @@ original = state.upload.image
 state.kind, state.settings, state.sketch = kind, settings, kind.sketch(original, settings)
 shown = ImageOps.invert(state.sketch) if settings.invert and kind is SketchKind.SOBEL else state.sketch
 left, right = st.columns(2)
-left.image(original, caption=f"Original, {original.width}x{original.height}", width="stretch")
-right.image(shown, caption="Sketch (live preview)", width="stretch")
+left.image(ui.inline(original), caption=f"Original, {original.width}x{original.height}", width="stretch")
+right.image(ui.inline(shown), caption="Sketch (live preview)", width="stretch")
 st.download_button("Download sketch (PNG)", png_bytes(shown), file_name=f"{state.upload.name}_sketch.png",
                    mime="image/png")
 st.page_link("pages/colorize.py", label="Next: paint colour scribbles", icon=":material/brush:")

@@ -35,3 +35,19 @@ def encode(image: Image.Image, fmt: str = "PNG", **options) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format=fmt, **options)
     return buffer.getvalue()
+
+
+def line_art(size: int = 512) -> Image.Image:
+    """Clean black line art on white, size x size: a hill line, a sun at the right edge, a house, a tree."""
+    image = np.full((size, size, 3), 255, np.uint8)
+    s = size / 512
+    line = lambda points: cv2.polylines(image, [np.array(points, np.int32)], False, (0, 0, 0), max(2, round(3 * s)))
+    line([(0, int(330 * s)), (int(180 * s), int(290 * s)), (int(340 * s), int(320 * s)), (size - 1, int(300 * s))])
+    cv2.circle(image, (int(470 * s), int(90 * s)), int(60 * s), (0, 0, 0), max(2, round(3 * s)))
+    cv2.rectangle(image, (int(70 * s), int(190 * s)), (int(200 * s), int(305 * s)), (0, 0, 0), max(2, round(3 * s)))
+    line([(int(60 * s), int(195 * s)), (int(135 * s), int(120 * s)), (int(210 * s), int(195 * s))])
+    cv2.rectangle(image, (int(120 * s), int(240 * s)), (int(155 * s), int(304 * s)), (0, 0, 0), max(2, round(3 * s)))
+    cv2.ellipse(image, (int(330 * s), int(200 * s)), (int(55 * s), int(70 * s)), 0, 0, 360, (0, 0, 0), max(2, round(3 * s)))
+    cv2.rectangle(image, (int(322 * s), int(270 * s)), (int(338 * s), int(318 * s)), (0, 0, 0), max(2, round(3 * s)))
+    cv2.rectangle(image, (0, 0), (size - 1, size - 1), (0, 0, 0), max(2, round(3 * s)))
+    return Image.fromarray(image)

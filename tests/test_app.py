@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from colorizer import RegionFill
-from pages.parts.ui import canvas_size
+from pages.parts.canvas import fit_canvas
 from tests.synthetic import anime_frame, encode
 
 TIMEOUT = 60
@@ -35,9 +35,33 @@ def labels(widgets):
     return [w.label for w in widgets]
 
 
-def test_home_page_explains_and_shows_model(app):
-    assert "Anime Colorizer Studio" in app.title[0].value
-    assert any("Parameters" == m.label for m in app.metric)
+def fake_benchmark(folder, checkpoint) -> None:
+    """Benchmark files as training.evaluate writes them, for two sets and both paths, scoring ``checkpoint``."""
+    from training import results
+
+    rows = [{"set": s, "path": p, "image": "x", "method": m, "strokes": n, "psnr": psnr + (m == "app"), "ssim": 0.5,
+             "ciede2000": 9.0, "region_ciede2000": 4.0, "streak": 1.0}
+            for s, psnr in (("faces", 17.0), ("stickers", 15.0)) for p in ("sobel", "line art")
+            for m in ("app", "network", "bucket fill") for n in (0, 10)]
+    rows += [{"set": s, "path": p, "image": "x", "method": m, "strokes": "one", "coverage": 0.9, "leakage": 0.01}
+             for s in ("faces", "stickers") for p in ("sobel", "line art") for m in ("app", "network", "bucket fill")]
+    results.write(folder, rows, [], "python -m training.evaluate (test)", {"sobel": str(checkpoint),
+                                                                          "line art": str(checkpoint)})
+
+
+def test_home_page_paints_without_waiting_for_a_model_and_shows_the_benchmark(tiny_checkpoint, monkeypatch, tmp_path):
+    from colorizer import report
+    from pages.parts import ui
+
+    fake_benchmark(tmp_path, tiny_checkpoint)
+    monkeypatch.setattr(report, "BENCHMARK_DIR", tmp_path)
+    monkeypatch.setenv("COLORIZER_CHECKPOINT", str(tiny_checkpoint))
+    never = ui.Future()  # a load that never finishes: Home must not wait for it
+    monkeypatch.setattr(ui.ModelLoader, "start", lambda self, path, precision: never)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception and "Anime Colorizer Studio" in at.title[0].value
+    assert {m.label: m.value for m in at.metric} == {"Held-out face frames": "18.00 dB", "Stickers on white": "16.00 dB"}
 
 
 def test_sketch_page_live_preview_follows_sliders(app):
@@ -128,23 +152,22 @@ def test_precision_comes_from_the_environment_and_a_bad_one_is_an_error(app, mon
     assert not app.exception and any("Unknown precision 'float8'" in e.value for e in app.error)
 
 
-def test_model_page_shows_committed_benchmark(tiny_checkpoint, monkeypatch, tmp_path):
-    import shutil
+def test_model_page_shows_the_per_set_benchmark_of_the_served_model(tiny_checkpoint, monkeypatch, tmp_path):
+    from colorizer import report
 
-    from PIL import Image
-
-    checkpoint = tmp_path / "models" / "colorizer.pt"
-    (tmp_path / "models" / "eval").mkdir(parents=True)
-    shutil.copy(tiny_checkpoint, checkpoint)
-    (tmp_path / "models" / "eval" / "summary.md").write_text("| strokes | method |\n|---|---|\n| 10 | model |\n")
-    Image.new("RGB", (40, 20), "white").save(tmp_path / "models" / "eval" / "quality_vs_hints.png")
-    monkeypatch.setenv("COLORIZER_CHECKPOINT", str(checkpoint))
+    fake_benchmark(tmp_path, tiny_checkpoint)
+    monkeypatch.setattr(report, "BENCHMARK_DIR", tmp_path)
+    monkeypatch.setenv("COLORIZER_CHECKPOINT", str(tiny_checkpoint))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.switch_page("pages/model.py").run()
-    assert not at.exception
-    assert any("quality by number of hints" in h.value for h in at.subheader)
-    assert any("| 10 | model |" in m.value for m in at.markdown)
-    assert len(at.get("image")) >= 1
+    assert not at.exception and not at.warning  # the files scored this very checkpoint
+    table = at.dataframe[0].value
+    assert len(table) == 6 and list(table["method"][:3]) == ["Studio (what Colorize shows)", "Model alone", "Bucket fill"]
+    assert table["PSNR dB ↑"][0] == 18.0 and table["one stroke fills ↑"][0] == 0.9
+    assert len(at.get("image")) == 1  # the strokes plot (no Hint-AUC in these files, no loss curve)
+    (tmp_path / report.RECORD_JSON).write_text('{"checkpoints": {"sobel": {"sha256": "another"}}}')
+    at.run()
+    assert any("another checkpoint" in w.value for w in at.warning)
 
 
 def test_hostile_uploads_never_crash_the_app(app):
@@ -164,7 +187,7 @@ def test_hostile_uploads_never_crash_the_app(app):
             kept = np.asarray(app.session_state["studio"].upload.image).copy()
 
 
-CANVAS_W, CANVAS_H = canvas_size((160, 96))  # the canvas of upload_frame's picture
+CANVAS_W, CANVAS_H = fit_canvas((160, 96), None)  # the canvas of upload_frame's picture (no browser: fallback width)
 
 
 def paint(app, rows=slice(100, 110), cols=slice(50, 300)):
@@ -254,7 +277,7 @@ def test_live_preview_colours_without_the_button(app):
     assert not app.exception and not app.error
     assert app.session_state["studio"].result.image.size == (160, 96)
     captions = [picture.caption for element in app.get("image") for picture in element.proto.imgs]
-    assert any(caption.startswith("Live preview (") for caption in captions)
+    assert any(caption.startswith("Result (") for caption in captions)
 
 
 def test_palette_swatch_sets_the_brush_colour(app):
@@ -416,35 +439,26 @@ def test_batch_page_serves_line_art_frames_with_the_line_art_model(app, tmp_path
 def test_model_page_shows_each_models_own_files(tiny_checkpoint, monkeypatch, tmp_path):
     import shutil
 
-    import torch
-
-    from colorizer import read_checkpoint
+    from colorizer import read_checkpoint, report
     from colorizer.checkpoint import write_payload
 
     models = tmp_path / "models"
-    (models / "eval").mkdir(parents=True)
+    models.mkdir()
     for name in ("colorizer.pt", "colorizer_line_art.pt"):
         shutil.copy(tiny_checkpoint, models / name)
     payload = read_checkpoint(models / "colorizer_line_art.pt")
     write_payload(models / "colorizer_line_art.pt", {**payload, "meta": {**payload["meta"], "inference": {"coarse_side": 256}}})
-    (models / "eval" / "summary.md").write_text("| strokes | method |\n|---|---|\n| 10 | model |\n")
-    (models / "eval" / "summary.csv").write_text("sketch,hints,strokes,method,images,psnr\n"
-                                                 "sobel,region,10,model,2,17.0\nsobel,region,10,model + region fill,2,16.5\n")
-    Image.new("RGB", (40, 20), "white").save(models / "eval" / "quality_vs_hints.png")
     Image.new("RGB", (40, 20), "white").save(models / "colorizer_line_art_loss_curve.png")
+    monkeypatch.setattr(report, "BENCHMARK_DIR", models / "eval")  # none
     monkeypatch.setenv("COLORIZER_CHECKPOINT", str(models / "colorizer.pt"))
     monkeypatch.setenv("COLORIZER_LINE_ART_CHECKPOINT", str(models / "colorizer_line_art.pt"))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.switch_page("pages/model.py").run()
-    assert any("quality by number of hints" in h.value for h in at.subheader)
-    assert next(m for m in at.metric if m.label.startswith("Benchmark PSNR")).value == "16.50 dB"  # the app's default
-    assert len(at.get("image")) == 1  # the benchmark plot; this model has no curve file
+    assert any("No benchmark files" in i.value for i in at.info) and not at.get("image")
     runs_at = lambda: next(m.value for m in at.markdown if "**Runs at**" in m.value)
     assert "up to 512 px, one pass" in runs_at()
     at.radio(key="model_kind").set_value(at.radio(key="model_kind").options[1]).run()
-    assert not at.exception and not any("quality by number of hints" in h.value for h in at.subheader)
-    assert next(m for m in at.metric if m.label.startswith("Benchmark PSNR")).value == "not benchmarked"
-    assert "coarse pass at 256 px for hinted inputs of 384 px or more" in runs_at()
+    assert not at.exception and "coarse pass at 256 px for hinted inputs of 384 px or more" in runs_at()
     assert [i.proto.imgs[0].caption for i in at.get("image")] == ["Training loss and validation PSNR of the last run"]
 
 

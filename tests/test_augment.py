@@ -1,6 +1,5 @@
 import cv2
 import numpy as np
-from PIL import Image
 
 from colorizer.sketch import sobel_sketch
 from training.augment import random_foreign_sketch, random_sketch, random_sketch_settings, recolour_clusters

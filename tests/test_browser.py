@@ -1,6 +1,7 @@
 """Real-browser test: Playwright drives Debian Chromium against the running app."""
 import os
 import re
+import time
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def server(tiny_checkpoint):
-    with running_app(checkpoint=tiny_checkpoint) as url:
+    """The app on a tiny seeded model; with $STUDIO_SCREENSHOT set (the README's picture), on the shipped ones."""
+    with running_app(checkpoint=None if os.environ.get("STUDIO_SCREENSHOT") else tiny_checkpoint) as url:
         yield url
 
 
@@ -113,9 +115,9 @@ def test_scribbles_survive_a_page_switch_in_the_browser(page, server, tmp_path):
 def test_live_preview_follows_the_brush(page, server, tmp_path):
     canvas = open_canvas(page, server, tmp_path, 6, (160, 120))
     page.locator("label").filter(has_text=re.compile(r"^Live preview$")).click()
-    page.get_by_text("Turn on Live preview").wait_for(state="detached")
+    settle(page)
     draw_stroke(page, canvas, (0.2, 0.5), (0.8, 0.5))
-    page.get_by_text(re.compile(r"Live preview \(\d+ ms\)")).wait_for()
+    page.get_by_text(re.compile(r"Result \(\d+ ms\)")).wait_for()
     assert page.get_by_role("button", name="Colorize").is_visible()
 
 
@@ -238,3 +240,172 @@ def test_region_fill_paints_the_stroked_region_in_the_brush_colour(page, server,
     far_in_band = result[100:140, 220:280].reshape(-1, 3)  # the stroke ends at x = 150
     assert np.abs(far_in_band - brush).max() <= 6
     assert np.abs(result[20:60, 220:280].reshape(-1, 3) - brush).max(axis=1).min() > 6  # top band is not
+
+
+VIEWPORTS = [(1024, 768), (1400, 1000)]
+
+
+def drag(page, points) -> None:
+    """Press at the first page point, move through the others, release."""
+    page.mouse.move(*points[0])
+    page.mouse.down()
+    for point in points[1:]:
+        page.mouse.move(*point, steps=6)
+    page.mouse.up()
+
+
+def at_picture(box: dict, size: tuple[int, int], x: float, y: float) -> tuple[float, float]:
+    """Page coordinates of picture pixel (x, y) on a canvas laid over the whole picture."""
+    return box["x"] + (x + 0.5) * box["width"] / size[0], box["y"] + (y + 0.5) * box["height"] / size[1]
+
+
+def download(page, button: str, path) -> "Path":
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name=button).click()
+    download_info.value.save_as(path)
+    return path
+
+
+def settle(page) -> None:
+    """Wait until the app has finished its run (its status widget is gone) and the page has drawn it."""
+    page.wait_for_timeout(500)
+    page.locator("[data-testid=stStatusWidget]").wait_for(state="hidden")
+    page.wait_for_timeout(700)
+
+
+def scribble_count(page) -> int:
+    text = page.get_by_text(re.compile(r"(Scribbles: [\d,]+ painted pixels|No scribbles yet)")).inner_text()
+    found = re.search(r"([\d,]+) painted", text)
+    return int(found.group(1).replace(",", "")) if found else 0
+
+
+def wait_count(page, test, timeout: float = 20_000) -> int:
+    """Wait until the painted-pixel count satisfies ``test``; returns it."""
+    deadline = time.time() + timeout / 1000
+    while time.time() < deadline:
+        count = scribble_count(page)
+        if test(count):
+            return count
+        page.wait_for_timeout(200)
+    raise AssertionError(f"painted pixels stayed at {scribble_count(page)}")
+
+
+def canvas_box(canvas) -> dict:
+    """The canvas's box on screen, scrolled into view first (a click on a button further down scrolls)."""
+    canvas.scroll_into_view_if_needed()
+    return canvas.bounding_box()
+
+
+def paint_until(page, points, test) -> int:
+    """Drag through ``points`` until the painted-pixel count passes ``test`` (one more try: a drag that
+    starts while the page is still redrawing after a colour change can miss the canvas)."""
+    for last_try in (False, True):
+        drag(page, points)
+        try:
+            return wait_count(page, test, timeout=8_000)
+        except AssertionError:
+            if last_try:
+                raise
+    raise AssertionError("unreachable")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=[f"{w}x{h}" for w, h in VIEWPORTS])
+def test_a_full_walk_as_an_artist(server, tmp_path, viewport):
+    """Home -> Sketch (line art) -> Colorize at 1024x768 and 1400x1000: the whole picture is paintable
+    (a stroke 5 px from the right and bottom edges lands there in the saved scribbles), the result appears
+    in view beside the canvas, a stroke leaves no streak, eraser / undo / redo / clear work, every page
+    opens, and nothing is fetched from outside or fails."""
+    from PIL import Image
+
+    from tests.synthetic import line_art
+    from training.metrics import lab, streak, stroke_regions
+
+    size = (512, 512)
+    line_art(size[0]).save(tmp_path / "drawing.png")
+    failed, errors = [], []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+        page.set_default_timeout(30_000)
+        page.on("requestfailed", lambda request: failed.append(f"{request.url} {request.failure}"))
+        page.on("response", lambda response: failed.append(f"{response.url} {response.status}")
+                if response.status >= 400 else None)
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.goto(server)
+        page.get_by_text("How to").wait_for()
+        page.get_by_role("link", name="Sketch").first.click()
+        page.locator("input[type=file]").set_input_files(str(tmp_path / "drawing.png"))
+        page.get_by_text("Sketch (live preview)").wait_for()
+        page.get_by_text("This upload is already line art").click()
+        page.get_by_text("Picture: drawing").first.wait_for()
+        download(page, "Download sketch (PNG)", tmp_path / "sketch.png")
+        page.get_by_role("link", name="Next: paint colour scribbles").click()
+        canvas = page.locator("canvas.upper-canvas")
+        canvas.wait_for()
+        page.wait_for_timeout(1500)  # the column is measured and the canvas takes its width
+        box = canvas.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport[0] and box["width"] >= 250
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport[0]  # nothing hidden sideways
+
+        drag(page, [at_picture(box, size, 495, 507), at_picture(box, size, 507, 507), at_picture(box, size, 507, 495)])
+        corner = wait_count(page, lambda n: n > 0)
+        saved = np.asarray(Image.open(download(page, "Download scribbles (PNG)", tmp_path / "s.png")))
+        assert saved.shape[:2] == (512, 512) and saved[505:510, 505:510, 3].max() > 0  # at picture (507, 507)
+
+        for colour, stroke in (("#5cb85c", [(60, 420), (200, 430), (340, 420)]),  # the field below the hill
+                               ("#f2c14e", [(440, 80), (490, 95)]),  # the sun at the right edge
+                               ("#4a90d9", [(40, 40), (240, 60)])):  # the sky
+            hex_field = page.get_by_label("Hex", exact=True)
+            hex_field.fill(colour)
+            hex_field.press("Enter")
+            settle(page)
+            before, box = scribble_count(page), canvas_box(canvas)
+            painted = paint_until(page, [at_picture(box, size, x, y) for x, y in stroke], lambda n: n > before + 40)
+        page.get_by_role("link", name="Colorize").first.click()  # from the top of the page, as an artist arrives
+        page.get_by_role("button", name="Colorize").click()
+        result = page.get_by_text(re.compile(r"Result \(\d+ ms\)"))
+        result.wait_for()
+        image = page.locator("[data-testid=stImage] img").first.bounding_box()
+        box = canvas.bounding_box()
+        assert image["y"] >= 0 and image["y"] + image["height"] <= viewport[1]  # in view without scrolling
+        assert image["x"] + image["width"] <= viewport[0]
+        assert image["y"] < box["y"] + box["height"]  # beside the canvas, not below the fold
+        if os.environ.get("STUDIO_SCREENSHOT") and viewport == (1400, 1000):
+            page.mouse.move(viewport[0] - 5, viewport[1] - 5)  # no tooltip over the page
+            page.wait_for_timeout(500)
+            page.screenshot(path=os.environ["STUDIO_SCREENSHOT"])
+
+        output = np.asarray(Image.open(download(page, "Download result (PNG)", tmp_path / "r.png")).convert("RGB"))
+        strokes = np.asarray(Image.open(download(page, "Download scribbles (PNG)", tmp_path / "s2.png")))[..., 3] > 0
+        sketch = np.asarray(Image.open(tmp_path / "sketch.png").convert("L"))
+        labels, hinted = stroke_regions(sketch, strokes)
+        assert streak(lab(output), labels, hinted, strokes) <= 3.0  # the stroke set its region's colour
+
+        page.get_by_role("radio", name="Eraser").click()
+        settle(page)  # the canvas has its eraser brush
+        box = canvas_box(canvas)
+        drag(page, [at_picture(box, size, 20, 50), at_picture(box, size, 260, 50)])  # rub out the sky stroke
+        erased = wait_count(page, lambda n: n < painted - 30)
+        page.get_by_role("radio", name="Brush").click()
+        settle(page)
+        page.keyboard.press("Control+z")
+        wait_count(page, lambda n: n > erased + 30)
+        page.get_by_role("button", name="Clear all strokes").click()
+        page.get_by_text("No scribbles yet").wait_for()
+        page.get_by_role("button", name=re.compile("undo")).click()
+        wait_count(page, lambda n: n > erased)
+
+        for name, marker in (("Batch", "Colorize all"), ("Model", "Parameters"), ("Home", "How to")):
+            page.get_by_role("link", name=name).first.click()
+            page.get_by_text(marker).first.wait_for()
+            page.get_by_text("Picture: drawing").first.wait_for()  # the current picture is named on every page
+        page.wait_for_timeout(500)
+        browser.close()
+    assert failed == [] and errors == []
+
+
+def test_the_latency_script_times_first_paint_and_live_preview(tiny_checkpoint):
+    from tests import latency
+
+    figures = latency.main(["--strokes", "2", "--paints", "1", "--checkpoint", str(tiny_checkpoint)])
+    assert 0 < figures["first_paint_s"] < 60 and 0 < figures["preview_s"] < 60

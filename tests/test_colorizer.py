@@ -72,3 +72,13 @@ def test_region_fill_paints_the_hinted_region_and_leaves_the_rest(tiny):
     assert np.array_equal(filled[:, 31:], plain[:, 31:])
     layers = tiny.colorize_layers(sketch, hints, region_fill=RegionFill(gap=0, flatness=1.0))
     assert np.array_equal(np.asarray(layers["result"]), filled)
+
+
+@pytest.mark.parametrize("size, message", [((0, 0), "0x0 pixels; it needs at least 1"),
+                                           ((5000, 20), "over the 4096 px limit; downscale")])
+def test_empty_and_huge_sketches_are_refused_with_what_to_do(tiny_checkpoint, size, message):
+    model = Colorizer.load(tiny_checkpoint)
+    with pytest.raises(ValueError, match=message):
+        model.colorize(Image.new("L", size, 255))
+    with pytest.raises(ValueError, match="hint picture is 0x0"):
+        model.colorize(Image.new("L", (32, 32), 255), Image.new("RGBA", (0, 0)))

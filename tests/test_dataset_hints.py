@@ -1,9 +1,7 @@
-"""The hub dataset's own sketch/scribbles columns: hint extraction and scoring."""
-import cv2
+"""The hub dataset's own sketch/scribbles columns: hint extraction and training samples."""
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 from PIL import Image
 
 from tests.synthetic import anime_frame, encode
@@ -77,29 +75,12 @@ def test_load_rows_keeps_the_hub_columns(tmp_path):
     assert isinstance(rows[0]["scribbles"], bytes)
 
 
-def test_evaluate_scores_the_datasets_own_scribbles(tmp_path, tiny_checkpoint):
-    from training.evaluate import DATASET_STROKES, main
-
-    write_hub_parquet(tmp_path / "test.parquet", np.random.default_rng(3), 2)
-    out = tmp_path / "eval"
-    summary = main(["--checkpoint", str(tiny_checkpoint), "--data", str(tmp_path / "test.parquet"),
-                    "--strokes", "1", "--conditions", "sobel/region", "--out", str(out)])
-    own = [s for s in summary if s["sketch"] == "dataset"]
-    assert {s["method"] for s in own} == {"model", "bucket fill"}
-    assert all(s["strokes"] == DATASET_STROKES and s["images"] == 2 for s in own)
-    assert all(np.isfinite(s["fidelity"]) and np.isfinite(s["psnr"]) for s in own)
-    assert "the dataset's own sketch and scribbles" in (out / "summary.md").read_text()
-    skipped = main(["--checkpoint", str(tiny_checkpoint), "--data", str(tmp_path / "test.parquet"),
-                    "--strokes", "1", "--conditions", "sobel/region", "--no_dataset_scribbles", "--out", str(out)])
-    assert not [s for s in skipped if s["sketch"] == "dataset"]
-
-
 def test_training_sample_from_the_rows_own_sketch_and_scribbles(tmp_path):
     from training.data import make_dataset_sample
 
     write_hub_parquet(tmp_path / "train.parquet", np.random.default_rng(4), 1)
     row = load_rows(str(tmp_path / "train.parquet"))[0]
-    colour, sketch = row["full_colour"], dataset_sketch(row["sketch"], SIZE)
+    sketch = dataset_sketch(row["sketch"], SIZE)
     _, expected_mask = dataset_hints(row["scribbles"], row["sketch"], row["sketch_and_scribbles_merged"], size=SIZE)
     sample = make_dataset_sample(row, np.random.default_rng(0), 40, 4, hue_rotation=0.0)
     packed = sample["input"].numpy()

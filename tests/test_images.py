@@ -64,3 +64,11 @@ def test_sixteen_bit_grayscale_is_scaled(rng):
     image = load_image(encode(Image.fromarray(array)))
     values = np.asarray(image)
     assert image.mode == "RGB" and values.max() > 200 and values.min() < 10
+
+
+@pytest.mark.parametrize("top", [255, 65535, 2**31 - 1])
+def test_32_bit_integer_pictures_keep_their_tones(top):
+    """An "I" mode TIFF holds 8-, 16- or 32-bit values; each is scaled by its own range, not clipped white."""
+    ramp = np.linspace(0, top, 32 * 32).reshape(32, 32).astype(np.int64).astype(np.int32)
+    grey = np.asarray(load_image(encode(Image.fromarray(ramp, "I"), "TIFF")).convert("L"), dtype=float)
+    assert grey.min() <= 2 and grey.max() >= 250 and 100 < grey.mean() < 155  # the whole ramp, mid-grey on average

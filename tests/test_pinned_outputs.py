@@ -6,7 +6,8 @@ app does and compares the result with a PNG in tests/pinned/, made by
     .venv/bin/python -m tests.test_pinned_outputs   # rewrites tests/pinned/ (only when the models change)
 
 The references are keyed by the checkpoints' SHA-256, so a new model fails here until its
-references are made on purpose. On the CPU the references were made on (same oneDNN
+references are made on purpose; a deliberate change of the pipeline (as region fill's stroke
+footprint was) remakes them too, in the same commit. On the CPU the references were made on (same oneDNN
 instruction set) the outputs must be byte-identical; elsewhere convolutions round differently,
 so a few 8-bit levels of difference are allowed there.
 """

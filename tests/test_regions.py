@@ -66,9 +66,19 @@ def test_hint_colour_fills_its_whole_region_and_keeps_shading():
     out = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=0.0))
     left = out[:, :31].reshape(-1, 3).astype(float)
     assert np.allclose(left.mean(axis=0), RED, atol=2.0)
-    ramp = lambda image: image[:, 25, 0].astype(float).mean() - image[:, 2, 0].astype(float).mean()
-    assert ramp(out) == pytest.approx(ramp(colour), abs=1.0)  # shading kept
+    ramp = lambda image: image[30:, 25, 0].astype(float).mean() - image[30:, 2, 0].astype(float).mean()
+    assert ramp(out) == pytest.approx(ramp(colour), abs=1.0)  # shading kept away from the stroke
     assert np.array_equal(out[:, 31:], colour[:, 31:])  # lines and the other region untouched
+
+
+def test_the_stroke_sets_its_regions_colour_and_leaves_no_streak_or_halo():
+    colour = shaded()
+    rgb, mask = stroke()
+    streaked = colour.copy()
+    streaked[8:16, 3:22] = (255, 180, 180)  # the network copied the stroke, brighter, with a halo around it
+    out = fill_regions(streaked, split_sketch(), rgb, mask, RegionFill(gap=0, flatness=0.3)).astype(float)
+    under, rest = out[10:14, 5:20].reshape(-1, 3).mean(axis=0), out[30:, :31].reshape(-1, 3).mean(axis=0)
+    assert np.allclose(under, RED, atol=2) and np.abs(under - rest).max() < 8  # rest: RED + 70 % of the ramp
 
 
 def test_flatness_one_paints_one_flat_colour():
@@ -185,3 +195,11 @@ def test_fill_options_out_of_range_end_the_program_with_the_allowed_range(capsys
     with pytest.raises(SystemExit):
         fill_from_args(parser, parser.parse_args(["--fill_gap=9"]))
     assert "gap must be 0-8 px" in capsys.readouterr().err
+
+
+def test_a_region_all_near_its_stroke_still_takes_the_hint_colour():
+    sketch = np.full((64, 64), 255, np.uint8)
+    sketch[:, 10:12] = 0  # a 10 px strip on the left, all of it within the stroke's halo
+    rgb, mask = stroke(rows=slice(20, 40), cols=slice(3, 7))
+    out = fill_regions(shaded(), sketch, rgb, mask, RegionFill(gap=0, flatness=0.3))
+    assert np.abs(out[:, :10].reshape(-1, 3).astype(int) - RED).max() <= 12

@@ -115,8 +115,8 @@ def test_batch_cli_rejects_bad_region_fill_settings(frames, tmp_path, capsys, op
 
 
 def test_batch_cli_picks_the_line_art_model_for_line_art(frames, tmp_path, monkeypatch, capsys):
-    import colorizer.checkpoint
+    import colorizer.shipped
 
-    monkeypatch.setattr(colorizer.checkpoint, "LINE_ART_CHECKPOINT", tmp_path / "no-line-model.pt")
+    monkeypatch.setattr(colorizer.shipped, "LINE_ART_CHECKPOINT", tmp_path / "no-line-model.pt")
     assert cli(["batch", "--input", str(frames), "--out", str(tmp_path / "out"), "--line-art"]) == 2
     assert "no-line-model.pt" in capsys.readouterr().err

@@ -27,6 +27,7 @@ class Result:
     scribbles: np.ndarray | None = None  # the canvas strokes (RGBA uint8), to go back to this result
     drawing: dict | None = None  # the canvas's Fabric.js JSON of those strokes
     number: int = 0  # its number among the session's variants (1, 2, ...)
+    seconds: float = 0.0  # how long the colouring took
 
 
 @dataclass
@@ -48,7 +49,13 @@ class Studio:
     sketch: Image.Image | None = None  # "L", the picture's size, what the model sees
     scribbles: np.ndarray | None = None  # RGBA uint8 canvas strokes (canvas-sized), None until painted
     drawing: dict | None = None  # the canvas's Fabric.js JSON, to redraw it after a page switch
-    canvas_initial: dict | None = None  # the drawing the canvas starts from when (re)mounted
+    canvas_initial: dict | None = None  # the drawing the canvas (re)loads: set by undo, redo, clear, eraser
+    canvas_size: tuple[int, int] | None = None  # (width, height) the drawing's coordinates are in
+    history: list[dict] = field(default_factory=list)  # drawings seen, oldest first (undo steps back)
+    redo: list[dict] = field(default_factory=list)  # drawings undone, newest last
+    revision: int = 0  # numbers each drawing handed to the canvas, so it reloads even an earlier one
+    awaiting_canvas: bool = False  # a drawing was handed to the canvas and its strokes are not back yet
+    canvas_sent: dict | None = None  # the drawing the canvas sent last (what it reports until it reloads)
     result: Result | None = None
     variants: list[Result] = field(default_factory=list)
     pending: Upload | None = None  # a new upload waiting for "Replace and discard scribbles"
@@ -65,8 +72,15 @@ class Studio:
     def adopt(self, upload: Upload) -> None:
         """Make ``upload`` the current picture; its scribbles and results start empty."""
         self.upload, self.pending = upload, None
-        self.scribbles = self.drawing = self.canvas_initial = self.result = None
-        self.variants = []
+        self.scribbles = self.drawing = self.canvas_initial = self.canvas_size = self.result = None
+        self.variants, self.history, self.redo = [], [], []
+        self.canvas_sent, self.awaiting_canvas = None, False
+
+    def show_drawing(self, drawing: dict) -> None:
+        """Make ``drawing`` the canvas's content: it reloads it (numbered anew) on the next run."""
+        self.revision += 1
+        self.drawing = drawing
+        self.canvas_initial = {**drawing, "studioRevision": self.revision}
 
 
 def studio() -> Studio:

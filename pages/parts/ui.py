@@ -1,22 +1,19 @@
 """Helpers shared by the pages: the cached model, page bookkeeping, widget values."""
 from __future__ import annotations
 
+import base64
+import io
 import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import streamlit as st
+from PIL import Image
 
-from colorizer import CheckpointError, Colorizer, SketchKind, default_checkpoint, keep_freed_memory
+from colorizer.shipped import default_checkpoint
+from colorizer.sketch import SketchKind
 from pages.parts.state import STATE_KEY, studio
-
-CANVAS_LONG_SIDE = 512  # fits half of a laptop-wide page, beside the live preview
-
-
-def canvas_size(size: tuple[int, int]) -> tuple[int, int]:
-    """Canvas (width, height) at the picture's aspect ratio, long side CANVAS_LONG_SIDE."""
-    scale = CANVAS_LONG_SIDE / max(size)
-    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
-
 
 def checkpoint_path(kind: SketchKind = SketchKind.SOBEL) -> Path:
     """The checkpoint to serve for a kind of sketch.
@@ -31,24 +28,61 @@ def checkpoint_path(kind: SketchKind = SketchKind.SOBEL) -> Path:
     return Path(value) if value else default_checkpoint(kind)
 
 
-@st.cache_resource(show_spinner="Loading the colorizer model…")
-def load_colorizer(path: Path, precision: str = "auto") -> Colorizer:
-    """One model per checkpoint for all sessions; it holds no per-request state.
+def load_model(path: Path, precision: str):
+    """A served Colorizer (imports PyTorch, so it runs in the loader's thread, never before a first paint)."""
+    from colorizer import Colorizer, keep_freed_memory
 
-    Also tells malloc to keep freed memory, so each colouring does not fault its activations
-    in again (see :func:`colorizer.keep_freed_memory`).
-    """
-    keep_freed_memory()
+    keep_freed_memory()  # each colouring reuses its activation memory (colorizer.keep_freed_memory)
     return Colorizer.load(path, precision=precision)
 
 
-def get_colorizer(kind: SketchKind = SketchKind.SOBEL) -> Colorizer | None:
-    """The shared model for a kind of sketch, or None after showing an st.error that says what to do.
+class ModelLoader:
+    """Loads checkpoints in a background thread, once per process, and hands the same Colorizer to
+    every session (it holds no per-request state). A failed load is forgotten, so the next call
+    tries again."""
 
-    $COLORIZER_PRECISION (auto, float32 or bfloat16) sets the dtype it runs in.
-    """
+    def __init__(self):
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="model-loader")
+        self.loads: dict[tuple[Path, str], Future] = {}
+        self.lock = threading.Lock()
+
+    def start(self, path: Path, precision: str) -> Future:
+        """The load of ``path`` in ``precision``: started now unless it is under way, done, or failed before."""
+        key = (path, precision)
+        with self.lock:
+            load = self.loads.get(key)
+            if load is None or (load.done() and load.exception() is not None):
+                load = self.loads[key] = self.pool.submit(load_model, path, precision)
+            return load
+
+
+@st.cache_resource(show_spinner=False)
+def model_loader() -> ModelLoader:
+    return ModelLoader()
+
+
+def precision() -> str:
+    """$COLORIZER_PRECISION (auto, float32 or bfloat16): the dtype the models run in."""
+    return os.environ.get("COLORIZER_PRECISION", "auto")
+
+
+def start_loading_models() -> None:
+    """Start loading both served models in the background (returns at once)."""
+    for kind in SketchKind:
+        model_loader().start(checkpoint_path(kind), precision())
+
+
+def get_colorizer(kind: SketchKind = SketchKind.SOBEL):
+    """The shared model for a kind of sketch (waiting for it, with a spinner, while it loads), or None
+    after showing an st.error that says what to do."""
+    from colorizer import CheckpointError
+
+    load = model_loader().start(checkpoint_path(kind), precision())
     try:
-        return load_colorizer(checkpoint_path(kind), os.environ.get("COLORIZER_PRECISION", "auto"))
+        if not load.done():
+            with st.spinner("Loading the colorizer model…"):
+                return load.result()
+        return load.result()
     except (CheckpointError, ValueError) as error:
         st.error(f"The colorizer model could not be loaded. {error}")
         return None
@@ -76,6 +110,10 @@ def entered_page(name: str) -> bool:
     join_app_navigation()
     state = studio()
     fresh, state.last_page = state.last_page != name, name
+    if state.upload is not None:  # every page names the picture being worked on
+        picture = state.upload.image
+        st.sidebar.caption(f":material/image: Picture: **{state.upload.name}**, {picture.width}x{picture.height}"
+                           + (", line art" if state.kind.lines_on_top else ""))
     return fresh
 
 
@@ -100,3 +138,21 @@ def require_upload() -> bool:
         st.page_link("pages/sketch.py", label="Go to the Sketch page", icon=":material/edit:")
         return False
     return True
+
+
+PREVIEW_SIDE = 1024  # long side of the pictures the pages show (downloads keep the full size)
+
+
+def inline(picture: Image.Image) -> str:
+    """A picture as a data URL (JPEG, or PNG where it has transparency), at most PREVIEW_SIDE px long.
+
+    The pages show pictures this way, not as Streamlit media files: a media file is deleted as soon as
+    the run that made it is replaced, so a browser that asks for it a moment late (fast reruns, images
+    below the fold) got a 404 and a broken picture.
+    """
+    picture = picture.copy()
+    picture.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
+    buffer = io.BytesIO()
+    transparent = picture.mode in ("RGBA", "LA")
+    picture.save(buffer, format="PNG" if transparent else "JPEG", quality=90)
+    return f"data:image/{'png' if transparent else 'jpeg'};base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}"

@@ -12,6 +12,7 @@ from colorizer import ImageLoadError, load_image, resize_hints
 from colorizer.images import load_hints
 from colorizer.layers import layers_zip, png_bytes
 from colorizer.palette import suggest_palette
+from pages.parts import canvas, ui
 from pages.parts.state import Result, studio
 
 MAX_VARIANTS = 6
@@ -56,36 +57,52 @@ def canvas_image_object(hints: Image.Image) -> dict:
             "height": hints.height, "originX": "left", "originY": "top", "scaleX": 1, "scaleY": 1, "src": url}
 
 
-def scribble_files(canvas_size: tuple[int, int], sketch: Image.Image, hints: Image.Image | None) -> None:
-    """Download the scribbles (RGBA, the picture's size) or load saved ones onto the canvas."""
+def scribbles_download(sketch: Image.Image) -> None:
+    """Download the current scribbles as a transparent PNG at the picture's size (made when clicked)."""
     state = studio()
-    left, right = st.columns(2)
-    if hints is not None:
-        left.download_button("Download scribbles (PNG)", png_bytes(resize_hints(hints, sketch.size)), mime="image/png",
-                             file_name=f"{state.upload.name}_scribbles.png")
-    saved = right.file_uploader("Load saved scribbles", type=["png"], key=f"scribbles-{state.upload.digest}",
-                                help="A scribble PNG from this or another frame; scaled to this picture.")
+    strokes = lambda: png_bytes(resize_hints(Image.fromarray(state.scribbles, "RGBA"), sketch.size))
+    st.download_button("Download scribbles (PNG)", strokes, mime="image/png", on_click="ignore",
+                       file_name=f"{state.upload.name}_scribbles.png", disabled=not state.painted_pixels,
+                       icon=":material/download:")
+
+
+def load_scribbles(canvas_size: tuple[int, int]) -> None:
+    """Put a saved scribble PNG on the canvas, scaled to it (it replaces the strokes; undo brings them back)."""
+    state = studio()
+    saved = st.file_uploader("Load saved scribbles", type=["png"], key=f"scribbles-{state.upload.digest}",
+                             help="A scribble PNG from this or another frame; scaled to this picture.")
     if saved is None or state.loaded_scribbles == saved.file_id:
         return
     state.loaded_scribbles = saved.file_id
     try:
         strokes = load_hints(saved.getvalue(), size=canvas_size)
     except ImageLoadError as error:
-        right.error(str(error))
+        st.error(str(error))
         return
     drawing = {"version": FABRIC_VERSION, "objects": [canvas_image_object(strokes)]}
-    state.scribbles, state.drawing = np.array(strokes), drawing
-    state.canvas_initial = drawing
+    canvas.remember(state, drawing)
+    canvas.show(state, drawing)
+    state.scribbles = np.array(strokes)
     st.rerun()
 
 
+def scribbles_over(sketch: Image.Image, hints: Image.Image | None) -> Image.Image:
+    """The sketch (RGB) with the scribbles (RGBA, any size) drawn over it at its size."""
+    view = sketch.convert("RGBA")
+    if hints is not None:
+        view = Image.alpha_composite(view, resize_hints(hints, sketch.size))
+    return view.convert("RGB")
+
+
 def result_downloads(output: Result, sketch: Image.Image) -> None:
+    """Download the result as PNG, or its layers as a ZIP (both made when clicked)."""
     left, right = st.columns(2)
-    left.download_button("Download result (PNG)", png_bytes(output.image),
-                         file_name=f"{output.name}_colorized.png", mime="image/png", type="primary")
-    right.download_button("Download layers (ZIP)", layers_zip(output.name, output.image, output.flat,
-                                                              sketch, output.hints),
-                          file_name=f"{output.name}_layers.zip", mime="application/zip",
+    left.download_button("Download result (PNG)", lambda: png_bytes(output.image), on_click="ignore",
+                         file_name=f"{output.name}_colorized.png", mime="image/png", type="primary",
+                         icon=":material/download:", width="stretch")
+    right.download_button("Download layers (ZIP)", on_click="ignore", width="stretch",
+                          data=lambda: layers_zip(output.name, output.image, output.flat, sketch, output.hints),
+                          file_name=f"{output.name}_layers.zip", mime="application/zip", icon=":material/layers:",
                           help="Composite, flat colours, lines (transparent) and scribbles, full size.")
 
 
@@ -99,8 +116,9 @@ def remember_variant(output: Result) -> None:
 
 def restore_variant(variant: Result) -> None:
     state = studio()
-    state.result, state.scribbles, state.drawing = variant, variant.scribbles, variant.drawing
-    state.canvas_initial = variant.drawing
+    state.result, state.scribbles = variant, variant.scribbles
+    canvas.remember(state, variant.drawing or canvas.blank_drawing())
+    canvas.show(state, variant.drawing or canvas.blank_drawing())
 
 
 def variants_section(sketch: Image.Image) -> None:
@@ -115,10 +133,7 @@ def variants_section(sketch: Image.Image) -> None:
     for column, default, side in zip(columns, (len(names) - 2, len(names) - 1), "AB"):
         with column:
             variant = labels[st.selectbox(f"Variant {side}", names, index=default, key=f"variant-{side}")]
-            st.image(variant.image, width="stretch")
-            overlay = sketch.convert("RGBA")
-            if variant.hints is not None:
-                overlay = Image.alpha_composite(overlay, resize_hints(variant.hints, sketch.size))
-            st.image(overlay.convert("RGB"), caption="its scribbles", width="stretch")
+            st.image(ui.inline(variant.image), width="stretch")
+            st.image(ui.inline(scribbles_over(sketch, variant.hints)), caption="its scribbles", width="stretch")
             st.button(f"Go back to variant {variant.number}", key=f"restore-{side}",
                       on_click=restore_variant, args=(variant,))

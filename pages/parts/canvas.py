@@ -1,0 +1,186 @@
+"""The drawing canvas: sized to its column, with undo, redo, clear and an eraser.
+
+The canvas (streamlit-drawable-canvas) has a fixed size in pixels, so a small component measures
+the column it sits in and the canvas takes that width (the drawing is scaled with it). Undo, redo,
+clear and the eraser work on the canvas's Fabric.js JSON: the page keeps the drawings it has seen
+and hands the canvas the one to show as its ``initial_drawing``, which the canvas reloads and
+sends back rendered. Eraser strokes are drawn in a marker colour and turned into
+``destination-out`` paths on the next run, so they cut through the strokes below them.
+"""
+from __future__ import annotations
+
+import copy
+import json
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+MIN_SIDE, MAX_SIDE = 160, 720  # canvas long side limits, px
+FALLBACK_WIDTH = 448  # until the column has been measured (and in tests without a browser)
+ERASER_MARK = "rgba(255,0,200,0.35)"  # the colour eraser strokes are drawn in until they are turned into cuts
+ERASER_CUT = "rgba(0,0,0,1)"
+
+COLUMN_PROBE = st.components.v2.component(
+    "anime_colorizer.column_probe",
+    html='<div class="probe"></div>',
+    js="""
+export default function (component) {
+    const { parentElement, setStateValue } = component;
+    const probe = parentElement.querySelector(".probe");
+    let sent = "";
+    const report = () => {
+        const size = [Math.floor(probe.getBoundingClientRect().width), window.innerHeight];
+        if (size[0] > 0 && JSON.stringify(size) !== sent) {
+            sent = JSON.stringify(size);
+            setStateValue("size", size);
+        }
+    };
+    let timer = null;
+    const observer = new ResizeObserver(() => { clearTimeout(timer); timer = setTimeout(report, 150); });
+    observer.observe(probe);
+    window.addEventListener("resize", report);
+    report();
+    return () => { observer.disconnect(); window.removeEventListener("resize", report); clearTimeout(timer); };
+}
+""",
+    isolate_styles=False,
+)
+
+
+def column_size(key: str) -> tuple[int, int] | None:
+    """(width of the current column, height of the browser window) in px, as the browser last reported
+    them; None before the first report (and where no browser runs the page, as in AppTest)."""
+    result = COLUMN_PROBE(key=key, default={"size": None}, on_size_change=lambda: None, width="stretch",
+                          height="content")
+    size = result.get("size") if hasattr(result, "get") else getattr(result, "size", None)
+    return tuple(size) if size else None
+
+
+def fit_canvas(picture: tuple[int, int], column: tuple[int, int] | None) -> tuple[int, int]:
+    """Canvas (width, height) at the picture's aspect ratio: as wide as the column, and short enough to
+    leave room for the page around it (at most the window's height minus 260 px), within MIN/MAX_SIDE."""
+    width, window = column if column else (FALLBACK_WIDTH, 10_000)
+    scale = min(width / picture[0], max(MIN_SIDE, window - 260) / picture[1])
+    scale = min(scale, MAX_SIDE / max(picture))
+    scale = max(scale, MIN_SIDE / max(picture))
+    return max(1, round(picture[0] * scale)), max(1, round(picture[1] * scale))
+
+
+def scale_drawing(drawing: dict | None, factor: float) -> dict | None:
+    """A Fabric.js drawing scaled about the canvas origin by ``factor`` (positions and object scales)."""
+    if not drawing or factor == 1:
+        return drawing
+    scaled = copy.deepcopy(drawing)
+    for shape in scaled.get("objects", []):
+        for key in ("left", "top", "scaleX", "scaleY"):
+            shape[key] = shape.get(key, 1 if key.startswith("scale") else 0) * factor
+    return scaled
+
+
+def cut_eraser_marks(drawing: dict | None) -> dict | None:
+    """The drawing with its eraser-marked strokes turned into cuts (``destination-out``); None when it
+    has no uncut eraser strokes."""
+    if not drawing or not any(shape.get("stroke") == ERASER_MARK for shape in drawing.get("objects", [])):
+        return None
+    cut = copy.deepcopy(drawing)
+    for shape in cut["objects"]:
+        if shape.get("stroke") == ERASER_MARK:  # a little wider, so no faint rim of the strokes it crossed stays
+            shape.update(stroke=ERASER_CUT, globalCompositeOperation="destination-out",
+                         strokeWidth=shape.get("strokeWidth", 1) + 2)
+    return cut
+
+
+def same_drawing(first: dict | None, second: dict | None) -> bool:
+    """Whether two Fabric.js drawings hold the same objects."""
+    objects = lambda drawing: json.dumps((drawing or {}).get("objects", []), sort_keys=True)
+    return objects(first) == objects(second)
+
+
+def blank_drawing() -> dict:
+    return {"version": "7.4.0", "objects": []}
+
+
+FAINT = 24  # alpha below this (the browser's faintest anti-aliasing, invisible) counts as unpainted
+
+
+def strokes_array(image_data) -> np.ndarray | None:
+    """The canvas's RGBA strokes as uint8 (H, W, 4), alpha below FAINT set to 0; None without any."""
+    if image_data is None:
+        return None
+    strokes = np.array(image_data, dtype=np.uint8)
+    strokes[strokes[..., 3] < FAINT] = 0
+    return strokes
+
+
+def as_image(strokes: np.ndarray | None) -> Image.Image | None:
+    return None if strokes is None or not (strokes[..., 3] > 0).any() else Image.fromarray(strokes, "RGBA")
+
+
+MAX_HISTORY = 50
+
+
+def remember(state, drawing: dict) -> None:
+    """A new drawing: the newest undo step; whatever was undone can no longer be redone."""
+    state.history.append(drawing)
+    del state.history[:-MAX_HISTORY]
+    state.redo.clear()
+
+
+def receive(state, drawing: dict | None, strokes: np.ndarray | None) -> bool:
+    """Take what the canvas sent (its drawing and rendered strokes) into the session.
+
+    While a handed drawing is loading, the canvas still reports what it sent last: that is ignored.
+    Returns True when the page must run again to hand the canvas a changed drawing (new eraser
+    strokes, turned into cuts); the strokes are then not taken, as they still show the eraser marks.
+    """
+    if drawing is None:
+        return False
+    if same_drawing(drawing, state.drawing):
+        if strokes is not None:
+            state.scribbles, state.awaiting_canvas, state.canvas_sent = strokes, False, drawing
+        return False
+    if state.awaiting_canvas and same_drawing(drawing, state.canvas_sent):
+        return False
+    state.canvas_sent = drawing
+    cut = cut_eraser_marks(drawing)
+    remember(state, cut or drawing)
+    if cut is not None:
+        show(state, cut)
+        return True
+    state.drawing, state.scribbles, state.awaiting_canvas = drawing, strokes, False
+    return False
+
+
+def undo(state) -> None:
+    if state.history:
+        state.redo.append(state.history.pop())
+        show(state, state.history[-1] if state.history else blank_drawing())
+
+
+def redo(state) -> None:
+    if state.redo:
+        drawing = state.redo.pop()
+        state.history.append(drawing)
+        show(state, drawing)
+
+
+def clear(state) -> None:
+    if state.drawing and state.drawing.get("objects"):
+        remember(state, blank_drawing())
+        show(state, blank_drawing())
+
+
+def show(state, drawing: dict) -> None:
+    """Hand the canvas ``drawing``; the page waits for its rendered strokes before colouring live."""
+    state.show_drawing(drawing)
+    state.awaiting_canvas = True
+
+
+def resize(state, size: tuple[int, int]) -> None:
+    """Bring the session's drawing to a canvas of ``size`` (width, height), scaling its strokes."""
+    if state.canvas_size is not None and state.canvas_size != size and state.drawing:
+        state.show_drawing(scale_drawing(state.drawing, size[0] / state.canvas_size[0]))
+        state.history = [scale_drawing(d, size[0] / state.canvas_size[0]) for d in state.history]
+        state.redo = [scale_drawing(d, size[0] / state.canvas_size[0]) for d in state.redo]
+    state.canvas_size = size

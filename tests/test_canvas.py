@@ -1,0 +1,86 @@
+"""The canvas bookkeeping: sizing to the column, scaling, undo / redo / clear and the eraser."""
+import numpy as np
+
+from pages.parts import canvas
+from pages.parts.state import Studio
+
+
+def path(stroke="#e04a3f", left=10.0, top=20.0) -> dict:
+    return {"type": "Path", "stroke": stroke, "left": left, "top": top, "scaleX": 1, "scaleY": 1, "strokeWidth": 8,
+            "path": [["M", left, top], ["L", left + 30, top]]}
+
+
+def drawing(*objects) -> dict:
+    return {"version": "7.4.0", "objects": list(objects)}
+
+
+STROKES = np.zeros((4, 4, 4), np.uint8)
+
+
+def test_the_canvas_fills_its_column_and_keeps_room_for_the_page():
+    assert canvas.fit_canvas((512, 512), (300, 900)) == (300, 300)
+    assert canvas.fit_canvas((512, 512), (700, 660)) == (400, 400)  # a short window: 660 - 260 px tall
+    assert canvas.fit_canvas((1000, 500), None) == (canvas.FALLBACK_WIDTH, canvas.FALLBACK_WIDTH // 2)
+    assert canvas.fit_canvas((4000, 1000), (2000, 2000))[0] == canvas.MAX_SIDE
+
+
+def test_a_resized_canvas_scales_the_drawing_and_its_history():
+    state = Studio()
+    canvas.resize(state, (400, 300))
+    canvas.receive(state, drawing(path()), STROKES)
+    canvas.resize(state, (200, 150))
+    shape = state.canvas_initial["objects"][0]
+    assert (shape["left"], shape["top"], shape["scaleX"]) == (5.0, 10.0, 0.5)
+    assert state.history[-1]["objects"][0]["left"] == 5.0 and state.canvas_size == (200, 150)
+
+
+def test_undo_redo_and_clear_hand_the_canvas_the_right_drawing():
+    state = Studio()
+    first, second = drawing(path()), drawing(path(), path(left=50))
+    canvas.receive(state, first, STROKES)
+    canvas.receive(state, second, STROKES)
+    canvas.undo(state)
+    assert canvas.same_drawing(state.canvas_initial, first) and state.awaiting_canvas
+    canvas.redo(state)
+    assert canvas.same_drawing(state.canvas_initial, second)
+    canvas.clear(state)
+    assert state.canvas_initial["objects"] == []
+    canvas.undo(state)
+    assert canvas.same_drawing(state.canvas_initial, second)
+    revisions = {state.canvas_initial["studioRevision"]}
+    canvas.undo(state)
+    canvas.redo(state)
+    assert state.canvas_initial["studioRevision"] not in revisions  # even a drawing seen before reloads
+
+
+def test_the_canvas_report_of_the_old_drawing_is_ignored_until_it_has_loaded_the_new_one():
+    state = Studio()
+    first, second = drawing(path()), drawing(path(), path(left=50))
+    canvas.receive(state, first, STROKES)
+    canvas.receive(state, second, STROKES)
+    canvas.undo(state)
+    assert not canvas.receive(state, second, STROKES)  # stale: what the canvas sent before the undo
+    assert canvas.same_drawing(state.drawing, first) and state.awaiting_canvas
+    loaded = np.ones((4, 4, 4), np.uint8)
+    canvas.receive(state, first, loaded)
+    assert state.scribbles is loaded and not state.awaiting_canvas
+
+
+def test_eraser_strokes_become_cuts_and_the_page_runs_again():
+    state = Studio()
+    canvas.receive(state, drawing(path()), STROKES)
+    assert canvas.receive(state, drawing(path(), path(stroke=canvas.ERASER_MARK)), STROKES)
+    cut = state.canvas_initial["objects"][1]
+    assert cut["globalCompositeOperation"] == "destination-out" and cut["stroke"] == canvas.ERASER_CUT
+    assert cut["strokeWidth"] == 10  # a little wider than drawn, so no rim is left
+    assert state.scribbles is STROKES and state.awaiting_canvas  # the marks' strokes are not taken
+    canvas.undo(state)
+    assert len(state.canvas_initial["objects"]) == 1  # undo takes the cut back
+
+
+def test_faint_antialiasing_is_not_paint():
+    image = np.zeros((2, 2, 4), np.uint8)
+    image[0, 0] = (255, 0, 0, 10)
+    image[1, 1] = (255, 0, 0, 200)
+    strokes = canvas.strokes_array(image)
+    assert strokes[0, 0, 3] == 0 and strokes[1, 1, 3] == 200

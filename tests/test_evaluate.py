@@ -1,0 +1,188 @@
+"""The benchmark: its measures on pictures whose answer is known, and the command on tiny synthetic sets."""
+import csv
+import importlib.util
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from colorizer import report
+from training.metrics import (lab, one_stroke, one_stroke_region, region_ciede2000, streak, stroke_coverage,
+                              stroke_leakage, stroke_regions)
+from training.valsets import sticker_on_white
+from tests.synthetic import anime_frame
+
+SKIN, RED = (250, 210, 180), (220, 30, 40)
+HAS_HINTAUC = importlib.util.find_spec("hintauc") is not None
+
+
+def outlined_disc(size: int = 96) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(picture: a skin-coloured disc outlined in black on white, its sketch, the disc's mask)."""
+    picture = np.full((size, size, 3), 255, np.uint8)
+    cv2.circle(picture, (size // 2, size // 2), size // 3, SKIN, -1)
+    cv2.circle(picture, (size // 2, size // 2), size // 3, (0, 0, 0), 2)
+    sketch = cv2.cvtColor(picture, cv2.COLOR_RGB2GRAY)
+    sketch = np.where(sketch < 100, 0, 255).astype(np.uint8)
+    mask = np.zeros((size, size), np.uint8)
+    cv2.circle(mask, (size // 2, size // 2), size // 3 + 2, 1, -1)
+    return picture, sketch, mask.astype(bool)
+
+
+def test_one_stroke_lands_inside_the_largest_region_of_the_character():
+    picture, sketch, mask = outlined_disc()
+    region = one_stroke_region(sketch, mask)
+    assert region is not None and region[48, 48] and not region[2, 2]  # the disc, not the white paper
+    rgb, hint_mask = one_stroke(region, picture, np.array([SKIN, RED], np.uint8))
+    assert hint_mask.any() and np.all(region[hint_mask])
+    assert np.all(rgb[hint_mask] == RED)  # the palette colour farthest from the skin
+
+
+def test_a_region_filled_flat_with_the_stroke_colour_is_fully_covered_and_leaks_nothing():
+    picture, sketch, mask = outlined_disc()
+    region = one_stroke_region(sketch, mask)
+    filled = picture.copy()
+    filled[region] = RED
+    assert stroke_coverage(lab(filled), region, np.array(RED, np.uint8)) == 1.0
+    assert stroke_leakage(lab(filled), lab(picture), region) == 0.0
+
+
+def test_half_a_region_covered_and_a_tinted_background_are_measured():
+    picture, sketch, mask = outlined_disc()
+    region = one_stroke_region(sketch, mask)
+    half = picture.copy()
+    half[:48][region[:48]] = RED
+    coverage = stroke_coverage(lab(half), region, np.array(RED, np.uint8))
+    assert 0.4 < coverage < 0.6
+    tinted = half.copy()
+    tinted[~region] = (200, 200, 255)  # the stroke turned the paper blue too
+    assert stroke_leakage(lab(tinted), lab(picture), region) > 0.5
+
+
+def stroked_disc(under_stroke) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(output: the disc in red with ``under_stroke`` painted under a stroke, its sketch, the stroke mask)."""
+    picture, sketch, _ = outlined_disc()
+    output = np.where(one_stroke_region(sketch, None)[..., None], np.array(RED, np.uint8), picture)
+    stroke = np.zeros(sketch.shape, bool)
+    stroke[46:50, 35:60] = True
+    output[stroke] = under_stroke
+    return output, sketch, stroke
+
+
+def test_streak_is_zero_when_the_stroke_only_sets_its_regions_colour():
+    output, sketch, stroke = stroked_disc(RED)
+    labels, hinted = stroke_regions(sketch, stroke)
+    assert len(hinted) == 1 and streak(lab(output), labels, hinted, stroke) < 0.5
+
+
+def test_a_stroke_stamped_brighter_than_its_region_is_caught():
+    output, sketch, stroke = stroked_disc((255, 150, 150))
+    labels, hinted = stroke_regions(sketch, stroke)
+    assert streak(lab(output), labels, hinted, stroke) > 10
+
+
+def test_region_ciede2000_counts_only_the_regions_that_hold_a_stroke():
+    picture, sketch, _ = outlined_disc()
+    stroke = np.zeros(sketch.shape, bool)
+    stroke[46:50, 35:60] = True
+    labels, hinted = stroke_regions(sketch, stroke)
+    wrong_paper = picture.copy()
+    wrong_paper[:5] = (0, 0, 255)  # the unstroked paper is wrong, the stroked disc right
+    assert region_ciede2000(lab(wrong_paper), lab(picture), labels, hinted) == 0.0
+    wrong_disc = np.where(labels[..., None] == hinted[0], np.array(RED, np.uint8), picture)
+    assert region_ciede2000(lab(wrong_disc), lab(picture), labels, hinted) > 20
+    assert np.isnan(region_ciede2000(lab(picture), lab(picture), labels, np.array([], int)))
+
+
+def test_a_sticker_sits_centred_on_white_with_its_alpha_as_the_character_mask():
+    sticker = np.zeros((40, 20, 4), np.uint8)
+    sticker[5:35, 5:15] = (*RED, 255)
+    picture = sticker_on_white(sticker, side=128)
+    assert picture.rgb.shape == (128, 128, 3) and picture.mask.shape == (128, 128)
+    assert np.all(picture.rgb[:, :20] == 255) and not picture.mask[:, :20].any()  # white where it is transparent
+    assert np.abs(picture.rgb[64, 64].astype(int) - RED).max() < 10 and picture.mask[64, 64]
+
+
+def synthetic_sets(root, rng) -> dict:
+    """Tiny stand-ins for the three sets: 3 face frames (the last 2 held out... by count), 2 stickers, 2 pictures."""
+    folders = {name: root / name for name in ("faces", "stickers", "illustrations")}
+    for folder in folders.values():
+        folder.mkdir()
+    for index in range(3):
+        anime_frame(rng, 64, 64).save(folders["faces"] / f"{index:04d}.png")
+    for index in range(2):
+        rgba = np.zeros((60, 40, 4), np.uint8)
+        cv2.ellipse(rgba, (20, 30), (15, 25), 0, 0, 360, (*SKIN, 255), -1)
+        cv2.ellipse(rgba, (20, 30), (15, 25), 0, 0, 360, (20, 20, 20, 255), 2)
+        Image.fromarray(rgba, "RGBA").save(folders["stickers"] / f"s{index}.png")
+        anime_frame(rng, 96, 80).save(folders["illustrations"] / f"{index:03d}.jpg")
+    return folders
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_HINTAUC, reason="the evaluation extra: pip install --no-deps -r requirements-eval.txt")
+def test_the_benchmark_command_scores_every_set_path_and_method(tmp_path, tiny_checkpoint, monkeypatch):
+    from training import evaluate, valsets
+
+    monkeypatch.setattr(valsets, "STICKER_SIDE", 96)
+    folders = synthetic_sets(tmp_path, np.random.default_rng(2))
+    out = tmp_path / "bench"
+    evaluate.main(["--faces", str(folders["faces"]), "--stickers", str(folders["stickers"]), "--illustrations",
+                   str(folders["illustrations"]), "--strokes", "0", "10", "--sobel-checkpoint", str(tiny_checkpoint),
+                   "--line-art-checkpoint", str(tiny_checkpoint), "--hint-auc", "--workers", "1", "--out", str(out)])
+    rows = list(csv.DictReader((out / report.BENCHMARK_CSV).open()))
+    keys = {(r["set"], r["path"], r["method"], r["strokes"]) for r in rows}
+    assert keys == {(s, p, m, n) for s in ("faces", "stickers", "illustrations") for p in ("sobel", "line art")
+                    for m in ("app", "network", "bucket fill") for n in ("0", "10", "one")}
+    for path in ("sobel", "line art"):  # what the Model page reads
+        table = report.headline(out, path)
+        assert len(table) == 9 and all(np.isfinite(r["psnr"]) and 0 <= r["coverage"] <= 1 for r in table)
+        auc = report.hint_auc_rows(out, path)
+        assert {r["method"] for r in auc} == {"app", "network", "bucket fill", "hint fill (oracle)"}
+        assert all(np.isfinite(r["auc_psnr"]) and np.isfinite(r["few_stroke_psnr"]) for r in auc)
+    assert report.benchmarked(out, "sobel", report.file_sha256(tiny_checkpoint))
+    assert (out / report.STROKE_PLOT).is_file() and (out / report.HINT_AUC_PLOT).is_file()
+    assert (out / "contact_stickers_sobel.png").is_file() and "Hint-AUC" in (out / report.SUMMARY_MD).read_text()
+    saved = Image.open(out / "outputs" / "illustrations" / "line art" / "app" / "000.png")
+    assert saved.size == (96, 80)  # each path's outputs at the picture's size
+
+
+def test_hint_auc_without_the_extra_says_how_to_install_it(monkeypatch):
+    import builtins
+
+    from training import hint_auc
+
+    real_import = builtins.__import__
+
+    def no_hintauc(name, *args, **kwargs):
+        if name == "hintauc":
+            raise ImportError("No module named 'hintauc'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_hintauc)
+    with pytest.raises(SystemExit, match="requirements-eval.txt"):
+        hint_auc.require_hintauc()
+
+
+def test_a_missing_set_folder_names_the_option(tmp_path):
+    from training.valsets import load_set
+
+    with pytest.raises(SystemExit, match="--stickers=FOLDER"):
+        load_set("stickers", tmp_path / "absent")
+
+
+@pytest.mark.skipif(not HAS_HINTAUC, reason="the evaluation extra: pip install --no-deps -r requirements-eval.txt")
+def test_the_oracle_reference_is_hintaucs_hint_fill_colorizer():
+    import hintauc
+
+    from training.hint_auc import OracleFill, generate, ratio_hints
+
+    target = np.asarray(anime_frame(np.random.default_rng(8), 120, 90, shapes=6))
+    sketch = cv2.cvtColor(target, cv2.COLOR_RGB2GRAY)
+    hints = generate(target)
+    oracle = OracleFill(hints, target)
+    for alpha in (0.03, 0.25):
+        rgb, mask = ratio_hints(hints, alpha, 90, 120)
+        sample = {"hints": hints, "ground_truth": target[..., ::-1].copy(), "line_art": sketch,
+                  "hint_mask": mask.astype(np.uint8) * 255}
+        assert mask.any() and np.array_equal(oracle(sketch, mask), hintauc.hint_fill_colorizer(sample)[..., ::-1])

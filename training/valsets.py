@@ -1,0 +1,77 @@
+"""The validation sets: held-out face frames, stickers/val on white, illustrations/val.
+
+Each picture comes as a :class:`Picture`: its RGB pixels and, for stickers, the character's
+mask (the sticker's alpha). Stickers are composited on white and enlarged onto a square canvas
+whose side is the app's 512 px working size, as an artist uploading a character on white would
+see it; illustrations are 512 px already; face frames stay at their 256 px.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from .data import IMAGE_SUFFIXES, load_rows
+
+SETS = ("faces", "stickers", "illustrations")
+DEFAULT_ROOTS = {"faces": "../shared/data/anime-faces-256/train", "stickers": "../shared/data/stickers/val",
+                 "illustrations": "../shared/data/illustrations-512/val"}
+FACES_HELD_OUT = 200  # the last 200 frames of anime-faces-256/train, never trained on
+STICKER_SIDE = 512  # side of the white square a sticker is placed on
+STICKER_MARGIN = 0.06  # white margin around the sticker, share of the side
+
+
+@dataclass
+class Picture:
+    """One validation picture: ``rgb`` uint8 (H, W, 3); ``mask`` bool (H, W) where the character is, or None."""
+
+    name: str
+    rgb: np.ndarray
+    mask: np.ndarray | None = None
+
+
+def sticker_on_white(rgba: np.ndarray, side: int = STICKER_SIDE) -> Picture:
+    """A sticker (uint8 RGBA) scaled to fit a ``side`` x ``side`` white square with a margin, centred.
+
+    Returns a Picture with the composite and the sticker's alpha (> 127) as the character mask.
+    """
+    height, width = rgba.shape[:2]
+    scale = side * (1 - 2 * STICKER_MARGIN) / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    scaled = cv2.resize(rgba, size, interpolation=cv2.INTER_LANCZOS4 if scale > 1 else cv2.INTER_AREA)
+    canvas = np.zeros((side, side, 4), np.uint8)
+    top, left = (side - size[1]) // 2, (side - size[0]) // 2
+    canvas[top:top + size[1], left:left + size[0]] = scaled
+    alpha = canvas[..., 3:].astype(np.float32) / 255.0
+    rgb = np.round(canvas[..., :3] * alpha + 255.0 * (1 - alpha)).astype(np.uint8)
+    return Picture("", rgb, canvas[..., 3] > 127)
+
+
+def image_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+
+
+def load_set(name: str, root: str | Path, limit: int | None = None) -> list[Picture]:
+    """The pictures of one validation set (see the module docstring); at most ``limit`` of them.
+
+    Raises:
+        SystemExit: the folder does not exist (with the option that points elsewhere).
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise SystemExit(f"No {name} set at {root}; pass --{name}=FOLDER (or leave the set out with --sets).")
+    if name == "faces":
+        rows = load_rows(str(root), columns=("full_colour",))[-FACES_HELD_OUT:][:limit]
+        return [Picture(f"face{index:03d}", row["full_colour"]) for index, row in enumerate(rows)]
+    pictures = []
+    for path in image_files(root)[:limit]:
+        if name == "stickers":
+            picture = sticker_on_white(np.asarray(Image.open(path).convert("RGBA")), STICKER_SIDE)
+        else:
+            picture = Picture("", np.asarray(Image.open(path).convert("RGB")))
+        picture.name = path.stem
+        pictures.append(picture)
+    return pictures
