@@ -8,14 +8,14 @@ Sets (training.valsets): held-out faces (256 px), stickers/val on white and illu
 (512 px). Paths: "sobel" (the app's default Sobel sketch, the Sobel model) and "line art" (XDoG
 line art through the app's line-art path, the line-art model). Methods, on the same seeded strokes
 of the project's simulator (region strokes, N = --strokes): "app" (exactly what the Colorize page
-shows: the model, the default region fill, crisp lines on top for line art), "network" (the same
-without region fill) and "bucket fill". Metrics: PSNR, SSIM, CIEDE2000, region CIEDE2000, streak
+shows: the model, region fill with the app's settings unless --fill-* say otherwise, crisp lines
+on top for line art), "network" (the same without region fill) and "bucket fill". Metrics: PSNR, SSIM, CIEDE2000, region CIEDE2000, streak
 (training.metrics), and a one-stroke test per picture (strokes = "one": coverage and leakage).
 --hint-auc adds hintauc's protocol (training.hint_auc; needs the evaluation extra).
 
 Writes to --out: benchmark.csv and per_image.csv, hintauc.csv (with --hint-auc), benchmark.json
 (command, checkpoints), summary.md, quality_vs_strokes.png, hintauc_curves.png, contact sheets
-contact_<set>_<path>.jpg and the 10-stroke outputs outputs/<set>/<path>/<method>/<name>.png.
+contact_<set>_<path>.png and the 10-stroke outputs outputs/<set>/<path>/<method>/<name>.png.
 """
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from tqdm import tqdm
 
 from colorizer import Colorizer, RegionFill, SketchKind, keep_freed_memory, line_art_sketch, sobel_sketch
 from colorizer.checkpoint import default_checkpoint
+from colorizer.__main__ import add_fill_arguments, fill_from_args
 from colorizer.hints import hints_image
 
 from . import hint_auc, results
@@ -62,9 +63,10 @@ def path_sketch(kind: SketchKind, picture: np.ndarray) -> np.ndarray:
 
 def run_methods(model: Colorizer, kind: SketchKind, sketch: np.ndarray, rgb: np.ndarray,
                 mask: np.ndarray) -> dict[str, np.ndarray]:
-    """The three methods' outputs (uint8 RGB, the sketch's size) for one sketch and its hints."""
+    """The three methods' outputs (uint8 RGB, the sketch's size) for one sketch and its hints; "app"
+    fills regions with the app's settings (or --fill-* ones, _WORKER["fill"])."""
     app, network = model.colorize_each(Image.fromarray(sketch, "L"), hints_image(rgb, mask), kind.lines_on_top,
-                                       [RegionFill(), None])
+                                       [_WORKER.get("fill", RegionFill()), None])
     return {"app": np.asarray(app), "network": np.asarray(network), "bucket fill": bucket_fill(sketch, rgb, mask)}
 
 
@@ -147,21 +149,23 @@ def save_outputs(folder: Path, name: str, sketch: np.ndarray, saved: dict) -> No
 _WORKER: dict = {}
 
 
-def init_worker(checkpoints: dict[str, str]) -> None:
-    """A worker process: one thread, the models loaded once (as the app serves them)."""
+def init_worker(checkpoints: dict[str, str], fill: RegionFill) -> None:
+    """A worker process: one thread, the models loaded once (as the app serves them), the region fill."""
     torch.set_num_threads(1)
     keep_freed_memory()
     _WORKER["models"] = {path: Colorizer.load(checkpoints[path]) for path in PATHS}
+    _WORKER["fill"] = fill
 
 
 def worker_task(task: tuple) -> tuple[list[dict], list[dict]]:
     return score_picture(_WORKER["models"], *task)
 
 
-def run_all(tasks: list[tuple], checkpoints: dict[str, str], workers: int) -> tuple[list[dict], list[dict]]:
+def run_all(tasks: list[tuple], checkpoints: dict[str, str], workers: int,
+            fill: RegionFill = RegionFill()) -> tuple[list[dict], list[dict]]:
     """Score every (picture, index, counts, hint_auc, out, set) task, in ``workers`` processes."""
     rows, auc_rows = [], []
-    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(checkpoints,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(checkpoints, fill)) as pool:
         for picture_rows, picture_auc in tqdm(pool.map(worker_task, tasks), total=len(tasks), desc="pictures"):
             rows += picture_rows
             auc_rows += picture_auc
@@ -178,9 +182,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sobel-checkpoint", default=str(default_checkpoint(SketchKind.SOBEL)))
     parser.add_argument("--line-art-checkpoint", default=str(default_checkpoint(SketchKind.LINE_ART)))
     parser.add_argument("--hint-auc", action="store_true", help=f"also run Hint-AUC ({hint_auc.INSTALL})")
+    add_fill_arguments(parser)
     parser.add_argument("--workers", type=int, default=2, help="processes (each one thread)")
     parser.add_argument("--out", default="runs/bench")
     args = parser.parse_args(argv)
+    args.fill = fill_from_args(parser, args)
     if args.hint_auc:
         hint_auc.require_hintauc()
     return args
@@ -194,7 +200,7 @@ def main(argv: list[str] | None = None) -> dict:
     checkpoints = {"sobel": args.sobel_checkpoint, "line art": args.line_art_checkpoint}
     tasks = [(picture, index, tuple(args.strokes), args.hint_auc, out, name)
              for name in args.sets for index, picture in enumerate(load_set(name, getattr(args, name), args.limit))]
-    rows, auc_rows = run_all(tasks, checkpoints, args.workers)
+    rows, auc_rows = run_all(tasks, checkpoints, args.workers, args.fill)
     command = "python -m training.evaluate " + " ".join(argv if argv is not None else sys.argv[1:])
     summary = results.write(out, rows, auc_rows, command, checkpoints)
     results.contact_sheets(out, args.sets, list(PATHS), ["sketch", *METHODS, "truth"])
