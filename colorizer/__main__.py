@@ -18,11 +18,12 @@ from tqdm import tqdm
 
 from .batch import colorize_folder
 from .bench import run
-from .checkpoint import DEFAULT_CHECKPOINT, CheckpointError
+from .checkpoint import CheckpointError
 from .pipeline import PRECISIONS, Colorizer
 from .regions import RegionFill
 from .runtime import keep_freed_memory
 from .scales import COARSE_FROM, COARSE_SIDE
+from .shipped import DEFAULT_CHECKPOINT
 from .sketch import SketchKind
 
 FILL_OPTIONS = {  # RegionFill field: (type, help) of its command-line option

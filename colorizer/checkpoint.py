@@ -19,7 +19,6 @@ from pathlib import Path
 import torch
 
 from .model import UNet, UNetConfig
-from .shipped import DEFAULT_CHECKPOINT, LINE_ART_CHECKPOINT, MODELS_DIR, default_checkpoint  # noqa: F401
 from .sketch import SketchKind
 
 CHECKPOINT_FORMAT = "anime-colorizer/1"

@@ -7,13 +7,14 @@ import numpy as np
 import torch
 from PIL import Image
 
-from .checkpoint import coarse_side_of, default_checkpoint, load_model
+from .checkpoint import coarse_side_of, load_model
 from .compose import compose
 from .hints import empty_hints, hint_arrays, hints_image, pack_arrays, resize_hints
 from .model import count_parameters, fuse_for_inference
 from .onednn import available as onednn_available, checked_runner
 from .regions import RegionFill, fill_regions
 from .scales import coarse_size, merge_scales, working_size
+from .shipped import default_checkpoint
 from .sketch import SketchKind
 
 # Long side at which the model runs; results are brought back to the sketch's size.

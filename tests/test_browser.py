@@ -348,7 +348,7 @@ def test_a_full_walk_as_an_artist(server, tmp_path, viewport):
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport[0]  # nothing hidden sideways
 
         drag(page, [at_picture(box, size, 495, 507), at_picture(box, size, 507, 507), at_picture(box, size, 507, 495)])
-        corner = wait_count(page, lambda n: n > 0)
+        wait_count(page, lambda n: n > 0)
         saved = np.asarray(Image.open(download(page, "Download scribbles (PNG)", tmp_path / "s.png")))
         assert saved.shape[:2] == (512, 512) and saved[505:510, 505:510, 3].max() > 0  # at picture (507, 507)
 

@@ -34,11 +34,17 @@ def test_a_resized_canvas_scales_the_drawing_and_its_history():
     assert state.history[-1]["objects"][0]["left"] == 5.0 and state.canvas_size == (200, 150)
 
 
-def test_undo_redo_and_clear_hand_the_canvas_the_right_drawing():
+def two_strokes() -> tuple[Studio, dict, dict]:
+    """A session whose canvas sent a first stroke, then a second: (state, first drawing, second drawing)."""
     state = Studio()
     first, second = drawing(path()), drawing(path(), path(left=50))
     canvas.receive(state, first, STROKES)
     canvas.receive(state, second, STROKES)
+    return state, first, second
+
+
+def test_undo_redo_and_clear_hand_the_canvas_the_right_drawing():
+    state, first, second = two_strokes()
     canvas.undo(state)
     assert canvas.same_drawing(state.canvas_initial, first) and state.awaiting_canvas
     canvas.redo(state)
@@ -54,10 +60,7 @@ def test_undo_redo_and_clear_hand_the_canvas_the_right_drawing():
 
 
 def test_the_canvas_report_of_the_old_drawing_is_ignored_until_it_has_loaded_the_new_one():
-    state = Studio()
-    first, second = drawing(path()), drawing(path(), path(left=50))
-    canvas.receive(state, first, STROKES)
-    canvas.receive(state, second, STROKES)
+    state, first, second = two_strokes()
     canvas.undo(state)
     assert not canvas.receive(state, second, STROKES)  # stale: what the canvas sent before the undo
     assert canvas.same_drawing(state.drawing, first) and state.awaiting_canvas

@@ -145,6 +145,11 @@ def test_the_benchmark_command_scores_every_set_path_and_method(tmp_path, tiny_c
     assert (out / "contact_stickers_sobel.png").is_file() and "Hint-AUC" in (out / report.SUMMARY_MD).read_text()
     saved = Image.open(out / "outputs" / "illustrations" / "line art" / "app" / "000.png")
     assert saved.size == (96, 80)  # each path's outputs at the picture's size
+    from training.results import before_after_sheets
+
+    sheets = before_after_sheets(out, out, ["stickers"], ["sobel"])  # a run against itself: two rows of four
+    assert [p.name for p in sheets] == ["before_after_stickers_sobel.png"]
+    assert Image.open(sheets[0]).size == (4 * 160, 2 * 160 + 18)
 
 
 def test_hint_auc_without_the_extra_says_how_to_install_it(monkeypatch):

@@ -15,7 +15,8 @@ on top for line art), "network" (the same without region fill) and "bucket fill"
 
 Writes to --out: benchmark.csv and per_image.csv, hintauc.csv (with --hint-auc), benchmark.json
 (command, checkpoints), summary.md, quality_vs_strokes.png, hintauc_curves.png, contact sheets
-contact_<set>_<path>.png and the 10-stroke outputs outputs/<set>/<path>/<method>/<name>.png.
+contact_<set>_<path>.png and the 10-stroke outputs outputs/<set>/<path>/<method>/<name>.png; with
+--before DIR (an earlier run's --out), before_after_<set>_<path>.png sheets of both runs' app outputs.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from colorizer import Colorizer, RegionFill, SketchKind, keep_freed_memory, line_art_sketch, sobel_sketch
-from colorizer.checkpoint import default_checkpoint
+from colorizer.shipped import default_checkpoint
 from colorizer.__main__ import add_fill_arguments, fill_from_args
 from colorizer.hints import hints_image
 
@@ -184,6 +185,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--hint-auc", action="store_true", help=f"also run Hint-AUC ({hint_auc.INSTALL})")
     add_fill_arguments(parser)
     parser.add_argument("--workers", type=int, default=2, help="processes (each one thread)")
+    parser.add_argument("--before", default=None, help="an earlier benchmark's --out: also write before/after sheets")
     parser.add_argument("--out", default="runs/bench")
     args = parser.parse_args(argv)
     args.fill = fill_from_args(parser, args)
@@ -204,6 +206,8 @@ def main(argv: list[str] | None = None) -> dict:
     command = "python -m training.evaluate " + " ".join(argv if argv is not None else sys.argv[1:])
     summary = results.write(out, rows, auc_rows, command, checkpoints)
     results.contact_sheets(out, args.sets, list(PATHS), ["sketch", *METHODS, "truth"])
+    if args.before:
+        results.before_after_sheets(out, Path(args.before), args.sets, list(PATHS))
     print((out / "summary.md").read_text())
     return summary
 

@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from PIL import Image
-
-from colorizer.sketch import sobel_sketch
 
 
 def canny_sketch(image: np.ndarray, low: int = 60, high: int = 150, blur: float = 1.0) -> np.ndarray:
@@ -23,10 +20,3 @@ def xdog_sketch(image: np.ndarray, sigma: float = 0.8, k: float = 1.6, tau: floa
     dog = small - tau * large
     lines = np.where(dog >= epsilon, 1.0, 1.0 + np.tanh(phi * (dog - epsilon)))
     return np.clip(lines * 255.0, 0, 255).astype(np.uint8)
-
-
-EXTRACTORS = {
-    "sobel": lambda image: np.asarray(sobel_sketch(Image.fromarray(image))),
-    "canny": canny_sketch,
-    "xdog": xdog_sketch,
-}

@@ -182,6 +182,22 @@ def contact_sheets(out: Path, sets: list[str], paths: list[str], columns: list[s
     return written
 
 
+def before_after_sheets(out: Path, before: Path, sets: list[str], paths: list[str]) -> list[Path]:
+    """One PNG per set and path comparing another benchmark's ``before`` outputs (same pictures, same
+    strokes) with this one's: sketch with strokes, app before, app after, truth."""
+    written = []
+    for set_name in sets:
+        for path in paths:
+            old, new = before / "outputs" / set_name / path, out / "outputs" / set_name / path
+            names = sorted(p.stem for p in (new / "app").glob("*.png") if (old / "app" / p.name).is_file())
+            rows = [[new / "sketch" / f"{n}.png", old / "app" / f"{n}.png", new / "app" / f"{n}.png",
+                     new / "truth" / f"{n}.png"] for n in names[:CONTACT_PICTURES]]
+            if rows:
+                target = out / f"before_after_{set_name}_{path.replace(' ', '_')}.png"
+                written.append(contact_sheet(rows, ["sketch", "before", "after", "truth"], target))
+    return written
+
+
 def contact_sheet(rows: list[list[Path]], titles: list[str], path: Path) -> Path:
     """A grid of THUMB px thumbnails (rows x columns of image files) with a title row; missing files stay grey."""
     sheet = Image.new("RGB", (THUMB * len(titles), THUMB * len(rows) + 18), "white")

@@ -14,7 +14,6 @@ import json
 
 import numpy as np
 import streamlit as st
-from PIL import Image
 
 MIN_SIDE, MAX_SIDE = 160, 720  # canvas long side limits, px
 FALLBACK_WIDTH = 448  # until the column has been measured (and in tests without a browser)
@@ -111,10 +110,6 @@ def strokes_array(image_data) -> np.ndarray | None:
     strokes = np.array(image_data, dtype=np.uint8)
     strokes[strokes[..., 3] < FAINT] = 0
     return strokes
-
-
-def as_image(strokes: np.ndarray | None) -> Image.Image | None:
-    return None if strokes is None or not (strokes[..., 3] > 0).any() else Image.fromarray(strokes, "RGBA")
 
 
 MAX_HISTORY = 50
