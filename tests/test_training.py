@@ -1,6 +1,5 @@
 import csv
 import json
-from unittest.mock import ANY
 
 import numpy as np
 import pyarrow as pa
@@ -9,7 +8,6 @@ import pytest
 import torch
 
 from colorizer import read_checkpoint
-from colorizer.model import UNet, UNetConfig
 from training.config import TrainConfig, parse_overrides
 from training.data import load_images, load_rows, make_sample
 from training.hint_sim import simulate_hints
@@ -42,7 +40,8 @@ def test_two_step_training_smoke(image_folder, tmp_path):
     payload = read_checkpoint(final)
     assert payload["meta"]["steps"] == 2 and "training" not in payload
     assert payload["meta"]["samples"] == {"sketches": "sobel", "foreign_sketches": 0.0, "max_scale": 1.0,
-                                          "recolour_clusters": 0.0, "hue_rotation": 0.5}
+                                          "recolour_clusters": 0.0, "hue_rotation": 0.5, "stickers": "",
+                                          "sticker_share": 0.0, "compose": 0.0, "canvas": 512, "region_hints": 0.0}
     rows = list(csv.DictReader((out_dir / "metrics.csv").open()))
     assert [int(r["step"]) for r in rows] == [1, 2]
     assert all(float(r["l1"]) > 0 and float(r["palette"]) >= 0 for r in rows)

@@ -24,8 +24,9 @@ from colorizer.images import ImageLoadError, load_image
 from colorizer.sketch import sobel_sketch
 
 from .augment import random_sketch, recolour_clusters, rotate_hue
+from .composition import composed_picture
 from .dataset_hints import row_sketch_and_hints
-from .hint_sim import simulate_hints
+from .hint_sim import region_hints, simulate_hints
 from .losses import kmeans_palette
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,16 @@ def load_images(spec: str, split: str = "train", limit: int | None = None) -> li
         SystemExit: the hub cannot be reached (with advice to pass a local path).
     """
     return [row["full_colour"] for row in load_rows(spec, split, limit, columns=("full_colour",))]
+
+
+def load_stickers(folder: str) -> list[dict]:
+    """Sticker rows {"rgba": uint8 (H, W, 4)} from a folder of transparent PNGs; [] for ""."""
+    if not folder:
+        return []
+    files = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() == ".png")
+    if not files:
+        raise SystemExit(f"No PNG stickers in {folder}; pass --stickers=FOLDER of transparent PNGs (or leave it empty).")
+    return [{"rgba": np.asarray(Image.open(p).convert("RGBA"))} for p in files]
 
 
 def load_rows(spec: str, split: str = "train", limit: int | None = None,
@@ -206,14 +217,17 @@ def random_crop(image: np.ndarray, crop: int, rng: np.random.Generator, *layers:
 
 def make_sample(image: np.ndarray, rng: np.random.Generator, crop: int, palette_k: int,
                 max_strokes: int, no_hint_fraction: float, hue_rotation: float,
-                foreign_sketches: float = 0.0, recolour: float = 0.0, max_scale: float = 1.0) -> dict:
+                foreign_sketches: float = 0.0, recolour: float = 0.0, max_scale: float = 1.0,
+                region_share: float = 0.0) -> dict:
     """One training sample from one colour picture, with a random sketch and simulated hints.
 
     The crop is taken after a random resize of up to ``max_scale`` (:func:`random_crop`).
 
     The sketch is the app's Sobel sketch, or for a ``foreign_sketches`` share Canny or XDoG
     line art; a ``recolour`` share of targets get new hues for one or two colour clusters
-    (:func:`recolour_clusters`). Neither draws from ``rng`` when its share is 0.
+    (:func:`recolour_clusters`); a ``region_share`` of samples get hints on the largest regions
+    (:func:`region_hints`, a log-uniform 1-100 % of them) instead of strokes anywhere. None of
+    these draws from ``rng`` when its share is 0.
     Returns:
         dict of tensors: input float32 (4, crop, crop); target float32 (3, crop, crop) in
         [-1, 1]; palette float32 (palette_k, 3) in [-1, 1].
@@ -224,8 +238,11 @@ def make_sample(image: np.ndarray, rng: np.random.Generator, crop: int, palette_
         target = recolour_clusters(target, rng)
     if rng.random() < hue_rotation:
         target = rotate_hue(target, rng.uniform(0, 360))
-    hint_rgb, hint_mask = simulate_hints(target, sketch, rng, max_strokes=max_strokes,
-                                         no_hint_fraction=no_hint_fraction)
+    if region_share > 0 and rng.random() < region_share:
+        hint_rgb, hint_mask = region_hints(target, sketch, rng, float(np.exp(rng.uniform(np.log(0.01), 0.0))))
+    else:
+        hint_rgb, hint_mask = simulate_hints(target, sketch, rng, max_strokes=max_strokes,
+                                             no_hint_fraction=no_hint_fraction)
     return sample_tensors(target, sketch, hint_rgb, hint_mask, palette_k, rng)
 
 
@@ -276,13 +293,16 @@ def make_eval_sample(image: np.ndarray, index: int, strokes: int = 10) -> dict:
 class SampleDataset(torch.utils.data.Dataset):
     """Indexed by (row index, sample seed) pairs from :class:`StepSampler`.
 
-    Rows are :func:`load_rows` dicts. A row with the dataset's own ``scribbles`` uses them for
-    a ``config.dataset_hints`` share of its samples; every other sample is simulated.
+    Rows are :func:`load_rows` dicts. A ``config.sticker_share`` of samples is a random sticker
+    (``stickers``: {"rgba": uint8 (H, W, 4)} rows) on a canvas instead, and a ``config.compose``
+    share of the others puts the row's frame on a canvas (:func:`composed_picture`). A row with the
+    dataset's own ``scribbles`` uses them for a ``config.dataset_hints`` share of its samples;
+    every other sample is simulated.
     """
 
-    def __init__(self, rows: list[dict], config):
-        self.rows = rows
-        self.config = config
+    def __init__(self, rows: list[dict], config, stickers: list[dict] | None = None):
+        self.rows, self.config, self.stickers = rows, config, stickers or []
+        self.frames = [row["full_colour"] for row in rows]
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -292,8 +312,13 @@ class SampleDataset(torch.utils.data.Dataset):
         c, row, rng = self.config, self.rows[index], np.random.default_rng(seed)
         if "scribbles" in row and rng.random() < c.dataset_hints:
             return make_dataset_sample(row, rng, c.crop, c.palette_k, c.hue_rotation)
-        return make_sample(row["full_colour"], rng, c.crop, c.palette_k, c.max_strokes, c.no_hint_fraction,
-                           c.hue_rotation, c.foreign_sketches, c.recolour_clusters, c.max_scale)
+        picture, max_scale = row["full_colour"], c.max_scale
+        if self.stickers and rng.random() < c.sticker_share:
+            row = self.stickers[int(rng.integers(len(self.stickers)))]
+        if "rgba" in row or (c.compose > 0 and rng.random() < c.compose):
+            picture, max_scale = composed_picture(row, rng, self.frames, c.canvas), 1.0
+        return make_sample(picture, rng, c.crop, c.palette_k, c.max_strokes, c.no_hint_fraction, c.hue_rotation,
+                           c.foreign_sketches, c.recolour_clusters, max_scale, c.region_hints)
 
 
 class StepSampler(torch.utils.data.Sampler):

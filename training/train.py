@@ -19,14 +19,15 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from colorizer.checkpoint import CheckpointError, default_checkpoint, read_checkpoint, save_checkpoint, training_totals
+from colorizer.checkpoint import CheckpointError, read_checkpoint, save_checkpoint, training_totals
 from colorizer.model import UNet, count_parameters
 from colorizer.pipeline import PRECISIONS, pick_dtype
 from colorizer.runtime import keep_freed_memory
+from colorizer.shipped import default_checkpoint
 from colorizer.sketch import SketchKind
 
 from .config import TrainConfig, parse_overrides
-from .data import HUB_COLUMNS, SampleDataset, StepSampler, load_rows, make_eval_sample
+from .data import HUB_COLUMNS, SampleDataset, StepSampler, load_rows, load_stickers, make_eval_sample
 from .losses import colorization_loss
 from .metrics import psnr
 
@@ -184,7 +185,8 @@ def sample_recipe(config: TrainConfig) -> dict:
     settings behind it."""
     return {"sketches": sketch_kind(config.foreign_sketches), "foreign_sketches": config.foreign_sketches,
             "max_scale": config.max_scale, "recolour_clusters": config.recolour_clusters,
-            "hue_rotation": config.hue_rotation}
+            "hue_rotation": config.hue_rotation, "stickers": config.stickers, "sticker_share": config.sticker_share,
+            "compose": config.compose, "canvas": config.canvas, "region_hints": config.region_hints}
 
 
 def ship_target(config: TrainConfig) -> str:
@@ -202,7 +204,7 @@ def pick_device(name: str) -> torch.device:
 def autocast_enabled(precision: str, device: torch.device) -> bool:
     """Whether training steps run under bfloat16 autocast: where the app's :func:`pick_dtype` picks
     bfloat16 ("auto" on CPUs with native bfloat16: 1.3x the steps/s of float32 on this project's
-    CPU, same loss and validation PSNR, models/MODEL_CARD.md, "Training precision"; "bfloat16"
+    CPU, same loss and validation PSNR, docs/experiments.md, "Training precision"; "bfloat16"
     anywhere), and for "auto" on CUDA too. bfloat16 keeps float32's exponent range, so no loss
     scaling is needed; weights, optimiser state and the loss stay float32."""
     try:
@@ -219,11 +221,11 @@ def hardware_name(device: torch.device) -> str:
     return f"CPU ({platform.processor() or platform.machine()}, {threads} thread{'s' if threads > 1 else ''})"
 
 
-def make_loader(run: Run, rows: list[dict]) -> torch.utils.data.DataLoader:
+def make_loader(run: Run, rows: list[dict], stickers: list[dict] | None = None) -> torch.utils.data.DataLoader:
     config = run.config
     sampler = StepSampler(len(rows), config.batch_size, config.seed, run.step, config.steps)
     return torch.utils.data.DataLoader(
-        SampleDataset(rows, config), batch_size=config.batch_size, sampler=sampler,
+        SampleDataset(rows, config, stickers), batch_size=config.batch_size, sampler=sampler,
         num_workers=config.workers, pin_memory=run.device.type == "cuda",
         persistent_workers=False, prefetch_factor=4 if config.workers else None)
 
@@ -311,15 +313,15 @@ def train(config: TrainConfig) -> Path:
     val_samples = [make_eval_sample(row["full_colour"], i) for i, row in enumerate(val_rows[:config.val_eval_images])]
     log.info("%d training images, %d validation images, model %d parameters, device %s",
              len(train_rows), len(val_samples), count_parameters(run.model), run.device)
-    loop(run, train_rows, val_samples)
+    loop(run, train_rows, val_samples, load_stickers(config.stickers))
     return out_dir / "final.pt"
 
 
-def loop(run: Run, train_rows: list[dict], val_samples: list[dict]) -> None:
+def loop(run: Run, train_rows: list[dict], val_samples: list[dict], stickers: list[dict] | None = None) -> None:
     config, started = run.config, time.time() - run.elapsed
     progress = tqdm(total=config.steps, initial=run.step, dynamic_ncols=True)
     run.model.train()
-    for batch in make_loader(run, train_rows):
+    for batch in make_loader(run, train_rows, stickers):
         terms = train_step(run, batch)
         run.step += 1
         run.elapsed = time.time() - started
