@@ -231,7 +231,7 @@ def one_step_dtypes(image_folder, tmp_path, **overrides):
     seen = []
     first_conv = next(m for m in run.model.modules() if isinstance(m, torch.nn.Conv2d))
     first_conv.register_forward_hook(lambda module, inputs, output: seen.append(output.dtype))
-    rows = load_rows(str(image_folder), columns=("full_colour",))
+    rows = load_rows(str(image_folder))
     terms = train_step(run, next(iter(make_loader(run, rows))))
     assert np.isfinite(terms["loss"]) and terms["l1"] > 0
     return seen[0], run, before

@@ -30,7 +30,6 @@ class TrainConfig:
     foreign_sketches: float = 0.0  # share of samples sketched by Canny or XDoG (random settings) instead of Sobel
     recolour_clusters: float = 0.0  # share of targets whose one or two colour clusters get new hues
     max_scale: float = 1.0  # crops follow a random resize of up to this; 2 also shows 2x-enlarged frames (the app's 512 px)
-    dataset_hints: float = 0.0  # share of samples using the data's own sketch/scribbles (parquet/hub rows with them)
     stickers: str = ""  # folder of transparent PNG characters (e.g. ../shared/data/stickers/train); "" = none
     sticker_share: float = 0.0  # share of samples that are a sticker on a canvas
     compose: float = 0.0  # share of frame samples pasted on a canvas (white, flat colour or another frame)

@@ -25,13 +25,12 @@ from colorizer.sketch import sobel_sketch
 
 from .augment import random_sketch, recolour_clusters, rotate_hue
 from .composition import composed_picture
-from .dataset_hints import row_sketch_and_hints
 from .hint_sim import region_hints, simulate_hints
 from .losses import kmeans_palette
 
 log = logging.getLogger(__name__)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp"}
-HUB_COLUMNS = ("sketch", "full_colour", "scribbles", "sketch_and_scribbles_merged")
+FULL_COLOUR = "full_colour"  # the hub dataset's column of coloured frames (sketches and hints are made here)
 GRAY_SATURATION = 6.0  # mean (max - min) channel spread below this counts as near-grayscale
 
 
@@ -62,7 +61,7 @@ def load_images(spec: str, split: str = "train", limit: int | None = None) -> li
     Raises:
         SystemExit: the hub cannot be reached (with advice to pass a local path).
     """
-    return [row["full_colour"] for row in load_rows(spec, split, limit, columns=("full_colour",))]
+    return [row["full_colour"] for row in load_rows(spec, split, limit)]
 
 
 def load_stickers(folder: str) -> list[dict]:
@@ -75,28 +74,22 @@ def load_stickers(folder: str) -> list[dict]:
     return [{"rgba": np.asarray(Image.open(p).convert("RGBA"))} for p in files]
 
 
-def load_rows(spec: str, split: str = "train", limit: int | None = None,
-              columns: tuple[str, ...] = HUB_COLUMNS) -> list[dict]:
-    """Rows with the decoded ``full_colour`` picture and the other hub columns the source has.
-
-    Returns:
-        list of dicts: "full_colour" uint8 (H, W, 3), plus the raw image cells (bytes, a
-        {'bytes': ...} dict or a PIL image) of the other ``columns`` present; a folder of
-        images has no other columns. Unreadable and near-grayscale pictures are skipped.
-    """
+def load_rows(spec: str, split: str = "train", limit: int | None = None) -> list[dict]:
+    """Rows {"full_colour": uint8 (H, W, 3)} of a folder, a parquet file or folder, or a hub dataset
+    (its ``full_colour`` column); unreadable and near-grayscale pictures are skipped."""
     path = Path(spec)
     if path.is_dir() and not list(path.glob("*.parquet")):
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
         rows = ((p.name, {"full_colour": p}) for p in files)
     elif path.suffix == ".parquet" or path.is_dir():
-        rows = _parquet_rows(path, columns)
+        rows = _parquet_rows(path)
     else:
-        rows = _hub_rows(spec, split, columns)
+        rows = _hub_rows(spec, split)
     loaded = []
     for name, cells in itertools.islice(rows, limit):
-        image = _decode_row_picture(cells.pop("full_colour", None), name)
+        image = _decode_row_picture(cells.get("full_colour"), name)
         if image is not None:
-            loaded.append({"full_colour": image, **cells})
+            loaded.append({"full_colour": image})
     return loaded
 
 
@@ -109,13 +102,12 @@ def _decode_row_picture(cell, name: str) -> np.ndarray | None:
         return None
 
 
-def _parquet_rows(path: Path, columns: tuple[str, ...]):
+def _parquet_rows(path: Path):
     import pyarrow.parquet as pq
 
     files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
     for file in files:
-        present = [c for c in columns if c in pq.read_schema(file).names]
-        table = pq.read_table(file, columns=present).to_pylist()
+        table = pq.read_table(file, columns=[FULL_COLOUR]).to_pylist()
         for number, row in enumerate(table, 1):
             yield f"{file.name} row {number}", {key: _image_bytes(cell) for key, cell in row.items()}
 
@@ -139,7 +131,7 @@ def check_hub_reachable(timeout: float = 5.0) -> None:
         pass
 
 
-def _hub_rows(name: str, split: str, columns: tuple[str, ...]):
+def _hub_rows(name: str, split: str):
     from datasets import load_dataset
 
     try:
@@ -154,7 +146,7 @@ def _hub_rows(name: str, split: str, columns: tuple[str, ...]):
             "--data=../shared/data/anime-faces-256/train"
         ) from error
     for number, row in enumerate(_until_interrupted(_chain(first, rows), name), 1):
-        yield f"{name} row {number}", {key: row[key] for key in columns if row.get(key) is not None}
+        yield f"{name} row {number}", {FULL_COLOUR: row.get(FULL_COLOUR)}
 
 
 def _chain(first, rest):
@@ -246,28 +238,6 @@ def make_sample(image: np.ndarray, rng: np.random.Generator, crop: int, palette_
     return sample_tensors(target, sketch, hint_rgb, hint_mask, palette_k, rng)
 
 
-def make_dataset_sample(row: dict, rng: np.random.Generator, crop: int, palette_k: int,
-                        hue_rotation: float) -> dict:
-    """One training sample from a hub/parquet row's own ``sketch`` and ``scribbles``.
-
-    Picture, sketch and strokes get the same crop, scale and flip (strokes alpha-weighted, so
-    their colours stay exact), and the same hue rotation for picture and strokes.
-    Returns:
-        the dict :func:`make_sample` returns.
-    """
-    sketch, rgb, mask = row_sketch_and_hints(row)
-    alpha = mask.astype(np.float32)
-    paint = rgb.astype(np.float32) * alpha[..., None]
-    target, sketch, paint, alpha = random_crop(row["full_colour"], crop, rng, sketch, paint, alpha)
-    hint_mask = alpha > 0.5
-    hint_rgb = np.where(hint_mask[..., None], np.clip(paint / np.maximum(alpha, 1e-3)[..., None], 0, 255), 0)
-    hint_rgb = np.round(hint_rgb).astype(np.uint8)
-    if rng.random() < hue_rotation:
-        degrees = rng.uniform(0, 360)
-        target, hint_rgb = rotate_hue(target, degrees), rotate_hue(hint_rgb, degrees) * hint_mask[..., None]
-    return sample_tensors(target, sketch, hint_rgb, hint_mask, palette_k, rng)
-
-
 def sample_tensors(target: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
                    palette_k: int, rng: np.random.Generator) -> dict:
     """Pack one sample (the app's packing) with its target and the target's k-means palette."""
@@ -295,9 +265,7 @@ class SampleDataset(torch.utils.data.Dataset):
 
     Rows are :func:`load_rows` dicts. A ``config.sticker_share`` of samples is a random sticker
     (``stickers``: {"rgba": uint8 (H, W, 4)} rows) on a canvas instead, and a ``config.compose``
-    share of the others puts the row's frame on a canvas (:func:`composed_picture`). A row with the
-    dataset's own ``scribbles`` uses them for a ``config.dataset_hints`` share of its samples;
-    every other sample is simulated.
+    share of the others puts the row's frame on a canvas (:func:`composed_picture`).
     """
 
     def __init__(self, rows: list[dict], config, stickers: list[dict] | None = None):
@@ -310,8 +278,6 @@ class SampleDataset(torch.utils.data.Dataset):
     def __getitem__(self, key: tuple[int, int]) -> dict:
         index, seed = key
         c, row, rng = self.config, self.rows[index], np.random.default_rng(seed)
-        if "scribbles" in row and rng.random() < c.dataset_hints:
-            return make_dataset_sample(row, rng, c.crop, c.palette_k, c.hue_rotation)
         picture, max_scale = row["full_colour"], c.max_scale
         if self.stickers and rng.random() < c.sticker_share:
             row = self.stickers[int(rng.integers(len(self.stickers)))]

@@ -27,7 +27,7 @@ from colorizer.shipped import default_checkpoint
 from colorizer.sketch import SketchKind
 
 from .config import TrainConfig, parse_overrides
-from .data import HUB_COLUMNS, SampleDataset, StepSampler, load_rows, load_stickers, make_eval_sample
+from .data import SampleDataset, StepSampler, load_rows, load_stickers, make_eval_sample
 from .losses import colorization_loss
 from .metrics import psnr
 
@@ -57,12 +57,8 @@ def validate(model: torch.nn.Module, samples: list[dict], device: torch.device) 
 
 
 def split_rows(config: TrainConfig) -> tuple[list[dict], list[dict]]:
-    """Load the data (:func:`load_rows`) and hold out the last ``val_count`` rows for validation.
-
-    The dataset's own sketch and scribbles columns are kept only when ``dataset_hints`` > 0.
-    """
-    columns = HUB_COLUMNS if config.dataset_hints > 0 else ("full_colour",)
-    rows = load_rows(config.data, split="train", columns=columns)
+    """Load the data (:func:`load_rows`) and hold out the last ``val_count`` rows for validation."""
+    rows = load_rows(config.data, split="train")
     if len(rows) <= config.val_count:
         raise SystemExit(f"Only {len(rows)} usable images in {config.data}; need more than val_count={config.val_count}.")
     return rows[:-config.val_count], rows[-config.val_count:]

@@ -64,7 +64,7 @@ def load_set(name: str, root: str | Path, limit: int | None = None) -> list[Pict
     if not root.is_dir():
         raise SystemExit(f"No {name} set at {root}; pass --{name}=FOLDER (or leave the set out with --sets).")
     if name == "faces":
-        rows = load_rows(str(root), columns=("full_colour",))[-FACES_HELD_OUT:][:limit]
+        rows = load_rows(str(root))[-FACES_HELD_OUT:][:limit]
         return [Picture(f"face{index:03d}", row["full_colour"]) for index, row in enumerate(rows)]
     pictures = []
     for path in image_files(root)[:limit]:
