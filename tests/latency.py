@@ -8,6 +8,7 @@ Starts the app on 127.0.0.1 and prints (medians):
   load in the background); the first visit after the server starts is printed on its own.
 - Live preview: from releasing a stroke on the canvas to the preview image changing, with
   *Live preview* on, for a 512 x 512 picture.
+- The app's resident memory (RSS of the Streamlit server, both models loaded) at the end.
 The timings include the machine's load: run it on an otherwise idle machine.
 """
 from __future__ import annotations
@@ -22,6 +23,20 @@ from tests.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
 from tests.synthetic import line_art
 
 PREVIEW_SRC = "() => document.querySelector('[data-testid=stImage] img')?.src ?? ''"
+
+
+def server_rss_mb(url: str) -> float:
+    """Resident memory (MB) of the Streamlit process serving ``url`` (Linux /proc; nan if not found)."""
+    port = url.rsplit(":", 1)[-1]
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            command = (status.parent / "cmdline").read_bytes().split(b"\0")
+            if b"streamlit" in b" ".join(command) and port.encode() in command:
+                return next(int(line.split()[1]) for line in status.read_text().splitlines()
+                            if line.startswith("VmRSS")) / 1024
+        except (OSError, StopIteration):
+            continue
+    return float("nan")
 
 
 def first_paint(browser, url: str) -> float:
@@ -81,12 +96,14 @@ def main(argv: list[str] | None = None) -> dict:
         paints = [first_paint(browser, url) for _ in range(args.paints)]
         previews = preview_latencies(browser, url, picture, args.strokes)
         browser.close()
+        rss = server_rss_mb(url)
     figures = {"first_paint_after_start_s": cold, "first_paint_s": statistics.median(paints),
-               "preview_s": statistics.median(previews), "preview_max_s": max(previews)}
+               "preview_s": statistics.median(previews), "preview_max_s": max(previews), "server_rss_mb": rss}
     print(f"Home first paint: {cold:.2f} s on the first visit after the server starts, then median "
           f"{figures['first_paint_s']:.2f} s over {len(paints)} fresh tabs")
     print(f"stroke released -> live preview updated (512 px picture): median {figures['preview_s'] * 1000:.0f} ms, "
           f"max {figures['preview_max_s'] * 1000:.0f} ms over {len(previews)} strokes")
+    print(f"the app's resident memory after the walk: {rss:.0f} MB")
     return figures
 
 
