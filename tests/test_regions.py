@@ -183,9 +183,9 @@ def fill_parser() -> argparse.ArgumentParser:
 def test_fill_options_default_to_the_app_and_take_both_spellings():
     parser = fill_parser()
     assert fill_from_args(parser, parser.parse_args([])) == RegionFill()
-    wanted = RegionFill(gap=4, flatness=1.0, line_level=200)
-    dashed = ["--fill-gap", "4", "--fill-flatness", "1", "--fill-line-level", "200"]
-    underscored = ["--fill_gap=4", "--fill_flatness=1", "--fill_line_level=200"]
+    wanted = RegionFill(gap=4, flatness=1.0, line_level=200, unhinted=True)
+    dashed = ["--fill-gap", "4", "--fill-flatness", "1", "--fill-line-level", "200", "--fill-unhinted"]
+    underscored = ["--fill_gap=4", "--fill_flatness=1", "--fill_line_level=200", "--fill_unhinted"]
     assert fill_from_args(parser, parser.parse_args(dashed)) == wanted
     assert fill_from_args(parser, parser.parse_args(underscored)) == wanted
 
