@@ -97,7 +97,8 @@ def run_colorize(hints: Image.Image | None, lines_on_top: bool, region_fill: Reg
 
 def show_canvas(colour: str, width: float) -> None:
     """The canvas, as wide as its column, taking each new stroke into the session."""
-    canvas_w, canvas_h = canvas.fit_canvas(sketch.size, canvas.column_size("canvas-column"))
+    state.column = canvas.column_size("canvas-column") or state.column  # kept: a page switch re-measures
+    canvas_w, canvas_h = canvas.fit_canvas(sketch.size, state.column)
     canvas.resize(state, (canvas_w, canvas_h))
     st.markdown('<div style="height: 2.4rem"></div>', unsafe_allow_html=True)  # room for the canvas's own toolbar
     result = st_canvas(

@@ -69,6 +69,14 @@ def test_the_canvas_report_of_the_old_drawing_is_ignored_until_it_has_loaded_the
     assert state.scribbles is loaded and not state.awaiting_canvas
 
 
+def test_the_components_default_value_never_replaces_the_drawing():
+    """Back on the page, the remounted canvas first returns the drawing the page passed in, without
+    rendered strokes (possibly at an earlier canvas size): the session's strokes must survive it."""
+    state, first, second = two_strokes()
+    assert not canvas.receive(state, canvas.scale_drawing(first, 0.8), None)
+    assert canvas.same_drawing(state.drawing, second) and state.scribbles is STROKES
+
+
 def test_eraser_strokes_become_cuts_and_the_page_runs_again():
     state = Studio()
     canvas.receive(state, drawing(path()), STROKES)

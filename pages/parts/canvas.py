@@ -125,11 +125,12 @@ def remember(state, drawing: dict) -> None:
 def receive(state, drawing: dict | None, strokes: np.ndarray | None) -> bool:
     """Take what the canvas sent (its drawing and rendered strokes) into the session.
 
-    While a handed drawing is loading, the canvas still reports what it sent last: that is ignored.
-    Returns True when the page must run again to hand the canvas a changed drawing (new eraser
+    While a handed drawing is loading, the canvas still reports what it sent last: that is ignored,
+    as is a report without rendered strokes: that is the component's default value (the drawing the
+    page passed in), which it returns before the canvas has sent anything. Returns True when the page must run again to hand the canvas a changed drawing (new eraser
     strokes, turned into cuts); the strokes are then not taken, as they still show the eraser marks.
     """
-    if drawing is None:
+    if drawing is None or strokes is None:
         return False
     if same_drawing(drawing, state.drawing):
         if strokes is not None:
