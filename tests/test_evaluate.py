@@ -1,5 +1,6 @@
 """The benchmark: its measures on pictures whose answer is known, and the command on tiny synthetic sets."""
 import csv
+import json
 import importlib.util
 
 import cv2
@@ -150,6 +151,19 @@ def test_the_benchmark_command_scores_every_set_path_and_method(tmp_path, tiny_c
     sheets = before_after_sheets(out, out, ["stickers"], ["sobel"])  # a run against itself: two rows of four
     assert [p.name for p in sheets] == ["before_after_stickers_sobel.png"]
     assert Image.open(sheets[0]).size == (4 * 160, 2 * 160 + 18)
+
+
+def test_paths_limits_the_benchmark_to_one_sketch_path(tmp_path, tiny_checkpoint, monkeypatch):
+    from training import evaluate, valsets
+
+    monkeypatch.setattr(valsets, "STICKER_SIDE", 96)
+    folders = synthetic_sets(tmp_path, np.random.default_rng(3))
+    out = tmp_path / "bench"
+    evaluate.main(["--sets", "faces", "--faces", str(folders["faces"]), "--strokes", "10", "--paths", "line art",
+                   "--line-art-checkpoint", str(tiny_checkpoint), "--workers", "1", "--out", str(out)])
+    rows = list(csv.DictReader((out / report.BENCHMARK_CSV).open()))
+    assert rows and {r["path"] for r in rows} == {"line art"}
+    assert list(json.loads((out / "benchmark.json").read_text())["checkpoints"]) == ["line art"]
 
 
 def test_hint_auc_without_the_extra_says_how_to_install_it(monkeypatch):

@@ -7,7 +7,7 @@ app does and compares the result with a PNG in tests/pinned/, made by
 
 The references are keyed by the checkpoints' SHA-256, so a new model fails here until its
 references are made on purpose; a deliberate change of the pipeline (as region fill's stroke
-footprint was) remakes them too, in the same commit. On the CPU the references were made on (same oneDNN
+footprint was) remakes them too, in the same commit. On the CPU the references were made on (same model and oneDNN
 instruction set) the outputs must be byte-identical; elsewhere convolutions round differently,
 so a few 8-bit levels of difference are allowed there.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import platform
 from pathlib import Path
 
 import numpy as np
@@ -59,8 +60,18 @@ def run_case(models: dict[bool, Colorizer], name: str) -> np.ndarray:
     return np.asarray(result)
 
 
+def cpu_model() -> str:
+    """The CPU's model name: the instruction set flags alone do not fix oneDNN's kernels (an AMD
+    EPYC with AVX512-BF16 rounds differently from an Intel CPU with AMX)."""
+    info = Path("/proc/cpuinfo")
+    names = [line.split(":", 1)[1].strip() for line in (info.read_text().splitlines() if info.exists() else [])
+             if line.startswith("model name")]
+    return names[0] if names else platform.processor()
+
+
 def cpu_signature() -> str:
-    return f"{torch.backends.cpu.get_cpu_capability()} bf16={torch.ops.mkldnn._is_mkldnn_bf16_supported()}"
+    return (f"{torch.backends.cpu.get_cpu_capability()} bf16={torch.ops.mkldnn._is_mkldnn_bf16_supported()} "
+            f"{cpu_model()}")
 
 
 @pytest.fixture(scope="module")

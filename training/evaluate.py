@@ -122,8 +122,9 @@ def score_picture(models: dict, picture: Picture, index: int, counts: tuple[int,
     target_lab = lab(picture.rgb)
     protocol_hints = hint_auc.generate(picture.rgb) if with_hint_auc else None
     hint_sketch = path_sketch(SketchKind.SOBEL, picture.rgb)  # strokes are placed on the Sobel sketch's regions
-    for path, kind in PATHS.items():
-        model, sketch, saved = models[path], path_sketch(kind, picture.rgb), {}
+    for path, model in models.items():
+        kind = PATHS[path]
+        sketch, saved = path_sketch(kind, picture.rgb), {}
         labels = {"set": set_name, "path": path, "image": picture.name}
         picture_rows = stroke_rows(model, kind, picture, index, sketch, hint_sketch, counts, target_lab, saved)
         picture_rows += one_stroke_rows(model, kind, picture, sketch)
@@ -154,7 +155,7 @@ def init_worker(checkpoints: dict[str, str], fill: RegionFill) -> None:
     """A worker process: one thread, the models loaded once (as the app serves them), the region fill."""
     torch.set_num_threads(1)
     keep_freed_memory()
-    _WORKER["models"] = {path: Colorizer.load(checkpoints[path]) for path in PATHS}
+    _WORKER["models"] = {path: Colorizer.load(checkpoint) for path, checkpoint in checkpoints.items()}
     _WORKER["fill"] = fill
 
 
@@ -180,6 +181,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.add_argument(f"--{name}", default=DEFAULT_ROOTS[name], help=f"folder of the {name} set")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N pictures of each set")
     parser.add_argument("--strokes", type=int, nargs="+", default=list(STROKE_COUNTS))
+    parser.add_argument("--paths", nargs="+", choices=list(PATHS), default=list(PATHS), help="sketch paths to score")
     parser.add_argument("--sobel-checkpoint", default=str(default_checkpoint(SketchKind.SOBEL)))
     parser.add_argument("--line-art-checkpoint", default=str(default_checkpoint(SketchKind.LINE_ART)))
     parser.add_argument("--hint-auc", action="store_true", help=f"also run Hint-AUC ({hint_auc.INSTALL})")
@@ -199,15 +201,16 @@ def main(argv: list[str] | None = None) -> dict:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     args = parse_args(argv)
     out = Path(args.out)
-    checkpoints = {"sobel": args.sobel_checkpoint, "line art": args.line_art_checkpoint}
+    checkpoints = {path: checkpoint for path, checkpoint in
+                   {"sobel": args.sobel_checkpoint, "line art": args.line_art_checkpoint}.items() if path in args.paths}
     tasks = [(picture, index, tuple(args.strokes), args.hint_auc, out, name)
              for name in args.sets for index, picture in enumerate(load_set(name, getattr(args, name), args.limit))]
     rows, auc_rows = run_all(tasks, checkpoints, args.workers, args.fill)
     command = "python -m training.evaluate " + " ".join(argv if argv is not None else sys.argv[1:])
     summary = results.write(out, rows, auc_rows, command, checkpoints)
-    results.contact_sheets(out, args.sets, list(PATHS), ["sketch", *METHODS, "truth"])
+    results.contact_sheets(out, args.sets, args.paths, ["sketch", *METHODS, "truth"])
     if args.before:
-        results.before_after_sheets(out, Path(args.before), args.sets, list(PATHS))
+        results.before_after_sheets(out, Path(args.before), args.sets, args.paths)
     print((out / "summary.md").read_text())
     return summary
 
