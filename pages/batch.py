@@ -34,7 +34,8 @@ def colour_all(files, hints_data) -> tuple[dict, dict]:
         try:
             picture = load_image(upload.getvalue())
             hints = load_hints(hints_data) if hints_data is not None else None
-            results[f"{Path(upload.name).stem}_colorized.png"] = colorize_picture(colorizer, picture, hints, kind, region_fill)
+            coloured = ui.in_model_thread(colorize_picture, colorizer, picture, hints, kind, region_fill)
+            results[f"{Path(upload.name).stem}_colorized.png"] = coloured
         except ImageLoadError as error:
             failures[upload.name] = str(error)
         progress.progress((index + 1) / len(files), text=f"Coloured {index + 1} of {len(files)}")

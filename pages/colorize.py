@@ -87,7 +87,8 @@ def run_colorize(hints: Image.Image | None, lines_on_top: bool, region_fill: Reg
     """Colour the sketch into session state; failures show st.error, keep the scribbles, return False."""
     try:
         with st.spinner("Colouring…", show_time=True):
-            layers = colorizer.colorize_layers(sketch, hints, lines_on_top=lines_on_top, region_fill=region_fill)
+            layers = ui.in_model_thread(colorizer.colorize_layers, sketch, hints, lines_on_top=lines_on_top,
+                                        region_fill=region_fill)
     except Exception as error:  # never lose the drawing over a failed run
         st.error(f"Colouring failed ({type(error).__name__}: {error}). Your scribbles are kept; try again.")
         return False

@@ -55,10 +55,22 @@ class ModelLoader:
                 load = self.loads[key] = self.pool.submit(load_model, path, precision)
             return load
 
+    def run(self, function, *args, **kwargs):
+        """``function(*args, **kwargs)`` on the loader's one thread, waiting for its result. Colourings
+        run there, not in each script run's fresh thread, where PyTorch's CPU thread team and malloc's
+        arena (colorizer.keep_freed_memory) would be set up anew each time: about 150 ms of a 512 px
+        live preview. Sessions' colourings thus take turns, which a 2-core CPU does anyway."""
+        return self.pool.submit(function, *args, **kwargs).result()
+
 
 @st.cache_resource(show_spinner=False)
 def model_loader() -> ModelLoader:
     return ModelLoader()
+
+
+def in_model_thread(function, *args, **kwargs):
+    """Run a colouring on the models' own thread (:meth:`ModelLoader.run`) and return its result."""
+    return model_loader().run(function, *args, **kwargs)
 
 
 def precision() -> str:
