@@ -104,7 +104,8 @@ def show_canvas(colour: str, width: float) -> None:
     st.markdown('<div style="height: 2.4rem"></div>', unsafe_allow_html=True)  # room for the canvas's own toolbar
     result = st_canvas(
         stroke_width=max(1, round(width * canvas_w / sketch.width)), stroke_color=colour,
-        background_image=sketch.resize((canvas_w, canvas_h)), initial_drawing=state.canvas_initial,
+        background_image=canvas.background_url(state, sketch, (canvas_w, canvas_h)),
+        initial_drawing=state.canvas_initial,
         width=canvas_w, height=canvas_h, drawing_mode="freedraw", return_image_data=True,
         key=f"canvas-{state.upload.digest}",
     )

@@ -1,7 +1,7 @@
 """Home: what the studio does, how to use it, and how well it colours (from the benchmark files).
 
-It never waits for a model: both start loading in the background here, so the first page paints
-at once and the Colorize page usually finds its model ready.
+It never waits for a model: both start loading in the background once the page is written, so the
+first page paints at once and the Colorize page usually finds its model ready.
 """
 import streamlit as st
 
@@ -9,7 +9,6 @@ from colorizer import report
 from pages.parts.ui import entered_page, start_loading_models
 
 entered_page("home")
-start_loading_models()
 st.title(":material/palette: Anime Colorizer Studio")
 st.markdown(
     "Turn an anime picture or your own line art into a clean sketch, paint a few colour "
@@ -35,3 +34,4 @@ if rows:
                       help=f"PSNR against the original of {int(row['images'])} held-out pictures, edge sketches, "
                            "what the Colorize page shows (benchmark files in models/eval).")
     st.caption("Higher is closer to the original. Where it is strong and weak: the **Model** page.")
+start_loading_models()  # last: the page is on its way to the browser before PyTorch's import competes with it

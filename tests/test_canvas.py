@@ -95,3 +95,20 @@ def test_faint_antialiasing_is_not_paint():
     image[1, 1] = (255, 0, 0, 200)
     strokes = canvas.strokes_array(image)
     assert strokes[0, 0, 3] == 0 and strokes[1, 1, 3] == 200
+
+
+def test_the_canvas_background_is_encoded_once_per_sketch_and_size():
+    import base64
+    import io
+
+    from PIL import Image
+
+    state, sketch = Studio(), Image.new("L", (64, 32), 200)
+    url = canvas.background_url(state, sketch, (32, 16))
+    shown = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1])))
+    assert url.startswith("data:image/png;base64,") and shown.size == (32, 16) and shown.getpixel((5, 5)) == 200
+    assert canvas.background_url(state, sketch, (32, 16)) is url  # kept, not encoded again
+    assert canvas.background_url(state, sketch, (64, 32)) != url  # a new size
+    darker = Image.new("L", (64, 32), 20)
+    assert Image.open(io.BytesIO(base64.b64decode(canvas.background_url(state, darker, (64, 32)).split(",", 1)[1]))
+                      ).getpixel((5, 5)) == 20  # a new sketch (other sketch settings)

@@ -9,7 +9,9 @@ sends back rendered. Eraser strokes are drawn in a marker colour and turned into
 """
 from __future__ import annotations
 
+import base64
 import copy
+import io
 import json
 
 import numpy as np
@@ -54,6 +56,19 @@ def column_size(key: str) -> tuple[int, int] | None:
                           height="content")
     size = result.get("size") if hasattr(result, "get") else getattr(result, "size", None)
     return tuple(size) if size else None
+
+
+def background_url(state, sketch, size: tuple[int, int]) -> str:
+    """The canvas background: ``sketch`` (PIL) resized to ``size`` (width, height) as a PNG data URL,
+    kept in ``state`` until the sketch or size changes, so it is not re-encoded by the canvas on every
+    stroke (~30 ms at 512 px)."""
+    kept = state.canvas_background
+    if kept is None or kept[0] is not sketch or kept[1] != size:
+        buffer = io.BytesIO()
+        sketch.resize(size).save(buffer, format="PNG", compress_level=1)
+        url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+        state.canvas_background = kept = (sketch, size, url)
+    return kept[2]
 
 
 def fit_canvas(picture: tuple[int, int], column: tuple[int, int] | None) -> tuple[int, int]:

@@ -51,6 +51,7 @@ class Studio:
     drawing: dict | None = None  # the canvas's Fabric.js JSON, to redraw it after a page switch
     canvas_initial: dict | None = None  # the drawing the canvas (re)loads: set by undo, redo, clear, eraser
     canvas_size: tuple[int, int] | None = None  # (width, height) the drawing's coordinates are in
+    canvas_background: tuple | None = None  # (sketch, size, PNG data URL) the canvas shows
     column: tuple[int, int] | None = None  # (canvas column width, window height) last measured, px
     history: list[dict] = field(default_factory=list)  # drawings seen, oldest first (undo steps back)
     redo: list[dict] = field(default_factory=list)  # drawings undone, newest last
