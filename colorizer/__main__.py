@@ -39,8 +39,9 @@ def add_fill_arguments(parser: argparse.ArgumentParser) -> None:
     for name, (kind, text) in FILL_OPTIONS.items():
         parser.add_argument(f"--fill-{name.replace('_', '-')}", f"--fill_{name}", dest=f"fill_{name}", type=kind,
                             default=getattr(RegionFill, name), help=f"region fill: {text}")
-    parser.add_argument("--fill-unhinted", "--fill_unhinted", dest="fill_unhinted", action="store_true",
-                        default=RegionFill.unhinted, help="region fill: also even out regions without hints")
+    parser.add_argument("--fill-unhinted", "--fill_unhinted", dest="fill_unhinted",
+                        action=argparse.BooleanOptionalAction, default=RegionFill.unhinted,
+                        help="region fill: also even out regions without hints")
 
 
 def fill_from_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> RegionFill:

@@ -35,8 +35,8 @@ class RegionFill:
     faint grey lines.
     """
     gap: int = 2
-    flatness: float = 0.3
-    unhinted: bool = False
+    flatness: float = 0.6  # 0.6 and evening out unhinted regions: tuned by the model card's flatness rule
+    unhinted: bool = True
     line_level: int = FILL_LINE_LEVEL
 
     def __post_init__(self):

@@ -60,7 +60,7 @@ def brush_controls() -> tuple[str, float]:
 def region_fill_controls() -> RegionFill | None:
     """Sidebar settings of the region fill that follows the network; None when it is off."""
     defaults = {"fill_on": True, "fill_flatness": RegionFill.flatness, "fill_gap": RegionFill.gap,
-                "fill_line_level": RegionFill.line_level, "fill_unhinted": False}
+                "fill_line_level": RegionFill.line_level, "fill_unhinted": RegionFill.unhinted}
     ui.keep_widget_values(list(defaults), defaults)
     with st.sidebar:
         st.header("Region fill")

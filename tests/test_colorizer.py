@@ -67,10 +67,11 @@ def test_region_fill_paints_the_hinted_region_and_leaves_the_rest(tiny):
     hints[10:14, 5:20] = (230, 30, 40, 255)
     sketch, hints = Image.fromarray(sketch, "L"), Image.fromarray(hints, "RGBA")
     plain = np.asarray(tiny.colorize(sketch, hints))
-    filled = np.asarray(tiny.colorize(sketch, hints, region_fill=RegionFill(gap=0, flatness=1.0)))
+    hinted_only = RegionFill(gap=0, flatness=1.0, unhinted=False)
+    filled = np.asarray(tiny.colorize(sketch, hints, region_fill=hinted_only))
     assert np.all(filled[:, :31] == (230, 30, 40))
     assert np.array_equal(filled[:, 31:], plain[:, 31:])
-    layers = tiny.colorize_layers(sketch, hints, region_fill=RegionFill(gap=0, flatness=1.0))
+    layers = tiny.colorize_layers(sketch, hints, region_fill=hinted_only)
     assert np.array_equal(np.asarray(layers["result"]), filled)
 
 

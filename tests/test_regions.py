@@ -63,7 +63,7 @@ def test_strip_thinner_than_the_gap_stays_a_region_of_its_own():
 def test_hint_colour_fills_its_whole_region_and_keeps_shading():
     sketch, colour = split_sketch(), shaded()
     rgb, mask = stroke()
-    out = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=0.0))
+    out = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=0.0, unhinted=False))
     left = out[:, :31].reshape(-1, 3).astype(float)
     assert np.allclose(left.mean(axis=0), RED, atol=2.0)
     ramp = lambda image: image[30:, 25, 0].astype(float).mean() - image[30:, 2, 0].astype(float).mean()
@@ -76,24 +76,24 @@ def test_the_stroke_sets_its_regions_colour_and_leaves_no_streak_or_halo():
     rgb, mask = stroke()
     streaked = colour.copy()
     streaked[8:16, 3:22] = (255, 180, 180)  # the network copied the stroke, brighter, with a halo around it
-    out = fill_regions(streaked, split_sketch(), rgb, mask, RegionFill(gap=0, flatness=0.3)).astype(float)
+    out = fill_regions(streaked, split_sketch(), rgb, mask, RegionFill(gap=0, flatness=0.3, unhinted=False)).astype(float)
     under, rest = out[10:14, 5:20].reshape(-1, 3).mean(axis=0), out[30:, :31].reshape(-1, 3).mean(axis=0)
     assert np.allclose(under, RED, atol=2) and np.abs(under - rest).max() < 8  # rest: RED + 70 % of the ramp
 
 
 def test_flatness_one_paints_one_flat_colour():
     rgb, mask = stroke()
-    out = fill_regions(shaded(), split_sketch(), rgb, mask, RegionFill(gap=0, flatness=1.0))
+    out = fill_regions(shaded(), split_sketch(), rgb, mask, RegionFill(gap=0, flatness=1.0, unhinted=False))
     assert np.all(out[:, :31] == RED)
-    half = fill_regions(shaded(), split_sketch(), rgb, mask, RegionFill(gap=0, flatness=0.5))
+    half = fill_regions(shaded(), split_sketch(), rgb, mask, RegionFill(gap=0, flatness=0.5, unhinted=False))
     assert 0 < half[:, :31].astype(float).std(axis=(0, 1)).max() < shaded()[:, :31].astype(float).std(axis=(0, 1)).max()
 
 
 def test_closed_gap_stops_the_fill():
     sketch, colour = split_sketch(gap_width=3), shaded()
     rgb, mask = stroke()
-    leaking = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=1.0))
-    closed = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=2, flatness=1.0))
+    leaking = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=1.0, unhinted=False))
+    closed = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=2, flatness=1.0, unhinted=False))
     assert np.all(leaking[:, 45:] == RED)
     assert np.array_equal(closed[:, 45:], colour[:, 45:]) and np.all(closed[:, :20] == RED)
 
@@ -101,14 +101,14 @@ def test_closed_gap_stops_the_fill():
 def test_two_colours_in_one_region_leave_it_to_the_network():
     rgb, mask = stroke()
     blue_rgb, blue_mask = stroke((20, 60, 220), rows=slice(40, 44))
-    out = fill_regions(shaded(), split_sketch(), rgb + blue_rgb, mask | blue_mask, RegionFill(gap=0, flatness=1.0))
+    out = fill_regions(shaded(), split_sketch(), rgb + blue_rgb, mask | blue_mask, RegionFill(gap=0, flatness=1.0, unhinted=False))
     assert np.array_equal(out, shaded())
 
 
 def test_unhinted_regions_even_out_only_when_asked():
     colour = shaded()
     no_rgb, no_mask = np.zeros((64, 64, 3), np.uint8), np.zeros((64, 64), bool)
-    assert np.array_equal(fill_regions(colour, split_sketch(), no_rgb, no_mask), colour)
+    assert np.array_equal(fill_regions(colour, split_sketch(), no_rgb, no_mask, RegionFill(unhinted=False)), colour)
     flat = fill_regions(colour, split_sketch(), no_rgb, no_mask, RegionFill(gap=0, flatness=1.0, unhinted=True))
     right = flat[:, 33:].reshape(-1, 3)
     assert np.all(right == right[0])
@@ -120,7 +120,7 @@ def test_specks_keep_the_network_colours():
     sketch[50:54, 5:9] = 0
     sketch[51:53, 6:8] = 255  # a 4-px speck enclosed by lines
     rgb, mask = stroke(rows=slice(51, 53), cols=slice(6, 8))
-    out = fill_regions(shaded(), sketch, rgb, mask, RegionFill(gap=0, flatness=1.0))
+    out = fill_regions(shaded(), sketch, rgb, mask, RegionFill(gap=0, flatness=1.0, unhinted=False))
     assert np.array_equal(out, shaded())
 
 
@@ -134,17 +134,17 @@ def test_bad_settings_are_refused_with_the_allowed_range(settings):
 def test_stray_stroke_edge_pixels_are_outvoted():
     rgb, mask = stroke(rows=slice(10, 16))
     rgb[10] = (120, 20, 30)  # one edge row of six blended with the paper, as a browser canvas does
-    out = fill_regions(shaded(), split_sketch(), rgb, mask, RegionFill(gap=0, flatness=1.0))
+    out = fill_regions(shaded(), split_sketch(), rgb, mask, RegionFill(gap=0, flatness=1.0, unhinted=False))
     assert np.all(out[:, :31] == RED)
 
 
 def test_a_dominant_colour_wins_a_region_only_by_a_clear_majority():
     rgb, mask = stroke(rows=slice(10, 20))  # 150 red pixels
     blue_rgb, blue_mask = stroke((20, 60, 220), rows=slice(40, 42))  # 30 blue: red has 83 %
-    out = fill_regions(shaded(), split_sketch(), rgb + blue_rgb, mask | blue_mask, RegionFill(gap=0, flatness=1.0))
+    out = fill_regions(shaded(), split_sketch(), rgb + blue_rgb, mask | blue_mask, RegionFill(gap=0, flatness=1.0, unhinted=False))
     assert np.all(out[:, :31] == RED)
     blue_rgb, blue_mask = stroke((20, 60, 220), rows=slice(40, 45))  # 75 blue: red has 67 %
-    out = fill_regions(shaded(), split_sketch(), rgb + blue_rgb, mask | blue_mask, RegionFill(gap=0, flatness=1.0))
+    out = fill_regions(shaded(), split_sketch(), rgb + blue_rgb, mask | blue_mask, RegionFill(gap=0, flatness=1.0, unhinted=False))
     assert np.array_equal(out, shaded())
 
 
@@ -158,9 +158,9 @@ def faint_split_sketch(grey: int = 210) -> np.ndarray:
 def test_a_faint_line_stops_the_fill_at_the_default_line_level_only():
     sketch, colour = faint_split_sketch(), shaded()
     rgb, mask = stroke()
-    low = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=1.0, line_level=160))
+    low = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=1.0, line_level=160, unhinted=False))
     assert np.all(low[40:, 40:] == RED)  # the faint line is paper at level 160: colour runs through
-    stopped = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=1.0))
+    stopped = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=1.0, unhinted=False))
     assert np.all(stopped[:, :31] == RED) and np.array_equal(stopped[:, 33:], colour[:, 33:])
 
 
@@ -188,6 +188,7 @@ def test_fill_options_default_to_the_app_and_take_both_spellings():
     underscored = ["--fill_gap=4", "--fill_flatness=1", "--fill_line_level=200", "--fill_unhinted"]
     assert fill_from_args(parser, parser.parse_args(dashed)) == wanted
     assert fill_from_args(parser, parser.parse_args(underscored)) == wanted
+    assert fill_from_args(parser, parser.parse_args(["--no-fill-unhinted"])) == RegionFill(unhinted=False)
 
 
 def test_fill_options_out_of_range_end_the_program_with_the_allowed_range(capsys):
@@ -201,5 +202,5 @@ def test_a_region_all_near_its_stroke_still_takes_the_hint_colour():
     sketch = np.full((64, 64), 255, np.uint8)
     sketch[:, 10:12] = 0  # a 10 px strip on the left, all of it within the stroke's halo
     rgb, mask = stroke(rows=slice(20, 40), cols=slice(3, 7))
-    out = fill_regions(shaded(), sketch, rgb, mask, RegionFill(gap=0, flatness=0.3))
+    out = fill_regions(shaded(), sketch, rgb, mask, RegionFill(gap=0, flatness=0.3, unhinted=False))
     assert np.abs(out[:, :10].reshape(-1, 3).astype(int) - RED).max() <= 12
