@@ -9,13 +9,13 @@ sends back rendered. Eraser strokes are drawn in a marker colour and turned into
 """
 from __future__ import annotations
 
-import base64
 import copy
-import io
 import json
 
 import numpy as np
 import streamlit as st
+
+from pages.parts.ui import data_url
 
 MIN_SIDE, MAX_SIDE = 160, 720  # canvas long side limits, px
 FALLBACK_WIDTH = 448  # until the column has been measured (and in tests without a browser)
@@ -64,10 +64,7 @@ def background_url(state, sketch, size: tuple[int, int]) -> str:
     stroke (~30 ms at 512 px)."""
     kept = state.canvas_background
     if kept is None or kept[0] is not sketch or kept[1] != size:
-        buffer = io.BytesIO()
-        sketch.resize(size).save(buffer, format="PNG", compress_level=1)
-        url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-        state.canvas_background = kept = (sketch, size, url)
+        state.canvas_background = kept = (sketch, size, data_url(sketch.resize(size), "PNG"))
     return kept[2]
 
 

@@ -164,7 +164,12 @@ def inline(picture: Image.Image) -> str:
     """
     picture = picture.copy()
     picture.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
+    return data_url(picture, "PNG" if picture.mode in ("RGBA", "LA") else "JPEG")
+
+
+def data_url(picture: Image.Image, image_format: str) -> str:
+    """``picture`` encoded as ``image_format`` ("PNG": lossless, fast compression; "JPEG": quality 90)
+    in a data URL."""
     buffer = io.BytesIO()
-    transparent = picture.mode in ("RGBA", "LA")
-    picture.save(buffer, format="PNG" if transparent else "JPEG", quality=90)
-    return f"data:image/{'png' if transparent else 'jpeg'};base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}"
+    picture.save(buffer, format=image_format, quality=90, compress_level=1)
+    return f"data:image/{image_format.lower()};base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}"
