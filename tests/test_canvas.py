@@ -97,18 +97,24 @@ def test_faint_antialiasing_is_not_paint():
     assert strokes[0, 0, 3] == 0 and strokes[1, 1, 3] == 200
 
 
-def test_the_canvas_background_is_encoded_once_per_sketch_and_size():
+def shown_picture(url: str):
+    """The picture a data URL holds."""
     import base64
     import io
 
     from PIL import Image
 
+    return Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1])))
+
+
+def test_the_canvas_background_is_encoded_once_per_sketch_and_size():
+    from PIL import Image
+
     state, sketch = Studio(), Image.new("L", (64, 32), 200)
     url = canvas.background_url(state, sketch, (32, 16))
-    shown = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1])))
+    shown = shown_picture(url)
     assert url.startswith("data:image/png;base64,") and shown.size == (32, 16) and shown.getpixel((5, 5)) == 200
     assert canvas.background_url(state, sketch, (32, 16)) is url  # kept, not encoded again
     assert canvas.background_url(state, sketch, (64, 32)) != url  # a new size
     darker = Image.new("L", (64, 32), 20)
-    assert Image.open(io.BytesIO(base64.b64decode(canvas.background_url(state, darker, (64, 32)).split(",", 1)[1]))
-                      ).getpixel((5, 5)) == 20  # a new sketch (other sketch settings)
+    assert shown_picture(canvas.background_url(state, darker, (64, 32))).getpixel((5, 5)) == 20  # other sketch settings
