@@ -1,7 +1,6 @@
 """Colorize-page tools: palette swatches, saved scribbles, layered download, variants."""
 from __future__ import annotations
 
-import base64
 import hashlib
 
 import numpy as np
@@ -52,9 +51,9 @@ def palette_sidebar(original: Image.Image) -> None:
 
 def canvas_image_object(hints: Image.Image) -> dict:
     """A Fabric.js image object that shows RGBA scribbles on the canvas at (0, 0)."""
-    url = "data:image/png;base64," + base64.b64encode(png_bytes(hints)).decode("ascii")
     return {"type": "Image", "version": FABRIC_VERSION, "left": 0, "top": 0, "width": hints.width,
-            "height": hints.height, "originX": "left", "originY": "top", "scaleX": 1, "scaleY": 1, "src": url}
+            "height": hints.height, "originX": "left", "originY": "top", "scaleX": 1, "scaleY": 1,
+            "src": ui.data_url(hints, "PNG")}
 
 
 def scribbles_download(sketch: Image.Image) -> None:
