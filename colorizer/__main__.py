@@ -3,8 +3,7 @@
     python -m colorizer batch --input DIR --hints FILE_OR_DIR --out DIR   # colour a folder of frames
     python -m colorizer bench --sizes 256 512 --repeats 10                # speed on this CPU
 
-``add_fill_arguments`` and ``add_coarse_argument`` give other command lines (training.evaluate)
-the same options.
+``add_fill_arguments`` gives other command lines (training.evaluate) the same region fill options.
 """
 from __future__ import annotations
 
@@ -22,7 +21,6 @@ from .checkpoint import CheckpointError
 from .pipeline import PRECISIONS, Colorizer
 from .regions import RegionFill
 from .runtime import keep_freed_memory
-from .scales import COARSE_FROM, COARSE_SIDE
 from .shipped import DEFAULT_CHECKPOINT
 from .sketch import SketchKind
 
@@ -53,14 +51,6 @@ def fill_from_args(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         parser.error(str(error))
 
 
-def add_coarse_argument(parser: argparse.ArgumentParser) -> None:
-    """Give a command line --coarse-side (also spelt --coarse_side); None keeps each checkpoint's own."""
-    parser.add_argument("--coarse-side", "--coarse_side", dest="coarse_side", type=int, default=None,
-                        help=f"long side of the coarse pass for hinted inputs at least {COARSE_FROM:g}x as long "
-                             f"(colorizer/scales.py), e.g. {COARSE_SIDE}; 0: one pass; default: each "
-                             "checkpoint's own setting, as in the app")
-
-
 def add_batch_command(commands) -> None:
     batch = commands.add_parser("batch", help="colour a folder of frames or sketches")
     batch.add_argument("--input", type=Path, required=True, help="folder of pictures or line art")
@@ -89,7 +79,6 @@ def add_bench_command(commands) -> None:
     bench.add_argument("--eager", action="store_true",
                        help="run the U-Net eagerly instead of through fused oneDNN kernels, to see what they buy")
     add_fill_arguments(bench)
-    add_coarse_argument(bench)
 
 
 def run_batch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -114,7 +103,7 @@ def run_batch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 def run_bench(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict:
     torch.set_num_threads(args.threads)
     return run(args.checkpoint, args.sizes, args.repeats, args.precision, fill_from_args(parser, args),
-               tune_malloc=not args.default_malloc, fused=not args.eager, coarse_side=args.coarse_side)
+               tune_malloc=not args.default_malloc, fused=not args.eager)
 
 
 def main(argv: list[str] | None = None):

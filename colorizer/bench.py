@@ -23,7 +23,6 @@ from PIL import Image
 from .pipeline import Colorizer
 from .regions import RegionFill
 from .runtime import keep_freed_memory
-from .scales import describe_passes
 
 ROOT = Path(__file__).resolve().parent.parent  # where ``python -m colorizer`` works
 
@@ -82,12 +81,12 @@ def preview_jpeg(image: Image.Image) -> bytes:
 
 
 def cold_start_seconds(checkpoint: str, precision: str = "auto", tune_malloc: bool = True,
-                       fused: bool = True, coarse_side: int | None = None) -> float:
+                       fused: bool = True) -> float:
     """Fresh process: import, load the checkpoint, colour one 512 px sketch."""
     code = ("import time; t = time.perf_counter(); from colorizer import Colorizer; "
             "from colorizer.bench import sample_inputs; from colorizer.runtime import keep_freed_memory; "
             f"{tune_malloc} and keep_freed_memory(); "
-            f"c = Colorizer.load({checkpoint!r}, precision={precision!r}, fused={fused}, coarse_side={coarse_side}); "
+            f"c = Colorizer.load({checkpoint!r}, precision={precision!r}, fused={fused}); "
             "c.colorize(*sample_inputs(512)); "
             "print(time.perf_counter() - t)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
@@ -95,22 +94,21 @@ def cold_start_seconds(checkpoint: str, precision: str = "auto", tune_malloc: bo
 
 
 def run(checkpoint, sizes=(256, 512, 1024, 2048), repeats: int = 20, precision: str = "auto",
-        region_fill: RegionFill = RegionFill(), tune_malloc: bool = True, fused: bool = True,
-        coarse_side: int | None = None) -> dict:
+        region_fill: RegionFill = RegionFill(), tune_malloc: bool = True, fused: bool = True) -> dict:
     """Time everything this module's docstring lists and print it; returns the figures (seconds, MB).
 
     ``tune_malloc`` calls :func:`keep_freed_memory` as the app does; ``fused`` runs the fused oneDNN
-    kernels as the app does; ``coarse_side`` None takes the checkpoint's own setting.
+    kernels as the app does.
     """
     threads = torch.get_num_threads()
     kept = tune_malloc and keep_freed_memory()
-    colorizer = Colorizer.load(checkpoint, precision=precision, fused=fused, coarse_side=coarse_side)
+    colorizer = Colorizer.load(checkpoint, precision=precision, fused=fused)
     figures = {"threads": threads, "parameters": colorizer.parameter_count,
                "macs_256": multiply_adds(colorizer.model, 256, 256), "dtype": str(colorizer.dtype),
                "kernels": colorizer.kernels}
     print(f"model {checkpoint}: {figures['parameters'] / 1e6:.2f} M parameters, "
           f"{figures['macs_256'] / 1e9:.2f} G multiply-adds at 256x256; {threads} threads; "
-          f"working size {colorizer.work_side} px, {describe_passes(colorizer.coarse_side)}; "
+          f"working size {colorizer.work_side} px; "
           f"runs in {figures['dtype']} (--precision {precision}), {colorizer.kernels} kernels; "
           f"malloc {'keeps freed memory' if kept else 'as glibc sets it'}")
     for size in sizes:
@@ -128,6 +126,6 @@ def run(checkpoint, sizes=(256, 512, 1024, 2048), repeats: int = 20, precision: 
           f"median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms (in the browser: python -m tests.latency)")
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS of this process): {figures['peak_rss_mb']:.0f} MB")
-    figures["cold_start"] = cold_start_seconds(str(checkpoint), precision, tune_malloc, fused, coarse_side)
+    figures["cold_start"] = cold_start_seconds(str(checkpoint), precision, tune_malloc, fused)
     print(f"first result in a fresh process (import + load + 512 px colorize): {figures['cold_start']:.2f} s")
     return figures

@@ -5,8 +5,7 @@ with ``torch.load(weights_only=True)`` and can never run code:
     format: CHECKPOINT_FORMAT
     model_config: UNetConfig as a dict (the model's shape travels with its weights)
     model: the state dict
-    meta: facts for the model card (steps, data, validation figures, ...); meta["inference"]
-        holds serving settings chosen for these weights, e.g. {"coarse_side": 256}
+    meta: facts for the model card (steps, data, validation figures, ...)
     training: optional resume state (optimizer, schedule, step, config), absent in shipped files
 """
 from __future__ import annotations
@@ -143,17 +142,3 @@ def describe_samples(meta: dict) -> str | None:
     if crops or enlarged:
         text += "; " + " of ".join(part for part in (crops, enlarged) if part)
     return text + (f"; {recoloured:.0%} of targets with one or two parts recoloured" if recoloured > 0 else "")
-
-
-def coarse_side_of(payload: dict, path) -> int:
-    """A checkpoint's coarse-pass side in px (0: one pass, also when it sets none).
-
-    Raises:
-        CheckpointError: the setting is not a whole number >= 0.
-    """
-    settings = payload.get("meta", {}).get("inference", {})
-    value = settings.get("coarse_side", 0) if isinstance(settings, dict) else 0
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise CheckpointError(f"'{path}' sets meta['inference']['coarse_side'] = {value!r}; set it to a side in "
-                              "pixels (e.g. 256) or 0 for one pass, or load it with Colorizer.load(coarse_side=0).")
-    return value

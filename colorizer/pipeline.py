@@ -7,13 +7,13 @@ import numpy as np
 import torch
 from PIL import Image
 
-from .checkpoint import coarse_side_of, load_model
+from .checkpoint import load_model
 from .compose import compose
-from .hints import empty_hints, hint_arrays, hints_image, pack_arrays, resize_hints
+from .hints import empty_hints, hint_arrays, pack_arrays, resize_hints
 from .model import count_parameters, fuse_for_inference
 from .onednn import available as onednn_available, checked_runner
 from .regions import RegionFill, fill_regions
-from .scales import coarse_size, merge_scales, working_size
+from .scales import working_size
 from .shipped import default_checkpoint
 from .sketch import SketchKind
 
@@ -49,7 +49,7 @@ class Colorizer:
     """A loaded model. Holds no per-request state, so one instance can serve all users."""
 
     def __init__(self, model, checkpoint: dict, path: Path, device: torch.device, work_side: int = WORK_SIDE,
-                 precision: str = "auto", fused: bool = True, coarse_side: int = 0):
+                 precision: str = "auto", fused: bool = True):
         self.parameter_count = count_parameters(model)
         self.dtype = pick_dtype(precision, device)
         model = fuse_for_inference(model.to(device).eval())
@@ -65,7 +65,6 @@ class Colorizer:
         self.path = Path(path)
         self.device = device
         self.work_side = work_side
-        self.coarse_side = coarse_side
 
     @property
     def dtype_name(self) -> str:
@@ -79,7 +78,7 @@ class Colorizer:
 
     @classmethod
     def load(cls, path=None, device=None, precision: str = "auto", fused: bool = True,
-             kind: SketchKind = SketchKind.SOBEL, coarse_side: int | None = None) -> "Colorizer":
+             kind: SketchKind = SketchKind.SOBEL) -> "Colorizer":
         """Load ``path`` onto ``device`` (default CPU).
 
         Without ``path``, the shipped model for the ``kind`` of sketch: ``models/colorizer.pt`` for
@@ -89,21 +88,14 @@ class Colorizer:
         CPUs with native bfloat16 maths (outputs within a few 8-bit levels of float32's), else float32.
         ``fused`` runs the U-Net through fused oneDNN kernels on CPU (:mod:`colorizer.onednn`;
         same outputs up to rounding); False, or another network or device, runs it eagerly.
-        ``coarse_side`` is the long side of the coarse pass for large inputs with hints
-        (:mod:`colorizer.scales`); 0 runs every input in one pass; None takes the checkpoint's
-        own setting (``meta["inference"]["coarse_side"]``, 256 for the shipped line-art model),
-        else 0.
 
         Raises:
-            CheckpointError: the file is missing, corrupt or not a colorizer checkpoint, or sets
-                an invalid coarse side.
+            CheckpointError: the file is missing, corrupt or not a colorizer checkpoint.
             ValueError: unknown ``precision``.
         """
         path = Path(path) if path is not None else default_checkpoint(kind)
         model, checkpoint = load_model(path)
-        coarse_side = coarse_side_of(checkpoint, path) if coarse_side is None else coarse_side
-        return cls(model, checkpoint, path, torch.device(device or "cpu"), precision=precision, fused=fused,
-                   coarse_side=coarse_side)
+        return cls(model, checkpoint, path, torch.device(device or "cpu"), precision=precision, fused=fused)
 
     def colorize(self, sketch: Image.Image, hints: Image.Image | None = None,
                  lines_on_top: bool = False, region_fill: RegionFill | None = None) -> Image.Image:
@@ -159,27 +151,18 @@ class Colorizer:
         return outputs
 
     def colour_arrays(self, sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray) -> np.ndarray:
-        """The network's colours for a sketch and its hints, at their own size.
-
-        Inputs with hints and a long side of at least 1.5 x ``coarse_side`` also run at the
-        coarse size, which sets the colours of whole regions (:func:`colorizer.scales.merge_scales`).
-        Without hints one pass is run: the coarse pass then only mixes in a second guess.
+        """The network's colours for a sketch and its hints, at their own size (one pass).
 
         Args:
             sketch: uint8 (H, W), dark lines on white; hint_rgb: uint8 (H, W, 3); hint_mask: bool (H, W).
         Returns:
             uint8 (H, W, 3) RGB.
         """
-        fine = self.predict(pack_arrays(sketch, hint_rgb, hint_mask))
-        size = coarse_size(sketch.shape[::-1], self.coarse_side)
-        if size is None or not hint_mask.any():
-            return fine
-        coarse_inputs = shrink_inputs(Image.fromarray(sketch, "L"), hints_image(hint_rgb, hint_mask), size)
-        return merge_scales(fine, self.predict(pack_arrays(*coarse_inputs)))
+        return self.predict(pack_arrays(sketch, hint_rgb, hint_mask))
 
     @torch.inference_mode()
     def predict(self, packed: np.ndarray) -> np.ndarray:
-        """Run the network once on one packed input, at its own size (no coarse pass).
+        """Run the network once on one packed input, at its own size.
 
         Args:
             packed: float32 (4, H, W) from :func:`pack_inputs`.

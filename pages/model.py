@@ -8,7 +8,6 @@ from colorizer import SketchKind
 from colorizer import report
 from colorizer.checkpoint import describe_samples, training_totals
 from colorizer.model import describe
-from colorizer.scales import describe_passes
 from pages.parts import ui
 
 KINDS = {"Edge sketches (Sketch page sliders)": SketchKind.SOBEL,
@@ -28,7 +27,7 @@ def facts_list(colorizer) -> list[str]:
         f"**Training data**: {meta.get('data', 'unknown')} ({meta.get('train_images', '?')} images)",
         *([f"**{'Last run trained on' if 'warm_start' in meta else 'Trained on'}**: {samples}"] if samples else []),
         f"**Loss**: {meta.get('loss', 'unknown')}; **hardware**: {meta.get('hardware', 'unknown')}",
-        f"**Runs at**: long side up to {colorizer.work_side} px, {describe_passes(colorizer.coarse_side)}",
+        f"**Runs at**: long side up to {colorizer.work_side} px, one pass",
         f"**Precision**: {colorizer.dtype_name}{' (native on this CPU)' if colorizer.dtype == torch.bfloat16 else ''}, "
         f"{colorizer.kernels} kernels",
     ]

@@ -40,7 +40,7 @@ def test_averaged_checkpoint_loads_and_sits_between_its_sources(tmp_path):
     meta = payload["meta"]
     assert [entry["weight"] for entry in meta["weight_average"]] == pytest.approx([0.65, 0.35])
     assert "val_psnr_10_strokes" not in meta and training_totals(meta) == (40, 3.0)
-    assert "inference" not in meta  # serving settings were chosen for the source's weights
+    assert "inference" not in meta  # an older checkpoint's serving settings were chosen for its own weights
     hashes = [entry["sha256"] for entry in meta["weight_average"]]  # the sources' own bytes, so
     assert hashes == [hashlib.sha256(path.read_bytes()).hexdigest()[:16] for path in (first, last)]
     assert hashes[0] != hashes[1]  # they name a source even after its path is overwritten

@@ -1,5 +1,6 @@
 import pytest
 import torch
+from PIL import Image
 
 from colorizer import CheckpointError, Colorizer, UNet, UNetConfig, load_model, save_checkpoint
 
@@ -14,6 +15,20 @@ def test_round_trip_restores_config_weights_and_meta(tmp_path):
     with torch.no_grad():
         assert torch.equal(loaded(x), model(x))
     assert not list(tmp_path.glob("*.tmp"))  # atomic write leaves no temporary file
+
+
+def test_an_older_checkpoint_with_serving_settings_loads_and_runs_one_pass(tmp_path, monkeypatch):
+    # meta["inference"] held the coarse pass's side until that pass left the tree; it is now plain meta
+    model = UNet(UNetConfig(base_channels=4, depth=2, blocks=1)).eval()
+    path = save_checkpoint(tmp_path / "old.pt", model, meta={"inference": {"coarse_side": 256}})
+    colorizer = Colorizer.load(path)
+    sides = []
+    real = colorizer.predict
+    monkeypatch.setattr(colorizer, "predict", lambda packed: sides.append(packed.shape[1:]) or real(packed))
+    hints = Image.new("RGBA", (512, 512))
+    hints.paste((250, 30, 30, 255), (100, 100, 200, 200))
+    assert colorizer.colorize(Image.new("L", (512, 512), 255), hints).size == (512, 512)
+    assert sides == [(512, 512)]
 
 
 def test_missing_file_says_how_to_get_one(tmp_path):

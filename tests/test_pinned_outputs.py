@@ -31,7 +31,7 @@ PINNED = Path(__file__).resolve().parent / "pinned"
 CASES = {  # name: (line-art model?, picture side, region fill?, lines on top?)
     "sobel-fill-160": (False, 160, True, False),
     "sobel-plain-200x120": (False, (200, 120), False, False),
-    "line-art-fill-400": (True, 400, True, True),  # 384 px or more: the line-art model's coarse pass runs
+    "line-art-fill-400": (True, 400, True, True),
 }
 
 

@@ -49,12 +49,6 @@ def test_line_art_checkpoint_is_a_fine_tune_on_line_art(shipped, line_art_model)
     assert line_art_model.meta["steps"] > 0
 
 
-def test_both_models_run_one_pass(shipped, line_art_model):
-    # docs/experiments.md, "Out-of-domain round 3": the line-art model's 256 px coarse pass spread one
-    # stroke over half a picture; the model shipped by round 3 runs without it
-    assert line_art_model.coarse_side == 0 and shipped.coarse_side == 0
-
-
 @pytest.mark.parametrize("line_art", [False, True], ids=["sobel-model", "line-art-model"])
 def test_three_strokes_colour_their_regions(shipped, line_art_model, line_art):
     model = line_art_model if line_art else shipped

@@ -45,8 +45,9 @@ def average_checkpoints(paths: list[Path], weights: list[float], out: Path) -> P
     Its meta is the last checkpoint's (so training totals count the whole chain that made it)
     plus "weight_average": [{"checkpoint", "sha256", "weight"}, ...], where sha256 (the first 16
     hex digits of the file's) still tells which file it was after a path such as models/colorizer.pt
-    is overwritten by the average; the last one's validation PSNR and serving settings
-    (meta["inference"], chosen for other weights) are dropped, as they do not describe the average.
+    is overwritten by the average; the last one's validation PSNR and the meta["inference"] older
+    checkpoints carry (serving settings chosen for their own weights) are dropped, as they do not
+    describe the average.
 
     Raises:
         CheckpointError: a file is missing or not a colorizer checkpoint.
