@@ -128,7 +128,7 @@ SAMPLE_SKETCHES = {SketchKind.SOBEL.value: "the app's Sobel sketches",
 
 
 def describe_samples(meta: dict) -> str | None:
-    """One line on the sketches, crop size and scales a checkpoint was trained on, from
+    """One line on the sketches, crop size, scales and sample mix a checkpoint was trained on, from
     ``meta["samples"]`` and ``meta["crop"]`` (written by ``training.train``); None for checkpoints
     saved before samples were recorded."""
     samples = meta.get("samples")
@@ -141,4 +141,14 @@ def describe_samples(meta: dict) -> str | None:
     enlarged = f"frames enlarged up to {scale:g}x (the app's 512 px working size)" if scale > 1 else ""
     if crops or enlarged:
         text += "; " + " of ".join(part for part in (crops, enlarged) if part)
-    return text + (f"; {recoloured:.0%} of targets with one or two parts recoloured" if recoloured > 0 else "")
+    text += f"; {recoloured:.0%} of targets with one or two parts recoloured" if recoloured > 0 else ""
+    return text + "".join(f"; {share:.0%} {what}" for what, share in out_of_domain_shares(samples))
+
+
+def out_of_domain_shares(samples: dict) -> list[tuple[str, float]]:
+    """(what, share 0-1) for the recipe parts beyond face frames that a run used: full-body
+    stickers, frames pasted on larger canvases, hints on whole regions; absent or 0 ones left out."""
+    parts = [("full-body stickers", samples.get("sticker_share", 0.0) if samples.get("stickers") else 0.0),
+             (f"frames pasted on {samples.get('canvas', 512)} px canvases", samples.get("compose", 0.0)),
+             ("hinted on whole regions", samples.get("region_hints", 0.0))]
+    return [(what, share) for what, share in parts if share > 0]

@@ -98,3 +98,8 @@ def test_recorded_samples_describe_the_sketches():
         "the app's Sobel sketches; 256 px crops of frames enlarged up to 2x (the app's 512 px working size); 50%")
     assert describe_samples({**sobel, "crop": 128}) == "the app's Sobel sketches; 128 px crops"
     assert describe_samples({}) is None  # checkpoints saved before samples were recorded
+    mixed = {"samples": {"sketches": "line art", "stickers": "stickers/train", "sticker_share": 0.35,
+                         "compose": 0.25, "canvas": 512, "region_hints": 0.3}}
+    assert describe_samples(mixed) == ("Canny and XDoG line art; 35% full-body stickers; 25% frames pasted on "
+                                       "512 px canvases; 30% hinted on whole regions")
+    assert "stickers" not in describe_samples({"samples": {**mixed["samples"], "stickers": ""}})  # no folder: none used
