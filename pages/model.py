@@ -27,7 +27,7 @@ def facts_list(colorizer) -> list[str]:
         f"**Training data**: {meta.get('data', 'unknown')} ({meta.get('train_images', '?')} images)",
         *([f"**{'Last run trained on' if 'warm_start' in meta else 'Trained on'}**: {samples}"] if samples else []),
         f"**Loss**: {meta.get('loss', 'unknown')}; **hardware**: {meta.get('hardware', 'unknown')}",
-        f"**Runs at**: long side up to {colorizer.work_side} px, one pass",
+        f"**Runs at**: long side up to {colorizer.work_side} px (larger pictures are scaled down, the result back up)",
         f"**Precision**: {colorizer.dtype_name}{' (native on this CPU)' if colorizer.dtype == torch.bfloat16 else ''}, "
         f"{colorizer.kernels} kernels",
     ]

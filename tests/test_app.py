@@ -452,7 +452,7 @@ def test_model_page_shows_each_models_own_files(tiny_checkpoint, monkeypatch, tm
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.switch_page("pages/model.py").run()
     assert any("No benchmark files" in i.value for i in at.info) and not at.get("image")
-    assert any("**Runs at**: long side up to 512 px, one pass" in m.value for m in at.markdown)
+    assert any("**Runs at**: long side up to 512 px (larger" in m.value for m in at.markdown)
     at.radio(key="model_kind").set_value(at.radio(key="model_kind").options[1]).run()
     assert not at.exception
     assert [i.proto.imgs[0].caption for i in at.get("image")] == ["Training loss and validation PSNR of the last run"]
