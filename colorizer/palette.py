@@ -18,7 +18,8 @@ def kmeans_colours(image: np.ndarray, k: int, rng: np.random.Generator, sample: 
     pixels = image.reshape(-1, 3).astype(np.float32)
     if len(pixels) > sample:
         pixels = pixels[rng.choice(len(pixels), sample, replace=False)]
-    distinct, counts = np.unique(pixels, axis=0, return_counts=True)
+    codes, counts = np.unique(pixels.astype(np.int64) @ np.array([65536, 256, 1]), return_counts=True)
+    distinct = np.stack([codes // 65536, codes // 256 % 256, codes % 256], 1).astype(np.float32)
     if len(distinct) <= k:
         order = np.argsort(-counts)
         colours, shares = distinct[order], counts[order] / counts.sum()

@@ -2,7 +2,7 @@ import cv2
 import numpy as np
 
 from colorizer.sketch import sobel_sketch
-from training.augment import random_foreign_sketch, random_sketch, random_sketch_settings, recolour_clusters
+from training.augment import nearest_centre, random_foreign_sketch, random_sketch, random_sketch_settings, recolour_clusters
 from training.data import make_sample
 
 
@@ -93,3 +93,11 @@ def test_crops_are_enlarged_up_to_max_scale_only_when_asked():
     assert min(enlarged) < 0.6 and max(enlarged) > 1.0  # down- and up-scaled, up to 2x
     small = random_crop(ramp[:40, :40], 64, np.random.default_rng(0), max_scale=2.0)
     assert small.shape == (64, 64, 3)  # a picture smaller than the crop still gives a full crop
+
+
+def test_nearest_centre_matches_the_plain_distance():
+    rng = np.random.default_rng(3)
+    picture = rng.integers(0, 256, (24, 40, 3), dtype=np.uint8)
+    centres = rng.uniform(0, 255, (8, 3)).astype(np.float32)
+    plain = np.argmin(((picture.reshape(-1, 1, 3).astype(np.float32) - centres[None]) ** 2).sum(-1), axis=1)
+    assert np.array_equal(nearest_centre(picture, centres), plain.reshape(24, 40))

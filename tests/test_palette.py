@@ -1,7 +1,7 @@
 import numpy as np
 from PIL import Image
 
-from colorizer.palette import suggest_palette
+from colorizer.palette import kmeans_colours, suggest_palette
 from tests.synthetic import anime_frame
 
 
@@ -20,3 +20,11 @@ def test_palette_is_deterministic_by_seed_and_has_k_colours():
     first = suggest_palette(picture, k=6, seed=1)
     assert first == suggest_palette(picture, k=6, seed=1)
     assert len(first) == 6 and all(len(s) == 7 and s.startswith("#") for s in first)
+
+
+def test_few_distinct_colours_come_back_exactly_with_their_shares():
+    array = np.zeros((10, 10, 3), np.uint8)
+    array[:7] = (250, 3, 128)
+    array[7:] = (1, 200, 255)
+    colours, shares = kmeans_colours(array, 4, np.random.default_rng(0))
+    assert np.array_equal(colours[:2], [[250, 3, 128], [1, 200, 255]]) and np.allclose(shares, [0.7, 0.3, 0, 0])

@@ -78,14 +78,26 @@ def recolour_clusters(image: np.ndarray, rng: np.random.Generator, k: int = 8,
         uint8 RGB (H, W, 3); the input unchanged where no cluster is coloured enough.
     """
     centres, _ = kmeans_colours(image, k, rng)
-    pixels = image.reshape(-1, 1, 3).astype(np.float32)
-    labels = np.argmin(((pixels - centres[None]) ** 2).sum(-1), axis=1).reshape(image.shape[:2])
+    labels = nearest_centre(image, centres)
     hsv = cv2.cvtColor(np.clip(centres, 0, 255).astype(np.uint8)[None], cv2.COLOR_RGB2HSV_FULL)[0].astype(int)
     coloured = np.intersect1d(np.flatnonzero(hsv[:, 1] >= min_saturation * 255), labels)
     out = image.copy()
     for _ in range(int(rng.integers(1, 3)) if len(coloured) else 0):
         picked = hsv[rng.choice(coloured), 0]
         apart = np.abs((hsv[coloured, 0] - picked + 128) % 256 - 128) * 360 / 256
-        where = np.isin(labels, coloured[apart <= hue_width])
-        out[where] = rotate_hue(image, rng.uniform(60, 300))[where]
+        turned = np.zeros(len(centres), bool)
+        turned[coloured[apart <= hue_width]] = True
+        where = turned[labels]
+        out[where] = rotate_hue(image[where][None], rng.uniform(60, 300))[0]
     return out
+
+
+def nearest_centre(image: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Index of each pixel's nearest colour: int (H, W) into ``centres`` float32 (k, 3), 0..255.
+
+    |p - c|^2 = |p|^2 - 2 p.c + |c|^2, and |p|^2 is the same for every centre, so one small
+    matrix product ranks them (a tenth of the time of broadcasting the differences).
+    """
+    pixels = image.reshape(-1, 3).astype(np.float32)
+    scores = (centres * centres).sum(1)[None] - 2.0 * pixels @ centres.T
+    return np.argmin(scores, axis=1).reshape(image.shape[:2])

@@ -79,11 +79,13 @@ def region_hints(target: np.ndarray, sketch: np.ndarray, rng: np.random.Generato
     """
     labels = line_regions(sketch)
     sizes, means = region_means(target, labels)
+    starts = np.concatenate([[0], np.cumsum(sizes)])  # region r's pixels: by_region[starts[r]:starts[r + 1]]
     sizes[0] = 0
     order = np.argsort(-sizes, kind="stable")[:max(1, round(ratio * (len(sizes) - 1)))]
     hint_rgb, hint_mask = np.zeros_like(target), np.zeros(sketch.shape, bool)
+    by_region = np.argsort(labels.ravel(), kind="stable")  # pixel indices grouped by region, ascending
     for region in order[sizes[order] > 0]:
-        pixels = np.flatnonzero(labels.ravel() == region)
+        pixels = by_region[starts[region]:starts[region + 1]]
         y, x = np.unravel_index(pixels[rng.integers(pixels.size)], sketch.shape)
         stroke = stroke_mask(sketch.shape, rng, (x, y), int(rng.integers(2, 10))) & (labels == region)
         hint_rgb[stroke] = np.round(means[region]).astype(np.uint8)
