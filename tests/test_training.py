@@ -12,7 +12,7 @@ from training.config import TrainConfig, parse_overrides
 from training.data import load_images, load_rows, make_sample
 from training.hint_sim import simulate_hints
 from training.losses import kmeans_palette, palette_penalty
-from training.train import Run, autocast_enabled, lr_at, make_loader, train, train_step
+from training.train import Run, autocast_enabled, lr_at, make_loader, one_thread_per_worker, train, train_step
 from tests.synthetic import anime_frame, encode
 
 
@@ -271,3 +271,17 @@ def test_cuda_training_runs_in_bfloat16_autocast_and_resumes(image_folder, tmp_p
     meta = read_checkpoint(final)["meta"]
     assert meta["steps"] == 3 and meta["precision"] == "bfloat16 autocast"
     assert meta["hardware"] == torch.cuda.get_device_name(0)
+
+
+class _ThreadCounts(torch.utils.data.Dataset):
+    def __len__(self):
+        return 1
+
+    def __getitem__(self, index):
+        import threadpoolctl
+        return max(pool["num_threads"] for pool in threadpoolctl.threadpool_info())
+
+
+def test_data_workers_run_their_blas_and_openmp_pools_on_one_thread():
+    loader = torch.utils.data.DataLoader(_ThreadCounts(), num_workers=1, worker_init_fn=one_thread_per_worker)
+    assert next(iter(loader)).item() == 1

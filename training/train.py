@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import threadpoolctl
 import torch
 from tqdm import tqdm
 
@@ -222,8 +223,18 @@ def make_loader(run: Run, rows: list[dict], stickers: list[dict] | None = None) 
     sampler = StepSampler(len(rows), config.batch_size, config.seed, run.step, config.steps)
     return torch.utils.data.DataLoader(
         SampleDataset(rows, config, stickers), batch_size=config.batch_size, sampler=sampler,
-        num_workers=config.workers, pin_memory=run.device.type == "cuda",
+        num_workers=config.workers, pin_memory=run.device.type == "cuda", worker_init_fn=one_thread_per_worker,
         persistent_workers=False, prefetch_factor=4 if config.workers else None)
+
+
+def one_thread_per_worker(worker_id: int) -> None:
+    """Data-loader worker start: its BLAS and OpenMP pools use one thread each.
+
+    Otherwise every worker starts pools as large as the machine (16 threads in each of 14
+    workers on the lent GPU machine); with the matrix product in ``nearest_centre`` that halved
+    round 4's steps per second there (docs/experiments.md, "Out-of-domain round 4").
+    """
+    threadpoolctl.threadpool_limits(limits=1)
 
 
 def train_step(run: Run, batch: dict) -> dict:
