@@ -34,6 +34,7 @@ class TrainConfig:
     sticker_share: float = 0.0  # share of samples that are a sticker on a canvas
     compose: float = 0.0  # share of frame samples pasted on a canvas (white, flat colour or another frame)
     canvas: int = 512  # side of the composed canvases, px (crops are taken from them)
+    keep_background: bool = False  # composed canvases' backgrounds keep their colour through recolouring and hue rotation
     region_hints: float = 0.0  # share of samples hinted on their largest regions (as Hint-AUC does) instead of strokes
     eval_every: int = 250
     ckpt_every: int = 250

@@ -207,10 +207,18 @@ def random_crop(image: np.ndarray, crop: int, rng: np.random.Generator, *layers:
     return arrays[0] if not layers else tuple(arrays)
 
 
+def keep_background(changed: np.ndarray, original: np.ndarray, background: np.ndarray | None) -> np.ndarray:
+    """``changed`` (uint8 RGB (H, W, 3)) with ``original``'s pixels where ``background`` (bool (H, W))
+    is True; ``changed`` itself when there is no background."""
+    if background is None:
+        return changed
+    return np.where(background[..., None], original, changed)
+
+
 def make_sample(image: np.ndarray, rng: np.random.Generator, crop: int, palette_k: int,
                 max_strokes: int, no_hint_fraction: float, hue_rotation: float,
                 foreign_sketches: float = 0.0, recolour: float = 0.0, max_scale: float = 1.0,
-                region_share: float = 0.0) -> dict:
+                region_share: float = 0.0, background: np.ndarray | None = None) -> dict:
     """One training sample from one colour picture, with a random sketch and simulated hints.
 
     The crop is taken after a random resize of up to ``max_scale`` (:func:`random_crop`).
@@ -219,17 +227,23 @@ def make_sample(image: np.ndarray, rng: np.random.Generator, crop: int, palette_
     line art; a ``recolour`` share of targets get new hues for one or two colour clusters
     (:func:`recolour_clusters`); a ``region_share`` of samples get hints on the largest regions
     (:func:`region_hints`, a log-uniform 1-100 % of them) instead of strokes anywhere. None of
-    these draws from ``rng`` when its share is 0.
+    these draws from ``rng`` when its share is 0. ``background`` (bool (H, W), a composed
+    canvas's uncovered pixels) keeps its colour through the recolouring and the hue rotation, so
+    the hints' hues say nothing of the background's.
     Returns:
         dict of tensors: input float32 (4, crop, crop); target float32 (3, crop, crop) in
         [-1, 1]; palette float32 (palette_k, 3) in [-1, 1].
     """
-    target = random_crop(image, crop, rng, max_scale=max_scale)
+    if background is None:
+        target = random_crop(image, crop, rng, max_scale=max_scale)
+    else:
+        target, kept = random_crop(image, crop, rng, background.astype(np.uint8), max_scale=max_scale)
+        background = kept > 0
     sketch = random_sketch(target, rng, foreign_sketches)
     if recolour > 0 and rng.random() < recolour:
-        target = recolour_clusters(target, rng)
+        target = keep_background(recolour_clusters(target, rng), target, background)
     if rng.random() < hue_rotation:
-        target = rotate_hue(target, rng.uniform(0, 360))
+        target = keep_background(rotate_hue(target, rng.uniform(0, 360)), target, background)
     if region_share > 0 and rng.random() < region_share:
         hint_rgb, hint_mask = region_hints(target, sketch, rng, float(np.exp(rng.uniform(np.log(0.01), 0.0))))
     else:
@@ -281,10 +295,12 @@ class SampleDataset(torch.utils.data.Dataset):
         picture, max_scale = row["full_colour"], c.max_scale
         if self.stickers and rng.random() < c.sticker_share:
             row = self.stickers[int(rng.integers(len(self.stickers)))]
+        background = None
         if "rgba" in row or (c.compose > 0 and rng.random() < c.compose):
-            picture, max_scale = composed_picture(row, rng, self.frames, c.canvas), 1.0
+            (picture, background), max_scale = composed_picture(row, rng, self.frames, c.canvas), 1.0
         return make_sample(picture, rng, c.crop, c.palette_k, c.max_strokes, c.no_hint_fraction, c.hue_rotation,
-                           c.foreign_sketches, c.recolour_clusters, max_scale, c.region_hints)
+                           c.foreign_sketches, c.recolour_clusters, max_scale, c.region_hints,
+                           background if c.keep_background else None)
 
 
 class StepSampler(torch.utils.data.Sampler):

@@ -183,7 +183,8 @@ def sample_recipe(config: TrainConfig) -> dict:
     return {"sketches": sketch_kind(config.foreign_sketches), "foreign_sketches": config.foreign_sketches,
             "max_scale": config.max_scale, "recolour_clusters": config.recolour_clusters,
             "hue_rotation": config.hue_rotation, "stickers": config.stickers, "sticker_share": config.sticker_share,
-            "compose": config.compose, "canvas": config.canvas, "region_hints": config.region_hints}
+            "compose": config.compose, "canvas": config.canvas, "region_hints": config.region_hints,
+            "keep_background": config.keep_background}
 
 
 def ship_target(config: TrainConfig) -> str:
