@@ -58,6 +58,9 @@ def test_half_a_region_covered_and_a_tinted_background_are_measured():
     tinted = half.copy()
     tinted[~region] = (200, 200, 255)  # the stroke turned the paper blue too
     assert stroke_leakage(lab(tinted), lab(picture), region) > 0.5
+    on_paper = stroke_leakage(lab(tinted), lab(picture), region, ~mask)
+    on_character = stroke_leakage(lab(tinted), lab(picture), region, mask)
+    assert on_paper > 0.5 and on_paper + on_character == pytest.approx(stroke_leakage(lab(tinted), lab(picture), region))
 
 
 def stroked_disc(under_stroke) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -135,6 +138,10 @@ def test_the_benchmark_command_scores_every_set_path_and_method(tmp_path, tiny_c
     keys = {(r["set"], r["path"], r["method"], r["strokes"]) for r in rows}
     assert keys == {(s, p, m, n) for s in ("faces", "stickers", "illustrations") for p in ("sobel", "line art")
                     for m in ("app", "network", "bucket fill") for n in ("0", "10", "one")}
+    one = {(r["set"], r["method"]): r for r in rows if r["strokes"] == "one" and r["path"] == "sobel"}
+    sticker = one[("stickers", "bucket fill")]  # a bucket fill's one stroke floods the white paper too
+    assert 0 < float(sticker["background_leakage"]) <= float(sticker["leakage"])
+    assert not np.isfinite(float(one[("illustrations", "app")]["background_leakage"]))  # no character mask
     for path in ("sobel", "line art"):  # what the Model page reads
         table = report.headline(out, path)
         assert len(table) == 9 and all(np.isfinite(r["psnr"]) and 0 <= r["coverage"] <= 1 for r in table)

@@ -99,7 +99,8 @@ def stroke_rows(model, kind, picture: Picture, index: int, sketch: np.ndarray, h
 
 
 def one_stroke_rows(model, kind, picture: Picture, sketch: np.ndarray) -> list[dict]:
-    """The one-stroke test's rows (one per method): coverage of the stroked region, leakage elsewhere."""
+    """The one-stroke test's rows (one per method): coverage of the stroked region, leakage elsewhere, and
+    the part of that leakage on the background (outside the character mask; nan without one)."""
     region = one_stroke_region(sketch, picture.mask)
     if region is None:
         return []
@@ -110,8 +111,9 @@ def one_stroke_rows(model, kind, picture: Picture, sketch: np.ndarray) -> list[d
     rows = []
     for method in METHODS:
         after, before = lab(with_stroke[method]), lab(without[method])
+        background = np.nan if picture.mask is None else stroke_leakage(after, before, region, ~picture.mask)
         rows.append({"strokes": ONE, "method": method, "coverage": stroke_coverage(after, region, colour),
-                     "leakage": stroke_leakage(after, before, region)})
+                     "leakage": stroke_leakage(after, before, region), "background_leakage": background})
     return rows
 
 
