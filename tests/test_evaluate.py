@@ -149,6 +149,10 @@ def test_the_benchmark_command_scores_every_set_path_and_method(tmp_path, tiny_c
         assert {r["method"] for r in auc} == {"app", "network", "bucket fill", "hint fill (oracle)"}
         assert all(np.isfinite(r["auc_psnr"]) and np.isfinite(r["few_stroke_psnr"]) for r in auc)
     assert report.benchmarked(out, "sobel", report.file_sha256(tiny_checkpoint))
+    per_picture = list(csv.DictReader((out / "hintauc_per_image.csv").open()))  # what training.compare pairs
+    assert {(r["set"], r["image"]) for r in per_picture if r["path"] == "sobel" and r["alpha"] == "1.0"
+            and r["method"] == "app"} == {(r["set"], r["image"]) for r in list(csv.DictReader(
+                (out / "per_image.csv").open())) if r["path"] == "sobel" and r["strokes"] == "10" and r["method"] == "app"}
     assert (out / report.STROKE_PLOT).is_file() and (out / report.HINT_AUC_PLOT).is_file()
     assert (out / "contact_stickers_sobel.png").is_file() and "Hint-AUC" in (out / report.SUMMARY_MD).read_text()
     saved = Image.open(out / "outputs" / "illustrations" / "line art" / "app" / "000.png")

@@ -20,6 +20,7 @@ from . import hint_auc
 
 MEDIANS = ("streak", "coverage")  # summarised by the median over pictures; every other metric by the mean
 CONTACT_PICTURES, THUMB = 12, 160
+HINT_AUC_PER_IMAGE_CSV = "hintauc_per_image.csv"  # per picture and ratio, for paired comparisons (training.compare)
 
 
 def summarise(rows: list[dict]) -> list[dict]:
@@ -72,6 +73,7 @@ def write(out: Path, rows: list[dict], auc_rows: list[dict], command: str, check
     summary = summarise(rows)
     curves, aucs = hint_auc_summary(auc_rows) if auc_rows else ([], [])
     write_csv(rows, out / "per_image.csv")
+    write_csv(auc_rows, out / HINT_AUC_PER_IMAGE_CSV)
     write_csv(summary, out / BENCHMARK_CSV)
     write_csv(curves, out / HINT_AUC_CSV)
     write_csv(aucs, out / HINT_AUC_SUMMARY_CSV)
