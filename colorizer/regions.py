@@ -171,9 +171,8 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     mean): the region's mean moves to the hint colour and its shading shrinks by ``flatness``.
     The stroke sets its region's colour and is not painted on top of it: near a stroke, where the
     network copies it as a streak with a halo, its shading fades out (:func:`shading_weight`), and
-    the region's mean is taken away from the strokes. Regions without strokes are evened out the same way towards their own
-    mean when ``settings.unhinted``. Regions whose strokes disagree (two colours in one region), line pixels and specks
-    under MIN_AREA pixels keep the network's colours.
+    the region's mean is taken away from the strokes. Unhinted regions are evened out the same way towards their own mean when
+    ``settings.unhinted``. Line pixels and specks under MIN_AREA pixels keep the network's colours.
 
     Args:
         colour: uint8 (H, W, 3) network output.
@@ -191,8 +190,7 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     weight = shading_weight(hint_mask, labels, hinted)
     far, far_means = region_means(colour, np.where(weight < 1, 0, labels), len(hinted))  # 0: in no region's mean
     means = np.where(far[:, None] > 0, far_means, region_means(colour, labels, len(hinted))[1])
-    painted = np.bincount(labels[hint_mask], minlength=len(hinted)) > 0  # strokes that disagree: the network's call
-    change = hinted | (big & settings.unhinted & ~painted)
+    change = hinted | (big & settings.unhinted)
     keep = (1.0 - settings.flatness) * weight[..., None]
     target = np.where(hinted[:, None], hints, means)[labels]
     filled = target + keep * (colour.astype(np.float32) - means[labels])
