@@ -73,7 +73,9 @@ def region_fill_controls() -> RegionFill | None:
         line_level = st.slider("Line threshold", 100, 250, step=5, key="fill_line_level", disabled=not on,
                                help="Sketch pixels darker than this are lines that stop a colour. Raise it when a "
                                     "colour runs through faint lines; lower it when soft grey shading splits a region.")
-        unhinted = st.checkbox("Even out regions without scribbles too", key="fill_unhinted", disabled=not on)
+        unhinted = st.checkbox("Even out regions without scribbles too", key="fill_unhinted", disabled=not on,
+                               help="Flattens the model's blotches where you painted nothing. It also blends two "
+                                    "colours painted into one region towards each other: turn it off to keep them apart.")
     return RegionFill(gap, flatness, unhinted, line_level) if on else None
 
 
