@@ -50,8 +50,7 @@ def picture_aucs(rows: list[dict], set_name: str, path: str, method: str = "app"
         if (r["set"], r["path"], r["method"]) == (set_name, path, method):
             curves.setdefault(r["image"], {})[r["alpha"]] = r["psnr"]
     auc = hint_auc.require_hintauc().hint_auc
-    return {name: {"auc_psnr": auc(curve),
-                   "few_stroke_psnr": float(np.mean([curve[a] for a in hint_auc.FEW_STROKE_RATIOS]))}
+    return {name: {"auc_psnr": auc(curve), "few_stroke_psnr": hint_auc.few_stroke_mean(curve)}
             for name, curve in curves.items()}
 
 

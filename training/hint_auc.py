@@ -106,8 +106,13 @@ def summarise(per_picture: list[dict[str, dict[float, dict[str, float]]]]) -> di
         alphas = list(per_picture[0][name])
         curve = {a: {m: float(np.mean([p[name][a][m] for p in per_picture])) for m in METRICS} for a in alphas}
         summary[name] = {"curve": curve, "auc": hintauc.hint_auc_table(curve),
-                         "few_stroke_psnr": float(np.mean([curve[a]["psnr"] for a in FEW_STROKE_RATIOS]))}
+                         "few_stroke_psnr": few_stroke_mean({a: values["psnr"] for a, values in curve.items()})}
     return summary
+
+
+def few_stroke_mean(psnr_by_alpha: dict[float, float]) -> float:
+    """The few-stroke mean: PSNR averaged over FEW_STROKE_RATIOS of a {ratio: PSNR} curve."""
+    return float(np.mean([psnr_by_alpha[a] for a in FEW_STROKE_RATIOS]))
 
 
 def protocol() -> dict:
