@@ -78,6 +78,8 @@ def add_bench_command(commands) -> None:
                        help="skip colorizer.runtime.keep_freed_memory (the app calls it), to see what it buys")
     bench.add_argument("--eager", action="store_true",
                        help="run the U-Net eagerly instead of through fused oneDNN kernels, to see what they buy")
+    bench.add_argument("--no-flip-average", dest="flip_average", action="store_false",
+                       help="run the network once instead of averaged over the mirrored sketch, to see what that costs")
     add_fill_arguments(bench)
 
 
@@ -103,7 +105,7 @@ def run_batch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 def run_bench(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict:
     torch.set_num_threads(args.threads)
     return run(args.checkpoint, args.sizes, args.repeats, args.precision, fill_from_args(parser, args),
-               tune_malloc=not args.default_malloc, fused=not args.eager)
+               tune_malloc=not args.default_malloc, fused=not args.eager, flip_average=args.flip_average)
 
 
 def main(argv: list[str] | None = None):

@@ -81,12 +81,12 @@ def preview_jpeg(image: Image.Image) -> bytes:
 
 
 def cold_start_seconds(checkpoint: str, precision: str = "auto", tune_malloc: bool = True,
-                       fused: bool = True) -> float:
+                       fused: bool = True, flip_average: bool = True) -> float:
     """Fresh process: import, load the checkpoint, colour one 512 px sketch."""
     code = ("import time; t = time.perf_counter(); from colorizer import Colorizer; "
             "from colorizer.bench import sample_inputs; from colorizer.runtime import keep_freed_memory; "
             f"{tune_malloc} and keep_freed_memory(); "
-            f"c = Colorizer.load({checkpoint!r}, precision={precision!r}, fused={fused}); "
+            f"c = Colorizer.load({checkpoint!r}, precision={precision!r}, fused={fused}, flip_average={flip_average}); "
             "c.colorize(*sample_inputs(512)); "
             "print(time.perf_counter() - t)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
@@ -94,22 +94,24 @@ def cold_start_seconds(checkpoint: str, precision: str = "auto", tune_malloc: bo
 
 
 def run(checkpoint, sizes=(256, 512, 1024, 2048), repeats: int = 20, precision: str = "auto",
-        region_fill: RegionFill = RegionFill(), tune_malloc: bool = True, fused: bool = True) -> dict:
+        region_fill: RegionFill = RegionFill(), tune_malloc: bool = True, fused: bool = True,
+        flip_average: bool = True) -> dict:
     """Time everything this module's docstring lists and print it; returns the figures (seconds, MB).
 
     ``tune_malloc`` calls :func:`keep_freed_memory` as the app does; ``fused`` runs the fused oneDNN
-    kernels as the app does.
+    kernels as the app does; ``flip_average`` averages over the mirrored sketch as the app does.
     """
     threads = torch.get_num_threads()
     kept = tune_malloc and keep_freed_memory()
-    colorizer = Colorizer.load(checkpoint, precision=precision, fused=fused)
+    colorizer = Colorizer.load(checkpoint, precision=precision, fused=fused, flip_average=flip_average)
     figures = {"threads": threads, "parameters": colorizer.parameter_count,
                "macs_256": multiply_adds(colorizer.model, 256, 256), "dtype": str(colorizer.dtype),
                "kernels": colorizer.kernels}
     print(f"model {checkpoint}: {figures['parameters'] / 1e6:.2f} M parameters, "
           f"{figures['macs_256'] / 1e9:.2f} G multiply-adds at 256x256; {threads} threads; "
           f"working size {colorizer.work_side} px; "
-          f"runs in {figures['dtype']} (--precision {precision}), {colorizer.kernels} kernels; "
+          f"runs in {figures['dtype']} (--precision {precision}), {colorizer.kernels} kernels, "
+          f"{'averaged over the mirrored sketch' if flip_average else 'one pass'}; "
           f"malloc {'keeps freed memory' if kept else 'as glibc sets it'}")
     for size in sizes:
         sketch, hints = sample_inputs(size)
@@ -126,6 +128,6 @@ def run(checkpoint, sizes=(256, 512, 1024, 2048), repeats: int = 20, precision: 
           f"median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms (in the browser: python -m tests.latency)")
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS of this process): {figures['peak_rss_mb']:.0f} MB")
-    figures["cold_start"] = cold_start_seconds(str(checkpoint), precision, tune_malloc, fused)
+    figures["cold_start"] = cold_start_seconds(str(checkpoint), precision, tune_malloc, fused, flip_average)
     print(f"first result in a fresh process (import + load + 512 px colorize): {figures['cold_start']:.2f} s")
     return figures

@@ -83,3 +83,15 @@ def test_empty_and_huge_sketches_are_refused_with_what_to_do(tiny_checkpoint, si
         model.colorize(Image.new("L", size, 255))
     with pytest.raises(ValueError, match="hint picture is 0x0"):
         model.colorize(Image.new("L", (32, 32), 255), Image.new("RGBA", (0, 0)))
+
+
+def test_flip_average_is_the_mean_of_the_network_on_the_inputs_and_on_their_mirror(tiny_checkpoint):
+    plain, averaged = Colorizer.load(tiny_checkpoint, flip_average=False), Colorizer.load(tiny_checkpoint)
+    assert averaged.flip_average  # the app's default
+    rng = np.random.default_rng(4)
+    packed = rng.uniform(-1, 1, (4, 40, 56)).astype(np.float32)
+    mirrored = np.ascontiguousarray(packed[:, :, ::-1])
+    expected = (plain.predict(packed).astype(np.float32) + plain.predict(mirrored)[:, ::-1]) / 2
+    out = averaged.predict(packed)
+    assert not np.array_equal(plain.predict(packed), out)  # the tiny network is not mirror-symmetric
+    assert np.abs(out - expected).max() <= 1.0  # rounding to 8 bits, in each pass and after averaging

@@ -153,11 +153,12 @@ def save_outputs(folder: Path, name: str, sketch: np.ndarray, saved: dict) -> No
 _WORKER: dict = {}
 
 
-def init_worker(checkpoints: dict[str, str], fill: RegionFill) -> None:
+def init_worker(checkpoints: dict[str, str], fill: RegionFill, flip_average: bool = True) -> None:
     """A worker process: one thread, the models loaded once (as the app serves them), the region fill."""
     torch.set_num_threads(1)
     keep_freed_memory()
-    _WORKER["models"] = {path: Colorizer.load(checkpoint) for path, checkpoint in checkpoints.items()}
+    _WORKER["models"] = {path: Colorizer.load(checkpoint, flip_average=flip_average)
+                         for path, checkpoint in checkpoints.items()}
     _WORKER["fill"] = fill
 
 
@@ -166,10 +167,10 @@ def worker_task(task: tuple) -> tuple[list[dict], list[dict]]:
 
 
 def run_all(tasks: list[tuple], checkpoints: dict[str, str], workers: int,
-            fill: RegionFill = RegionFill()) -> tuple[list[dict], list[dict]]:
+            fill: RegionFill = RegionFill(), flip_average: bool = True) -> tuple[list[dict], list[dict]]:
     """Score every (picture, index, counts, hint_auc, out, set) task, in ``workers`` processes."""
     rows, auc_rows = [], []
-    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(checkpoints, fill)) as pool:
+    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(checkpoints, fill, flip_average)) as pool:
         for picture_rows, picture_auc in tqdm(pool.map(worker_task, tasks), total=len(tasks), desc="pictures"):
             rows += picture_rows
             auc_rows += picture_auc
@@ -188,6 +189,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--line-art-checkpoint", default=str(default_checkpoint(SketchKind.LINE_ART)))
     parser.add_argument("--hint-auc", action="store_true", help=f"also run Hint-AUC ({hint_auc.INSTALL})")
     add_fill_arguments(parser)
+    parser.add_argument("--no-flip-average", dest="flip_average", action="store_false",
+                        help="run the network once, not averaged over the sketch and its mirror as the app does")
     parser.add_argument("--workers", type=int, default=2, help="processes (each one thread)")
     parser.add_argument("--before", default=None, help="an earlier benchmark's --out: also write before/after sheets")
     parser.add_argument("--out", default="runs/bench")
@@ -207,7 +210,7 @@ def main(argv: list[str] | None = None) -> dict:
                    {"sobel": args.sobel_checkpoint, "line art": args.line_art_checkpoint}.items() if path in args.paths}
     tasks = [(picture, index, tuple(args.strokes), args.hint_auc, out, name)
              for name in args.sets for index, picture in enumerate(load_set(name, getattr(args, name), args.limit))]
-    rows, auc_rows = run_all(tasks, checkpoints, args.workers, args.fill)
+    rows, auc_rows = run_all(tasks, checkpoints, args.workers, args.fill, args.flip_average)
     command = "python -m training.evaluate " + " ".join(argv if argv is not None else sys.argv[1:])
     summary = results.write(out, rows, auc_rows, command, checkpoints)
     results.contact_sheets(out, args.sets, args.paths, ["sketch", *METHODS, "truth"])
