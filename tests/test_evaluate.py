@@ -216,3 +216,20 @@ def test_the_oracle_reference_is_hintaucs_hint_fill_colorizer():
         sample = {"hints": hints, "ground_truth": target[..., ::-1].copy(), "line_art": sketch,
                   "hint_mask": mask.astype(np.uint8) * 255}
         assert mask.any() and np.array_equal(oracle(sketch, mask), hintauc.hint_fill_colorizer(sample)[..., ::-1])
+
+
+def test_the_benchmark_scores_the_apps_mirror_average_unless_told_not_to(tiny_checkpoint):
+    from training import evaluate
+
+    import torch
+
+    assert evaluate.parse_args([]).flip_average and not evaluate.parse_args(["--no-flip-average"]).flip_average
+    threads = torch.get_num_threads()  # init_worker makes this process a one-thread worker
+    try:
+        evaluate.init_worker({"sobel": str(tiny_checkpoint)}, evaluate.RegionFill(), flip_average=False)
+        assert not evaluate._WORKER["models"]["sobel"].flip_average
+        evaluate.init_worker({"sobel": str(tiny_checkpoint)}, evaluate.RegionFill())
+        assert evaluate._WORKER["models"]["sobel"].flip_average
+    finally:
+        torch.set_num_threads(threads)
+        evaluate._WORKER.clear()
