@@ -22,7 +22,9 @@ def test_bench_prints_figures_on_a_tiny_model(tiny_checkpoint, capsys):
     assert figures["cold_start"] > 0 and figures["peak_rss_mb"] > 0
     out = capsys.readouterr().out
     assert "colorize 64x64: median" in out and "colorize 64x64 + region fill: median" in out
-    assert "working size 512 px;" in out
+    assert "working size 512 px;" in out and "averaged over the mirrored sketch" in out
+    main(["bench", "--checkpoint", str(tiny_checkpoint), "--sizes", "64", "--repeats", "2", "--no-flip-average"])
+    assert "kernels, one pass;" in capsys.readouterr().out
 
 
 ROOT = Path(__file__).resolve().parents[1]
