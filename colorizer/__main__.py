@@ -18,7 +18,7 @@ from tqdm import tqdm
 from .batch import colorize_folder
 from .bench import run
 from .checkpoint import CheckpointError
-from .pipeline import PRECISIONS, Colorizer
+from .pipeline import FLIP_AVERAGE, PRECISIONS, Colorizer
 from .regions import RegionFill
 from .runtime import keep_freed_memory
 from .shipped import DEFAULT_CHECKPOINT
@@ -78,8 +78,8 @@ def add_bench_command(commands) -> None:
                        help="skip colorizer.runtime.keep_freed_memory (the app calls it), to see what it buys")
     bench.add_argument("--eager", action="store_true",
                        help="run the U-Net eagerly instead of through fused oneDNN kernels, to see what they buy")
-    bench.add_argument("--no-flip-average", dest="flip_average", action="store_false",
-                       help="run the network once instead of averaged over the mirrored sketch, to see what that costs")
+    bench.add_argument("--flip-average", action=argparse.BooleanOptionalAction, default=FLIP_AVERAGE,
+                       help="average the network over the mirrored sketch as the app does (--no-flip-average: one pass)")
     add_fill_arguments(bench)
 
 

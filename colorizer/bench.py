@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from .pipeline import Colorizer
+from .pipeline import FLIP_AVERAGE, Colorizer
 from .regions import RegionFill
 from .runtime import keep_freed_memory
 
@@ -81,7 +81,7 @@ def preview_jpeg(image: Image.Image) -> bytes:
 
 
 def cold_start_seconds(checkpoint: str, precision: str = "auto", tune_malloc: bool = True,
-                       fused: bool = True, flip_average: bool = True) -> float:
+                       fused: bool = True, flip_average: bool = FLIP_AVERAGE) -> float:
     """Fresh process: import, load the checkpoint, colour one 512 px sketch."""
     code = ("import time; t = time.perf_counter(); from colorizer import Colorizer; "
             "from colorizer.bench import sample_inputs; from colorizer.runtime import keep_freed_memory; "
@@ -95,7 +95,7 @@ def cold_start_seconds(checkpoint: str, precision: str = "auto", tune_malloc: bo
 
 def run(checkpoint, sizes=(256, 512, 1024, 2048), repeats: int = 20, precision: str = "auto",
         region_fill: RegionFill = RegionFill(), tune_malloc: bool = True, fused: bool = True,
-        flip_average: bool = True) -> dict:
+        flip_average: bool = FLIP_AVERAGE) -> dict:
     """Time everything this module's docstring lists and print it; returns the figures (seconds, MB).
 
     ``tune_malloc`` calls :func:`keep_freed_memory` as the app does; ``fused`` runs the fused oneDNN

@@ -23,6 +23,9 @@ WORK_SIDE = 512
 # its layers cost memory in proportion, about 2.25 GB and 4.5 s for 6000 x 6000 on the 2-core CPU.
 MAX_SKETCH_SIDE = 4096
 PRECISIONS = ("auto", "float32", "bfloat16")
+# The app averages the network over the sketch and its left-right mirror: +0.03 to +0.14 dB at ten strokes
+# for twice the network's time (docs/experiments.md, "Averaging the network over a mirrored sketch").
+FLIP_AVERAGE = True
 
 
 def native_bfloat16() -> bool:
@@ -49,7 +52,7 @@ class Colorizer:
     """A loaded model. Holds no per-request state, so one instance can serve all users."""
 
     def __init__(self, model, checkpoint: dict, path: Path, device: torch.device, work_side: int = WORK_SIDE,
-                 precision: str = "auto", fused: bool = True, flip_average: bool = True):
+                 precision: str = "auto", fused: bool = True, flip_average: bool = FLIP_AVERAGE):
         self.parameter_count = count_parameters(model)
         self.flip_average = flip_average
         self.dtype = pick_dtype(precision, device)
@@ -79,7 +82,7 @@ class Colorizer:
 
     @classmethod
     def load(cls, path=None, device=None, precision: str = "auto", fused: bool = True,
-             kind: SketchKind = SketchKind.SOBEL, flip_average: bool = True) -> "Colorizer":
+             kind: SketchKind = SketchKind.SOBEL, flip_average: bool = FLIP_AVERAGE) -> "Colorizer":
         """Load ``path`` onto ``device`` (default CPU).
 
         Without ``path``, the shipped model for the ``kind`` of sketch: ``models/colorizer.pt`` for
@@ -89,9 +92,8 @@ class Colorizer:
         CPUs with native bfloat16 maths (outputs within a few 8-bit levels of float32's), else float32.
         ``fused`` runs the U-Net through fused oneDNN kernels on CPU (:mod:`colorizer.onednn`;
         same outputs up to rounding); False, or another network or device, runs it eagerly.
-        ``flip_average`` (the app's default) averages the network's output with its output on the
-        mirrored inputs: +0.03 to +0.14 dB at ten strokes for twice the network time (docs/experiments.md,
-        "Averaging the network over a mirrored sketch"); False runs it once.
+        ``flip_average`` averages the network's output with its output on the mirrored inputs
+        (FLIP_AVERAGE, the app's default); False runs it once.
 
         Raises:
             CheckpointError: the file is missing, corrupt or not a colorizer checkpoint.

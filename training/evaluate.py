@@ -32,6 +32,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from colorizer import Colorizer, RegionFill, SketchKind, keep_freed_memory, line_art_sketch, sobel_sketch
+from colorizer.pipeline import FLIP_AVERAGE
 from colorizer.shipped import default_checkpoint
 from colorizer.__main__ import add_fill_arguments, fill_from_args
 from colorizer.hints import hints_image
@@ -153,7 +154,7 @@ def save_outputs(folder: Path, name: str, sketch: np.ndarray, saved: dict) -> No
 _WORKER: dict = {}
 
 
-def init_worker(checkpoints: dict[str, str], fill: RegionFill, flip_average: bool = True) -> None:
+def init_worker(checkpoints: dict[str, str], fill: RegionFill, flip_average: bool = FLIP_AVERAGE) -> None:
     """A worker process: one thread, the models loaded once (as the app serves them), the region fill."""
     torch.set_num_threads(1)
     keep_freed_memory()
@@ -167,7 +168,7 @@ def worker_task(task: tuple) -> tuple[list[dict], list[dict]]:
 
 
 def run_all(tasks: list[tuple], checkpoints: dict[str, str], workers: int,
-            fill: RegionFill = RegionFill(), flip_average: bool = True) -> tuple[list[dict], list[dict]]:
+            fill: RegionFill = RegionFill(), flip_average: bool = FLIP_AVERAGE) -> tuple[list[dict], list[dict]]:
     """Score every (picture, index, counts, hint_auc, out, set) task, in ``workers`` processes."""
     rows, auc_rows = [], []
     with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(checkpoints, fill, flip_average)) as pool:
@@ -189,8 +190,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--line-art-checkpoint", default=str(default_checkpoint(SketchKind.LINE_ART)))
     parser.add_argument("--hint-auc", action="store_true", help=f"also run Hint-AUC ({hint_auc.INSTALL})")
     add_fill_arguments(parser)
-    parser.add_argument("--no-flip-average", dest="flip_average", action="store_false",
-                        help="run the network once, not averaged over the sketch and its mirror as the app does")
+    parser.add_argument("--flip-average", action=argparse.BooleanOptionalAction, default=FLIP_AVERAGE,
+                        help="average the network over the sketch and its mirror, as the app does")
     parser.add_argument("--workers", type=int, default=2, help="processes (each one thread)")
     parser.add_argument("--before", default=None, help="an earlier benchmark's --out: also write before/after sheets")
     parser.add_argument("--out", default="runs/bench")
