@@ -219,9 +219,9 @@ def test_the_oracle_reference_is_hintaucs_hint_fill_colorizer():
 
 
 def test_the_benchmark_scores_the_apps_mirror_average_unless_told_not_to(tiny_checkpoint):
-    from training import evaluate
-
     import torch
+
+    from training import evaluate
 
     assert evaluate.parse_args([]).flip_average and not evaluate.parse_args(["--no-flip-average"]).flip_average
     threads = torch.get_num_threads()  # init_worker makes this process a one-thread worker

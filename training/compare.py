@@ -20,8 +20,8 @@ from colorizer.report import HEADLINE_STROKES, HINT_AUC_SUMMARY_CSV, ONE_STROKE,
 
 from . import hint_auc
 from .results import HINT_AUC_PER_IMAGE_CSV
+from .valsets import SETS
 
-SETS = ("faces", "stickers", "illustrations")
 RESAMPLES = 2000
 SIDE_BY_SIDE = {"region_ciede2000": np.mean, "streak": np.median}  # at HEADLINE_STROKES
 ONE_STROKE_STATS = {"coverage": np.median, "leakage": np.mean, "background_leakage": np.mean}
