@@ -32,14 +32,12 @@ class RegionFill:
     shading inside a hinted region, 1 paints it one flat colour. unhinted: also even out the
     shading of regions without hints (flatness applies there too). line_level:
     sketch pixels darker than this (1-255) are lines that stop a colour; higher also stops it at
-    faint grey lines. faint_span: faint lines (between LINE_LEVEL and line_level) whose connected
-    piece spans fewer px than this (its bounding box's longer side) count as paper; 0 keeps them all.
+    faint grey lines.
     """
     gap: int = 2
     flatness: float = 0.6  # 0.6 and evening out unhinted regions: tuned by the model card's flatness rule
     unhinted: bool = True
     line_level: int = FILL_LINE_LEVEL
-    faint_span: int = 0
 
     def __post_init__(self):
         if not 0 <= self.gap <= 8:
@@ -48,8 +46,6 @@ class RegionFill:
             raise ValueError(f"Region fill flatness must be between 0 and 1, not {self.flatness}.")
         if not 1 <= self.line_level <= 255:
             raise ValueError(f"Region fill line level must be 1-255, not {self.line_level}.")
-        if not 0 <= self.faint_span <= 512:
-            raise ValueError(f"Region fill faint span must be 0-512 px, not {self.faint_span}.")
 
 
 def line_regions(sketch: np.ndarray, gap: int = 0, line_level: int = LINE_LEVEL) -> np.ndarray:
@@ -97,25 +93,6 @@ def values_at_nearest(sources: np.ndarray, *values: np.ndarray) -> tuple[np.ndar
         at_label[nearest[sources]] = value[sources]
         picked.append(at_label[nearest])
     return distance, picked
-
-
-def drop_short_faint_lines(sketch: np.ndarray, line_level: int, span: int) -> np.ndarray:
-    """The sketch with its short faint lines turned to paper.
-
-    Args:
-        sketch: uint8 (H, W), dark lines on white; line_level: 1-255, as :func:`line_regions`;
-        span: px; a connected piece of faint line (LINE_LEVEL <= value < line_level, 8-connected)
-            whose bounding box's longer side is under ``span`` becomes 255. 0 changes nothing.
-    Returns:
-        uint8 (H, W).
-    """
-    faint = (sketch >= LINE_LEVEL) & (sketch < line_level)
-    if span <= 0 or not faint.any():
-        return sketch
-    count, pieces, stats, _ = cv2.connectedComponentsWithStats(faint.astype(np.uint8), connectivity=8)
-    short = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) < span
-    short[0] = False
-    return np.where(short[pieces], np.uint8(255), sketch)
 
 
 def absorb_faint_lines(labels: np.ndarray, sketch: np.ndarray) -> np.ndarray:
@@ -205,7 +182,6 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     Returns:
         uint8 (H, W, 3).
     """
-    sketch = drop_short_faint_lines(sketch, settings.line_level, settings.faint_span)
     labels = absorb_faint_lines(line_regions(sketch, settings.gap, settings.line_level), sketch)
     hinted, hints = hint_colours(labels, hint_rgb, hint_mask)
     big = np.bincount(labels.ravel(), minlength=len(hinted)) >= MIN_AREA
