@@ -112,9 +112,9 @@ def one_stroke_rows(model, kind, picture: Picture, sketch: np.ndarray) -> list[d
     rows = []
     for method in METHODS:
         after, before = lab(with_stroke[method]), lab(without[method])
-        background = np.nan if picture.mask is None else stroke_leakage(after, before, region, ~picture.mask)
+        leakage, background = stroke_leakage(after, before, region, None if picture.mask is None else ~picture.mask)
         rows.append({"strokes": ONE, "method": method, "coverage": stroke_coverage(after, region, colour),
-                     "leakage": stroke_leakage(after, before, region), "background_leakage": background})
+                     "leakage": leakage, "background_leakage": background})
     return rows
 
 

@@ -125,12 +125,11 @@ def stroke_coverage(output_lab: np.ndarray, region: np.ndarray, colour: np.ndarr
 
 
 def stroke_leakage(with_lab: np.ndarray, without_lab: np.ndarray, region: np.ndarray,
-                   where: np.ndarray | None = None) -> float:
-    """Share (0-1) of the pixels outside ``region`` that the stroke changed by more than CHANGED;
-    with ``where`` (bool (H, W)) only the changed pixels inside it count, still over every pixel
-    outside the region, so the leakage on the background and on the character add up to the total."""
+                   where: np.ndarray | None = None) -> tuple[float, float]:
+    """Share (0-1) of the pixels outside ``region`` that the stroke changed by more than CHANGED, and
+    the part of it inside ``where`` (bool (H, W); still over every pixel outside the region, so the
+    leakage on the background and on the character add up to the total; nan without ``where``)."""
     outside = ~region
     changed = deltaE_ciede2000(with_lab[outside], without_lab[outside]) > CHANGED
-    if where is not None:
-        changed &= where[outside]
-    return float(changed.mean())
+    part = float("nan") if where is None else float((changed & where[outside]).mean())
+    return float(changed.mean()), part
