@@ -42,6 +42,12 @@ def add_fill_arguments(parser: argparse.ArgumentParser) -> None:
                         help="region fill: also even out regions without hints")
 
 
+def add_flip_average_argument(parser: argparse.ArgumentParser) -> None:
+    """Give a command line --flip-average / --no-flip-average, defaulting to the app's FLIP_AVERAGE."""
+    parser.add_argument("--flip-average", action=argparse.BooleanOptionalAction, default=FLIP_AVERAGE,
+                        help="average the network over the mirrored sketch as the app does (--no-flip-average: one pass)")
+
+
 def fill_from_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> RegionFill:
     """The RegionFill that :func:`add_fill_arguments`' options ask for; a value out of range ends
     the program through ``parser.error`` with RegionFill's message."""
@@ -78,8 +84,7 @@ def add_bench_command(commands) -> None:
                        help="skip colorizer.runtime.keep_freed_memory (the app calls it), to see what it buys")
     bench.add_argument("--eager", action="store_true",
                        help="run the U-Net eagerly instead of through fused oneDNN kernels, to see what they buy")
-    bench.add_argument("--flip-average", action=argparse.BooleanOptionalAction, default=FLIP_AVERAGE,
-                       help="average the network over the mirrored sketch as the app does (--no-flip-average: one pass)")
+    add_flip_average_argument(bench)
     add_fill_arguments(bench)
 
 

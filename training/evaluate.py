@@ -34,7 +34,7 @@ from tqdm import tqdm
 from colorizer import Colorizer, RegionFill, SketchKind, keep_freed_memory, line_art_sketch, sobel_sketch
 from colorizer.pipeline import FLIP_AVERAGE
 from colorizer.shipped import default_checkpoint
-from colorizer.__main__ import add_fill_arguments, fill_from_args
+from colorizer.__main__ import add_fill_arguments, add_flip_average_argument, fill_from_args
 from colorizer.hints import hints_image
 
 from . import hint_auc, results
@@ -190,8 +190,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--line-art-checkpoint", default=str(default_checkpoint(SketchKind.LINE_ART)))
     parser.add_argument("--hint-auc", action="store_true", help=f"also run Hint-AUC ({hint_auc.INSTALL})")
     add_fill_arguments(parser)
-    parser.add_argument("--flip-average", action=argparse.BooleanOptionalAction, default=FLIP_AVERAGE,
-                        help="average the network over the sketch and its mirror, as the app does")
+    add_flip_average_argument(parser)
     parser.add_argument("--workers", type=int, default=2, help="processes (each one thread)")
     parser.add_argument("--before", default=None, help="an earlier benchmark's --out: also write before/after sheets")
     parser.add_argument("--out", default="runs/bench")
