@@ -250,10 +250,20 @@ def train_step(run: Run, batch: dict) -> dict:
     for group in run.optimizer.param_groups:
         group["lr"] = lr_at(run.step, run.config)
     x, target, palette = (batch[k].to(run.device, non_blocking=True) for k in ("input", "target", "palette"))
+    shared = run.config.leak_penalty > 0 and run.config.leak_shared_batch
+    if shared:
+        x = torch.cat([x, batch["input_without"].to(run.device)])
     with torch.autocast(run.device.type, dtype=torch.bfloat16, enabled=run.autocast):
         output = run.model(x)
+    if shared:
+        output, reference = output.float().chunk(2)
+        reference = reference.detach()
     loss, terms = colorization_loss(output.float(), target, palette, run.config.palette_lambda)
-    if run.config.leak_penalty > 0:
+    if shared:
+        leak = leak_penalty(output, reference, batch["leak_mask"].to(run.device))
+        loss = loss + run.config.leak_penalty * leak
+        terms = {**terms, "leak": float(leak.detach()), "loss": float(loss.detach())}
+    elif run.config.leak_penalty > 0:
         leak = leak_term(run, batch, output.float())
         loss = loss + run.config.leak_penalty * leak
         terms = {**terms, "leak": float(leak.detach()), "loss": float(loss.detach())}
