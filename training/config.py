@@ -35,8 +35,6 @@ class TrainConfig:
     compose: float = 0.0  # share of frame samples pasted on a canvas (white, flat colour or another frame)
     canvas: int = 512  # side of the composed canvases, px (crops are taken from them)
     keep_background: bool = False  # composed canvases' backgrounds keep their colour through recolouring and hue rotation
-    leak_penalty: float = 0.0  # weight of the one-stroke leakage penalty (training.leak); 0 = off, no extra pass
-    leak_shared_batch: bool = False  # diagnostic: the leak reference in the same forward batch (shared BN statistics)
     region_hints: float = 0.0  # share of samples hinted on their largest regions (as Hint-AUC does) instead of strokes
     eval_every: int = 250
     ckpt_every: int = 250

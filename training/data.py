@@ -26,7 +26,6 @@ from colorizer.sketch import sobel_sketch
 from .augment import random_sketch, recolour_clusters, rotate_hue
 from .composition import composed_picture
 from .hint_sim import region_hints, simulate_hints
-from .leak import leak_pair
 from .losses import kmeans_palette
 
 log = logging.getLogger(__name__)
@@ -219,7 +218,7 @@ def keep_background(changed: np.ndarray, original: np.ndarray, background: np.nd
 def make_sample(image: np.ndarray, rng: np.random.Generator, crop: int, palette_k: int,
                 max_strokes: int, no_hint_fraction: float, hue_rotation: float,
                 foreign_sketches: float = 0.0, recolour: float = 0.0, max_scale: float = 1.0,
-                region_share: float = 0.0, background: np.ndarray | None = None, leak_pairs: bool = False) -> dict:
+                region_share: float = 0.0, background: np.ndarray | None = None) -> dict:
     """One training sample from one colour picture, with a random sketch and simulated hints.
 
     The crop is taken after a random resize of up to ``max_scale`` (:func:`random_crop`).
@@ -230,12 +229,10 @@ def make_sample(image: np.ndarray, rng: np.random.Generator, crop: int, palette_
     (:func:`region_hints`, a log-uniform 1-100 % of them) instead of strokes anywhere. None of
     these draws from ``rng`` when its share is 0. ``background`` (bool (H, W), a composed
     canvas's uncovered pixels) keeps its colour through the recolouring and the hue rotation, so
-    the hints' hues say nothing of the background's. ``leak_pairs`` adds the input without one of
-    its strokes and where that stroke must not change the output (:func:`training.leak.leak_pair`).
+    the hints' hues say nothing of the background's.
     Returns:
         dict of tensors: input float32 (4, crop, crop); target float32 (3, crop, crop) in
-        [-1, 1]; palette float32 (palette_k, 3) in [-1, 1]; with ``leak_pairs`` also
-        input_without float32 (4, crop, crop) and leak_mask float32 (1, crop, crop).
+        [-1, 1]; palette float32 (palette_k, 3) in [-1, 1].
     """
     if background is None:
         target = random_crop(image, crop, rng, max_scale=max_scale)
@@ -252,10 +249,7 @@ def make_sample(image: np.ndarray, rng: np.random.Generator, crop: int, palette_
     else:
         hint_rgb, hint_mask = simulate_hints(target, sketch, rng, max_strokes=max_strokes,
                                              no_hint_fraction=no_hint_fraction)
-    sample = sample_tensors(target, sketch, hint_rgb, hint_mask, palette_k, rng)
-    if leak_pairs:  # drawn last, so the sample itself is the one a run without pairs sees
-        sample.update(leak_pair(sketch, target, hint_rgb, hint_mask, rng))
-    return sample
+    return sample_tensors(target, sketch, hint_rgb, hint_mask, palette_k, rng)
 
 
 def sample_tensors(target: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
@@ -306,7 +300,7 @@ class SampleDataset(torch.utils.data.Dataset):
             (picture, background), max_scale = composed_picture(row, rng, self.frames, c.canvas), 1.0
         return make_sample(picture, rng, c.crop, c.palette_k, c.max_strokes, c.no_hint_fraction, c.hue_rotation,
                            c.foreign_sketches, c.recolour_clusters, max_scale, c.region_hints,
-                           background if c.keep_background else None, c.leak_penalty > 0)
+                           background if c.keep_background else None)
 
 
 class StepSampler(torch.utils.data.Sampler):

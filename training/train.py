@@ -29,7 +29,6 @@ from colorizer.sketch import SketchKind
 
 from .config import TrainConfig, parse_overrides
 from .data import SampleDataset, StepSampler, load_rows, load_stickers, make_eval_sample
-from .leak import frozen_batch_norm_stats, leak_penalty
 from .losses import colorization_loss
 from .metrics import psnr
 
@@ -158,7 +157,7 @@ class Run:
             "wall_time_minutes": round(self.elapsed / 60, 1), "hardware": hardware_name(self.device),
             "precision": "bfloat16 autocast" if self.autocast else "float32",
             "val_psnr_10_strokes": round(val_psnr, 3), "val_images": self.config.val_eval_images,
-            "loss": loss_name(self.config),
+            "loss": f"L1 + {self.config.palette_lambda} * palette(k={self.config.palette_k})",
             "parameters": count_parameters(self.model), "samples": sample_recipe(self.config),
             **({"warm_start": self.init_meta} if self.init_meta else {}),
         }
@@ -170,12 +169,6 @@ class Run:
         save_checkpoint(path, self.model, self.meta(train_count, val_psnr), training)
         save_checkpoint(self.out_dir / "final.pt", self.model, self.meta(train_count, val_psnr))
         prune_checkpoints(self.out_dir, self.config.keep_checkpoints)
-
-
-def loss_name(config: TrainConfig) -> str:
-    """The loss a run trained with, for its metadata, e.g. "L1 + 0.1 * palette(k=8)"."""
-    name = f"L1 + {config.palette_lambda} * palette(k={config.palette_k})"
-    return name + (f" + {config.leak_penalty} * leak" if config.leak_penalty > 0 else "")
 
 
 def sketch_kind(foreign_share: float) -> str:
@@ -191,7 +184,7 @@ def sample_recipe(config: TrainConfig) -> dict:
             "max_scale": config.max_scale, "recolour_clusters": config.recolour_clusters,
             "hue_rotation": config.hue_rotation, "stickers": config.stickers, "sticker_share": config.sticker_share,
             "compose": config.compose, "canvas": config.canvas, "region_hints": config.region_hints,
-            "keep_background": config.keep_background, "leak_penalty": config.leak_penalty}
+            "keep_background": config.keep_background}
 
 
 def ship_target(config: TrainConfig) -> str:
@@ -250,43 +243,18 @@ def train_step(run: Run, batch: dict) -> dict:
     for group in run.optimizer.param_groups:
         group["lr"] = lr_at(run.step, run.config)
     x, target, palette = (batch[k].to(run.device, non_blocking=True) for k in ("input", "target", "palette"))
-    shared = run.config.leak_penalty > 0 and run.config.leak_shared_batch
-    if shared:
-        x = torch.cat([x, batch["input_without"].to(run.device)])
     with torch.autocast(run.device.type, dtype=torch.bfloat16, enabled=run.autocast):
         output = run.model(x)
-    if shared:
-        output, reference = output.float().chunk(2)
-        reference = reference.detach()
     loss, terms = colorization_loss(output.float(), target, palette, run.config.palette_lambda)
-    if shared:
-        leak = leak_penalty(output, reference, batch["leak_mask"].to(run.device))
-        loss = loss + run.config.leak_penalty * leak
-        terms = {**terms, "leak": float(leak.detach()), "loss": float(loss.detach())}
-    elif run.config.leak_penalty > 0:
-        leak = leak_term(run, batch, output.float())
-        loss = loss + run.config.leak_penalty * leak
-        terms = {**terms, "leak": float(leak.detach()), "loss": float(loss.detach())}
     run.optimizer.zero_grad(set_to_none=True)
     loss.backward()
     run.optimizer.step()
     return {**terms, "lr": run.optimizer.param_groups[0]["lr"]}
 
 
-def leak_term(run: Run, batch: dict, output: torch.Tensor) -> torch.Tensor:
-    """:func:`training.leak.leak_penalty` of ``output`` against the network's output for the batch
-    with one stroke per sample taken out (a second forward pass, no gradient, batch norm running
-    statistics untouched)."""
-    without, mask = (batch[k].to(run.device, non_blocking=True) for k in ("input_without", "leak_mask"))
-    with torch.no_grad(), frozen_batch_norm_stats(run.model), \
-            torch.autocast(run.device.type, dtype=torch.bfloat16, enabled=run.autocast):
-        reference = run.model(without).float()
-    return leak_penalty(output, reference, mask)
-
-
 def append_metrics(out_dir: Path, row: dict) -> None:
     path = out_dir / "metrics.csv"
-    fields = ["step", "loss", "l1", "palette", "leak", "lr", "val_psnr", "elapsed_s"]
+    fields = ["step", "loss", "l1", "palette", "lr", "val_psnr", "elapsed_s"]
     new = not path.exists()
     with path.open("a", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
@@ -320,7 +288,7 @@ def plot_metrics(out_dir: Path) -> None:
     steps = [int(r["step"]) for r in rows]
     figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     window = max(1, len(rows) // 50)
-    for key in [k for k in ("loss", "l1", "palette", "leak") if rows[0].get(k) not in (None, "")]:
+    for key in ("loss", "l1", "palette"):
         values = [float(r[key]) for r in rows]
         line, = left.plot(steps, values, alpha=0.25, linewidth=0.5)
         left.plot(steps, moving_average(values, window), color=line.get_color(), label=f"{key} (mean of {window})")
