@@ -9,15 +9,18 @@ from training.results import HINT_AUC_PER_IMAGE_CSV, write_csv
 ALPHAS = (0.0, 0.01, 0.03, 0.05, 0.1, 0.25, 0.5, 1.0)
 
 
-def fake_run(folder, psnrs: list[float], leakage: float, auc_offset: float | None, per_image_auc: bool = True):
+def fake_run(folder, psnrs: list[float], leakage: float, auc_offset: float | None, per_image_auc: bool = True,
+             paper: float | None = None):
     """A benchmark folder for stickers / sobel: PSNR at 10 strokes per picture, one-stroke rows, and a
-    Hint-AUC curve per picture (PSNR = 20 + alpha + picture index + auc_offset at every ratio)."""
+    Hint-AUC curve per picture (PSNR = 20 + alpha + picture index + auc_offset at every ratio); without
+    ``paper``, the one-stroke rows lack that column, as runs made before it was measured do."""
     folder.mkdir()
     rows = []
     for index, value in enumerate(psnrs):
         labels = {"set": "stickers", "path": "sobel", "image": f"s{index}", "method": "app"}
         rows.append({**labels, "strokes": 10, "psnr": value, "region_ciede2000": 5.0, "streak": 1.0 + index})
-        rows.append({**labels, "strokes": "one", "coverage": 0.8, "leakage": leakage, "background_leakage": leakage / 2})
+        one = {"coverage": 0.8, "leakage": leakage, "background_leakage": leakage / 2}
+        rows.append({**labels, "strokes": "one", **one, **({} if paper is None else {"paper": paper})})
     write_csv(rows, folder / "per_image.csv")
     if auc_offset is None:
         return
@@ -33,7 +36,7 @@ def fake_run(folder, psnrs: list[float], leakage: float, auc_offset: float | Non
 def test_a_uniform_gain_is_reported_with_a_tight_interval_and_the_side_by_side_figures(tmp_path):
     pytest.importorskip("hintauc")
     fake_run(tmp_path / "before", [18.0, 19.0, 20.0, 21.0], leakage=0.07, auc_offset=0.0)
-    fake_run(tmp_path / "after", [18.5, 19.5, 20.5, 21.5], leakage=0.14, auc_offset=0.25)
+    fake_run(tmp_path / "after", [18.5, 19.5, 20.5, 21.5], leakage=0.14, auc_offset=0.25, paper=0.9)
     (row,) = compare.compare(tmp_path / "after", tmp_path / "before", "sobel")
     assert row["set"] == "stickers" and row["pictures"] == 4
     assert row["psnr"] == pytest.approx((0.5, 0.5, 0.5))
@@ -41,8 +44,10 @@ def test_a_uniform_gain_is_reported_with_a_tight_interval_and_the_side_by_side_f
     assert row["few_stroke_psnr"] == pytest.approx((0.25, 0.25, 0.25))
     assert row["leakage"] == pytest.approx((0.14, 0.07)) and row["background_leakage"] == pytest.approx((0.07, 0.035))
     assert row["streak"] == pytest.approx((2.5, 2.5))  # the median over pictures
+    assert row["paper"][0] == pytest.approx(0.9) and np.isnan(row["paper"][1])  # "before" predates the measure
     table = compare.markdown([row], "sobel")
     assert "| stickers (4) | +0.50 [+0.50, +0.50] | +0.25 [+0.25, +0.25]" in table and "14.0 (7.0)" in table
+    assert table.rstrip().endswith("| 90.0 (n/a) |")
 
 
 def test_a_noisy_change_gets_an_interval_around_its_mean():

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from colorizer import report
-from training.metrics import (lab, one_stroke, one_stroke_region, region_ciede2000, streak, stroke_coverage,
-                              stroke_leakage, stroke_regions)
+from training.metrics import (lab, one_stroke, one_stroke_region, paper_kept, region_ciede2000, streak,
+                              stroke_coverage, stroke_leakage, stroke_regions)
 from training.valsets import sticker_on_white
 from tests.synthetic import anime_frame
 
@@ -62,6 +62,16 @@ def test_half_a_region_covered_and_a_tinted_background_are_measured():
     on_character = stroke_leakage(lab(tinted), lab(picture), region, mask)[1]
     assert on_paper > 0.5 and on_paper + on_character == pytest.approx(total)
     assert np.isnan(stroke_leakage(lab(tinted), lab(picture), region)[1])
+
+
+def test_paper_left_white_counts_the_background_pixels_that_stay_white():
+    picture, _, mask = outlined_disc()
+    assert paper_kept(lab(picture), ~mask) == 1.0
+    greyed = picture.copy()
+    greyed[:48][~mask[:48]] = (100, 99, 96)  # the upper half of the paper painted dark grey
+    assert 0.4 < paper_kept(lab(greyed), ~mask) < 0.6
+    assert paper_kept(lab(greyed), mask) < 0.1  # the skin disc is not white
+    assert np.isnan(paper_kept(lab(picture), np.zeros_like(mask)))
 
 
 def stroked_disc(under_stroke) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -143,6 +153,7 @@ def test_the_benchmark_command_scores_every_set_path_and_method(tmp_path, tiny_c
     sticker = one[("stickers", "bucket fill")]  # a bucket fill's one stroke floods the white paper too
     assert 0 < float(sticker["background_leakage"]) <= float(sticker["leakage"])
     assert not np.isfinite(float(one[("illustrations", "app")]["background_leakage"]))  # no character mask
+    assert 0 <= float(one[("stickers", "app")]["paper"]) <= 1 and not np.isfinite(float(one[("faces", "app")]["paper"]))
     for path in ("sobel", "line art"):  # what the Model page reads
         table = report.headline(out, path)
         assert len(table) == 9 and all(np.isfinite(r["psnr"]) and 0 <= r["coverage"] <= 1 for r in table)

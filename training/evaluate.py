@@ -41,7 +41,7 @@ from . import hint_auc, results
 from .baselines import bucket_fill
 from .extractors import xdog_sketch
 from .hint_sim import simulate_hints
-from .metrics import (ciede2000_lab, lab, one_stroke, one_stroke_region, psnr, region_ciede2000, ssim, streak,
+from .metrics import (ciede2000_lab, lab, one_stroke, one_stroke_region, paper_kept, psnr, region_ciede2000, ssim, streak,
                       stroke_coverage, stroke_leakage, stroke_regions)
 from .valsets import DEFAULT_ROOTS, SETS, Picture, load_set
 
@@ -100,8 +100,9 @@ def stroke_rows(model, kind, picture: Picture, index: int, sketch: np.ndarray, h
 
 
 def one_stroke_rows(model, kind, picture: Picture, sketch: np.ndarray) -> list[dict]:
-    """The one-stroke test's rows (one per method): coverage of the stroked region, leakage elsewhere, and
-    the part of that leakage on the background (outside the character mask; nan without one)."""
+    """The one-stroke test's rows (one per method): coverage of the stroked region, leakage elsewhere,
+    the part of that leakage on the background (outside the character mask), and the share of that
+    background left white (both nan without a mask)."""
     region = one_stroke_region(sketch, picture.mask)
     if region is None:
         return []
@@ -112,9 +113,11 @@ def one_stroke_rows(model, kind, picture: Picture, sketch: np.ndarray) -> list[d
     rows = []
     for method in METHODS:
         after, before = lab(with_stroke[method]), lab(without[method])
-        leakage, background = stroke_leakage(after, before, region, None if picture.mask is None else ~picture.mask)
+        paper = None if picture.mask is None else ~picture.mask
+        leakage, background = stroke_leakage(after, before, region, paper)
         rows.append({"strokes": ONE, "method": method, "coverage": stroke_coverage(after, region, colour),
-                     "leakage": leakage, "background_leakage": background})
+                     "leakage": leakage, "background_leakage": background,
+                     "paper": float("nan") if paper is None else paper_kept(after, paper)})
     return rows
 
 

@@ -124,6 +124,14 @@ def stroke_coverage(output_lab: np.ndarray, region: np.ndarray, colour: np.ndarr
     return float((deltaE_ciede2000(output_lab[region], reference) <= CHANGED).mean())
 
 
+def paper_kept(output_lab: np.ndarray, paper: np.ndarray) -> float:
+    """Share (0-1) of the ``paper`` pixels (bool (H, W): a sticker's white background) within CHANGED
+    (CIEDE2000) of white in the output: 1 when the model leaves white paper white; nan without paper."""
+    if not paper.any():
+        return float("nan")
+    return float((deltaE_ciede2000(output_lab[paper], np.array([[100.0, 0.0, 0.0]])) <= CHANGED).mean())
+
+
 def stroke_leakage(with_lab: np.ndarray, without_lab: np.ndarray, region: np.ndarray,
                    where: np.ndarray | None = None) -> tuple[float, float]:
     """Share (0-1) of the pixels outside ``region`` that the stroke changed by more than CHANGED, and

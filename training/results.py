@@ -98,13 +98,13 @@ def fmt(value) -> str:
 def headline_table(summary: list[dict]) -> list[str]:
     """Markdown: per set and path, the three methods at HEADLINE_STROKES strokes plus the one-stroke test."""
     lines = ["| set | path | method | PSNR ↑ | SSIM ↑ | CIEDE2000 ↓ | region CIEDE2000 ↓ | streak ↓ | "
-             "one stroke: coverage ↑ | leakage ↓ |", "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "one stroke: coverage ↑ | leakage ↓ | paper left white ↑ |", "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     index = {(s["set"], s["path"], s["method"], s["strokes"]): s for s in summary}
     for set_name, path, method in dict.fromkeys((s["set"], s["path"], s["method"]) for s in summary):
         row, one = index.get((set_name, path, method, HEADLINE_STROKES)), index.get((set_name, path, method, ONE_STROKE))
         if row is None:
             continue
-        cells = [fmt(row[m]) for m in METRICS[:5]] + [fmt(one[m]) if one else "n/a" for m in ("coverage", "leakage")]
+        cells = [fmt(row[m]) for m in METRICS[:5]] + [fmt(one[m]) if one else "n/a" for m in ("coverage", "leakage", "paper")]
         lines.append(f"| {SET_NAMES.get(set_name, set_name)} ({row['images']}) | {path} | {method} | " + " | ".join(cells) + " |")
     return lines
 
