@@ -28,7 +28,6 @@ FILL_OPTIONS = {  # RegionFill field: (type, help) of its command-line option
     "gap": (int, "line gaps closed (px, 0-8)"),
     "flatness": (float, "0 keeps the model's shading in hinted regions, 1 paints them flat"),
     "line_level": (int, "sketch pixels darker than this (1-255) are lines that stop a colour"),
-    "paper": (float, "regions without strokes within this CIE76 distance of white become white (0: off)"),
 }
 
 

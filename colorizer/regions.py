@@ -32,14 +32,12 @@ class RegionFill:
     shading inside a hinted region, 1 paints it one flat colour. unhinted: also even out the
     shading of regions without hints (flatness applies there too). line_level:
     sketch pixels darker than this (1-255) are lines that stop a colour; higher also stops it at
-    faint grey lines. paper: regions without a painted pixel whose mean colour lies within this
-    CIE76 distance (Lab, 0-100) of white become flat white paper; 0 turns that off.
+    faint grey lines.
     """
     gap: int = 2
     flatness: float = 0.6  # 0.6 and evening out unhinted regions: tuned by the model card's flatness rule
     unhinted: bool = True
     line_level: int = FILL_LINE_LEVEL
-    paper: float = 0.0
 
     def __post_init__(self):
         if not 0 <= self.gap <= 8:
@@ -48,8 +46,6 @@ class RegionFill:
             raise ValueError(f"Region fill flatness must be between 0 and 1, not {self.flatness}.")
         if not 1 <= self.line_level <= 255:
             raise ValueError(f"Region fill line level must be 1-255, not {self.line_level}.")
-        if not 0.0 <= self.paper <= 100.0:
-            raise ValueError(f"Region fill paper distance must be between 0 and 100, not {self.paper}.")
 
 
 def line_regions(sketch: np.ndarray, gap: int = 0, line_level: int = LINE_LEVEL) -> np.ndarray:
@@ -176,8 +172,7 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     The stroke sets its region's colour and is not painted on top of it: near a stroke, where the
     network copies it as a streak with a halo, its shading fades out (:func:`shading_weight`), and
     the region's mean is taken away from the strokes. Unhinted regions are evened out the same way towards their own mean when
-    ``settings.unhinted``; near-white ones without a painted pixel become white (:func:`paper_regions`).
-    Line pixels and specks under MIN_AREA pixels keep the network's colours.
+    ``settings.unhinted``. Line pixels and specks under MIN_AREA pixels keep the network's colours.
 
     Args:
         colour: uint8 (H, W, 3) network output.
@@ -200,21 +195,7 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     target = np.where(hinted[:, None], hints, means)[labels]
     filled = target + keep * (colour.astype(np.float32) - means[labels])
     filled = np.where(change[labels][..., None], filled, colour)
-    filled = np.where(paper_regions(means, labels, hint_mask, big, settings.paper)[labels][..., None], 255.0, filled)
     return np.clip(np.round(filled), 0, 255).astype(np.uint8)
-
-
-def paper_regions(means: np.ndarray, labels: np.ndarray, hint_mask: np.ndarray, big: np.ndarray,
-                  distance: float) -> np.ndarray:
-    """Regions to paint as white paper: bool (R + 1,), True for those in ``big`` (bool (R + 1,)) that hold
-    no painted pixel of ``hint_mask`` (bool (H, W)) and whose mean colour (``means``, float (R + 1, 3)
-    RGB 0..255) lies within ``distance`` (CIE76 in Lab) of white; none when ``distance`` is 0."""
-    if distance <= 0:
-        return np.zeros(len(means), bool)
-    painted = np.bincount(labels[hint_mask], minlength=len(means)) > 0
-    lab = cv2.cvtColor((means / 255.0).astype(np.float32)[None], cv2.COLOR_RGB2Lab)[0]
-    from_white = np.linalg.norm(lab - np.array([100.0, 0.0, 0.0], np.float32), axis=1)
-    return big & ~painted & (from_white <= distance)
 
 
 def shading_weight(hint_mask: np.ndarray, labels: np.ndarray, hinted: np.ndarray) -> np.ndarray:

@@ -115,28 +115,6 @@ def test_unhinted_regions_even_out_only_when_asked():
     assert np.allclose(right[0], colour[:, 33:].reshape(-1, 3).mean(axis=0), atol=1.0)
 
 
-def test_near_white_regions_without_strokes_become_paper_and_others_do_not():
-    colour = shaded()
-    colour[:, :31] = 236  # a light grey region: about 6.3 from white in Lab
-    colour[5:9, 5:9] = 200  # a blotch in it
-    no_rgb, no_mask = np.zeros((64, 64, 3), np.uint8), np.zeros((64, 64), bool)
-    off = fill_regions(colour, split_sketch(), no_rgb, no_mask, RegionFill(gap=0))
-    on = fill_regions(colour, split_sketch(), no_rgb, no_mask, RegionFill(gap=0, paper=8.0))
-    assert np.all(on[:, :31] == 255) and not np.all(off[:, :31] == 255)
-    assert np.array_equal(on[:, 31:], off[:, 31:])  # the brown region and the line are left as they were
-    tight = fill_regions(colour, split_sketch(), no_rgb, no_mask, RegionFill(gap=0, paper=4.0))
-    assert np.array_equal(tight, off)
-
-
-def test_a_painted_region_never_becomes_paper():
-    colour = np.full((64, 64, 3), 240, np.uint8)
-    pale = (250, 236, 236)  # close to white, but painted
-    rgb, mask = stroke(colour=pale)
-    out = fill_regions(colour, split_sketch(), rgb, mask, RegionFill(gap=0, flatness=1.0, paper=20.0))
-    assert np.all(np.abs(out[20, :31].astype(int) - pale) <= 1)
-    assert np.all(out[:, 33:] == 255)
-
-
 def test_specks_keep_the_network_colours():
     sketch = split_sketch()
     sketch[50:54, 5:9] = 0
@@ -147,9 +125,9 @@ def test_specks_keep_the_network_colours():
 
 
 @pytest.mark.parametrize("settings", [dict(gap=-1), dict(gap=9), dict(flatness=1.5), dict(flatness=-0.1),
-                                      dict(line_level=0), dict(line_level=256), dict(paper=-1.0), dict(paper=101.0)])
+                                      dict(line_level=0), dict(line_level=256)])
 def test_bad_settings_are_refused_with_the_allowed_range(settings):
-    with pytest.raises(ValueError, match="gap must be 0-8|between 0 and 1|level must be 1-255|between 0 and 100"):
+    with pytest.raises(ValueError, match="gap must be 0-8|between 0 and 1|between 0 and 30|level must be 1-255"):
         RegionFill(**settings)
 
 
@@ -205,9 +183,9 @@ def fill_parser() -> argparse.ArgumentParser:
 def test_fill_options_default_to_the_app_and_take_both_spellings():
     parser = fill_parser()
     assert fill_from_args(parser, parser.parse_args([])) == RegionFill()
-    wanted = RegionFill(gap=4, flatness=1.0, line_level=200, unhinted=True, paper=8.0)
-    dashed = ["--fill-gap", "4", "--fill-flatness", "1", "--fill-line-level", "200", "--fill-unhinted", "--fill-paper", "8"]
-    underscored = ["--fill_gap=4", "--fill_flatness=1", "--fill_line_level=200", "--fill_unhinted", "--fill_paper=8"]
+    wanted = RegionFill(gap=4, flatness=1.0, line_level=200, unhinted=True)
+    dashed = ["--fill-gap", "4", "--fill-flatness", "1", "--fill-line-level", "200", "--fill-unhinted"]
+    underscored = ["--fill_gap=4", "--fill_flatness=1", "--fill_line_level=200", "--fill_unhinted"]
     assert fill_from_args(parser, parser.parse_args(dashed)) == wanted
     assert fill_from_args(parser, parser.parse_args(underscored)) == wanted
     assert fill_from_args(parser, parser.parse_args(["--no-fill-unhinted"])) == RegionFill(unhinted=False)
