@@ -69,6 +69,8 @@ def add_batch_command(commands) -> None:
                        help="model (default: the shipped one for the kind of input, see --line-art)")
     batch.add_argument("--no-region-fill", action="store_true",
                        help="keep the model's output as it is instead of filling hinted regions with their colour")
+    batch.add_argument("--white-paper", action="store_true",
+                       help="the pictures are on white paper: regions touching the edge stay white unless painted")
     add_fill_arguments(batch)
 
 
@@ -102,7 +104,7 @@ def run_batch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     report = colorize_folder(colorizer, args.input, args.hints, args.out, kind, region_fill=region_fill,
-                             progress=lambda items: tqdm(items, desc="colouring", unit="frame"))
+                             white_paper=args.white_paper, progress=lambda items: tqdm(items, desc="colouring", unit="frame"))
     print(report.summary())
     return 1 if report.failed else 0
 

@@ -28,10 +28,12 @@ class BatchReport:
         return "\n".join(lines)
 
 
-def colorize_picture(colorizer: Colorizer, picture: Image.Image, hints: Image.Image | None,
-                     kind: SketchKind, region_fill: RegionFill | None = None) -> Image.Image:
-    """Sketch (default settings), then colour one picture (RGB, its size); hints are scaled to its size."""
-    return colorizer.colorize(kind.sketch(picture), hints, lines_on_top=kind.lines_on_top, region_fill=region_fill)
+def colorize_picture(colorizer: Colorizer, picture: Image.Image, hints: Image.Image | None, kind: SketchKind,
+                     region_fill: RegionFill | None = None, white_paper: bool = False) -> Image.Image:
+    """Sketch (default settings), then colour one picture (RGB, its size); hints are scaled to its size.
+    ``white_paper``: the picture is on white paper (see :meth:`Colorizer.colorize`)."""
+    return colorizer.colorize(kind.sketch(picture), hints, lines_on_top=kind.lines_on_top, region_fill=region_fill,
+                              white_paper=white_paper)
 
 
 def frame_hints(hints: Path | None, frame: Path, report: BatchReport) -> Image.Image | None:
@@ -49,14 +51,15 @@ def frame_hints(hints: Path | None, frame: Path, report: BatchReport) -> Image.I
 
 def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, out_dir: Path,
                     kind: SketchKind = SketchKind.SOBEL, progress=lambda items: items,
-                    region_fill: RegionFill | None = None) -> BatchReport:
+                    region_fill: RegionFill | None = None, white_paper: bool = False) -> BatchReport:
     """Colour every picture in ``input_dir`` into ``out_dir/<stem>_colorized.png``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     frames = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
     report = BatchReport()
     for frame in progress(frames):
         try:
-            result = colorize_picture(colorizer, load_image(frame), frame_hints(hints, frame, report), kind, region_fill)
+            result = colorize_picture(colorizer, load_image(frame), frame_hints(hints, frame, report), kind, region_fill,
+                                      white_paper)
         except ImageLoadError as error:
             report.failed[frame.name] = str(error)
             continue

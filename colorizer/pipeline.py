@@ -12,7 +12,7 @@ from .compose import compose
 from .hints import empty_hints, hint_arrays, pack_arrays, resize_hints
 from .model import count_parameters, fuse_for_inference
 from .onednn import available as onednn_available, checked_runner
-from .regions import RegionFill, fill_regions
+from .regions import RegionFill, fill_regions, paper_hints
 from .scales import working_size
 from .shipped import default_checkpoint
 from .sketch import SketchKind
@@ -104,8 +104,8 @@ class Colorizer:
         return cls(model, checkpoint, path, torch.device(device or "cpu"), precision=precision, fused=fused,
                    flip_average=flip_average)
 
-    def colorize(self, sketch: Image.Image, hints: Image.Image | None = None,
-                 lines_on_top: bool = False, region_fill: RegionFill | None = None) -> Image.Image:
+    def colorize(self, sketch: Image.Image, hints: Image.Image | None = None, lines_on_top: bool = False,
+                 region_fill: RegionFill | None = None, white_paper: bool = False) -> Image.Image:
         """Colour a sketch following the hints.
 
         Args:
@@ -122,16 +122,16 @@ class Colorizer:
             ValueError: an empty sketch or hint picture, or one over MAX_SKETCH_SIDE px (downscale it
                 first, e.g. with colorizer.images.fit_long_side).
         """
-        return self._run(sketch, hints, lines_on_top, [region_fill], with_flat=False)[0]["result"]
+        return self._run(sketch, hints, lines_on_top, [region_fill], False, white_paper)[0]["result"]
 
     def colorize_each(self, sketch: Image.Image, hints: Image.Image | None = None, lines_on_top: bool = False,
-                      fills: list[RegionFill | None] = (None,)) -> list[Image.Image]:
+                      fills: list[RegionFill | None] = (None,), white_paper: bool = False) -> list[Image.Image]:
         """:meth:`colorize` once for each region fill in ``fills`` (None: none), sharing one network pass:
         for comparing the app's output with and without region fill. Returns "RGB" images, in order."""
-        return [layers["result"] for layers in self._run(sketch, hints, lines_on_top, list(fills), with_flat=False)]
+        return [layers["result"] for layers in self._run(sketch, hints, lines_on_top, list(fills), False, white_paper)]
 
-    def colorize_layers(self, sketch: Image.Image, hints: Image.Image | None = None,
-                        lines_on_top: bool = False, region_fill: RegionFill | None = None) -> dict[str, Image.Image]:
+    def colorize_layers(self, sketch: Image.Image, hints: Image.Image | None = None, lines_on_top: bool = False,
+                        region_fill: RegionFill | None = None, white_paper: bool = False) -> dict[str, Image.Image]:
         """Like :meth:`colorize`, also returning the flat colour layer.
 
         Returns:
@@ -139,16 +139,19 @@ class Colorizer:
             The model runs at a working size (long side <= work_side); colours are upsampled
             guided by the full-resolution sketch (see :func:`colorizer.compose.compose`).
         """
-        return self._run(sketch, hints, lines_on_top, [region_fill], with_flat=True)[0]
+        return self._run(sketch, hints, lines_on_top, [region_fill], True, white_paper)[0]
 
-    def _run(self, sketch: Image.Image, hints: Image.Image | None, lines_on_top: bool,
-             fills: list[RegionFill | None], with_flat: bool) -> list[dict[str, Image.Image]]:
+    def _run(self, sketch: Image.Image, hints: Image.Image | None, lines_on_top: bool, fills: list[RegionFill | None],
+             with_flat: bool, white_paper: bool) -> list[dict[str, Image.Image]]:
         """One network pass, then per region fill in ``fills`` the full-size layers."""
         check_size(sketch.size, "sketch")
         if hints is not None:
             check_size(hints.size, "hint picture")
         sketch = sketch.convert("L")  # hints of another size go straight to the working size
         sketch_array, hint_rgb, hint_mask = shrink_inputs(sketch, hints, working_size(sketch.size, self.work_side))
+        if white_paper:  # the paper's regions are those of the first region fill asked for
+            fill = next((fill for fill in fills if fill is not None), RegionFill())
+            hint_rgb, hint_mask = paper_hints(sketch_array, hint_rgb, hint_mask, fill)
         network = self.colour_arrays(sketch_array, hint_rgb, hint_mask)
         outputs = []
         for fill in fills:

@@ -207,3 +207,24 @@ def shading_weight(hint_mask: np.ndarray, labels: np.ndarray, hinted: np.ndarray
     near, far = STROKE_HALO
     weight = np.clip((distance - near) / (far - near), 0.0, 1.0).astype(np.float32)
     return np.where(hinted[labels], weight, np.float32(1.0))
+
+
+def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
+                settings: RegionFill = RegionFill()) -> tuple[np.ndarray, np.ndarray]:
+    """Hints that also paint white every region touching the picture's border that holds no painted pixel:
+    the artist's "this is drawn on white paper", so that what surrounds a character stays white.
+
+    Regions are the fill's (``settings.gap`` and ``settings.line_level``), so a wider *Close line gaps*
+    also keeps the paper from running into a character through breaks in its outline.
+    Args:
+        sketch: uint8 (H, W), dark lines on white; hint_rgb: uint8 (H, W, 3); hint_mask: bool (H, W).
+    Returns:
+        (hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)): the artist's hints, plus white paper.
+    """
+    labels = absorb_faint_lines(line_regions(sketch, settings.gap, settings.line_level), sketch)
+    edge = np.zeros(labels.max() + 1, bool)
+    edge[np.r_[labels[0], labels[-1], labels[:, 0], labels[:, -1]]] = True
+    edge[0] = False  # lines
+    edge[labels[hint_mask]] = False  # a region the artist painted keeps the artist's colour
+    paper = edge[labels]
+    return np.where(paper[..., None], np.uint8(255), hint_rgb), hint_mask | paper

@@ -24,6 +24,9 @@ kind = SketchKind.LINE_ART if st.checkbox("The frames already are line art", key
 colorizer = ui.get_colorizer(kind)
 region_fill = RegionFill() if st.checkbox("Fill regions with hint colours", value=True, key="batch_region_fill",
                                           help="As on the Colorize page, with its default settings.") else None
+white_paper = kind is SketchKind.SOBEL and st.checkbox(  # the line-art model keeps paper white itself
+    "White paper", key="batch_white_paper", help="The frames are characters on white paper: regions touching a "
+    "frame's edge stay white unless the scribbles paint them.")
 
 
 def colour_all(files, hints_data) -> tuple[dict, dict]:
@@ -34,7 +37,7 @@ def colour_all(files, hints_data) -> tuple[dict, dict]:
         try:
             picture = load_image(upload.getvalue())
             hints = load_hints(hints_data) if hints_data is not None else None
-            coloured = ui.in_model_thread(colorize_picture, colorizer, picture, hints, kind, region_fill)
+            coloured = ui.in_model_thread(colorize_picture, colorizer, picture, hints, kind, region_fill, white_paper)
             results[f"{Path(upload.name).stem}_colorized.png"] = coloured
         except ImageLoadError as error:
             failures[upload.name] = str(error)

@@ -85,12 +85,13 @@ def current_hints() -> Image.Image | None:
     return Image.fromarray(state.scribbles, "RGBA") if state.painted_pixels else None
 
 
-def run_colorize(hints: Image.Image | None, lines_on_top: bool, region_fill: RegionFill | None) -> bool:
+def run_colorize(hints: Image.Image | None, lines_on_top: bool, region_fill: RegionFill | None,
+                 white_paper: bool) -> bool:
     """Colour the sketch into session state; failures show st.error, keep the scribbles, return False."""
     try:
         with st.spinner("Colouring…", show_time=True):
             layers = ui.in_model_thread(colorizer.colorize_layers, sketch, hints, lines_on_top=lines_on_top,
-                                        region_fill=region_fill)
+                                        region_fill=region_fill, white_paper=white_paper)
     except Exception as error:  # never lose the drawing over a failed run
         st.error(f"Colouring failed ({type(error).__name__}: {error}). Your scribbles are kept; try again.")
         return False
@@ -118,11 +119,12 @@ def show_canvas(colour: str, width: float) -> None:
     workflow.scribbles_download(sketch)
 
 
-def show_result(colour_now: bool, live: bool, lines_on_top: bool, region_fill: RegionFill | None) -> None:
+def show_result(colour_now: bool, live: bool, lines_on_top: bool, region_fill: RegionFill | None,
+                white_paper: bool) -> None:
     """The latest result beside the canvas; colours first when asked (the button, or live preview)."""
     if colorizer is not None and (colour_now or (live and not state.awaiting_canvas)):
         started = time.perf_counter()
-        if run_colorize(current_hints(), lines_on_top, region_fill):
+        if run_colorize(current_hints(), lines_on_top, region_fill, white_paper):
             state.result.seconds = time.perf_counter() - started
             if colour_now:
                 workflow.remember_variant(state.result)
@@ -138,13 +140,13 @@ def show_result(colour_now: bool, live: bool, lines_on_top: bool, region_fill: R
 
 @st.fragment
 def drawing_area(colour: str, width: float, colour_now: bool, live: bool, lines_on_top: bool,
-                 region_fill: RegionFill | None) -> None:
+                 region_fill: RegionFill | None, white_paper: bool) -> None:
     """Canvas and result side by side: reruns alone after each stroke."""
     canvas_column, result_column = st.columns(2)  # fixed layout: moving the canvas would remount it
     with canvas_column:
         show_canvas(colour, width)
     with result_column:
-        show_result(colour_now, live, lines_on_top, region_fill)
+        show_result(colour_now, live, lines_on_top, region_fill, white_paper)
 
 
 colour, width = brush_controls()
@@ -152,15 +154,18 @@ region_fill = region_fill_controls()
 workflow.palette_sidebar(original)
 if fresh_visit:  # redraw saved strokes once when arriving; passing it every run would reset undo
     state.show_drawing(state.drawing or canvas.blank_drawing())
-ui.keep_widget_values(["live_preview"], {"live_preview": False})
-controls = st.columns([3, 2, 2], vertical_alignment="center")
+ui.keep_widget_values(["live_preview", "white_paper"], {"live_preview": False, "white_paper": False})
+controls = st.columns([3, 2, 2, 2], vertical_alignment="center")
 colour_now = controls[0].button("Colorize", type="primary", icon=":material/palette:", disabled=colorizer is None,
                                 shortcut="Ctrl+Enter", help="Colour the sketch with your scribbles (Ctrl+Enter)")
 live = controls[1].toggle("Live preview", key="live_preview", help="Re-colour after every stroke.")
 lines_on_top = controls[2].toggle("Crisp lines on top", value=state.kind.lines_on_top,
                                   help="Draw the sketch's own lines over flat colours: best for your own line "
                                        "art. Off: the model draws the lines, closer to the original picture.")
-drawing_area(colour, width, colour_now, live, lines_on_top, region_fill)
+white_paper = not state.kind.lines_on_top and controls[3].toggle(  # the line-art model keeps paper white itself
+    "White paper", key="white_paper", help="Your picture is a character on white paper: regions touching its edge "
+    "stay white unless you paint them. Paint enclosed gaps (between an arm and the body) white yourself.")
+drawing_area(colour, width, colour_now, live, lines_on_top, region_fill, white_paper)
 st.caption("Paint one stroke per region in the colour it should take; the stroke sets its region's colour. "
            "Strokes stay when you switch pages. "
            + ("Model: the one for line art, as your upload is the sketch." if state.kind.lines_on_top

@@ -223,7 +223,7 @@ def test_failed_colorize_keeps_scribbles(app, monkeypatch):
     strokes = paint(app)
     app.run()
 
-    def broken(self, sketch, hints=None, lines_on_top=False, region_fill=None):
+    def broken(self, sketch, hints=None, **settings):
         raise RuntimeError("out of memory")
 
     monkeypatch.setattr(Colorizer, "colorize_layers", broken)
@@ -338,6 +338,33 @@ def test_saved_scribbles_upload_scaled_onto_canvas(app):
     assert app.session_state["studio"].drawing["objects"][0]["type"] == "Image"
 
 
+def test_white_paper_reaches_the_model_and_whitens_the_edge_regions(app):
+    from colorizer import Colorizer
+
+    seen = []
+    real = Colorizer.colorize_layers
+
+    def spy(self, *args, **kwargs):
+        seen.append(kwargs.get("white_paper"))
+        return real(self, *args, **kwargs)
+
+    upload_frame(app)
+    app.switch_page("pages/colorize.py").run()
+    paint(app)
+    app.run()
+    colorize = lambda: next(b for b in app.button if b.label == "Colorize").click().run()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Colorizer, "colorize_layers", spy)
+        colorize()
+        app.toggle(key="white_paper").set_value(True).run()
+        colorize()
+    assert not app.exception and not app.error
+    assert seen == [False, True]
+    app.switch_page("pages/sketch.py").run()
+    app.switch_page("pages/colorize.py").run()
+    assert app.toggle(key="white_paper").value is True
+
+
 def test_batch_page_colours_several_frames_and_reports_failures(app):
     from colorizer.layers import png_bytes
 
@@ -406,6 +433,7 @@ def test_line_art_upload_is_coloured_by_the_line_art_model(app, line_art_checkpo
     app.checkbox(key="sketch_line_art").check().run()
     app.switch_page("pages/colorize.py").run()
     assert any("the one for line art" in c.value for c in app.caption)
+    assert not any(t.label == "White paper" for t in app.toggle)  # the line-art model keeps paper white itself
     paint(app)
     app.run()
     next(b for b in app.button if b.label == "Colorize").click().run()

@@ -75,6 +75,23 @@ def test_region_fill_paints_the_hinted_region_and_leaves_the_rest(tiny):
     assert np.array_equal(np.asarray(layers["result"]), filled)
 
 
+def test_white_paper_hints_the_border_paper_white_for_the_network_and_the_fill(tiny, monkeypatch):
+    from colorizer import RegionFill
+
+    sketch = np.full((48, 64), 255, np.uint8)
+    sketch[12:36, 20:44] = 0
+    sketch[14:34, 22:42] = 255  # a closed box: inside it, not paper
+    sketch = Image.fromarray(sketch, "L")
+    filled = np.asarray(tiny.colorize(sketch, None, region_fill=RegionFill(), white_paper=True))
+    assert np.all(filled[:8] == 255) and np.all(filled[:, :16] == 255)
+    seen = {}
+    monkeypatch.setattr(tiny, "colour_arrays", lambda s, rgb, mask: seen.update(mask=mask) or np.zeros((*s.shape, 3), np.uint8))
+    tiny.colorize(sketch, None, white_paper=True)
+    assert seen["mask"][0, 0] and not seen["mask"][24, 32]  # the network is told too; the box's inside is not paper
+    tiny.colorize(sketch, None)
+    assert not seen["mask"].any()
+
+
 @pytest.mark.parametrize("size, message", [((0, 0), "0x0 pixels; it needs at least 1"),
                                            ((5000, 20), "over the 4096 px limit; downscale")])
 def test_empty_and_huge_sketches_are_refused_with_what_to_do(tiny_checkpoint, size, message):

@@ -74,6 +74,22 @@ def test_paper_left_white_counts_the_background_pixels_that_stay_white():
     assert np.isnan(paper_kept(lab(picture), np.zeros_like(mask)))
 
 
+def test_white_paper_in_the_benchmark_tells_the_app_and_the_network_but_not_the_bucket_fill(tiny_checkpoint,
+                                                                                          monkeypatch):
+    from colorizer import Colorizer, SketchKind
+    from training import evaluate
+
+    picture, sketch, _ = outlined_disc()
+    none = (np.zeros_like(picture), np.zeros(sketch.shape, bool))
+    model = Colorizer.load(tiny_checkpoint)
+    plain = evaluate.run_methods(model, SketchKind.SOBEL, sketch, *none)
+    monkeypatch.setitem(evaluate._WORKER, "white_paper", True)
+    paper = evaluate.run_methods(model, SketchKind.SOBEL, sketch, *none)
+    assert np.all(paper["app"][:8] == 255) and not np.all(plain["app"][:8] == 255)
+    assert not np.array_equal(paper["network"], plain["network"])
+    assert np.array_equal(paper["bucket fill"], plain["bucket fill"])
+
+
 def stroked_disc(under_stroke) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(output: the disc in red with ``under_stroke`` painted under a stroke, its sketch, the stroke mask)."""
     picture, sketch, _ = outlined_disc()

@@ -1,10 +1,12 @@
 import argparse
 
+import cv2
+
 import numpy as np
 import pytest
 
 from colorizer.__main__ import add_fill_arguments, fill_from_args
-from colorizer.regions import RegionFill, absorb_faint_lines, fill_regions, line_regions
+from colorizer.regions import RegionFill, absorb_faint_lines, fill_regions, line_regions, paper_hints
 
 RED = (230, 30, 40)
 
@@ -204,3 +206,40 @@ def test_a_region_all_near_its_stroke_still_takes_the_hint_colour():
     rgb, mask = stroke(rows=slice(20, 40), cols=slice(3, 7))
     out = fill_regions(shaded(), sketch, rgb, mask, RegionFill(gap=0, flatness=0.3, unhinted=False))
     assert np.abs(out[:, :10].reshape(-1, 3).astype(int) - RED).max() <= 12
+
+
+def ringed_sketch() -> np.ndarray:
+    """64 x 64 white sketch: a closed ring (a character) at the centre, a line from the top edge to the
+    right edge cutting off the top-right corner."""
+    sketch = np.full((64, 64), 255, np.uint8)
+    cv2.circle(sketch, (32, 36), 14, 0, 2)
+    cv2.line(sketch, (48, 0), (63, 15), 0, 2)
+    return sketch
+
+
+def test_white_paper_hints_every_unpainted_region_at_the_border_and_nothing_inside():
+    rgb, mask = stroke(colour=RED, rows=slice(34, 38), cols=slice(28, 36))  # inside the ring
+    paper_rgb, paper_mask = paper_hints(ringed_sketch(), rgb, mask)
+    assert paper_mask[0, 0] and paper_mask[0, 63] and np.all(paper_rgb[0, 0] == 255)  # both border regions
+    inside = np.zeros((64, 64), np.uint8)
+    cv2.circle(inside, (32, 36), 12, 1, -1)
+    assert not paper_mask[(inside > 0) & ~mask].any()  # the ring's inside keeps only the stroke
+    assert np.array_equal(paper_rgb[mask], rgb[mask]) and paper_mask[mask].all()
+    assert not paper_mask[ringed_sketch() < 128].any()  # lines are never hinted
+
+
+def test_white_paper_leaves_a_border_region_the_artist_painted():
+    blue_rgb, blue_mask = stroke(colour=(40, 60, 220), rows=slice(2, 4), cols=slice(56, 60))  # the corner
+    paper_rgb, paper_mask = paper_hints(ringed_sketch(), blue_rgb, blue_mask)
+    assert paper_mask[0, 0] and not paper_mask[1, 62]
+    assert np.all(paper_rgb[2, 57] == (40, 60, 220))
+
+
+def test_white_paper_stops_at_line_gaps_the_fill_closes():
+    sketch = ringed_sketch()
+    sketch[20:24, 30:35] = 255  # a 4 px break at the top of the ring
+    none = np.zeros((64, 64, 3), np.uint8), np.zeros((64, 64), bool)
+    leaking = paper_hints(sketch, *none, RegionFill(gap=0))[1]
+    closed = paper_hints(sketch, *none, RegionFill(gap=3))[1]
+    assert leaking[36, 32] and not closed[36, 32]  # the ring's inside joins the paper only through the open break
+    assert closed[0, 0]

@@ -106,6 +106,22 @@ def test_batch_cli_fills_regions_unless_told_not_to(frames, tmp_path, tiny_check
     assert not np.array_equal(outputs["filled"], outputs["plain"])
 
 
+def test_batch_cli_keeps_white_paper_white_when_asked(tmp_path, tiny_checkpoint, capsys):
+    folder = tmp_path / "line_art"
+    folder.mkdir()
+    drawing = Image.new("L", (96, 80), 255)
+    drawing.paste(0, (30, 20, 66, 60))
+    drawing.paste(255, (33, 23, 63, 57))  # a closed box drawn on white paper
+    drawing.save(folder / "box.png")
+    outputs = {}
+    for name, extra in {"paper": ["--white-paper"], "plain": []}.items():
+        assert cli(["batch", "--input", str(folder), "--out", str(tmp_path / name), "--line-art",
+                    "--checkpoint", str(tiny_checkpoint), *extra]) == 0
+        outputs[name] = np.asarray(Image.open(tmp_path / name / "box_colorized.png"))
+    assert np.all(outputs["paper"][:15] == 255) and np.all(outputs["paper"][:, :25] == 255)
+    assert not np.all(outputs["plain"][:15] == 255)  # the untrained model's guess is not white
+
+
 @pytest.mark.parametrize("option, value, message", [("--fill-flatness", "40", "flatness must be between 0 and 1"),
                                                     ("--fill-line-level", "400", "line level must be 1-255")])
 def test_batch_cli_rejects_bad_region_fill_settings(frames, tmp_path, capsys, option, value, message):

@@ -66,9 +66,10 @@ def path_sketch(kind: SketchKind, picture: np.ndarray) -> np.ndarray:
 def run_methods(model: Colorizer, kind: SketchKind, sketch: np.ndarray, rgb: np.ndarray,
                 mask: np.ndarray) -> dict[str, np.ndarray]:
     """The three methods' outputs (uint8 RGB, the sketch's size) for one sketch and its hints; "app"
-    fills regions with the app's settings (or --fill-* ones, _WORKER["fill"])."""
+    fills regions with the app's settings (or --fill-* ones, _WORKER["fill"]); with --white-paper the
+    model's two methods are told the sketch is on white paper."""
     app, network = model.colorize_each(Image.fromarray(sketch, "L"), hints_image(rgb, mask), kind.lines_on_top,
-                                       [_WORKER.get("fill", RegionFill()), None])
+                                       [_WORKER.get("fill", RegionFill()), None], _WORKER.get("white_paper", False))
     return {"app": np.asarray(app), "network": np.asarray(network), "bucket fill": bucket_fill(sketch, rgb, mask)}
 
 
@@ -157,24 +158,26 @@ def save_outputs(folder: Path, name: str, sketch: np.ndarray, saved: dict) -> No
 _WORKER: dict = {}
 
 
-def init_worker(checkpoints: dict[str, str], fill: RegionFill, flip_average: bool = FLIP_AVERAGE) -> None:
+def init_worker(checkpoints: dict[str, str], fill: RegionFill, flip_average: bool = FLIP_AVERAGE,
+                white_paper: bool = False) -> None:
     """A worker process: one thread, the models loaded once (as the app serves them), the region fill."""
     torch.set_num_threads(1)
     keep_freed_memory()
     _WORKER["models"] = {path: Colorizer.load(checkpoint, flip_average=flip_average)
                          for path, checkpoint in checkpoints.items()}
-    _WORKER["fill"] = fill
+    _WORKER["fill"], _WORKER["white_paper"] = fill, white_paper
 
 
 def worker_task(task: tuple) -> tuple[list[dict], list[dict]]:
     return score_picture(_WORKER["models"], *task)
 
 
-def run_all(tasks: list[tuple], checkpoints: dict[str, str], workers: int,
-            fill: RegionFill = RegionFill(), flip_average: bool = FLIP_AVERAGE) -> tuple[list[dict], list[dict]]:
+def run_all(tasks: list[tuple], checkpoints: dict[str, str], workers: int, fill: RegionFill = RegionFill(),
+            flip_average: bool = FLIP_AVERAGE, white_paper: bool = False) -> tuple[list[dict], list[dict]]:
     """Score every (picture, index, counts, hint_auc, out, set) task, in ``workers`` processes."""
     rows, auc_rows = [], []
-    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=(checkpoints, fill, flip_average)) as pool:
+    settings = (checkpoints, fill, flip_average, white_paper)
+    with ProcessPoolExecutor(workers, initializer=init_worker, initargs=settings) as pool:
         for picture_rows, picture_auc in tqdm(pool.map(worker_task, tasks), total=len(tasks), desc="pictures"):
             rows += picture_rows
             auc_rows += picture_auc
@@ -194,6 +197,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--hint-auc", action="store_true", help=f"also run Hint-AUC ({hint_auc.INSTALL})")
     add_fill_arguments(parser)
     add_flip_average_argument(parser)
+    parser.add_argument("--white-paper", action="store_true",
+                        help="tell the model each sketch is on white paper, as the Colorize page's White paper box does")
     parser.add_argument("--workers", type=int, default=2, help="processes (each one thread)")
     parser.add_argument("--before", default=None, help="an earlier benchmark's --out: also write before/after sheets")
     parser.add_argument("--out", default="runs/bench")
@@ -213,7 +218,7 @@ def main(argv: list[str] | None = None) -> dict:
                    {"sobel": args.sobel_checkpoint, "line art": args.line_art_checkpoint}.items() if path in args.paths}
     tasks = [(picture, index, tuple(args.strokes), args.hint_auc, out, name)
              for name in args.sets for index, picture in enumerate(load_set(name, getattr(args, name), args.limit))]
-    rows, auc_rows = run_all(tasks, checkpoints, args.workers, args.fill, args.flip_average)
+    rows, auc_rows = run_all(tasks, checkpoints, args.workers, args.fill, args.flip_average, args.white_paper)
     command = "python -m training.evaluate " + " ".join(argv if argv is not None else sys.argv[1:])
     summary = results.write(out, rows, auc_rows, command, checkpoints)
     results.contact_sheets(out, args.sets, args.paths, ["sketch", *METHODS, "truth"])
