@@ -24,6 +24,7 @@ from .runtime import keep_freed_memory
 from .shipped import DEFAULT_CHECKPOINT
 from .sketch import SketchKind
 
+WHITE_PAPER = {"auto": None, "on": True, "off": False}  # --white-paper: colorize_folder's white_paper
 FILL_OPTIONS = {  # RegionFill field: (type, help) of its command-line option
     "gap": (int, "line gaps closed (px, 0-8)"),
     "flatness": (float, "0 keeps the model's shading in hinted regions, 1 paints them flat"),
@@ -69,8 +70,9 @@ def add_batch_command(commands) -> None:
                        help="model (default: the shipped one for the kind of input, see --line-art)")
     batch.add_argument("--no-region-fill", action="store_true",
                        help="keep the model's output as it is instead of filling hinted regions with their colour")
-    batch.add_argument("--white-paper", action="store_true",
-                       help="the pictures are on white paper: regions touching the edge stay white unless painted")
+    batch.add_argument("--white-paper", choices=WHITE_PAPER, default="auto",
+                       help="regions touching a picture's edge stay white unless painted: on, off, or auto (the app's "
+                            "default: on for an edge sketch of a character on blank paper)")
     add_fill_arguments(batch)
 
 
@@ -104,7 +106,7 @@ def run_batch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     report = colorize_folder(colorizer, args.input, args.hints, args.out, kind, region_fill=region_fill,
-                             white_paper=args.white_paper, progress=lambda items: tqdm(items, desc="colouring", unit="frame"))
+                             white_paper=WHITE_PAPER[args.white_paper], progress=lambda items: tqdm(items, desc="colouring", unit="frame"))
     print(report.summary())
     return 1 if report.failed else 0
 

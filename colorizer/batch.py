@@ -7,7 +7,7 @@ from pathlib import Path
 from PIL import Image
 
 from .images import ImageLoadError, load_hints, load_image
-from .pipeline import Colorizer
+from .pipeline import Colorizer, white_paper_default
 from .regions import RegionFill
 from .sketch import SketchKind
 
@@ -29,11 +29,13 @@ class BatchReport:
 
 
 def colorize_picture(colorizer: Colorizer, picture: Image.Image, hints: Image.Image | None, kind: SketchKind,
-                     region_fill: RegionFill | None = None, white_paper: bool = False) -> Image.Image:
+                     region_fill: RegionFill | None = None, white_paper: bool | None = None) -> Image.Image:
     """Sketch (default settings), then colour one picture (RGB, its size); hints are scaled to its size.
-    ``white_paper``: the picture is on white paper (see :meth:`Colorizer.colorize`)."""
-    return colorizer.colorize(kind.sketch(picture), hints, lines_on_top=kind.lines_on_top, region_fill=region_fill,
-                              white_paper=white_paper)
+    ``white_paper``: the picture is on white paper (see :meth:`Colorizer.colorize`); None decides it per
+    picture as the app does (:func:`colorizer.pipeline.white_paper_default`)."""
+    sketch = kind.sketch(picture)
+    paper = white_paper_default(sketch, kind) if white_paper is None else white_paper
+    return colorizer.colorize(sketch, hints, lines_on_top=kind.lines_on_top, region_fill=region_fill, white_paper=paper)
 
 
 def frame_hints(hints: Path | None, frame: Path, report: BatchReport) -> Image.Image | None:
@@ -51,7 +53,7 @@ def frame_hints(hints: Path | None, frame: Path, report: BatchReport) -> Image.I
 
 def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, out_dir: Path,
                     kind: SketchKind = SketchKind.SOBEL, progress=lambda items: items,
-                    region_fill: RegionFill | None = None, white_paper: bool = False) -> BatchReport:
+                    region_fill: RegionFill | None = None, white_paper: bool | None = None) -> BatchReport:
     """Colour every picture in ``input_dir`` into ``out_dir/<stem>_colorized.png``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     frames = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)

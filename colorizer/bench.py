@@ -1,7 +1,7 @@
 """Speed benchmark of the colorizer on this machine's CPU (run it as ``python -m colorizer bench``).
 
 Prints median and 95th-percentile latency of ``Colorizer.colorize`` (sketch + 10 strokes in,
-full-size RGB out) per size, without and with the region fill the app applies by default; the
+full-size RGB out) per size: alone, with the region fill the app applies by default, and with White paper too; the
 model's parameters and multiply-adds, the server's share of a live preview, peak memory and the
 time to a first result in a fresh process. Compare figures only within one run: a busy machine is slower.
 """
@@ -121,6 +121,11 @@ def run(checkpoint, sizes=(256, 512, 1024, 2048), repeats: int = 20, precision: 
         median, p95 = latency(lambda: colorizer.colorize(sketch, hints, region_fill=region_fill), repeats)
         figures[f"colorize_fill_{size}"] = median
         print(f"colorize {size}x{size} + region fill: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
+        median, p95 = latency(lambda: colorizer.colorize(sketch, hints, region_fill=region_fill, white_paper=True),
+                              repeats)
+        figures[f"colorize_paper_{size}"] = median
+        print(f"colorize {size}x{size} + region fill + white paper: median {median * 1000:.1f} ms, "
+              f"p95 {p95 * 1000:.1f} ms")
     sketch, hints = sample_inputs(512)
     median, p95 = latency(lambda: preview_jpeg(colorizer.colorize(sketch, hints, region_fill=region_fill)), repeats)
     figures["preview_512"] = median

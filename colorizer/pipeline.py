@@ -12,7 +12,7 @@ from .compose import compose
 from .hints import empty_hints, hint_arrays, pack_arrays, resize_hints
 from .model import count_parameters, fuse_for_inference
 from .onednn import available as onednn_available, checked_runner
-from .regions import RegionFill, fill_regions, paper_hints
+from .regions import RegionFill, fill_regions, on_blank_paper, paper_hints
 from .scales import working_size
 from .shipped import default_checkpoint
 from .sketch import SketchKind
@@ -194,6 +194,17 @@ class Colorizer:
         x = x.to(self.device, self.dtype, memory_format=torch.channels_last)
         network = self.fused if self.fused is not None else self.model
         return network(x).float()
+
+
+def white_paper_default(sketch: Image.Image, kind: SketchKind, work_side: int = WORK_SIDE) -> bool:
+    """The app's default for *White paper*: on for an edge sketch that, at the working size, looks like a
+    character on blank paper (:func:`colorizer.regions.on_blank_paper`); off for line art, whose model
+    keeps paper white itself (docs/experiments.md, "White paper")."""
+    if kind is not SketchKind.SOBEL:
+        return False
+    sketch = sketch.convert("L")
+    size = working_size(sketch.size, work_side)
+    return on_blank_paper(np.asarray(sketch.resize(size, Image.Resampling.BOX) if size != sketch.size else sketch))
 
 
 def check_size(size: tuple[int, int], what: str) -> None:

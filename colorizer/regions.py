@@ -22,6 +22,8 @@ STROKE_HALO = (4.0, 16.0)  # px from a stroke: the network's shading is dropped 
 # the second (there it copies the stroke as a streak with a halo)
 HINT_TOLERANCE = 30.0  # RGB distance from a region's median hint colour that still counts as that colour
 HINT_AGREEMENT = 0.8  # share of a region's hint pixels that must be that colour for the region to take it
+BLANK_RING = 2  # px: no line in this outermost ring of a sketch on blank paper...
+BLANK_AREA = 0.3  # ...and its regions at the edge cover at least this share of it (docs/experiments.md, "White paper")
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     Returns:
         uint8 (H, W, 3).
     """
-    labels = absorb_faint_lines(line_regions(sketch, settings.gap, settings.line_level), sketch)
+    labels = fill_labels(sketch, settings)
     hinted, hints = hint_colours(labels, hint_rgb, hint_mask)
     big = np.bincount(labels.ravel(), minlength=len(hinted)) >= MIN_AREA
     big[0] = False
@@ -209,6 +211,31 @@ def shading_weight(hint_mask: np.ndarray, labels: np.ndarray, hinted: np.ndarray
     return np.where(hinted[labels], weight, np.float32(1.0))
 
 
+def edge_regions(labels: np.ndarray) -> np.ndarray:
+    """bool (R + 1,): the regions of ``labels`` (int (H, W), 0 on lines) with a pixel on the picture's border."""
+    edge = np.zeros(labels.max() + 1, bool)
+    edge[np.r_[labels[0], labels[-1], labels[:, 0], labels[:, -1]]] = True
+    edge[0] = False  # lines
+    return edge
+
+
+def fill_labels(sketch: np.ndarray, settings: RegionFill) -> np.ndarray:
+    """The regions :func:`fill_regions` colours: int32 (H, W), 0 only on lines darker than LINE_LEVEL."""
+    return absorb_faint_lines(line_regions(sketch, settings.gap, settings.line_level), sketch)
+
+
+def on_blank_paper(sketch: np.ndarray, settings: RegionFill = RegionFill()) -> bool:
+    """Whether a sketch (uint8 (H, W), dark lines on white) looks like a character on blank paper: no
+    pixel of its outermost BLANK_RING px darker than ``settings.line_level``, and the regions touching
+    its edge covering at least BLANK_AREA of it."""
+    ring = np.ones(sketch.shape, bool)
+    ring[BLANK_RING:-BLANK_RING, BLANK_RING:-BLANK_RING] = False
+    if min(sketch.shape) <= 2 * BLANK_RING or (sketch[ring] < settings.line_level).any():
+        return False
+    labels = fill_labels(sketch, settings)
+    return bool(edge_regions(labels)[labels].mean() >= BLANK_AREA)
+
+
 def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
                 settings: RegionFill = RegionFill()) -> tuple[np.ndarray, np.ndarray]:
     """Hints that also paint white every region touching the picture's border that holds no painted pixel:
@@ -221,10 +248,8 @@ def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
     Returns:
         (hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)): the artist's hints, plus white paper.
     """
-    labels = absorb_faint_lines(line_regions(sketch, settings.gap, settings.line_level), sketch)
-    edge = np.zeros(labels.max() + 1, bool)
-    edge[np.r_[labels[0], labels[-1], labels[:, 0], labels[:, -1]]] = True
-    edge[0] = False  # lines
+    labels = fill_labels(sketch, settings)
+    edge = edge_regions(labels)
     edge[labels[hint_mask]] = False  # a region the artist painted keeps the artist's colour
     paper = edge[labels]
     return np.where(paper[..., None], np.uint8(255), hint_rgb), hint_mask | paper

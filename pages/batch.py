@@ -24,9 +24,11 @@ kind = SketchKind.LINE_ART if st.checkbox("The frames already are line art", key
 colorizer = ui.get_colorizer(kind)
 region_fill = RegionFill() if st.checkbox("Fill regions with hint colours", value=True, key="batch_region_fill",
                                           help="As on the Colorize page, with its default settings.") else None
-white_paper = kind is SketchKind.SOBEL and st.checkbox(  # the line-art model keeps paper white itself
-    "White paper", key="batch_white_paper", help="The frames are characters on white paper: regions touching a "
-    "frame's edge stay white unless the scribbles paint them.")
+paper_auto = kind is SketchKind.SOBEL and st.checkbox(  # the line-art model keeps paper white itself
+    "White paper for characters on blank paper", value=True, key="batch_white_paper",
+    help="As on the Colorize page: for a frame whose sketch is a character on blank paper, regions touching the "
+         "frame's edge stay white unless the scribbles paint them.")
+white_paper = None if paper_auto else False  # None: decided per frame
 
 
 def colour_all(files, hints_data) -> tuple[dict, dict]:

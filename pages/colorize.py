@@ -7,6 +7,7 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from colorizer import RegionFill
+from colorizer.pipeline import white_paper_default
 from pages.parts import canvas, ui, workflow
 from pages.parts.state import Result, studio
 
@@ -138,6 +139,20 @@ def show_result(colour_now: bool, live: bool, lines_on_top: bool, region_fill: R
     workflow.result_downloads(state.result, sketch)
 
 
+def white_paper_toggle(column) -> bool:
+    """*White paper* for edge sketches (the line-art model keeps paper white itself): on by default for a
+    character on blank paper, decided once per picture; the artist's choice is kept across pages."""
+    if state.kind.lines_on_top:
+        return False
+    if state.paper_decided != state.upload.digest:
+        st.session_state.white_paper = white_paper_default(sketch, state.kind)
+        state.paper_decided = state.upload.digest
+    ui.keep_widget_values(["white_paper"], {"white_paper": False})
+    return column.toggle("White paper", key="white_paper", help="Your picture is a character on white paper: regions "
+                         "touching its edge stay white unless you paint them. Paint enclosed gaps (between an arm "
+                         "and the body) white yourself. On by default when the sketch looks like one.")
+
+
 @st.fragment
 def drawing_area(colour: str, width: float, colour_now: bool, live: bool, lines_on_top: bool,
                  region_fill: RegionFill | None, white_paper: bool) -> None:
@@ -154,7 +169,7 @@ region_fill = region_fill_controls()
 workflow.palette_sidebar(original)
 if fresh_visit:  # redraw saved strokes once when arriving; passing it every run would reset undo
     state.show_drawing(state.drawing or canvas.blank_drawing())
-ui.keep_widget_values(["live_preview", "white_paper"], {"live_preview": False, "white_paper": False})
+ui.keep_widget_values(["live_preview"], {"live_preview": False})
 controls = st.columns([3, 2, 2, 2], vertical_alignment="center")
 colour_now = controls[0].button("Colorize", type="primary", icon=":material/palette:", disabled=colorizer is None,
                                 shortcut="Ctrl+Enter", help="Colour the sketch with your scribbles (Ctrl+Enter)")
@@ -162,9 +177,7 @@ live = controls[1].toggle("Live preview", key="live_preview", help="Re-colour af
 lines_on_top = controls[2].toggle("Crisp lines on top", value=state.kind.lines_on_top,
                                   help="Draw the sketch's own lines over flat colours: best for your own line "
                                        "art. Off: the model draws the lines, closer to the original picture.")
-white_paper = not state.kind.lines_on_top and controls[3].toggle(  # the line-art model keeps paper white itself
-    "White paper", key="white_paper", help="Your picture is a character on white paper: regions touching its edge "
-    "stay white unless you paint them. Paint enclosed gaps (between an arm and the body) white yourself.")
+white_paper = white_paper_toggle(controls[3])
 drawing_area(colour, width, colour_now, live, lines_on_top, region_fill, white_paper)
 st.caption("Paint one stroke per region in the colour it should take; the stroke sets its region's colour. "
            "Strokes stay when you switch pages. "

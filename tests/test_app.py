@@ -233,23 +233,33 @@ def test_failed_colorize_keeps_scribbles(app, monkeypatch):
     assert np.array_equal(app.session_state["studio"].scribbles, strokes)
 
 
-def test_region_fill_settings_reach_the_model_and_survive_a_page_switch(app):
+def spy_on_colorize(patch, keyword: str) -> list:
+    """Record the ``keyword`` argument of every Colorizer.colorize_layers call (still colouring) in the list returned."""
     from colorizer import Colorizer
 
-    seen = []
-    real = Colorizer.colorize_layers
+    seen, real = [], Colorizer.colorize_layers
 
     def spy(self, *args, **kwargs):
-        seen.append(kwargs.get("region_fill"))
+        seen.append(kwargs.get(keyword))
         return real(self, *args, **kwargs)
 
+    patch.setattr(Colorizer, "colorize_layers", spy)
+    return seen
+
+
+def painted_colorize_page(app):
+    """A frame uploaded, one stroke painted on the Colorize page; returns a function that presses Colorize."""
     upload_frame(app)
     app.switch_page("pages/colorize.py").run()
     paint(app)
     app.run()
-    colorize = lambda: next(b for b in app.button if b.label == "Colorize").click().run()
+    return lambda: next(b for b in app.button if b.label == "Colorize").click().run()
+
+
+def test_region_fill_settings_reach_the_model_and_survive_a_page_switch(app):
+    colorize = painted_colorize_page(app)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Colorizer, "colorize_layers", spy)
+        seen = spy_on_colorize(patch, "region_fill")
         colorize()
         default = np.asarray(app.session_state["studio"].result.image)
         app.slider(key="fill_flatness").set_value(1.0).run()
@@ -339,22 +349,9 @@ def test_saved_scribbles_upload_scaled_onto_canvas(app):
 
 
 def test_white_paper_reaches_the_model_and_whitens_the_edge_regions(app):
-    from colorizer import Colorizer
-
-    seen = []
-    real = Colorizer.colorize_layers
-
-    def spy(self, *args, **kwargs):
-        seen.append(kwargs.get("white_paper"))
-        return real(self, *args, **kwargs)
-
-    upload_frame(app)
-    app.switch_page("pages/colorize.py").run()
-    paint(app)
-    app.run()
-    colorize = lambda: next(b for b in app.button if b.label == "Colorize").click().run()
+    colorize = painted_colorize_page(app)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Colorizer, "colorize_layers", spy)
+        seen = spy_on_colorize(patch, "white_paper")
         colorize()
         app.toggle(key="white_paper").set_value(True).run()
         colorize()
@@ -363,6 +360,23 @@ def test_white_paper_reaches_the_model_and_whitens_the_edge_regions(app):
     app.switch_page("pages/sketch.py").run()
     app.switch_page("pages/colorize.py").run()
     assert app.toggle(key="white_paper").value is True
+
+
+def test_white_paper_starts_on_for_a_character_on_blank_paper_and_off_for_a_scene(app):
+    on_paper = Image.new("RGB", (200, 160), "white")
+    on_paper.paste((200, 60, 60), (70, 40, 130, 120))  # a red box on white: its edge sketch is a closed box
+    app.switch_page("pages/sketch.py").run()
+    app.file_uploader[0].upload("sticker.png", encode(on_paper), "image/png")
+    app.run()
+    app.switch_page("pages/colorize.py").run()
+    assert not app.exception and app.toggle(key="white_paper").value is True
+    app.toggle(key="white_paper").set_value(False).run()
+    app.switch_page("pages/colorize.py").run()
+    assert app.toggle(key="white_paper").value is False  # the artist's choice stands for this picture
+    app.session_state["studio"].adopt(app.session_state["studio"].upload)  # no scribbles to ask about
+    upload_frame(app)
+    app.switch_page("pages/colorize.py").run()
+    assert app.toggle(key="white_paper").value is False  # a scene: off
 
 
 def test_batch_page_colours_several_frames_and_reports_failures(app):

@@ -19,6 +19,7 @@ def test_multiply_adds_of_a_single_conv():
 def test_bench_prints_figures_on_a_tiny_model(tiny_checkpoint, capsys):
     figures = main(["bench", "--checkpoint", str(tiny_checkpoint), "--sizes", "64", "--repeats", "2"])
     assert figures["colorize_64"] > 0 and figures["colorize_fill_64"] > 0 and figures["preview_512"] > 0
+    assert figures["colorize_paper_64"] > 0
     assert figures["cold_start"] > 0 and figures["peak_rss_mb"] > 0
     out = capsys.readouterr().out
     assert "colorize 64x64: median" in out and "colorize 64x64 + region fill: median" in out

@@ -92,6 +92,19 @@ def test_white_paper_hints_the_border_paper_white_for_the_network_and_the_fill(t
     assert not seen["mask"].any()
 
 
+def test_white_paper_is_on_by_default_only_for_an_edge_sketch_of_a_character_on_blank_paper():
+    from colorizer import SketchKind
+    from colorizer.pipeline import white_paper_default
+
+    on_paper = Image.new("L", (1200, 900), 255)
+    on_paper.paste(0, (500, 300, 700, 600))
+    on_paper.paste(255, (506, 306, 694, 594))  # a closed box, 6 px lines: about 3 px at the working size
+    assert white_paper_default(on_paper, SketchKind.SOBEL)
+    assert not white_paper_default(on_paper, SketchKind.LINE_ART)  # its model keeps paper white itself
+    scene = sobel_sketch(anime_frame(np.random.default_rng(1), 160, 96))
+    assert not white_paper_default(scene, SketchKind.SOBEL)
+
+
 @pytest.mark.parametrize("size, message", [((0, 0), "0x0 pixels; it needs at least 1"),
                                            ((5000, 20), "over the 4096 px limit; downscale")])
 def test_empty_and_huge_sketches_are_refused_with_what_to_do(tiny_checkpoint, size, message):

@@ -82,12 +82,29 @@ def test_white_paper_in_the_benchmark_tells_the_app_and_the_network_but_not_the_
     picture, sketch, _ = outlined_disc()
     none = (np.zeros_like(picture), np.zeros(sketch.shape, bool))
     model = Colorizer.load(tiny_checkpoint)
-    plain = evaluate.run_methods(model, SketchKind.SOBEL, sketch, *none)
-    monkeypatch.setitem(evaluate._WORKER, "white_paper", True)
-    paper = evaluate.run_methods(model, SketchKind.SOBEL, sketch, *none)
+    outputs = {}
+    for setting in ("off", "on", "auto"):
+        monkeypatch.setitem(evaluate._WORKER, "white_paper", setting)
+        outputs[setting] = evaluate.run_methods(model, SketchKind.SOBEL, sketch, *none)
+    plain, paper = outputs["off"], outputs["on"]
     assert np.all(paper["app"][:8] == 255) and not np.all(plain["app"][:8] == 255)
     assert not np.array_equal(paper["network"], plain["network"])
     assert np.array_equal(paper["bucket fill"], plain["bucket fill"])
+    assert np.array_equal(outputs["auto"]["app"], paper["app"])  # the app's default: a disc on blank paper
+
+
+def test_the_benchmark_defaults_to_the_apps_white_paper_decision(tiny_checkpoint):
+    from colorizer import Colorizer, SketchKind
+    from training import evaluate
+
+    assert evaluate.parse_args([]).white_paper == "auto"
+    picture, sketch, _ = outlined_disc()
+    none = (np.zeros_like(picture), np.zeros(sketch.shape, bool))
+    framed = sketch.copy()
+    framed[:, :3] = 0  # a line along the edge: a scene, not a character on blank paper
+    model = Colorizer.load(tiny_checkpoint)
+    assert np.all(evaluate.run_methods(model, SketchKind.SOBEL, sketch, *none)["app"][:8, 8:] == 255)
+    assert not np.all(evaluate.run_methods(model, SketchKind.SOBEL, framed, *none)["app"][:8, 8:] == 255)
 
 
 def stroked_disc(under_stroke) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from colorizer.__main__ import add_fill_arguments, fill_from_args
-from colorizer.regions import RegionFill, absorb_faint_lines, fill_regions, line_regions, paper_hints
+from colorizer.regions import (RegionFill, absorb_faint_lines, fill_regions, line_regions, on_blank_paper,
+                               paper_hints)
 
 RED = (230, 30, 40)
 
@@ -243,3 +244,20 @@ def test_white_paper_stops_at_line_gaps_the_fill_closes():
     closed = paper_hints(sketch, *none, RegionFill(gap=3))[1]
     assert leaking[36, 32] and not closed[36, 32]  # the ring's inside joins the paper only through the open break
     assert closed[0, 0]
+
+
+def boxed_sketch(box: tuple[int, int, int, int] = (20, 20, 44, 44), side: int = 64) -> np.ndarray:
+    """A white sketch with a closed box (x0, y0, x1, y1) drawn in black: a character on blank paper."""
+    sketch = np.full((side, side), 255, np.uint8)
+    cv2.rectangle(sketch, box[:2], box[2:], 0, 2)
+    return sketch
+
+
+def test_blank_paper_is_a_sketch_with_no_line_at_its_edge_and_wide_edge_regions():
+    assert on_blank_paper(boxed_sketch())
+    assert not on_blank_paper(ringed_sketch())  # a line runs to the edge: a scene, not paper
+    assert not on_blank_paper(boxed_sketch((3, 3, 60, 60)))  # the paper around the box is under 30 %
+    faint_edge = boxed_sketch()
+    faint_edge[:, 0] = 200  # a faint line (darker than the fill's 230) along the edge
+    assert not on_blank_paper(faint_edge)
+    assert not on_blank_paper(np.full((4, 4), 255, np.uint8))  # too small to have a ring and an inside

@@ -106,20 +106,20 @@ def test_batch_cli_fills_regions_unless_told_not_to(frames, tmp_path, tiny_check
     assert not np.array_equal(outputs["filled"], outputs["plain"])
 
 
-def test_batch_cli_keeps_white_paper_white_when_asked(tmp_path, tiny_checkpoint, capsys):
-    folder = tmp_path / "line_art"
+def test_batch_cli_white_paper_is_auto_on_for_a_character_on_blank_paper(tmp_path, tiny_checkpoint, capsys):
+    folder = tmp_path / "pictures"
     folder.mkdir()
-    drawing = Image.new("L", (96, 80), 255)
-    drawing.paste(0, (30, 20, 66, 60))
-    drawing.paste(255, (33, 23, 63, 57))  # a closed box drawn on white paper
-    drawing.save(folder / "box.png")
+    picture = Image.new("RGB", (96, 80), "white")
+    picture.paste((30, 30, 160), (30, 20, 66, 60))  # a blue box on white paper: its edge sketch is a closed box
+    picture.save(folder / "box.png")
     outputs = {}
-    for name, extra in {"paper": ["--white-paper"], "plain": []}.items():
-        assert cli(["batch", "--input", str(folder), "--out", str(tmp_path / name), "--line-art",
-                    "--checkpoint", str(tiny_checkpoint), *extra]) == 0
+    for name in ("auto", "on", "off"):
+        assert cli(["batch", "--input", str(folder), "--out", str(tmp_path / name), "--checkpoint", str(tiny_checkpoint),
+                    "--white-paper", name]) == 0
         outputs[name] = np.asarray(Image.open(tmp_path / name / "box_colorized.png"))
-    assert np.all(outputs["paper"][:15] == 255) and np.all(outputs["paper"][:, :25] == 255)
-    assert not np.all(outputs["plain"][:15] == 255)  # the untrained model's guess is not white
+    assert np.all(outputs["on"][:12] == 255) and np.all(outputs["on"][:, :22] == 255)
+    assert not np.all(outputs["off"][:12] == 255)  # the untrained model's guess is not white
+    assert np.array_equal(outputs["auto"], outputs["on"])
 
 
 @pytest.mark.parametrize("option, value, message", [("--fill-flatness", "40", "flatness must be between 0 and 1"),

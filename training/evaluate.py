@@ -8,8 +8,8 @@ Sets (training.valsets): held-out faces (256 px), stickers/val on white and illu
 (512 px). Paths: "sobel" (the app's default Sobel sketch, the Sobel model) and "line art" (XDoG
 line art through the app's line-art path, the line-art model). Methods, on the same seeded strokes
 of the project's simulator (region strokes, N = --strokes): "app" (exactly what the Colorize page
-shows: the model, region fill with the app's settings unless --fill-* say otherwise, crisp lines
-on top for line art), "network" (the same without region fill) and "bucket fill". Metrics: PSNR, SSIM, CIEDE2000, region CIEDE2000, streak
+shows: the model, region fill with the app's settings unless --fill-* say otherwise, White paper
+where the app turns it on (--white-paper), crisp lines on top for line art), "network" (the same without region fill) and "bucket fill". Metrics: PSNR, SSIM, CIEDE2000, region CIEDE2000, streak
 (training.metrics), and a one-stroke test per picture (strokes = "one": coverage and leakage).
 --hint-auc adds hintauc's protocol (training.hint_auc; needs the evaluation extra).
 
@@ -32,7 +32,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from colorizer import Colorizer, RegionFill, SketchKind, keep_freed_memory, line_art_sketch, sobel_sketch
-from colorizer.pipeline import FLIP_AVERAGE
+from colorizer.pipeline import FLIP_AVERAGE, white_paper_default
 from colorizer.shipped import default_checkpoint
 from colorizer.__main__ import add_fill_arguments, add_flip_average_argument, fill_from_args
 from colorizer.hints import hints_image
@@ -48,6 +48,7 @@ from .valsets import DEFAULT_ROOTS, SETS, Picture, load_set
 PATHS = {"sobel": SketchKind.SOBEL, "line art": SketchKind.LINE_ART}
 METHODS = ("app", "network", "bucket fill")
 STROKE_COUNTS = (0, 1, 5, 10, 20)
+WHITE_PAPER = ("auto", "on", "off")  # --white-paper; auto is the app's default
 ONE = "one"  # the strokes label of the one-stroke test's rows
 SHOWN = 10  # stroke count of the saved outputs and contact sheets
 STROKE_COLOURS = np.array([[230, 30, 40], [30, 160, 60], [40, 80, 230], [250, 200, 20], [180, 40, 200],
@@ -66,10 +67,12 @@ def path_sketch(kind: SketchKind, picture: np.ndarray) -> np.ndarray:
 def run_methods(model: Colorizer, kind: SketchKind, sketch: np.ndarray, rgb: np.ndarray,
                 mask: np.ndarray) -> dict[str, np.ndarray]:
     """The three methods' outputs (uint8 RGB, the sketch's size) for one sketch and its hints; "app"
-    fills regions with the app's settings (or --fill-* ones, _WORKER["fill"]); with --white-paper the
-    model's two methods are told the sketch is on white paper."""
-    app, network = model.colorize_each(Image.fromarray(sketch, "L"), hints_image(rgb, mask), kind.lines_on_top,
-                                       [_WORKER.get("fill", RegionFill()), None], _WORKER.get("white_paper", False))
+    fills regions with the app's settings (or --fill-* ones, _WORKER["fill"]); the model's two methods
+    are told the sketch is on white paper as --white-paper says (on, off, or auto: the app's default)."""
+    sketch_image, paper = Image.fromarray(sketch, "L"), _WORKER.get("white_paper", "auto")
+    white_paper = paper == "on" or (paper == "auto" and white_paper_default(sketch_image, kind))
+    app, network = model.colorize_each(sketch_image, hints_image(rgb, mask), kind.lines_on_top,
+                                       [_WORKER.get("fill", RegionFill()), None], white_paper)
     return {"app": np.asarray(app), "network": np.asarray(network), "bucket fill": bucket_fill(sketch, rgb, mask)}
 
 
@@ -159,7 +162,7 @@ _WORKER: dict = {}
 
 
 def init_worker(checkpoints: dict[str, str], fill: RegionFill, flip_average: bool = FLIP_AVERAGE,
-                white_paper: bool = False) -> None:
+                white_paper: str = "auto") -> None:
     """A worker process: one thread, the models loaded once (as the app serves them), the region fill."""
     torch.set_num_threads(1)
     keep_freed_memory()
@@ -173,7 +176,7 @@ def worker_task(task: tuple) -> tuple[list[dict], list[dict]]:
 
 
 def run_all(tasks: list[tuple], checkpoints: dict[str, str], workers: int, fill: RegionFill = RegionFill(),
-            flip_average: bool = FLIP_AVERAGE, white_paper: bool = False) -> tuple[list[dict], list[dict]]:
+            flip_average: bool = FLIP_AVERAGE, white_paper: str = "auto") -> tuple[list[dict], list[dict]]:
     """Score every (picture, index, counts, hint_auc, out, set) task, in ``workers`` processes."""
     rows, auc_rows = [], []
     settings = (checkpoints, fill, flip_average, white_paper)
@@ -197,8 +200,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--hint-auc", action="store_true", help=f"also run Hint-AUC ({hint_auc.INSTALL})")
     add_fill_arguments(parser)
     add_flip_average_argument(parser)
-    parser.add_argument("--white-paper", action="store_true",
-                        help="tell the model each sketch is on white paper, as the Colorize page's White paper box does")
+    parser.add_argument("--white-paper", choices=WHITE_PAPER, default="auto",
+                        help="the Colorize page's White paper switch: on or off for every sketch, or auto "
+                             "(the app's default: on for an edge sketch of a character on blank paper)")
     parser.add_argument("--workers", type=int, default=2, help="processes (each one thread)")
     parser.add_argument("--before", default=None, help="an earlier benchmark's --out: also write before/after sheets")
     parser.add_argument("--out", default="runs/bench")

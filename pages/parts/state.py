@@ -63,6 +63,7 @@ class Studio:
     pending: Upload | None = None  # a new upload waiting for "Replace and discard scribbles"
     declined: str | None = None  # digest of an upload the artist chose not to load
     loaded_scribbles: str | None = None  # file id of the last scribble file put on the canvas
+    paper_decided: str | None = None  # digest of the upload whose White paper default was set
     batch: tuple[dict, dict] | None = None  # Batch page: ({name: result}, {name: error})
     last_page: str | None = None
 
