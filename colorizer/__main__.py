@@ -106,7 +106,8 @@ def run_batch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     report = colorize_folder(colorizer, args.input, args.hints, args.out, kind, region_fill=region_fill,
-                             white_paper=WHITE_PAPER[args.white_paper], progress=lambda items: tqdm(items, desc="colouring", unit="frame"))
+                             white_paper=WHITE_PAPER[args.white_paper],
+                             progress=lambda items: tqdm(items, desc="colouring", unit="frame"))
     print(report.summary())
     return 1 if report.failed else 0
 

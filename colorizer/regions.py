@@ -243,6 +243,7 @@ def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
 
     Regions are the fill's (``settings.gap`` and ``settings.line_level``), so a wider *Close line gaps*
     also keeps the paper from running into a character through breaks in its outline.
+
     Args:
         sketch: uint8 (H, W), dark lines on white; hint_rgb: uint8 (H, W, 3); hint_mask: bool (H, W).
     Returns:
