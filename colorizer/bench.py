@@ -2,8 +2,9 @@
 
 Prints median and 95th-percentile latency of ``Colorizer.colorize`` (sketch + 10 strokes in,
 full-size RGB out) per size: alone, with the region fill the app applies by default, and with White
-paper too; the model's parameters and multiply-adds, the server's share of a live preview, peak memory and the
-time to a first result in a fresh process. Compare figures only within one run: a busy machine is slower.
+paper too; the model's parameters and multiply-adds, the server's share of a live preview, peak
+memory and the time to a first result in a fresh process. Compare figures only within one run: a
+busy machine is slower.
 """
 from __future__ import annotations
 

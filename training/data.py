@@ -74,13 +74,17 @@ def load_stickers(folder: str) -> list[dict]:
     return [{"rgba": np.asarray(Image.open(p).convert("RGBA"))} for p in files]
 
 
+def image_files(folder: Path) -> list[Path]:
+    """The pictures of a folder (IMAGE_SUFFIXES), sorted by name: the order that holds out the last ones."""
+    return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+
+
 def load_rows(spec: str, split: str = "train", limit: int | None = None) -> list[dict]:
     """Rows {"full_colour": uint8 (H, W, 3)} of a folder, a parquet file or folder, or a hub dataset
     (its ``full_colour`` column); unreadable and near-grayscale pictures are skipped."""
     path = Path(spec)
     if path.is_dir() and not list(path.glob("*.parquet")):
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-        rows = ((p.name, {"full_colour": p}) for p in files)
+        rows = ((p.name, {"full_colour": p}) for p in image_files(path))
     elif path.suffix == ".parquet" or path.is_dir():
         rows = _parquet_rows(path)
     else:

@@ -9,7 +9,8 @@ Sets (training.valsets): held-out faces (256 px), stickers/val on white and illu
 line art through the app's line-art path, the line-art model). Methods, on the same seeded strokes
 of the project's simulator (region strokes, N = --strokes): "app" (exactly what the Colorize page
 shows: the model, region fill with the app's settings unless --fill-* say otherwise, White paper
-where the app turns it on (--white-paper), crisp lines on top for line art), "network" (the same without region fill) and "bucket fill". Metrics: PSNR, SSIM, CIEDE2000, region CIEDE2000, streak
+where the app turns it on (--white-paper), crisp lines on top for line art), "network" (the same
+without region fill) and "bucket fill". Metrics: PSNR, SSIM, CIEDE2000, region CIEDE2000, streak
 (training.metrics), and a one-stroke test per picture (strokes = "one": coverage and leakage).
 --hint-auc adds hintauc's protocol (training.hint_auc; needs the evaluation extra).
 

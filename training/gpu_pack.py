@@ -4,7 +4,7 @@
 
 A device call copies the working tree (tracked files and untracked ones git does not ignore) plus
 the folders named in ``carry``, 64 MiB in all. The face frames (about 90 MB of JPEG) do not fit, so
-they are re-encoded as WebP (quality 85 by default: about 38 MB for 3,400 frames) under
+they are re-encoded as WebP (quality 85 by default: 43 MB for 3,400 frames) under
 ``OUT/data/faces``, keeping their names so the last ``val_count`` frames in sorted order are still
 the held-out ones. The stickers (transparent PNGs) are copied as they are to ``OUT/data/stickers``.
 Training reads both: ``--data=OUT/data/faces --stickers=OUT/data/stickers``. The report says how
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from .data import IMAGE_SUFFIXES
+from .data import image_files
 
 CARRY_LIMIT = 64 * 2**20  # bytes a device call carries: the working tree plus its carry folders
 FACES = "../shared/data/anime-faces-256/train"
@@ -30,7 +30,7 @@ def pack_faces(source: Path, target: Path, quality: int = 85) -> int:
     """Re-encode every picture of ``source`` as ``target/<stem>.webp`` (RGB, lossy at ``quality``
     0-100); pictures already packed are kept. Returns how many pictures ``target`` now holds."""
     target.mkdir(parents=True, exist_ok=True)
-    pictures = sorted(p for p in source.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    pictures = image_files(source)
     if not pictures:
         raise SystemExit(f"No pictures in {source}: pass --faces=FOLDER of training frames.")
     for picture in pictures:

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from .data import IMAGE_SUFFIXES, load_rows
+from .data import image_files, load_rows
 
 SETS = ("faces", "stickers", "illustrations")
 DEFAULT_ROOTS = {"faces": "../shared/data/anime-faces-256/train", "stickers": "../shared/data/stickers/val",
@@ -48,10 +48,6 @@ def sticker_on_white(rgba: np.ndarray, side: int = STICKER_SIDE) -> Picture:
     alpha = canvas[..., 3:].astype(np.float32) / 255.0
     rgb = np.round(canvas[..., :3] * alpha + 255.0 * (1 - alpha)).astype(np.uint8)
     return Picture("", rgb, canvas[..., 3] > 127)
-
-
-def image_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
 
 
 def load_set(name: str, root: str | Path, limit: int | None = None) -> list[Picture]:
