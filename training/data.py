@@ -64,19 +64,20 @@ def load_images(spec: str, split: str = "train", limit: int | None = None) -> li
     return [row["full_colour"] for row in load_rows(spec, split, limit)]
 
 
+def image_files(folder: Path, suffixes=IMAGE_SUFFIXES) -> list[Path]:
+    """The pictures of a folder whose suffix (any case) is in ``suffixes``, sorted by name: the order
+    that holds out the last ones."""
+    return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in suffixes)
+
+
 def load_stickers(folder: str) -> list[dict]:
     """Sticker rows {"rgba": uint8 (H, W, 4)} from a folder of transparent PNGs; [] for ""."""
     if not folder:
         return []
-    files = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() == ".png")
+    files = image_files(folder, {".png"})
     if not files:
         raise SystemExit(f"No PNG stickers in {folder}; pass --stickers=FOLDER of transparent PNGs (or leave it empty).")
     return [{"rgba": np.asarray(Image.open(p).convert("RGBA"))} for p in files]
-
-
-def image_files(folder: Path) -> list[Path]:
-    """The pictures of a folder (IMAGE_SUFFIXES), sorted by name: the order that holds out the last ones."""
-    return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
 
 
 def load_rows(spec: str, split: str = "train", limit: int | None = None) -> list[dict]:

@@ -44,7 +44,7 @@ def pack_faces(source: Path, target: Path, quality: int = 85) -> int:
 def copy_stickers(source: Path, target: Path) -> int:
     """Copy the transparent PNG stickers of ``source`` into ``target``; returns how many."""
     target.mkdir(parents=True, exist_ok=True)
-    stickers = sorted(p for p in source.iterdir() if p.suffix.lower() == ".png")
+    stickers = image_files(source, {".png"})
     if not stickers:
         raise SystemExit(f"No PNG stickers in {source}: pass --stickers=FOLDER of transparent PNGs.")
     for sticker in stickers:
