@@ -1,6 +1,7 @@
 """High-level inference: sketch + hints in, colour picture out."""
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ from .compose import compose
 from .hints import empty_hints, hint_arrays, pack_arrays, resize_hints
 from .model import count_parameters, fuse_for_inference
 from .onednn import available as onednn_available, checked_runner
-from .regions import RegionFill, fill_regions, on_blank_paper, paper_hints
+from .regions import RegionFill, fill_labels, fill_regions, on_blank_paper, paper_hints
 from .scales import working_size
 from .shipped import default_checkpoint
 from .sketch import SketchKind
@@ -143,19 +144,22 @@ class Colorizer:
 
     def _run(self, sketch: Image.Image, hints: Image.Image | None, lines_on_top: bool, fills: list[RegionFill | None],
              with_flat: bool, white_paper: bool) -> list[dict[str, Image.Image]]:
-        """One network pass, then per region fill in ``fills`` the full-size layers."""
+        """One network pass, then per region fill in ``fills`` the full-size layers; each set of regions
+        (gap and line level) is labelled once, for White paper and the fills alike."""
         check_size(sketch.size, "sketch")
         if hints is not None:
             check_size(hints.size, "hint picture")
         sketch = sketch.convert("L")  # hints of another size go straight to the working size
         sketch_array, hint_rgb, hint_mask = shrink_inputs(sketch, hints, working_size(sketch.size, self.work_side))
+        regions = cache(lambda gap, line_level: fill_labels(sketch_array, RegionFill(gap=gap, line_level=line_level)))
         if white_paper:  # the paper's regions are those of the first region fill asked for
             fill = next((fill for fill in fills if fill is not None), RegionFill())
-            hint_rgb, hint_mask = paper_hints(sketch_array, hint_rgb, hint_mask, fill)
+            hint_rgb, hint_mask = paper_hints(sketch_array, hint_rgb, hint_mask, fill, regions(fill.gap, fill.line_level))
         network = self.colour_arrays(sketch_array, hint_rgb, hint_mask)
         outputs = []
         for fill in fills:
-            colour = network if fill is None else fill_regions(network, sketch_array, hint_rgb, hint_mask, fill)
+            colour = network if fill is None else fill_regions(network, sketch_array, hint_rgb, hint_mask, fill,
+                                                               regions(fill.gap, fill.line_level))
             layers = compose(colour, sketch_array, np.asarray(sketch), lines_on_top, with_flat)
             outputs.append({name: Image.fromarray(layer, "RGB") for name, layer in layers.items()})
         return outputs

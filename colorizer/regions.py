@@ -166,7 +166,7 @@ def hint_colours(labels: np.ndarray, hint_rgb: np.ndarray,
 
 
 def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
-                 settings: RegionFill = RegionFill()) -> np.ndarray:
+                 settings: RegionFill = RegionFill(), labels: np.ndarray | None = None) -> np.ndarray:
     """Carry each hint's colour through its whole region of the network's output.
 
     In a region whose hints agree, every pixel becomes hint + (1 - flatness) * (pixel - region
@@ -181,10 +181,11 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
         sketch: uint8 (H, W) the sketch it saw, dark lines on white.
         hint_rgb: uint8 (H, W, 3); hint_mask: bool (H, W), True where painted.
         settings: gap, flatness, unhinted and line level (:class:`RegionFill`).
+        labels: ``fill_labels(sketch, settings)`` where the caller already has it, else computed here.
     Returns:
         uint8 (H, W, 3).
     """
-    labels = fill_labels(sketch, settings)
+    labels = fill_labels(sketch, settings) if labels is None else labels
     hinted, hints = hint_colours(labels, hint_rgb, hint_mask)
     big = np.bincount(labels.ravel(), minlength=len(hinted)) >= MIN_AREA
     big[0] = False
@@ -237,7 +238,7 @@ def on_blank_paper(sketch: np.ndarray, settings: RegionFill = RegionFill()) -> b
 
 
 def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
-                settings: RegionFill = RegionFill()) -> tuple[np.ndarray, np.ndarray]:
+                settings: RegionFill = RegionFill(), labels: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Hints that also paint white every region touching the picture's border that holds no painted pixel:
     the artist's "this is drawn on white paper", so that what surrounds a character stays white.
 
@@ -246,10 +247,11 @@ def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
 
     Args:
         sketch: uint8 (H, W), dark lines on white; hint_rgb: uint8 (H, W, 3); hint_mask: bool (H, W).
+        labels: ``fill_labels(sketch, settings)`` where the caller already has it, else computed here.
     Returns:
         (hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)): the artist's hints, plus white paper.
     """
-    labels = fill_labels(sketch, settings)
+    labels = fill_labels(sketch, settings) if labels is None else labels
     edge = edge_regions(labels)
     edge[labels[hint_mask]] = False  # a region the artist painted keeps the artist's colour
     paper = edge[labels]

@@ -92,6 +92,26 @@ def test_white_paper_hints_the_border_paper_white_for_the_network_and_the_fill(t
     assert not seen["mask"].any()
 
 
+def test_white_paper_and_the_fills_label_the_sketch_once_per_set_of_regions(tiny, monkeypatch):
+    from colorizer import RegionFill, pipeline, regions
+    from colorizer.regions import fill_labels
+
+    sketch = np.full((48, 64), 255, np.uint8)
+    sketch[12:36, 20:44] = 0
+    sketch[14:34, 22:42] = 255
+    sketch = Image.fromarray(sketch, "L")
+    calls = []
+    counted = lambda s, fill: calls.append(fill.gap) or fill_labels(s, fill)  # noqa: E731
+    monkeypatch.setattr(regions, "fill_labels", counted)
+    monkeypatch.setattr(pipeline, "fill_labels", counted, raising=False)
+    fills = [RegionFill(flatness=0.6), RegionFill(flatness=1.0), None, RegionFill(gap=0)]
+    shared = tiny.colorize_each(sketch, None, fills=fills, white_paper=True)
+    assert sorted(calls) == [0, 2]  # gap 2 labelled once for White paper and two fills; gap 0 once
+    monkeypatch.undo()
+    alone = [tiny.colorize(sketch, None, region_fill=fill, white_paper=True) for fill in fills[:2]]
+    assert all(np.array_equal(np.asarray(a), np.asarray(b)) for a, b in zip(shared, alone))
+
+
 def test_white_paper_is_on_by_default_only_for_an_edge_sketch_of_a_character_on_blank_paper():
     from colorizer import SketchKind
     from colorizer.pipeline import white_paper_default
