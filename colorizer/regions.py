@@ -24,6 +24,7 @@ HINT_TOLERANCE = 30.0  # RGB distance from a region's median hint colour that st
 HINT_AGREEMENT = 0.8  # share of a region's hint pixels that must be that colour for the region to take it
 BLANK_RING = 2  # px: no line in this outermost ring of a sketch on blank paper...
 BLANK_AREA = 0.3  # ...and its regions at the edge cover at least this share of it (docs/experiments.md, "White paper")
+PAPER_WHITE = 235  # a hint at least this bright in every channel is white: painting paper white keeps it paper
 
 
 @dataclass(frozen=True)
@@ -239,8 +240,9 @@ def on_blank_paper(sketch: np.ndarray, settings: RegionFill = RegionFill()) -> b
 
 def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
                 settings: RegionFill = RegionFill(), labels: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Hints that also paint white every region touching the picture's border that holds no painted pixel:
-    the artist's "this is drawn on white paper", so that what surrounds a character stays white.
+    """Hints that also paint white every region touching the picture's border that holds no painted pixel,
+    or only white ones (every channel at least PAPER_WHITE): the artist's "this is drawn on white paper",
+    so that what surrounds a character stays white, and a white stroke on it whitens all of it.
 
     Regions are the fill's (``settings.gap`` and ``settings.line_level``), so a wider *Close line gaps*
     also keeps the paper from running into a character through breaks in its outline.
@@ -253,6 +255,7 @@ def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
     """
     labels = fill_labels(sketch, settings) if labels is None else labels
     edge = edge_regions(labels)
-    edge[labels[hint_mask]] = False  # a region the artist painted keeps the artist's colour
+    coloured = hint_mask & (hint_rgb.min(axis=-1) < PAPER_WHITE)
+    edge[labels[coloured]] = False  # a region the artist painted a colour keeps the artist's colour
     paper = edge[labels]
     return np.where(paper[..., None], np.uint8(255), hint_rgb), hint_mask | paper

@@ -236,6 +236,16 @@ def test_white_paper_leaves_a_border_region_the_artist_painted():
     assert np.all(paper_rgb[2, 57] == (40, 60, 220))
 
 
+def test_white_paper_takes_a_border_region_painted_white_whole_but_not_one_also_painted_a_colour():
+    white_rgb, white_mask = stroke(colour=(250, 250, 250), rows=slice(2, 4), cols=slice(56, 60))  # the corner
+    paper_rgb, paper_mask = paper_hints(ringed_sketch(), white_rgb, white_mask)
+    assert paper_mask[0, 63] and paper_mask[8, 62] and np.all(paper_rgb[8, 62] == 255)  # all of it, told white
+    assert np.all(paper_rgb[2, 57] == 255) and not paper_mask[ringed_sketch() < 128].any()  # lines stay unhinted
+    blue_rgb, blue_mask = stroke(colour=(40, 60, 220), rows=slice(5, 7), cols=slice(60, 62))
+    paper_mask = paper_hints(ringed_sketch(), white_rgb + blue_rgb, white_mask | blue_mask)[1]
+    assert not paper_mask[0, 63] and not paper_mask[8, 62]  # a colour painted there too: only the strokes
+
+
 def test_white_paper_stops_at_line_gaps_the_fill_closes():
     sketch = ringed_sketch()
     sketch[20:24, 30:35] = 255  # a 4 px break at the top of the ring
