@@ -149,8 +149,9 @@ def white_paper_toggle(column) -> bool:
         state.paper_decided = state.upload.digest
     ui.keep_widget_values(["white_paper"], {"white_paper": False})
     return column.toggle("White paper", key="white_paper", help="Your picture is a character on white paper: regions "
-                         "touching its edge stay white unless you paint them. Paint enclosed gaps (between an arm "
-                         "and the body) white yourself. On by default when the sketch looks like one.")
+                         "touching its edge stay white unless you paint them a colour (a white stroke whitens all "
+                         "of that paper). Paint enclosed gaps (between an arm and the body) white yourself. On by "
+                         "default when the sketch looks like one.")
 
 
 @st.fragment
