@@ -41,9 +41,6 @@ def add_fill_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fill-unhinted", "--fill_unhinted", dest="fill_unhinted",
                         action=argparse.BooleanOptionalAction, default=RegionFill.unhinted,
                         help="region fill: also even out regions without hints")
-    parser.add_argument("--fill-whole-hints", "--fill_whole_hints", dest="fill_whole_hints",
-                        action=argparse.BooleanOptionalAction, default=RegionFill.whole_hints,
-                        help="region fill: the network also sees each stroked region painted whole")
 
 
 def add_flip_average_argument(parser: argparse.ArgumentParser) -> None:
@@ -56,7 +53,7 @@ def fill_from_args(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     """The RegionFill that :func:`add_fill_arguments`' options ask for; a value out of range ends
     the program through ``parser.error`` with RegionFill's message."""
     try:
-        return RegionFill(**{name: getattr(args, f"fill_{name}") for name in [*FILL_OPTIONS, "unhinted", "whole_hints"]})
+        return RegionFill(**{name: getattr(args, f"fill_{name}") for name in [*FILL_OPTIONS, "unhinted"]})
     except ValueError as error:
         parser.error(str(error))
 

@@ -13,7 +13,7 @@ from .compose import compose
 from .hints import empty_hints, hint_arrays, pack_arrays, resize_hints
 from .model import count_parameters, fuse_for_inference
 from .onednn import available as onednn_available, checked_runner
-from .regions import RegionFill, fill_labels, fill_regions, on_blank_paper, paper_hints, whole_region_hints
+from .regions import RegionFill, fill_labels, fill_regions, on_blank_paper, paper_hints
 from .scales import working_size
 from .shipped import default_checkpoint
 from .sketch import SketchKind
@@ -152,14 +152,10 @@ class Colorizer:
         sketch = sketch.convert("L")  # hints of another size go straight to the working size
         sketch_array, hint_rgb, hint_mask = shrink_inputs(sketch, hints, working_size(sketch.size, self.work_side))
         regions = cache(lambda gap, line_level: fill_labels(sketch_array, RegionFill(gap=gap, line_level=line_level)))
-        first = next((fill for fill in fills if fill is not None), None)  # its regions are the paper's and whole hints'
-        if white_paper:
-            first = first or RegionFill()
-            hint_rgb, hint_mask = paper_hints(sketch_array, hint_rgb, hint_mask, first, regions(first.gap, first.line_level))
-        told = (hint_rgb, hint_mask)
-        if first is not None and first.whole_hints:
-            told = whole_region_hints(regions(first.gap, first.line_level), hint_rgb, hint_mask)
-        network = self.colour_arrays(sketch_array, *told)
+        if white_paper:  # the paper's regions are those of the first region fill asked for
+            fill = next((fill for fill in fills if fill is not None), RegionFill())
+            hint_rgb, hint_mask = paper_hints(sketch_array, hint_rgb, hint_mask, fill, regions(fill.gap, fill.line_level))
+        network = self.colour_arrays(sketch_array, hint_rgb, hint_mask)
         outputs = []
         for fill in fills:
             colour = network if fill is None else fill_regions(network, sketch_array, hint_rgb, hint_mask, fill,

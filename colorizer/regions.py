@@ -35,14 +35,12 @@ class RegionFill:
     shading inside a hinted region, 1 paints it one flat colour. unhinted: also even out the
     shading of regions without hints (flatness applies there too). line_level:
     sketch pixels darker than this (1-255) are lines that stop a colour; higher also stops it at
-    faint grey lines. whole_hints: the network also sees each region whose strokes agree on one colour
-    painted whole in that colour (:func:`whole_region_hints`).
+    faint grey lines.
     """
     gap: int = 2
     flatness: float = 0.6  # 0.6 and evening out unhinted regions: tuned by the model card's flatness rule
     unhinted: bool = True
     line_level: int = FILL_LINE_LEVEL
-    whole_hints: bool = False
 
     def __post_init__(self):
         if not 0 <= self.gap <= 8:
@@ -202,23 +200,6 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     filled = target + keep * (colour.astype(np.float32) - means[labels])
     filled = np.where(change[labels][..., None], filled, colour)
     return np.clip(np.round(filled), 0, 255).astype(np.uint8)
-
-
-def whole_region_hints(labels: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Hints with every region whose strokes agree on one colour (:func:`hint_colours`, MIN_AREA px or
-    more) painted whole in that colour, as a paint bucket would: what the network is told.
-
-    Args:
-        labels: int32 (H, W) from :func:`fill_labels`; hint_rgb: uint8 (H, W, 3); hint_mask: bool (H, W).
-    Returns:
-        (hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)).
-    """
-    hinted, colours = hint_colours(labels, hint_rgb, hint_mask)
-    hinted &= np.bincount(labels.ravel(), minlength=len(hinted)) >= MIN_AREA
-    hinted[0] = False
-    whole = hinted[labels]
-    painted = np.round(colours).astype(np.uint8)[labels]
-    return np.where(whole[..., None], painted, hint_rgb), hint_mask | whole
 
 
 def shading_weight(hint_mask: np.ndarray, labels: np.ndarray, hinted: np.ndarray) -> np.ndarray:

@@ -112,25 +112,6 @@ def test_white_paper_and_the_fills_label_the_sketch_once_per_set_of_regions(tiny
     assert all(np.array_equal(np.asarray(a), np.asarray(b)) for a, b in zip(shared, alone))
 
 
-def test_whole_hints_tell_the_network_the_stroked_region_and_leave_the_fill_the_strokes(tiny, monkeypatch):
-    from colorizer import RegionFill, regions
-
-    sketch = np.full((48, 64), 255, np.uint8)
-    sketch[:, 31:33] = 0
-    hints = np.zeros((48, 64, 4), np.uint8)
-    hints[10:14, 5:20] = (230, 30, 40, 255)
-    seen, filled = {}, {}
-    monkeypatch.setattr(tiny, "colour_arrays", lambda s, rgb, mask: seen.update(mask=mask) or np.zeros((*s.shape, 3), np.uint8))
-    fill_regions = regions.fill_regions
-    monkeypatch.setattr("colorizer.pipeline.fill_regions", lambda c, s, rgb, mask, *rest: filled.update(mask=mask)
-                        or fill_regions(c, s, rgb, mask, *rest))
-    tiny.colorize(Image.fromarray(sketch, "L"), Image.fromarray(hints, "RGBA"), region_fill=RegionFill(whole_hints=True))
-    assert seen["mask"][:, :31].all() and not seen["mask"][:, 33:].any()
-    assert filled["mask"].sum() == 4 * 15  # the fill still starts from the strokes (their halo, the region's shading)
-    tiny.colorize(Image.fromarray(sketch, "L"), Image.fromarray(hints, "RGBA"), region_fill=RegionFill())
-    assert seen["mask"].sum() == 4 * 15
-
-
 def test_white_paper_is_on_by_default_only_for_an_edge_sketch_of_a_character_on_blank_paper():
     from colorizer import SketchKind
     from colorizer.pipeline import white_paper_default

@@ -7,7 +7,7 @@ import pytest
 
 from colorizer.__main__ import add_fill_arguments, fill_from_args
 from colorizer.regions import (RegionFill, absorb_faint_lines, fill_regions, line_regions, on_blank_paper,
-                               fill_labels, paper_hints, whole_region_hints)
+                               paper_hints)
 
 RED = (230, 30, 40)
 
@@ -192,7 +192,6 @@ def test_fill_options_default_to_the_app_and_take_both_spellings():
     assert fill_from_args(parser, parser.parse_args(dashed)) == wanted
     assert fill_from_args(parser, parser.parse_args(underscored)) == wanted
     assert fill_from_args(parser, parser.parse_args(["--no-fill-unhinted"])) == RegionFill(unhinted=False)
-    assert fill_from_args(parser, parser.parse_args(["--fill_whole_hints"])) == RegionFill(whole_hints=True)
 
 
 def test_fill_options_out_of_range_end_the_program_with_the_allowed_range(capsys):
@@ -272,14 +271,3 @@ def test_blank_paper_is_a_sketch_with_no_line_at_its_edge_and_wide_edge_regions(
     faint_edge[:, 0] = 200  # a faint line (darker than the fill's 230) along the edge
     assert not on_blank_paper(faint_edge)
     assert not on_blank_paper(np.full((4, 4), 255, np.uint8))  # too small to have a ring and an inside
-
-
-def test_whole_region_hints_paint_each_agreeing_region_whole_and_leave_mixed_ones():
-    sketch = split_sketch()
-    labels = fill_labels(sketch, RegionFill(gap=0))
-    red_rgb, red_mask = stroke()  # left of the line
-    rgb, mask = whole_region_hints(labels, red_rgb, red_mask)
-    assert mask[:, :31].all() and np.all(rgb[:, :31] == RED) and not mask[:, 31:].any()
-    blue_rgb, blue_mask = stroke(colour=(40, 60, 220), rows=slice(40, 44), cols=slice(5, 20))
-    rgb, mask = whole_region_hints(labels, red_rgb + blue_rgb, red_mask | blue_mask)
-    assert np.array_equal(mask, red_mask | blue_mask)  # two colours in one region: the strokes only
