@@ -241,8 +241,9 @@ def on_blank_paper(sketch: np.ndarray, settings: RegionFill = RegionFill()) -> b
 def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
                 settings: RegionFill = RegionFill(), labels: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Hints that also paint white every region touching the picture's border that holds no painted pixel,
-    or only white ones (every channel at least PAPER_WHITE): the artist's "this is drawn on white paper",
-    so that what surrounds a character stays white, and a white stroke on it whitens all of it.
+    or whose strokes agree on white (:func:`hint_colours`, every channel at least PAPER_WHITE, as the fill
+    reads them): the artist's "this is drawn on white paper", so that what surrounds a character stays
+    white, and a white stroke on it whitens all of it.
 
     Regions are the fill's (``settings.gap`` and ``settings.line_level``), so a wider *Close line gaps*
     also keeps the paper from running into a character through breaks in its outline.
@@ -254,8 +255,8 @@ def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
         (hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)): the artist's hints, plus white paper.
     """
     labels = fill_labels(sketch, settings) if labels is None else labels
-    edge = edge_regions(labels)
-    coloured = hint_mask & (hint_rgb.min(axis=-1) < PAPER_WHITE)
-    edge[labels[coloured]] = False  # a region the artist painted a colour keeps the artist's colour
-    paper = edge[labels]
+    hinted, colours = hint_colours(labels, hint_rgb, hint_mask)
+    painted = np.bincount(labels[hint_mask], minlength=len(hinted)) > 0
+    white = hinted & (colours.min(axis=1) >= PAPER_WHITE)
+    paper = (edge_regions(labels) & (~painted | white))[labels]  # a region painted a colour keeps the artist's
     return np.where(paper[..., None], np.uint8(255), hint_rgb), hint_mask | paper

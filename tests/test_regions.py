@@ -241,6 +241,8 @@ def test_white_paper_takes_a_border_region_painted_white_whole_but_not_one_also_
     paper_rgb, paper_mask = paper_hints(ringed_sketch(), white_rgb, white_mask)
     assert paper_mask[0, 63] and paper_mask[8, 62] and np.all(paper_rgb[8, 62] == 255)  # all of it, told white
     assert np.all(paper_rgb[2, 57] == 255) and not paper_mask[ringed_sketch() < 128].any()  # lines stay unhinted
+    white_rgb[2, 56] = 200  # a stray grey edge pixel of the canvas is outvoted, as in the fill
+    assert paper_hints(ringed_sketch(), white_rgb, white_mask)[1][8, 62]
     blue_rgb, blue_mask = stroke(colour=(40, 60, 220), rows=slice(5, 7), cols=slice(60, 62))
     paper_mask = paper_hints(ringed_sketch(), white_rgb + blue_rgb, white_mask | blue_mask)[1]
     assert not paper_mask[0, 63] and not paper_mask[8, 62]  # a colour painted there too: only the strokes
