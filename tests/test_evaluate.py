@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from colorizer import report
-from training.metrics import (lab, one_stroke, one_stroke_region, paper_kept, region_ciede2000, streak,
-                              stroke_coverage, stroke_leakage, stroke_regions)
+from training.metrics import (harmful_leakage, lab, one_stroke, one_stroke_region, paper_kept, region_ciede2000,
+                              streak, stroke_coverage, stroke_leakage, stroke_regions)
 from training.valsets import sticker_on_white
 from tests.synthetic import anime_frame
 
@@ -62,6 +62,17 @@ def test_half_a_region_covered_and_a_tinted_background_are_measured():
     on_character = stroke_leakage(lab(tinted), lab(picture), region, mask)[1]
     assert on_paper > 0.5 and on_paper + on_character == pytest.approx(total)
     assert np.isnan(stroke_leakage(lab(tinted), lab(picture), region)[1])
+
+
+def test_harmful_leakage_counts_only_the_changes_that_move_away_from_the_truth():
+    picture, sketch, mask = outlined_disc()
+    region = one_stroke_region(sketch, mask)
+    guessed, blue = picture.copy(), picture.copy()
+    guessed[~region] = (150, 150, 150)  # without the stroke: everything else guessed grey
+    blue[~region] = (40, 60, 220)  # with it, turned blue: farther from the truth than the grey guess
+    assert harmful_leakage(lab(blue), lab(guessed), lab(picture), region) > 0.9
+    assert stroke_leakage(lab(picture), lab(guessed), region)[0] > 0.9  # turned back to the truth: leakage all the same,
+    assert harmful_leakage(lab(picture), lab(guessed), lab(picture), region) == 0.0  # but none of it harmful
 
 
 def test_paper_left_white_counts_the_background_pixels_that_stay_white():
@@ -185,6 +196,7 @@ def test_the_benchmark_command_scores_every_set_path_and_method(tmp_path, tiny_c
     one = {(r["set"], r["method"]): r for r in rows if r["strokes"] == "one" and r["path"] == "sobel"}
     sticker = one[("stickers", "bucket fill")]  # a bucket fill's one stroke floods the white paper too
     assert 0 < float(sticker["background_leakage"]) <= float(sticker["leakage"])
+    assert 0 <= float(sticker["harmful_leakage"]) <= float(sticker["leakage"])
     assert not np.isfinite(float(one[("illustrations", "app")]["background_leakage"]))  # no character mask
     assert 0 <= float(one[("stickers", "app")]["paper"]) <= 1 and not np.isfinite(float(one[("faces", "app")]["paper"]))
     for path in ("sobel", "line art"):  # what the Model page reads

@@ -6,8 +6,8 @@ Both folders are ``python -m training.evaluate`` outputs on the same sets and se
 app's default output: the change in PSNR at HEADLINE_STROKES strokes, Hint-AUC PSNR and the few-stroke
 mean, each with a paired bootstrap 95 % interval over the pictures both runs scored (Hint-AUC without
 an interval when a run predates ``hintauc_per_image.csv``); and each run's stroked-region ΔE (mean),
-streak (median), one-stroke coverage (median), leakage, background leakage and the share of a
-sticker's white paper left white (means), as the card summarises them.
+streak (median), one-stroke coverage (median), leakage, its harmful part (away from the truth), its part
+on the background and the share of a sticker's white paper left white (means), as the card summarises them.
 """
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from .valsets import SETS
 
 RESAMPLES = 2000
 SIDE_BY_SIDE = {"region_ciede2000": np.mean, "streak": np.median}  # at HEADLINE_STROKES
-ONE_STROKE_STATS = {"coverage": np.median, "leakage": np.mean, "background_leakage": np.mean, "paper": np.mean}
+ONE_STROKE_STATS = {"coverage": np.median, "leakage": np.mean, "harmful_leakage": np.mean, "background_leakage": np.mean,
+                    "paper": np.mean}
 
 
 def paired_interval(differences: np.ndarray, rng: np.random.Generator,
@@ -124,12 +125,13 @@ def markdown(rows: list[dict], path: str) -> str:
     figure = lambda value, scale, digits: "n/a" if np.isnan(value) else f"{value * scale:.{digits}f}"
     pair = lambda v, scale=1.0, digits=1: f"{figure(v[0], scale, digits)} ({figure(v[1], scale, digits)})"
     lines = [f"| set ({path}) | PSNR @{HEADLINE_STROKES} | Hint-AUC PSNR | few-stroke PSNR | stroked-region ΔE | "
-             "streak ΔE | one stroke: coverage % | leakage % | on the background % | paper left white % |",
-             "|---" * 10 + "|"]
+             "streak ΔE | one stroke: coverage % | leakage % | harmful leakage % | on the background % | "
+             "paper left white % |", "|---" * 11 + "|"]
     for r in rows:
         lines.append(f"| {r['set']} ({r['pictures']}) | {change(r['psnr'])} | {change(r['auc_psnr'])} | "
                      f"{change(r['few_stroke_psnr'])} | {pair(r['region_ciede2000'])} | {pair(r['streak'], digits=2)} | "
-                     f"{pair(r['coverage'], 100)} | {pair(r['leakage'], 100)} | {pair(r['background_leakage'], 100)} | "
+                     f"{pair(r['coverage'], 100)} | {pair(r['leakage'], 100)} | {pair(r['harmful_leakage'], 100)} | "
+                     f"{pair(r['background_leakage'], 100)} | "
                      f"{pair(r['paper'], 100)} |")
     return "\n".join(lines) + "\n"
 

@@ -11,7 +11,7 @@ of the project's simulator (region strokes, N = --strokes): "app" (exactly what 
 shows: the model, region fill with the app's settings unless --fill-* say otherwise, White paper
 where the app turns it on (--white-paper), crisp lines on top for line art), "network" (the same
 without region fill) and "bucket fill". Metrics: PSNR, SSIM, CIEDE2000, region CIEDE2000, streak
-(training.metrics), and a one-stroke test per picture (strokes = "one": coverage and leakage).
+(training.metrics), and a one-stroke test per picture (strokes = "one": coverage, leakage and its harmful part).
 --hint-auc adds hintauc's protocol (training.hint_auc; needs the evaluation extra).
 
 Writes to --out: benchmark.csv and per_image.csv, hintauc.csv (with --hint-auc), benchmark.json
@@ -42,8 +42,8 @@ from . import hint_auc, results
 from .baselines import bucket_fill
 from .extractors import xdog_sketch
 from .hint_sim import simulate_hints
-from .metrics import (ciede2000_lab, lab, one_stroke, one_stroke_region, paper_kept, psnr, region_ciede2000, ssim, streak,
-                      stroke_coverage, stroke_leakage, stroke_regions)
+from .metrics import (ciede2000_lab, harmful_leakage, lab, one_stroke, one_stroke_region, paper_kept, psnr,
+                      region_ciede2000, ssim, streak, stroke_coverage, stroke_leakage, stroke_regions)
 from .valsets import DEFAULT_ROOTS, SETS, Picture, load_set
 
 PATHS = {"sobel": SketchKind.SOBEL, "line art": SketchKind.LINE_ART}
@@ -104,10 +104,11 @@ def stroke_rows(model, kind, picture: Picture, index: int, sketch: np.ndarray, h
     return rows
 
 
-def one_stroke_rows(model, kind, picture: Picture, sketch: np.ndarray) -> list[dict]:
+def one_stroke_rows(model, kind, picture: Picture, sketch: np.ndarray, target_lab: np.ndarray) -> list[dict]:
     """The one-stroke test's rows (one per method): coverage of the stroked region, leakage elsewhere,
-    the part of that leakage on the background (outside the character mask), and the share of that
-    background left white (both nan without a mask)."""
+    the part of that leakage that moved away from the truth (``target_lab``: Lab of picture.rgb), the
+    part on the background (outside the character mask), and the share of that background left white
+    (the last two nan without a mask)."""
     region = one_stroke_region(sketch, picture.mask)
     if region is None:
         return []
@@ -121,7 +122,8 @@ def one_stroke_rows(model, kind, picture: Picture, sketch: np.ndarray) -> list[d
         paper = None if picture.mask is None else ~picture.mask
         leakage, background = stroke_leakage(after, before, region, paper)
         rows.append({"strokes": ONE, "method": method, "coverage": stroke_coverage(after, region, colour),
-                     "leakage": leakage, "background_leakage": background,
+                     "leakage": leakage, "harmful_leakage": harmful_leakage(after, before, target_lab, region),
+                     "background_leakage": background,
                      "paper": float("nan") if paper is None else paper_kept(after, paper)})
     return rows
 
@@ -138,7 +140,7 @@ def score_picture(models: dict, picture: Picture, index: int, counts: tuple[int,
         sketch, saved = path_sketch(kind, picture.rgb), {}
         labels = {"set": set_name, "path": path, "image": picture.name}
         picture_rows = stroke_rows(model, kind, picture, index, sketch, hint_sketch, counts, target_lab, saved)
-        picture_rows += one_stroke_rows(model, kind, picture, sketch)
+        picture_rows += one_stroke_rows(model, kind, picture, sketch, target_lab)
         rows += [{**labels, **row} for row in picture_rows]
         save_outputs(out / "outputs" / set_name / path, picture.name, sketch, {**saved, "truth": picture.rgb})
         if with_hint_auc:

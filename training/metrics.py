@@ -132,6 +132,18 @@ def paper_kept(output_lab: np.ndarray, paper: np.ndarray) -> float:
     return float((deltaE_ciede2000(output_lab[paper], np.array([[100.0, 0.0, 0.0]])) <= CHANGED).mean())
 
 
+def harmful_leakage(with_lab: np.ndarray, without_lab: np.ndarray, target_lab: np.ndarray,
+                    region: np.ndarray) -> float:
+    """Share (0-1) of the pixels outside ``region`` that the stroke changed by more than CHANGED and left
+    farther (CIEDE2000) from the target than they were without it: the part of :func:`stroke_leakage`
+    that makes the picture worse, not a guess the stroke corrected (all Lab float (H, W, 3))."""
+    outside = ~region
+    after, before, target = with_lab[outside], without_lab[outside], target_lab[outside]
+    changed = deltaE_ciede2000(after, before) > CHANGED
+    worse = deltaE_ciede2000(after, target) > deltaE_ciede2000(before, target)
+    return float((changed & worse).mean())
+
+
 def stroke_leakage(with_lab: np.ndarray, without_lab: np.ndarray, region: np.ndarray,
                    where: np.ndarray | None = None) -> tuple[float, float]:
     """Share (0-1) of the pixels outside ``region`` that the stroke changed by more than CHANGED, and
