@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from colorizer import report
-from training.metrics import (harmful_leakage, lab, one_stroke, one_stroke_region, paper_kept, region_ciede2000,
+from training.metrics import (lab, one_stroke, one_stroke_region, paper_kept, region_ciede2000,
                               streak, stroke_coverage, stroke_leakage, stroke_regions)
 from training.valsets import sticker_on_white
 from tests.synthetic import anime_frame
@@ -45,7 +45,7 @@ def test_a_region_filled_flat_with_the_stroke_colour_is_fully_covered_and_leaks_
     filled = picture.copy()
     filled[region] = RED
     assert stroke_coverage(lab(filled), region, np.array(RED, np.uint8)) == 1.0
-    assert stroke_leakage(lab(filled), lab(picture), region)[0] == 0.0
+    assert stroke_leakage(lab(filled), lab(picture), lab(picture), region)["leakage"] == 0.0
 
 
 def test_half_a_region_covered_and_a_tinted_background_are_measured():
@@ -57,11 +57,12 @@ def test_half_a_region_covered_and_a_tinted_background_are_measured():
     assert 0.4 < coverage < 0.6
     tinted = half.copy()
     tinted[~region] = (200, 200, 255)  # the stroke turned the paper blue too
-    assert stroke_leakage(lab(tinted), lab(picture), region)[0] > 0.5
-    total, on_paper = stroke_leakage(lab(tinted), lab(picture), region, ~mask)
-    on_character = stroke_leakage(lab(tinted), lab(picture), region, mask)[1]
+    assert stroke_leakage(lab(tinted), lab(picture), lab(picture), region)["leakage"] > 0.5
+    leakage = stroke_leakage(lab(tinted), lab(picture), lab(picture), region, ~mask)
+    total, on_paper = leakage["leakage"], leakage["background_leakage"]
+    on_character = stroke_leakage(lab(tinted), lab(picture), lab(picture), region, mask)["background_leakage"]
     assert on_paper > 0.5 and on_paper + on_character == pytest.approx(total)
-    assert np.isnan(stroke_leakage(lab(tinted), lab(picture), region)[1])
+    assert np.isnan(stroke_leakage(lab(tinted), lab(picture), lab(picture), region)["background_leakage"])
 
 
 def test_harmful_leakage_counts_only_the_changes_that_move_away_from_the_truth():
@@ -70,9 +71,9 @@ def test_harmful_leakage_counts_only_the_changes_that_move_away_from_the_truth()
     guessed, blue = picture.copy(), picture.copy()
     guessed[~region] = (150, 150, 150)  # without the stroke: everything else guessed grey
     blue[~region] = (40, 60, 220)  # with it, turned blue: farther from the truth than the grey guess
-    assert harmful_leakage(lab(blue), lab(guessed), lab(picture), region) > 0.9
-    assert stroke_leakage(lab(picture), lab(guessed), region)[0] > 0.9  # turned back to the truth: leakage all the same,
-    assert harmful_leakage(lab(picture), lab(guessed), lab(picture), region) == 0.0  # but none of it harmful
+    assert stroke_leakage(lab(blue), lab(guessed), lab(picture), region)["harmful_leakage"] > 0.9
+    back = stroke_leakage(lab(picture), lab(guessed), lab(picture), region)  # turned back to the truth:
+    assert back["leakage"] > 0.9 and back["harmful_leakage"] == 0.0  # leakage all the same, but none of it harmful
 
 
 def test_paper_left_white_counts_the_background_pixels_that_stay_white():

@@ -42,7 +42,7 @@ from . import hint_auc, results
 from .baselines import bucket_fill
 from .extractors import xdog_sketch
 from .hint_sim import simulate_hints
-from .metrics import (ciede2000_lab, harmful_leakage, lab, one_stroke, one_stroke_region, paper_kept, psnr,
+from .metrics import (ciede2000_lab, lab, one_stroke, one_stroke_region, paper_kept, psnr,
                       region_ciede2000, ssim, streak, stroke_coverage, stroke_leakage, stroke_regions)
 from .valsets import DEFAULT_ROOTS, SETS, Picture, load_set
 
@@ -120,10 +120,8 @@ def one_stroke_rows(model, kind, picture: Picture, sketch: np.ndarray, target_la
     for method in METHODS:
         after, before = lab(with_stroke[method]), lab(without[method])
         paper = None if picture.mask is None else ~picture.mask
-        leakage, background = stroke_leakage(after, before, region, paper)
         rows.append({"strokes": ONE, "method": method, "coverage": stroke_coverage(after, region, colour),
-                     "leakage": leakage, "harmful_leakage": harmful_leakage(after, before, target_lab, region),
-                     "background_leakage": background,
+                     **stroke_leakage(after, before, target_lab, region, paper),
                      "paper": float("nan") if paper is None else paper_kept(after, paper)})
     return rows
 
