@@ -91,3 +91,22 @@ def region_hints(target: np.ndarray, sketch: np.ndarray, rng: np.random.Generato
         hint_rgb[stroke] = np.round(means[region]).astype(np.uint8)
         hint_mask |= stroke
     return hint_rgb, hint_mask
+
+
+def stroke_regions(target: np.ndarray, labels: np.ndarray, regions: np.ndarray, rng: np.random.Generator,
+                   hint_rgb: np.ndarray, hint_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The hints plus one short stroke inside each of ``regions`` (labels of ``labels``, int (H, W)),
+    painted with the region's mean colour in ``target`` (uint8 (H, W, 3)), as an artist names a part.
+
+    Returns:
+        (hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)): new arrays, the inputs untouched.
+    """
+    hint_rgb, hint_mask = hint_rgb.copy(), hint_mask.copy()
+    means = region_means(target, labels)[1]
+    for region in regions:
+        ys, xs = np.nonzero(labels == region)
+        pick = int(rng.integers(ys.size))
+        stroke = stroke_mask(labels.shape, rng, (xs[pick], ys[pick]), int(rng.integers(2, 10))) & (labels == region)
+        hint_rgb[stroke] = np.round(means[region]).astype(np.uint8)
+        hint_mask |= stroke
+    return hint_rgb, hint_mask
