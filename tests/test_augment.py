@@ -2,11 +2,8 @@ import cv2
 import numpy as np
 
 from colorizer.sketch import sobel_sketch
-from colorizer.regions import line_regions, region_means
-from training.augment import (nearest_centre, random_foreign_sketch, random_sketch, random_sketch_settings,
-                              recolour_clusters, recolour_regions)
+from training.augment import nearest_centre, random_foreign_sketch, random_sketch, random_sketch_settings, recolour_clusters
 from training.data import make_sample
-from training.hint_sim import stroke_regions
 
 
 def two_colour_picture() -> np.ndarray:
@@ -75,9 +72,7 @@ def test_sample_shares_change_the_sample_only_when_asked(frame):
     make = lambda **shares: make_sample(image, np.random.default_rng(5), crop=48, palette_k=8, max_strokes=30,
                                         no_hint_fraction=0.0, hue_rotation=0.0, **shares)
     plain, foreign, recoloured = make(), make(foreign_sketches=1.0), make(recolour=1.0)
-    assert np.array_equal(plain["input"], make(foreign_sketches=0.0, recolour=0.0, max_scale=1.0,
-                                               recolour_region_share=0.0)["input"])
-    assert not np.array_equal(plain["target"], make(recolour_region_share=1.0)["target"])
+    assert np.array_equal(plain["input"], make(foreign_sketches=0.0, recolour=0.0, max_scale=1.0)["input"])
     assert not np.array_equal(plain["input"][0], foreign["input"][0])
     assert not np.array_equal(plain["target"], recoloured["target"])
     assert not np.array_equal(plain["target"], make(max_scale=2.0)["target"])
@@ -106,44 +101,3 @@ def test_nearest_centre_matches_the_plain_distance():
     centres = rng.uniform(0, 255, (8, 3)).astype(np.float32)
     plain = np.argmin(((picture.reshape(-1, 1, 3).astype(np.float32) - centres[None]) ** 2).sum(-1), axis=1)
     assert np.array_equal(nearest_centre(picture, centres), plain.reshape(24, 40))
-
-
-def boxes_sketch_and_picture() -> tuple[np.ndarray, np.ndarray]:
-    """Four boxes bounded by black lines (sketch uint8 (64, 64)) over a picture with a shaded red box."""
-    sketch = np.full((64, 64), 255, np.uint8)
-    sketch[31:33], sketch[:, 31:33] = 0, 0
-    picture = np.full((64, 64, 3), 200, np.uint8)
-    picture[:31, :31] = np.linspace(120, 220, 31).astype(np.uint8)[:, None, None] * np.array([1, 0, 0], np.uint8)
-    picture[sketch == 0] = 0
-    return sketch, picture
-
-
-def test_recolour_regions_changes_whole_regions_alone_and_keeps_their_shading():
-    sketch, picture = boxes_sketch_and_picture()
-    labels = line_regions(sketch)
-    for seed in range(8):
-        out, changed = recolour_regions(picture, labels, np.random.default_rng(seed))
-        assert 1 <= changed.size <= 3 and np.all(changed > 0)
-        moved = np.zeros(labels.max() + 1, bool)
-        moved[changed] = True
-        assert np.array_equal(out[~moved[labels]], picture[~moved[labels]])  # lines and other regions kept
-        for region in changed:  # one shift per region: the shading's steps survive unless clipped
-            step = out[labels == region].astype(int) - picture[labels == region]
-            inside = (out[labels == region] > 0).all(1) & (out[labels == region] < 255).all(1)
-            assert np.ptp(step[inside], axis=0).max() == 0 if inside.any() else True
-    tiny = recolour_regions(picture, labels, np.random.default_rng(0), min_share=0.5)
-    assert tiny[1].size == 0 and tiny[0] is picture
-
-
-def test_each_recoloured_region_gets_a_stroke_in_its_new_mean_colour():
-    sketch, picture = boxes_sketch_and_picture()
-    labels = line_regions(sketch)
-    out, changed = recolour_regions(picture, labels, np.random.default_rng(2), most=3)
-    empty = (np.zeros_like(out), np.zeros(labels.shape, bool))
-    rgb, mask = stroke_regions(out, labels, changed, np.random.default_rng(2), *empty)
-    assert not empty[1].any()  # inputs untouched
-    means = region_means(out, labels)[1]
-    assert set(np.unique(labels[mask])) == set(changed.tolist())
-    for region in changed:
-        painted = mask & (labels == region)
-        assert np.abs(rgb[painted].astype(int) - np.round(means[region])).max() == 0

@@ -42,7 +42,7 @@ def test_two_step_training_smoke(image_folder, tmp_path):
     assert payload["meta"]["samples"] == {"sketches": "sobel", "foreign_sketches": 0.0, "max_scale": 1.0,
                                           "recolour_clusters": 0.0, "hue_rotation": 0.5, "stickers": "",
                                           "sticker_share": 0.0, "compose": 0.0, "canvas": 512, "region_hints": 0.0,
-                                          "keep_background": False, "recolour_regions": 0.0}
+                                          "keep_background": False}
     rows = list(csv.DictReader((out_dir / "metrics.csv").open()))
     assert [int(r["step"]) for r in rows] == [1, 2]
     assert all(float(r["l1"]) > 0 and float(r["palette"]) >= 0 for r in rows)

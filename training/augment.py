@@ -9,7 +9,6 @@ import numpy as np
 from PIL import Image
 
 from colorizer.palette import kmeans_colours
-from colorizer.regions import region_means
 from colorizer.sketch import KERNEL_SIZES, SETTING_RANGES, line_art_sketch, sobel_sketch
 
 from .extractors import canny_sketch, xdog_sketch
@@ -103,32 +102,3 @@ def nearest_centre(image: np.ndarray, centres: np.ndarray) -> np.ndarray:
     pixels = image.reshape(-1, 3).astype(np.float32)
     scores = (centres * centres).sum(1)[None] - 2.0 * pixels @ centres.T
     return np.argmin(scores, axis=1).reshape(image.shape[:2])
-
-
-def recolour_regions(image: np.ndarray, labels: np.ndarray, rng: np.random.Generator, most: int = 3,
-                     min_share: float = 0.002) -> tuple[np.ndarray, np.ndarray]:
-    """Give one to ``most`` line-bounded regions a random colour each, shading kept, the rest untouched.
-
-    ``recolour_clusters`` turns a colour wherever it is (all of the hair), so a stroke on one part
-    also says the colour of its other parts; here one region alone changes, and only the stroke
-    that :func:`training.hint_sim.stroke_regions` puts in it says so: its colour belongs to its
-    region and to nothing beyond its lines.
-
-    Args:
-        image: uint8 RGB (H, W, 3).
-        labels: int (H, W) line-bounded regions (0 on lines), e.g. ``line_regions(sketch)``.
-        min_share: only regions of at least this share (0-1) of the picture change.
-    Returns:
-        (uint8 RGB (H, W, 3), int64 (n,) the labels changed; empty and the input when none is large enough).
-    """
-    sizes = np.bincount(labels.ravel())
-    sizes[0] = 0
-    large = np.flatnonzero(sizes >= max(1.0, min_share * labels.size))
-    if not large.size:
-        return image, large
-    picked = rng.choice(large, size=min(large.size, int(rng.integers(1, most + 1))), replace=False)
-    means = region_means(image, labels)[1]
-    shift = np.zeros((len(sizes), 3))
-    shift[picked] = rng.integers(0, 256, (len(picked), 3)) - means[picked]
-    out = image + np.round(shift[labels])
-    return np.clip(out, 0, 255).astype(np.uint8), np.sort(picked)

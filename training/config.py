@@ -35,7 +35,6 @@ class TrainConfig:
     compose: float = 0.0  # share of frame samples pasted on a canvas (white, flat colour or another frame)
     canvas: int = 512  # side of the composed canvases, px (crops are taken from them)
     keep_background: bool = False  # composed canvases' backgrounds keep their colour through recolouring and hue rotation
-    recolour_regions: float = 0.0  # share of samples with 1-3 line-bounded regions in random colours, each given a stroke
     region_hints: float = 0.0  # share of samples hinted on their largest regions (as Hint-AUC does) instead of strokes
     eval_every: int = 250
     ckpt_every: int = 250

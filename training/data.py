@@ -23,11 +23,9 @@ from colorizer.hints import pack_arrays
 from colorizer.images import ImageLoadError, load_image
 from colorizer.sketch import sobel_sketch
 
-from colorizer.regions import line_regions
-
-from .augment import random_sketch, recolour_clusters, recolour_regions, rotate_hue
+from .augment import random_sketch, recolour_clusters, rotate_hue
 from .composition import composed_picture
-from .hint_sim import region_hints, simulate_hints, stroke_regions
+from .hint_sim import region_hints, simulate_hints
 from .losses import kmeans_palette
 
 log = logging.getLogger(__name__)
@@ -225,8 +223,7 @@ def keep_background(changed: np.ndarray, original: np.ndarray, background: np.nd
 def make_sample(image: np.ndarray, rng: np.random.Generator, crop: int, palette_k: int,
                 max_strokes: int, no_hint_fraction: float, hue_rotation: float,
                 foreign_sketches: float = 0.0, recolour: float = 0.0, max_scale: float = 1.0,
-                region_share: float = 0.0, background: np.ndarray | None = None,
-                recolour_region_share: float = 0.0) -> dict:
+                region_share: float = 0.0, background: np.ndarray | None = None) -> dict:
     """One training sample from one colour picture, with a random sketch and simulated hints.
 
     The crop is taken after a random resize of up to ``max_scale`` (:func:`random_crop`).
@@ -237,9 +234,7 @@ def make_sample(image: np.ndarray, rng: np.random.Generator, crop: int, palette_
     (:func:`region_hints`, a log-uniform 1-100 % of them) instead of strokes anywhere. None of
     these draws from ``rng`` when its share is 0. ``background`` (bool (H, W), a composed
     canvas's uncovered pixels) keeps its colour through the recolouring and the hue rotation, so
-    the hints' hues say nothing of the background's. A ``recolour_region_share`` of samples then get
-    one to three line-bounded regions in random colours (:func:`recolour_regions`), each named by a
-    stroke of its own on top of the other hints.
+    the hints' hues say nothing of the background's.
     Returns:
         dict of tensors: input float32 (4, crop, crop); target float32 (3, crop, crop) in
         [-1, 1]; palette float32 (palette_k, 3) in [-1, 1].
@@ -254,17 +249,11 @@ def make_sample(image: np.ndarray, rng: np.random.Generator, crop: int, palette_
         target = keep_background(recolour_clusters(target, rng), target, background)
     if rng.random() < hue_rotation:
         target = keep_background(rotate_hue(target, rng.uniform(0, 360)), target, background)
-    recoloured = np.empty(0, np.int64)
-    if recolour_region_share > 0 and rng.random() < recolour_region_share:
-        labels = line_regions(sketch)
-        target, recoloured = recolour_regions(target, labels, rng)
     if region_share > 0 and rng.random() < region_share:
         hint_rgb, hint_mask = region_hints(target, sketch, rng, float(np.exp(rng.uniform(np.log(0.01), 0.0))))
     else:
         hint_rgb, hint_mask = simulate_hints(target, sketch, rng, max_strokes=max_strokes,
                                              no_hint_fraction=no_hint_fraction)
-    if recoloured.size:
-        hint_rgb, hint_mask = stroke_regions(target, labels, recoloured, rng, hint_rgb, hint_mask)
     return sample_tensors(target, sketch, hint_rgb, hint_mask, palette_k, rng)
 
 
@@ -316,7 +305,7 @@ class SampleDataset(torch.utils.data.Dataset):
             (picture, background), max_scale = composed_picture(row, rng, self.frames, c.canvas), 1.0
         return make_sample(picture, rng, c.crop, c.palette_k, c.max_strokes, c.no_hint_fraction, c.hue_rotation,
                            c.foreign_sketches, c.recolour_clusters, max_scale, c.region_hints,
-                           background if c.keep_background else None, c.recolour_regions)
+                           background if c.keep_background else None)
 
 
 class StepSampler(torch.utils.data.Sampler):

@@ -84,18 +84,15 @@ def region_hints(target: np.ndarray, sketch: np.ndarray, rng: np.random.Generato
     return stroke_regions(target, labels, order[sizes[order] > 0], rng)
 
 
-def stroke_regions(target: np.ndarray, labels: np.ndarray, regions: np.ndarray, rng: np.random.Generator,
-                   hint_rgb: np.ndarray | None = None,
-                   hint_mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The hints (none if not given) plus one short stroke inside each of ``regions`` (labels of
-    ``labels``, int (H, W)), painted with the region's mean colour in ``target`` (uint8 (H, W, 3)), as
-    an artist names a part.
+def stroke_regions(target: np.ndarray, labels: np.ndarray, regions: np.ndarray,
+                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """One short stroke inside each of ``regions`` (labels of ``labels``, int (H, W)), painted with the
+    region's mean colour in ``target`` (uint8 (H, W, 3)), as an artist names a part.
 
     Returns:
-        (hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)): new arrays, the inputs untouched.
+        (hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)).
     """
-    hint_rgb = np.zeros_like(target) if hint_rgb is None else hint_rgb.copy()
-    hint_mask = np.zeros(labels.shape, bool) if hint_mask is None else hint_mask.copy()
+    hint_rgb, hint_mask = np.zeros_like(target), np.zeros(labels.shape, bool)
     sizes, means = region_means(target, labels)
     starts = np.concatenate([[0], np.cumsum(sizes)])  # region r's pixels: by_region[starts[r]:starts[r + 1]]
     by_region = np.argsort(labels.ravel(), kind="stable")  # pixel indices grouped by region, ascending

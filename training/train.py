@@ -184,7 +184,7 @@ def sample_recipe(config: TrainConfig) -> dict:
             "max_scale": config.max_scale, "recolour_clusters": config.recolour_clusters,
             "hue_rotation": config.hue_rotation, "stickers": config.stickers, "sticker_share": config.sticker_share,
             "compose": config.compose, "canvas": config.canvas, "region_hints": config.region_hints,
-            "keep_background": config.keep_background, "recolour_regions": config.recolour_regions}
+            "keep_background": config.keep_background}
 
 
 def ship_target(config: TrainConfig) -> str:
