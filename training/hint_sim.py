@@ -72,34 +72,22 @@ def region_hints(target: np.ndarray, sketch: np.ndarray, rng: np.random.Generato
                  ratio: float) -> tuple[np.ndarray, np.ndarray]:
     """Hints placed per region, largest regions first (as the Hint-AUC protocol places them): one short
     stroke inside each of the largest ``ratio`` (0-1) of the sketch's line-bounded regions, painted with
-    the region's mean colour (:func:`stroke_regions`).
+    the region's mean colour.
 
     Returns:
         (hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)).
     """
     labels = line_regions(sketch)
-    sizes = np.bincount(labels.ravel())
-    sizes[0] = 0
-    order = np.argsort(-sizes, kind="stable")[:max(1, round(ratio * (len(sizes) - 1)))]
-    return stroke_regions(target, labels, order[sizes[order] > 0], rng)
-
-
-def stroke_regions(target: np.ndarray, labels: np.ndarray, regions: np.ndarray,
-                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """One short stroke inside each of ``regions`` (labels of ``labels``, int (H, W)), painted with the
-    region's mean colour in ``target`` (uint8 (H, W, 3)), as an artist names a part.
-
-    Returns:
-        (hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)).
-    """
-    hint_rgb, hint_mask = np.zeros_like(target), np.zeros(labels.shape, bool)
     sizes, means = region_means(target, labels)
     starts = np.concatenate([[0], np.cumsum(sizes)])  # region r's pixels: by_region[starts[r]:starts[r + 1]]
+    sizes[0] = 0
+    order = np.argsort(-sizes, kind="stable")[:max(1, round(ratio * (len(sizes) - 1)))]
+    hint_rgb, hint_mask = np.zeros_like(target), np.zeros(sketch.shape, bool)
     by_region = np.argsort(labels.ravel(), kind="stable")  # pixel indices grouped by region, ascending
-    for region in regions:
+    for region in order[sizes[order] > 0]:
         pixels = by_region[starts[region]:starts[region + 1]]
-        y, x = np.unravel_index(pixels[rng.integers(pixels.size)], labels.shape)
-        stroke = stroke_mask(labels.shape, rng, (x, y), int(rng.integers(2, 10))) & (labels == region)
+        y, x = np.unravel_index(pixels[rng.integers(pixels.size)], sketch.shape)
+        stroke = stroke_mask(sketch.shape, rng, (x, y), int(rng.integers(2, 10))) & (labels == region)
         hint_rgb[stroke] = np.round(means[region]).astype(np.uint8)
         hint_mask |= stroke
     return hint_rgb, hint_mask
