@@ -19,7 +19,7 @@ RECORD_JSON, SUMMARY_MD = "benchmark.json", "summary.md"
 STROKE_PLOT, HINT_AUC_PLOT = "quality_vs_strokes.png", "hintauc_curves.png"
 SET_NAMES = {"faces": "Held-out face frames", "stickers": "Stickers on white", "illustrations": "Illustrations"}
 METRICS = ("psnr", "ssim", "ciede2000", "region_ciede2000", "streak", "coverage", "leakage", "harmful_leakage",
-           "background_leakage", "paper")
+           "near_harmful_leakage", "far_shift", "background_leakage", "paper")
 HEADLINE_STROKES = 10
 ONE_STROKE = "one"  # the strokes label of the one-stroke test's rows
 

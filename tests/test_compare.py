@@ -19,7 +19,8 @@ def fake_run(folder, psnrs: list[float], leakage: float, auc_offset: float | Non
     for index, value in enumerate(psnrs):
         labels = {"set": "stickers", "path": "sobel", "image": f"s{index}", "method": "app"}
         rows.append({**labels, "strokes": 10, "psnr": value, "region_ciede2000": 5.0, "streak": 1.0 + index})
-        one = {"coverage": 0.8, "leakage": leakage, "harmful_leakage": leakage / 4, "background_leakage": leakage / 2}
+        one = {"coverage": 0.8, "leakage": leakage, "harmful_leakage": leakage / 4 + index / 100,
+               "near_harmful_leakage": leakage / 8, "far_shift": leakage * 10, "background_leakage": leakage / 2}
         rows.append({**labels, "strokes": "one", **one, **({} if paper is None else {"paper": paper})})
     write_csv(rows, folder / "per_image.csv")
     if auc_offset is None:
@@ -43,11 +44,13 @@ def test_a_uniform_gain_is_reported_with_a_tight_interval_and_the_side_by_side_f
     assert row["auc_psnr"] == pytest.approx((0.25, 0.25, 0.25))  # paired per picture
     assert row["few_stroke_psnr"] == pytest.approx((0.25, 0.25, 0.25))
     assert row["leakage"] == pytest.approx((0.14, 0.07)) and row["background_leakage"] == pytest.approx((0.07, 0.035))
-    assert row["harmful_leakage"] == pytest.approx((0.035, 0.0175))
+    assert row["harmful_leakage"] == pytest.approx((0.05, 0.0325))
+    assert row["harmful_change"] == pytest.approx((1.75, 1.75, 1.75))  # points, paired per picture
+    assert row["near_harmful_leakage"] == pytest.approx((0.0175, 0.00875)) and row["far_shift"] == pytest.approx((1.4, 0.7))
     assert row["streak"] == pytest.approx((2.5, 2.5))  # the median over pictures
     assert row["paper"][0] == pytest.approx(0.9) and np.isnan(row["paper"][1])  # "before" predates the measure
     table = compare.markdown([row], "sobel")
-    assert "| stickers (4) | +0.50 [+0.50, +0.50] | +0.25 [+0.25, +0.25]" in table and "14.0 (7.0) | 3.5 (1.8) | 7.0 (3.5)" in table
+    assert "| stickers (4) | +0.50 [+0.50, +0.50] | +0.25 [+0.25, +0.25]" in table and "14.0 (7.0) | 5.0 (3.2) | +1.75 [+1.75, +1.75] | 1.75 (0.88) | 1.40 (0.70) | 7.0 (3.5)" in table
     assert table.rstrip().endswith("| 90.0 (n/a) |")
 
 

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from colorizer import report
-from training.metrics import (lab, one_stroke, one_stroke_region, paper_kept, region_ciede2000,
+from training.metrics import (CHANGED, NEAR, lab, one_stroke, one_stroke_region, paper_kept, region_ciede2000,
                               streak, stroke_coverage, stroke_leakage, stroke_regions)
 from training.valsets import sticker_on_white
 from tests.synthetic import anime_frame
@@ -74,6 +74,22 @@ def test_harmful_leakage_counts_only_the_changes_that_move_away_from_the_truth()
     assert stroke_leakage(lab(blue), lab(guessed), lab(picture), region)["harmful_leakage"] > 0.9
     back = stroke_leakage(lab(picture), lab(guessed), lab(picture), region)  # turned back to the truth:
     assert back["leakage"] > 0.9 and back["harmful_leakage"] == 0.0  # leakage all the same, but none of it harmful
+
+
+def test_a_halo_counts_as_near_leakage_and_a_tone_shift_as_far_shift():
+    picture, sketch, mask = outlined_disc()
+    region = one_stroke_region(sketch, mask)
+    distance = cv2.distanceTransform((~region).astype(np.uint8), cv2.DIST_L2, 5)
+    halo = picture.copy()
+    halo[~region & (distance <= NEAR / 2)] = (40, 60, 220)  # blue just around the stroked region
+    ring = stroke_leakage(lab(halo), lab(picture), lab(picture), region)
+    assert ring["harmful_leakage"] > 0 and ring["near_harmful_leakage"] == pytest.approx(ring["harmful_leakage"])
+    assert ring["far_shift"] == pytest.approx(0.0)
+    far = picture.copy()
+    far[~region & (distance > 2 * NEAR)] = (40, 60, 220)  # the stroke moved the far side of the picture
+    shifted = stroke_leakage(lab(far), lab(picture), lab(picture), region)
+    assert shifted["harmful_leakage"] > 0 and shifted["near_harmful_leakage"] == 0.0
+    assert shifted["far_shift"] > CHANGED
 
 
 def test_paper_left_white_counts_the_background_pixels_that_stay_white():
@@ -198,6 +214,8 @@ def test_the_benchmark_command_scores_every_set_path_and_method(tmp_path, tiny_c
     sticker = one[("stickers", "bucket fill")]  # a bucket fill's one stroke floods the white paper too
     assert 0 < float(sticker["background_leakage"]) <= float(sticker["leakage"])
     assert 0 <= float(sticker["harmful_leakage"]) <= float(sticker["leakage"])
+    assert 0 <= float(sticker["near_harmful_leakage"]) <= float(sticker["harmful_leakage"])
+    assert float(sticker["far_shift"]) >= 0
     assert not np.isfinite(float(one[("illustrations", "app")]["background_leakage"]))  # no character mask
     assert 0 <= float(one[("stickers", "app")]["paper"]) <= 1 and not np.isfinite(float(one[("faces", "app")]["paper"]))
     for path in ("sobel", "line art"):  # what the Model page reads

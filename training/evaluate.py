@@ -11,7 +11,8 @@ of the project's simulator (region strokes, N = --strokes): "app" (exactly what 
 shows: the model, region fill with the app's settings unless --fill-* say otherwise, White paper
 where the app turns it on (--white-paper), crisp lines on top for line art), "network" (the same
 without region fill) and "bucket fill". Metrics: PSNR, SSIM, CIEDE2000, region CIEDE2000, streak
-(training.metrics), and a one-stroke test per picture (strokes = "one": coverage, leakage and its harmful part).
+(training.metrics), and a one-stroke test per picture (strokes = "one": coverage, leakage, its harmful
+part, the harmful part near the stroked region (its halo) and the far shift).
 --hint-auc adds hintauc's protocol (training.hint_auc; needs the evaluation extra).
 
 Writes to --out: benchmark.csv and per_image.csv, hintauc.csv (with --hint-auc), benchmark.json

@@ -41,6 +41,7 @@ REGION_GAP = 2  # the regions of the region metrics close line gaps as the app's
 STREAK_MARGIN = 3  # px around a stroke that belong to neither side of the streak measure (its halo counts)
 MIN_REST = 20  # a region needs this many pixels away from its strokes for a streak score
 CHANGED = 10.0  # CIEDE2000 above which a pixel counts as another colour (one-stroke coverage and leakage)
+NEAR = 12  # px from the stroked region within which one stroke's leakage counts as its halo
 
 
 def lab(image: np.ndarray) -> np.ndarray:
@@ -139,14 +140,21 @@ def stroke_leakage(with_lab: np.ndarray, without_lab: np.ndarray, target_lab: np
     Returns:
         {"leakage": share (0-1) of the pixels outside the region that the stroke changed by more than
         CHANGED; "harmful_leakage": the part of them left farther (CIEDE2000) from ``target_lab`` than
-        without the stroke, not a guess the stroke corrected; "background_leakage": the part inside
-        ``where`` (nan without it)}. Parts are over every pixel outside the region, so the leakage
-        inside ``where`` and outside it add up to the total.
+        without the stroke, not a guess the stroke corrected; "near_harmful_leakage": the part of that
+        within NEAR px of the region (the stroke's halo); "background_leakage": the part of the leakage
+        inside ``where`` (nan without it); "far_shift": the mean CIEDE2000 by which the stroke moved the
+        pixels farther than NEAR px (a tone shift of the whole picture, no threshold; nan if none)}.
+        Parts are over every pixel outside the region, so the leakage inside ``where`` and outside it
+        add up to the total.
     """
     outside = ~region
     after, before, target = with_lab[outside], without_lab[outside], target_lab[outside]
-    changed = deltaE_ciede2000(after, before) > CHANGED
+    shift = deltaE_ciede2000(after, before)
+    changed = shift > CHANGED
     worse = np.zeros_like(changed)  # compared only where changed: a few % of the pixels
     worse[changed] = deltaE_ciede2000(after[changed], target[changed]) > deltaE_ciede2000(before[changed], target[changed])
+    near = (cv2.distanceTransform(outside.astype(np.uint8), cv2.DIST_L2, 5) <= NEAR)[outside]
     part = float("nan") if where is None else float((changed & where[outside]).mean())
-    return {"leakage": float(changed.mean()), "harmful_leakage": float(worse.mean()), "background_leakage": part}
+    return {"leakage": float(changed.mean()), "harmful_leakage": float(worse.mean()),
+            "near_harmful_leakage": float((worse & near).mean()), "background_leakage": part,
+            "far_shift": float(shift[~near].mean()) if (~near).any() else float("nan")}
