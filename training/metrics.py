@@ -41,7 +41,7 @@ REGION_GAP = 2  # the regions of the region metrics close line gaps as the app's
 STREAK_MARGIN = 3  # px around a stroke that belong to neither side of the streak measure (its halo counts)
 MIN_REST = 20  # a region needs this many pixels away from its strokes for a streak score
 CHANGED = 10.0  # CIEDE2000 above which a pixel counts as another colour (one-stroke coverage and leakage)
-NEAR = 12  # px from the stroked region within which one stroke's leakage counts as its halo
+NEAR = 12  # px (chessboard distance: a square of 2 NEAR + 1) around the stroked region where leakage is its halo
 
 
 def lab(image: np.ndarray) -> np.ndarray:
@@ -153,7 +153,7 @@ def stroke_leakage(with_lab: np.ndarray, without_lab: np.ndarray, target_lab: np
     changed = shift > CHANGED
     worse = np.zeros_like(changed)  # compared only where changed: a few % of the pixels
     worse[changed] = deltaE_ciede2000(after[changed], target[changed]) > deltaE_ciede2000(before[changed], target[changed])
-    near = (cv2.distanceTransform(outside.astype(np.uint8), cv2.DIST_L2, 5) <= NEAR)[outside]
+    near = cv2.dilate(region.astype(np.uint8), np.ones((2 * NEAR + 1,) * 2, np.uint8))[outside] > 0
     part = float("nan") if where is None else float((changed & where[outside]).mean())
     return {"leakage": float(changed.mean()), "harmful_leakage": float(worse.mean()),
             "near_harmful_leakage": float((worse & near).mean()), "background_leakage": part,
