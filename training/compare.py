@@ -20,6 +20,7 @@ import numpy as np
 from colorizer.report import HEADLINE_STROKES, HINT_AUC_SUMMARY_CSV, ONE_STROKE, read_rows
 
 from . import hint_auc
+from .metrics import NEAR
 from .results import HINT_AUC_PER_IMAGE_CSV
 from .valsets import SETS
 
@@ -129,7 +130,7 @@ def markdown(rows: list[dict], path: str) -> str:
     pair = lambda v, scale=1.0, digits=1: f"{figure(v[0], scale, digits)} ({figure(v[1], scale, digits)})"
     lines = [f"| set ({path}) | PSNR @{HEADLINE_STROKES} | Hint-AUC PSNR | few-stroke PSNR | stroked-region ΔE | "
              "streak ΔE | one stroke: coverage % | leakage % | harmful leakage % | its change, points | "
-             "harmful within 12 px % | far shift ΔE | on the background % | paper left white % |", "|---" * 14 + "|"]
+             f"harmful within {NEAR} px % | far shift ΔE | on the background % | paper left white % |", "|---" * 14 + "|"]
     for r in rows:
         lines.append(f"| {r['set']} ({r['pictures']}) | {change(r['psnr'])} | {change(r['auc_psnr'])} | "
                      f"{change(r['few_stroke_psnr'])} | {pair(r['region_ciede2000'])} | {pair(r['streak'], digits=2)} | "
