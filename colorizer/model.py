@@ -20,6 +20,8 @@ class UNetConfig:
     base_channels: channels at the first level; doubled at each level, capped at max_channels.
     depth: number of 2x downsamplings after the stem.
     blocks: 3x3 conv blocks per encoder and decoder level.
+    global_context: add :class:`GlobalContext`, a whole-picture summary of the bottleneck
+        added to every decoder level (off in checkpoints saved before it existed).
     """
 
     in_channels: int = 4
@@ -28,6 +30,7 @@ class UNetConfig:
     depth: int = 5
     max_channels: int = 256
     blocks: int = 2
+    global_context: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -57,7 +60,8 @@ class UNetConfig:
 def describe(config: UNetConfig) -> str:
     """One line for people: the network a config builds."""
     widths = "/".join(str(config.channels(level)) for level in range(config.depth + 1))
-    return f"U-Net: {widths} channels at full to 1/{2 ** config.depth} size, {config.blocks} convs per level"
+    extra = ", a global context branch" if config.global_context else ""
+    return f"U-Net: {widths} channels at full to 1/{2 ** config.depth} size, {config.blocks} convs per level{extra}"
 
 
 def conv_block(in_channels: int, out_channels: int, count: int) -> nn.Sequential:
@@ -70,6 +74,30 @@ def conv_block(in_channels: int, out_channels: int, count: int) -> nn.Sequential
             nn.ReLU(inplace=True),
         ]
     return nn.Sequential(*layers)
+
+
+class GlobalContext(nn.Module):
+    """What the whole picture holds, for every decoder level: the bottleneck's mean and max over
+    all positions, through an MLP, projected to one bias per channel of each level.
+
+    The projections start at zero, so a network that gains the branch computes what it did
+    before until training moves them (a warm start from a checkpoint without it is exact).
+    """
+
+    def __init__(self, config: "UNetConfig"):
+        super().__init__()
+        width = config.channels(config.depth)
+        self.summary = nn.Sequential(nn.Linear(2 * width, width), nn.ReLU(inplace=True))
+        self.levels = nn.ModuleList(nn.Linear(width, config.channels(i)) for i in reversed(range(config.depth)))
+        for projection in self.levels:
+            nn.init.zeros_(projection.weight)
+            nn.init.zeros_(projection.bias)
+
+    def forward(self, bottleneck: torch.Tensor) -> list[torch.Tensor]:
+        """(N, C, h, w) bottleneck -> one (N, C_i, 1, 1) bias per decoder level, coarse to fine."""
+        pooled = torch.cat([bottleneck.mean(dim=(2, 3)), bottleneck.amax(dim=(2, 3))], dim=1)
+        summary = self.summary(pooled)
+        return [projection(summary)[:, :, None, None] for projection in self.levels]
 
 
 class UNet(nn.Module):
@@ -85,6 +113,7 @@ class UNet(nn.Module):
             conv_block(c(i + 1) + c(i), c(i), config.blocks) for i in reversed(range(config.depth))
         )
         self.head = nn.Conv2d(c(0), config.out_channels, 1)
+        self.context = GlobalContext(config) if config.global_context else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         height, width = x.shape[-2:]
@@ -93,10 +122,11 @@ class UNet(nn.Module):
         for block in self.down:
             skips.append(block(F.max_pool2d(skips[-1], 2)))
         y = skips.pop()
-        for block in self.up:
+        biases = self.context(y) if self.context is not None else [0.0] * len(self.up)
+        for block, bias in zip(self.up, biases):
             skip = skips.pop()
             y = F.interpolate(y, size=skip.shape[-2:], mode="nearest")
-            y = block(torch.cat([y, skip], dim=1))
+            y = block(torch.cat([y, skip], dim=1)) + bias
         return torch.tanh(self.head(y))[..., :height, :width]
 
 

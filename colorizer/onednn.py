@@ -96,6 +96,7 @@ class OneDNNUNet:
         self.down = [self._convs(block) for block in unet.down]
         self.up = [self._decoder_level(block) for block in unet.up]
         self.head = self._conv(unet.head)
+        self.context = unet.context  # the global branch (or None) runs eagerly: it is tiny
 
     def _conv(self, conv: nn.Conv2d) -> tuple[torch.Tensor, torch.Tensor | None, list[int]]:
         """(weight, bias, padding) of ``conv`` in this runner's dtype, weight channels-last."""
@@ -129,13 +130,20 @@ class OneDNNUNet:
         for convs in self.down:
             skips.append(_relu_convs(F.max_pool2d(skips[-1], 2), convs))
         y = skips.pop()
-        for transposed, (weight, bias, padding), rest in self.up:
+        biases = self._context_biases(y)
+        for (transposed, (weight, bias, padding), rest), context_bias in zip(self.up, biases):
             upsampled = torch.ops.mkldnn._convolution_transpose_pointwise(
                 y, transposed, None, [1, 1], [0, 0], [2, 2], [1, 1], 1, "none", [], "")
             y = torch.ops.mkldnn._convolution_pointwise.binary(
                 skips.pop(), upsampled, weight, bias, padding, [1, 1], [1, 1], 1, "add", None, "relu", [], "")
-            y = _relu_convs(y, rest)
+            y = _relu_convs(y, rest) + context_bias
         return _conv(y, self.head, "tanh")[..., :height, :width]
+
+    def _context_biases(self, bottleneck: torch.Tensor) -> list:
+        """The global branch's per-level biases in this runner's dtype, or zeros without one."""
+        if self.context is None:
+            return [0.0] * len(self.up)
+        return [bias.to(self.dtype) for bias in self.context(bottleneck.float())]
 
 
 def _conv(x: torch.Tensor, conv: tuple, activation: str) -> torch.Tensor:

@@ -75,3 +75,30 @@ def test_configs_of_retired_networks_load_only_at_the_plain_unets_values():
     for retired in ({"arch": "lean"}, {"refine": 4}, {"hint_scales": [4, 16]}):
         with pytest.raises(ValueError, match="no longer has"):
             UNetConfig.from_dict(retired)
+
+
+def test_global_context_starts_as_the_plain_network_and_reads_the_whole_picture():
+    torch.manual_seed(0)
+    plain = UNet(UNetConfig(base_channels=4, depth=3)).eval()
+    with_context = UNet(UNetConfig(base_channels=4, depth=3, global_context=True)).eval()
+    missing, unexpected = with_context.load_state_dict(plain.state_dict(), strict=False)
+    assert not unexpected and missing and all(name.startswith("context.") for name in missing)
+    x = torch.rand(1, 4, 64, 64) * 2 - 1
+    with torch.no_grad():
+        assert torch.equal(with_context(x), plain(x))  # zero-initialised projections: a warm start is exact
+        for projection in with_context.context.levels:
+            torch.nn.init.normal_(projection.weight, std=1.0)
+        far = x.clone()
+        far[:, 1:, 40:, 40:] = 0.9  # a hint far from the top-left corner
+        changed = (with_context(far) - with_context(x))[..., :8, :8].abs().amax()
+        unchanged = (plain(far) - plain(x))[..., :8, :8].abs().amax()
+    assert unchanged < 1e-6 and changed > 1e-4  # only the branch carries it to the far corner
+
+
+def test_global_context_travels_in_the_config():
+    from colorizer.model import describe
+
+    config = UNetConfig.from_dict({"base_channels": 4, "global_context": True})
+    assert config.global_context and UNetConfig.from_dict(config.as_dict()) == config
+    assert "global context" in describe(config) and "global context" not in describe(UNetConfig())
+    assert not UNetConfig.from_dict({"base_channels": 4}).global_context  # older checkpoints

@@ -48,6 +48,20 @@ def test_float32_runner_matches_the_eager_network(shape):
     assert torch.allclose(fused, expected, atol=1e-5)
 
 
+def test_runner_adds_the_global_context_branch():
+    model = seeded_unet(global_context=True)
+    for projection in model.context.levels:
+        torch.nn.init.normal_(projection.weight, std=0.5)
+        torch.nn.init.normal_(projection.bias, std=0.5)
+    model = fuse_for_inference(model)
+    x = torch.rand(2, 4, 30, 44) * 2 - 1
+    with torch.inference_mode():
+        expected, fused = model(x), OneDNNUNet(model, torch.float32)(x)
+        plain = OneDNNUNet(fuse_for_inference(seeded_unet()), torch.float32)(x)
+    assert torch.allclose(fused, expected, atol=1e-5)
+    assert (fused - plain).abs().max() > 1e-2  # the branch is not skipped
+
+
 def onednn_bfloat16() -> bool:
     """oneDNN's bfloat16 convolutions need AVX512-BW/VL/DQ or AVX-NE-CONVERT (else the app runs eagerly)."""
     return getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: False)()
