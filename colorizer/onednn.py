@@ -97,6 +97,7 @@ class OneDNNUNet:
         self.up = [self._decoder_level(block) for block in unet.up]
         self.head = self._conv(unet.head)
         self.context = unet.context  # the global branch (or None) runs eagerly: it is tiny
+        self.region_hints = unet.region_hints  # so do the region hints (or None)
 
     def _conv(self, conv: nn.Conv2d) -> tuple[torch.Tensor, torch.Tensor | None, list[int]]:
         """(weight, bias, padding) of ``conv`` in this runner's dtype, weight channels-last."""
@@ -127,6 +128,8 @@ class OneDNNUNet:
         height, width = x.shape[-2:]
         x = pad_to_multiple(x.to(dtype=self.dtype, memory_format=torch.channels_last), self.multiple)
         skips = [_relu_convs(x, self.stem)]
+        if self.region_hints is not None:
+            skips[0] = skips[0] + self.region_hints(x.float()).to(self.dtype, memory_format=torch.channels_last)
         for convs in self.down:
             skips.append(_relu_convs(F.max_pool2d(skips[-1], 2), convs))
         y = skips.pop()

@@ -48,13 +48,14 @@ def test_float32_runner_matches_the_eager_network(shape):
     assert torch.allclose(fused, expected, atol=1e-5)
 
 
-def test_runner_adds_the_global_context_branch():
-    model = seeded_unet(global_context=True)
-    for projection in model.context.levels:
+def test_runner_adds_the_global_context_branch_and_the_region_hints():
+    model = seeded_unet(global_context=True, region_hints=True)
+    for projection in [*model.context.levels, model.region_hints.project]:
         torch.nn.init.normal_(projection.weight, std=0.5)
         torch.nn.init.normal_(projection.bias, std=0.5)
     model = fuse_for_inference(model)
     x = torch.rand(2, 4, 30, 44) * 2 - 1
+    x[:, 1:] *= torch.rand(2, 1, 30, 44) < 0.1  # hints painted on a tenth of the pixels
     with torch.inference_mode():
         expected, fused = model(x), OneDNNUNet(model, torch.float32)(x)
         plain = OneDNNUNet(fuse_for_inference(seeded_unet()), torch.float32)(x)
