@@ -148,8 +148,8 @@ class RegionHints(nn.Module):
         nn.init.zeros_(self.project.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(N, 4, H, W) packed inputs -> float32 (N, width, H, W), added to the stem's output."""
-        return self.project(region_spread_hints(x))
+        """(N, 4, H, W) packed inputs -> (N, width, H, W) in the conv's dtype, added to the stem's output."""
+        return self.project(region_spread_hints(x).to(self.project.weight.dtype))
 
 
 class UNet(nn.Module):

@@ -18,6 +18,7 @@ start-up.
 """
 from __future__ import annotations
 
+import copy
 import warnings
 
 import torch
@@ -96,8 +97,10 @@ class OneDNNUNet:
         self.down = [self._convs(block) for block in unet.down]
         self.up = [self._decoder_level(block) for block in unet.up]
         self.head = self._conv(unet.head)
-        self.context = unet.context  # the global branch (or None) runs eagerly: it is tiny
-        self.region_hints = unet.region_hints  # so do the region hints (or None)
+        # The global branch and the region hints (or None) are tiny and run eagerly in float32, on
+        # copies: the caller may cast its network to another dtype afterwards.
+        self.context = copy.deepcopy(unet.context).float() if unet.context is not None else None
+        self.region_hints = copy.deepcopy(unet.region_hints).float() if unet.region_hints is not None else None
 
     def _conv(self, conv: nn.Conv2d) -> tuple[torch.Tensor, torch.Tensor | None, list[int]]:
         """(weight, bias, padding) of ``conv`` in this runner's dtype, weight channels-last."""

@@ -101,6 +101,22 @@ def test_colorizer_runs_the_unet_fused_or_eagerly_when_asked(tmp_path, rng):
     assert np.abs(colours.astype(int) - eager.predict(packed).astype(int)).max() <= 1
 
 
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_colorizer_serves_the_global_context_and_region_hints_in_every_dtype(tmp_path, rng, precision):
+    model = seeded_unet(global_context=True, region_hints=True)
+    for projection in [*model.context.levels, model.region_hints.project]:
+        torch.nn.init.normal_(projection.weight, std=0.5)
+    path = save(model, tmp_path / "branches.pt")
+    fused, eager = Colorizer.load(path, precision=precision), Colorizer.load(path, precision=precision, fused=False)
+    packed = rng.random((4, 40, 56), dtype=np.float32) * 2 - 1
+    packed[0] = rng.integers(0, 256, (40, 56)) / 127.5 - 1  # a uint8 sketch, as pack_arrays gives
+    packed[1:] *= rng.random((1, 40, 56)) < 0.1
+    reference = Colorizer.load(path, precision="float32", fused=False).predict(packed).astype(int)
+    tolerance = 1 if precision == "float32" else 4  # bfloat16 rounds to about 8 bits
+    for runner in (fused, eager):
+        assert np.abs(runner.predict(packed).astype(int) - reference).max() <= tolerance
+
+
 def broken_conv(*args, **kwargs):
     raise RuntimeError("no such kernel")
 
