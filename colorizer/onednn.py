@@ -18,7 +18,6 @@ start-up.
 """
 from __future__ import annotations
 
-import copy
 import warnings
 
 import torch
@@ -97,10 +96,6 @@ class OneDNNUNet:
         self.down = [self._convs(block) for block in unet.down]
         self.up = [self._decoder_level(block) for block in unet.up]
         self.head = self._conv(unet.head)
-        # The global branch and the region hints (or None) are tiny and run eagerly in float32, on
-        # copies: the caller may cast its network to another dtype afterwards.
-        self.context = copy.deepcopy(unet.context).float() if unet.context is not None else None
-        self.region_hints = copy.deepcopy(unet.region_hints).float() if unet.region_hints is not None else None
 
     def _conv(self, conv: nn.Conv2d) -> tuple[torch.Tensor, torch.Tensor | None, list[int]]:
         """(weight, bias, padding) of ``conv`` in this runner's dtype, weight channels-last."""
@@ -131,25 +126,16 @@ class OneDNNUNet:
         height, width = x.shape[-2:]
         x = pad_to_multiple(x.to(dtype=self.dtype, memory_format=torch.channels_last), self.multiple)
         skips = [_relu_convs(x, self.stem)]
-        if self.region_hints is not None:
-            skips[0] = skips[0] + self.region_hints(x.float()).to(self.dtype, memory_format=torch.channels_last)
         for convs in self.down:
             skips.append(_relu_convs(F.max_pool2d(skips[-1], 2), convs))
         y = skips.pop()
-        biases = self._context_biases(y)
-        for (transposed, (weight, bias, padding), rest), context_bias in zip(self.up, biases):
+        for transposed, (weight, bias, padding), rest in self.up:
             upsampled = torch.ops.mkldnn._convolution_transpose_pointwise(
                 y, transposed, None, [1, 1], [0, 0], [2, 2], [1, 1], 1, "none", [], "")
             y = torch.ops.mkldnn._convolution_pointwise.binary(
                 skips.pop(), upsampled, weight, bias, padding, [1, 1], [1, 1], 1, "add", None, "relu", [], "")
-            y = _relu_convs(y, rest) + context_bias
+            y = _relu_convs(y, rest)
         return _conv(y, self.head, "tanh")[..., :height, :width]
-
-    def _context_biases(self, bottleneck: torch.Tensor) -> list:
-        """The global branch's per-level biases in this runner's dtype, or zeros without one."""
-        if self.context is None:
-            return [0.0] * len(self.up)
-        return [bias.to(self.dtype) for bias in self.context(bottleneck.float())]
 
 
 def _conv(x: torch.Tensor, conv: tuple, activation: str) -> torch.Tensor:
