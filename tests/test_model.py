@@ -111,3 +111,29 @@ def test_region_hints_start_as_the_plain_network():
         assert torch.equal(with_regions(x), plain(x))
         torch.nn.init.normal_(with_regions.region_hints.project.weight, std=1.0)
         assert (with_regions(x) - plain(x))[..., 40:48, 40:48].abs().amax() > 1e-3  # the region's far corner
+
+
+def test_coarse_regions_carry_the_hints_past_faint_lines_only():
+    from colorizer.model import region_spread_hints, coarse_labels
+
+    x = boxed_sketch_with_stroke()
+    x[0, 0, 9:-9, 32] = 200 / 127.5 - 1  # a faint grey line down the box: the fill's regions stop at it
+    fine, coarse = region_spread_hints(x), region_spread_hints(x, coarse_labels)
+    assert fine[0, :3, 30, 40].abs().max() == 0  # beyond the faint line, the fill's region holds no hint
+    assert torch.allclose(coarse[0, :3, 30, 40], torch.tensor([0.8, -0.4, 0.2]))  # the coarse one does
+    assert coarse[0, :, 2, 2].abs().max() == 0  # the dark outline still stops it
+
+
+def test_coarse_region_hints_start_as_the_plain_network_and_travel_in_the_config():
+    from colorizer.model import describe
+
+    torch.manual_seed(0)
+    plain = UNet(UNetConfig(base_channels=4, depth=3)).eval()
+    config = UNetConfig(base_channels=4, depth=3, region_hints=True, coarse_regions=True)
+    coarse = UNet(config).eval()
+    coarse.load_state_dict(plain.state_dict(), strict=False)
+    assert coarse.region_hints.project.in_channels == 8 and "coarser" in describe(config)
+    assert UNetConfig.from_dict(config.as_dict()) == config
+    x = boxed_sketch_with_stroke()
+    with torch.no_grad():
+        assert torch.equal(coarse(x), plain(x))  # zero-initialised: a warm start is exact

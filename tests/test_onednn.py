@@ -48,8 +48,9 @@ def test_float32_runner_matches_the_eager_network(shape):
     assert torch.allclose(fused, expected, atol=1e-5)
 
 
-def test_runner_adds_the_region_hints():
-    model = seeded_unet(region_hints=True)
+@pytest.mark.parametrize("coarse", [False, True])
+def test_runner_adds_the_region_hints(coarse):
+    model = seeded_unet(region_hints=True, coarse_regions=coarse)
     projection = model.region_hints.project
     torch.nn.init.normal_(projection.weight, std=0.5)
     torch.nn.init.normal_(projection.bias, std=0.5)
