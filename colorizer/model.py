@@ -3,15 +3,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-
-from .regions import LINE_LEVEL, RegionFill, fill_labels, line_regions
-
-# The coarse regions of RegionHints: faint lines (LINE_LEVEL or lighter) do not split them.
-COARSE_GAP = 2
 
 
 # Keys of configs saved by networks that are gone (docs/experiments.md); a checkpoint that
@@ -26,10 +20,6 @@ class UNetConfig:
     base_channels: channels at the first level; doubled at each level, capped at max_channels.
     depth: number of 2x downsamplings after the stem.
     blocks: 3x3 conv blocks per encoder and decoder level.
-    region_hints: add :class:`RegionHints`, the hints spread through the sketch's regions,
-        to the stem's features (off in checkpoints saved before it existed).
-    coarse_regions: with region_hints, also spread them through coarser regions, which faint
-        lines do not split (:data:`~colorizer.regions.LINE_LEVEL`, gaps of 2 closed).
     """
 
     in_channels: int = 4
@@ -38,8 +28,6 @@ class UNetConfig:
     depth: int = 5
     max_channels: int = 256
     blocks: int = 2
-    region_hints: bool = False
-    coarse_regions: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -69,9 +57,7 @@ class UNetConfig:
 def describe(config: UNetConfig) -> str:
     """One line for people: the network a config builds."""
     widths = "/".join(str(config.channels(level)) for level in range(config.depth + 1))
-    extra = ", hints spread through the sketch's regions" if config.region_hints else ""
-    extra += " (and coarser ones)" if config.region_hints and config.coarse_regions else ""
-    return f"U-Net: {widths} channels at full to 1/{2 ** config.depth} size, {config.blocks} convs per level{extra}"
+    return f"U-Net: {widths} channels at full to 1/{2 ** config.depth} size, {config.blocks} convs per level"
 
 
 def conv_block(in_channels: int, out_channels: int, count: int) -> nn.Sequential:
@@ -84,65 +70,6 @@ def conv_block(in_channels: int, out_channels: int, count: int) -> nn.Sequential
             nn.ReLU(inplace=True),
         ]
     return nn.Sequential(*layers)
-
-
-def fine_labels(sketch: np.ndarray) -> np.ndarray:
-    """The regions the app's region fill colours at its defaults (:func:`~colorizer.regions.fill_labels`)."""
-    return fill_labels(sketch, RegionFill())
-
-
-def coarse_labels(sketch: np.ndarray) -> np.ndarray:
-    """Coarser regions: lines darker than LINE_LEVEL only, gaps up to 2 * COARSE_GAP px closed."""
-    return line_regions(sketch, COARSE_GAP, LINE_LEVEL)
-
-
-def region_spread_hints(x: torch.Tensor, labeller=fine_labels) -> torch.Tensor:
-    """The hints spread through the line-bounded regions ``labeller`` finds in the sketch
-    (by default those the app's region fill uses, :func:`fine_labels`).
-
-    Args:
-        x: (N, 4, H, W) packed inputs (:func:`~colorizer.hints.pack_arrays`), any float dtype.
-        labeller: uint8 (H, W) sketch -> int (H, W) labels, 0 on lines.
-    Returns:
-        float32 (N, 4, H, W): per pixel, the mean hint RGB of its region's painted pixels in
-        [-1, 1] (0 where none is painted) and the share of the region painted, in [0, 1]; 0 on lines.
-    """
-    n, _, height, width = x.shape
-    sketches = ((x[:, 0].detach().float().cpu() + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy()
-    labels = np.stack([labeller(sketch) for sketch in sketches]).astype(np.int64)
-    on_lines = torch.from_numpy(labels == 0).to(x.device)
-    offsets = np.cumsum([0] + [int(each.max()) + 1 for each in labels[:-1]])
-    flat = torch.from_numpy(labels + offsets[:, None, None]).to(x.device).flatten()
-    hints = x[:, 1:].detach().float().permute(0, 2, 3, 1).reshape(-1, 3)
-    painted = (hints != 0).any(dim=1).float()
-    count = int(flat.max()) + 1
-    area = torch.zeros(count, device=x.device).index_add_(0, flat, torch.ones_like(painted))
-    painted_area = torch.zeros(count, device=x.device).index_add_(0, flat, painted)
-    colour = torch.zeros(count, 3, device=x.device).index_add_(0, flat, hints)  # hints are 0 where unpainted
-    per_region = torch.cat([colour / painted_area.clamp(min=1)[:, None], (painted_area / area)[:, None]], dim=1)
-    spread = per_region[flat].reshape(n, height, width, 4).masked_fill(on_lines[..., None], 0.0)
-    return spread.permute(0, 3, 1, 2).contiguous()
-
-
-class RegionHints(nn.Module):
-    """Adds :func:`region_spread_hints`, through a 3x3 conv, to the stem's features, so that a
-    stroke's colour reaches its whole region from the first layer on; with ``coarse`` also the
-    spread through :func:`coarse_labels`, so that the network can carry it past faint lines.
-
-    The conv starts at zero: a network that gains it computes what it did before until trained.
-    """
-
-    def __init__(self, width: int, coarse: bool = False):
-        super().__init__()
-        self.labellers = (fine_labels, coarse_labels) if coarse else (fine_labels,)
-        self.project = nn.Conv2d(4 * len(self.labellers), width, 3, padding=1)
-        nn.init.zeros_(self.project.weight)
-        nn.init.zeros_(self.project.bias)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(N, 4, H, W) packed inputs -> (N, width, H, W) in the conv's dtype, added to the stem's output."""
-        spread = torch.cat([region_spread_hints(x, labeller) for labeller in self.labellers], dim=1)
-        return self.project(spread.to(self.project.weight.dtype))
 
 
 class UNet(nn.Module):
@@ -158,14 +85,11 @@ class UNet(nn.Module):
             conv_block(c(i + 1) + c(i), c(i), config.blocks) for i in reversed(range(config.depth))
         )
         self.head = nn.Conv2d(c(0), config.out_channels, 1)
-        self.region_hints = RegionHints(c(0), config.coarse_regions) if config.region_hints else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         height, width = x.shape[-2:]
         x = pad_to_multiple(x, 2 ** self.config.depth)
         skips = [self.stem(x)]
-        if self.region_hints is not None:
-            skips[0] = skips[0] + self.region_hints(x).to(skips[0].dtype)
         for block in self.down:
             skips.append(block(F.max_pool2d(skips[-1], 2)))
         y = skips.pop()
