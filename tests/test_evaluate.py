@@ -309,3 +309,18 @@ def test_the_benchmark_scores_the_apps_mirror_average_unless_told_not_to(tiny_ch
     finally:
         torch.set_num_threads(threads)
         evaluate._WORKER.clear()
+
+
+def test_the_benchmark_decides_white_paper_once_per_sketch_as_the_app_does(tmp_path, tiny_checkpoint, monkeypatch):
+    from colorizer import Colorizer
+    from training import evaluate
+    from training.valsets import Picture
+
+    picture, _, _ = outlined_disc()
+    decisions = []
+    decide = evaluate.white_paper_default
+    monkeypatch.setattr(evaluate, "white_paper_default", lambda *args: decisions.append(args) or decide(*args))
+    models = {"sobel": Colorizer.load(tiny_checkpoint)}
+    rows, _ = evaluate.score_picture(models, Picture("disc", picture), 0, (0, 10), False, tmp_path, "stickers")
+    assert {r["strokes"] for r in rows} == {0, 10, evaluate.ONE}  # every stroke count and the one-stroke test ran
+    assert len(decisions) == 1  # not once for each of its four colourings

@@ -66,14 +66,21 @@ def path_sketch(kind: SketchKind, picture: np.ndarray) -> np.ndarray:
     return np.asarray(sobel_sketch(Image.fromarray(picture)))
 
 
+def white_paper_for(kind: SketchKind, sketch: np.ndarray) -> bool:
+    """Whether the model's methods are told ``sketch`` (uint8 (H, W)) is on white paper, as --white-paper
+    says (_WORKER["white_paper"]: on, off, or auto: the app's default for this sketch)."""
+    paper = _WORKER.get("white_paper", "auto")
+    return paper == "on" or (paper == "auto" and white_paper_default(Image.fromarray(sketch, "L"), kind))
+
+
 def run_methods(model: Colorizer, kind: SketchKind, sketch: np.ndarray, rgb: np.ndarray,
-                mask: np.ndarray) -> dict[str, np.ndarray]:
+                mask: np.ndarray, white_paper: bool | None = None) -> dict[str, np.ndarray]:
     """The three methods' outputs (uint8 RGB, the sketch's size) for one sketch and its hints; "app"
     fills regions with the app's settings (or --fill-* ones, _WORKER["fill"]); the model's two methods
-    are told the sketch is on white paper as --white-paper says (on, off, or auto: the app's default)."""
-    sketch_image, paper = Image.fromarray(sketch, "L"), _WORKER.get("white_paper", "auto")
-    white_paper = paper == "on" or (paper == "auto" and white_paper_default(sketch_image, kind))
-    app, network = model.colorize_each(sketch_image, hints_image(rgb, mask), kind.lines_on_top,
+    are told the sketch is on white paper as ``white_paper`` says (None: :func:`white_paper_for`, which
+    callers that run one sketch many times compute once and pass)."""
+    white_paper = white_paper_for(kind, sketch) if white_paper is None else white_paper
+    app, network = model.colorize_each(Image.fromarray(sketch, "L"), hints_image(rgb, mask), kind.lines_on_top,
                                        [_WORKER.get("fill", RegionFill()), None], white_paper)
     return {"app": np.asarray(app), "network": np.asarray(network), "bucket fill": bucket_fill(sketch, rgb, mask)}
 
@@ -89,14 +96,14 @@ def score(output: np.ndarray, target: np.ndarray, target_lab: np.ndarray, region
 
 
 def stroke_rows(model, kind, picture: Picture, index: int, sketch: np.ndarray, hint_sketch: np.ndarray,
-                counts: tuple[int, ...], target_lab: np.ndarray, saved: dict) -> list[dict]:
+                counts: tuple[int, ...], target_lab: np.ndarray, saved: dict, white_paper: bool) -> list[dict]:
     """Rows of every stroke count x method for one picture and path; the SHOWN-stroke outputs go to ``saved``."""
     rows = []
     for count in counts:
         rgb, mask = simulate_hints(picture.rgb, hint_sketch, np.random.default_rng([index, count]), count=count,
                                    region_fraction=1.0)
         regions = stroke_regions(sketch, mask)
-        for method, output in run_methods(model, kind, sketch, rgb, mask).items():
+        for method, output in run_methods(model, kind, sketch, rgb, mask, white_paper).items():
             rows.append({"strokes": count, "method": method, **score(output, picture.rgb, target_lab, regions, mask)})
             if count == SHOWN:
                 saved[method] = output
@@ -105,7 +112,8 @@ def stroke_rows(model, kind, picture: Picture, index: int, sketch: np.ndarray, h
     return rows
 
 
-def one_stroke_rows(model, kind, picture: Picture, sketch: np.ndarray, target_lab: np.ndarray) -> list[dict]:
+def one_stroke_rows(model, kind, picture: Picture, sketch: np.ndarray, target_lab: np.ndarray,
+                    white_paper: bool) -> list[dict]:
     """The one-stroke test's rows (one per method): coverage of the stroked region, leakage elsewhere,
     the part of that leakage that moved away from the truth (``target_lab``: Lab of picture.rgb), the
     part on the background (outside the character mask), and the share of that background left white
@@ -116,7 +124,8 @@ def one_stroke_rows(model, kind, picture: Picture, sketch: np.ndarray, target_la
     rgb, mask = one_stroke(region, picture.rgb, STROKE_COLOURS)
     colour = rgb[mask][0]
     empty = (np.zeros_like(rgb), np.zeros_like(mask))
-    with_stroke, without = run_methods(model, kind, sketch, rgb, mask), run_methods(model, kind, sketch, *empty)
+    with_stroke = run_methods(model, kind, sketch, rgb, mask, white_paper)
+    without = run_methods(model, kind, sketch, *empty, white_paper)
     rows = []
     for method in METHODS:
         after, before = lab(with_stroke[method]), lab(without[method])
@@ -137,14 +146,15 @@ def score_picture(models: dict, picture: Picture, index: int, counts: tuple[int,
     for path, model in models.items():
         kind = PATHS[path]
         sketch, saved = path_sketch(kind, picture.rgb), {}
+        paper = white_paper_for(kind, sketch)  # the app decides once per sketch, so the benchmark does too
         labels = {"set": set_name, "path": path, "image": picture.name}
-        picture_rows = stroke_rows(model, kind, picture, index, sketch, hint_sketch, counts, target_lab, saved)
-        picture_rows += one_stroke_rows(model, kind, picture, sketch, target_lab)
+        picture_rows = stroke_rows(model, kind, picture, index, sketch, hint_sketch, counts, target_lab, saved, paper)
+        picture_rows += one_stroke_rows(model, kind, picture, sketch, target_lab, paper)
         rows += [{**labels, **row} for row in picture_rows]
         save_outputs(out / "outputs" / set_name / path, picture.name, sketch, {**saved, "truth": picture.rgb})
         if with_hint_auc:
-            scores = hint_auc.score_picture(picture.rgb, sketch, lambda *inputs: run_methods(model, kind, *inputs),
-                                            protocol_hints)
+            colour = lambda *inputs: run_methods(model, kind, *inputs, paper)
+            scores = hint_auc.score_picture(picture.rgb, sketch, colour, protocol_hints)
             auc_rows += [{**labels, "method": m, "alpha": a, **v} for m, curve in scores.items() for a, v in curve.items()]
     return rows, auc_rows
 
