@@ -1,11 +1,18 @@
 """The 4-channel U-Net (1 sketch + 3 hint channels in, RGB out)."""
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from .regions import RegionFill, fill_labels
+
+LABELLING_THREADS = min(8, os.cpu_count() or 1)  # sketches of a batch labelled at once by region_spread_hints
 
 
 # Keys of configs saved by networks that are gone (docs/experiments.md); a checkpoint that
@@ -20,6 +27,8 @@ class UNetConfig:
     base_channels: channels at the first level; doubled at each level, capped at max_channels.
     depth: number of 2x downsamplings after the stem.
     blocks: 3x3 conv blocks per encoder and decoder level.
+    region_hints: add :class:`RegionHints`, the hints spread through the sketch's regions,
+        to the stem's features (off in checkpoints saved before it existed).
     """
 
     in_channels: int = 4
@@ -28,6 +37,7 @@ class UNetConfig:
     depth: int = 5
     max_channels: int = 256
     blocks: int = 2
+    region_hints: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -57,7 +67,8 @@ class UNetConfig:
 def describe(config: UNetConfig) -> str:
     """One line for people: the network a config builds."""
     widths = "/".join(str(config.channels(level)) for level in range(config.depth + 1))
-    return f"U-Net: {widths} channels at full to 1/{2 ** config.depth} size, {config.blocks} convs per level"
+    extra = ", hints spread through the sketch's regions" if config.region_hints else ""
+    return f"U-Net: {widths} channels at full to 1/{2 ** config.depth} size, {config.blocks} convs per level{extra}"
 
 
 def conv_block(in_channels: int, out_channels: int, count: int) -> nn.Sequential:
@@ -70,6 +81,58 @@ def conv_block(in_channels: int, out_channels: int, count: int) -> nn.Sequential
             nn.ReLU(inplace=True),
         ]
     return nn.Sequential(*layers)
+
+
+def fine_labels(sketch: np.ndarray) -> np.ndarray:
+    """The regions the app's region fill colours at its defaults (:func:`~colorizer.regions.fill_labels`)."""
+    return fill_labels(sketch, RegionFill())
+
+
+def region_spread_hints(x: torch.Tensor) -> torch.Tensor:
+    """The hints spread through the line-bounded regions the app's region fill uses (:func:`fine_labels`).
+
+    The sketches are labelled on the CPU, several at once in threads (OpenCV releases the GIL).
+
+    Args:
+        x: (N, 4, H, W) packed inputs (:func:`~colorizer.hints.pack_arrays`), any float dtype.
+    Returns:
+        float32 (N, 4, H, W): per pixel, the mean hint RGB of its region's painted pixels in
+        [-1, 1] (0 where none is painted) and the share of the region painted, in [0, 1]; 0 on lines.
+    """
+    n, _, height, width = x.shape
+    sketches = ((x[:, 0].detach().float().cpu() + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy()
+    with ThreadPoolExecutor(max_workers=min(n, LABELLING_THREADS)) as pool:
+        labels = np.stack(list(pool.map(fine_labels, sketches))).astype(np.int64)
+    on_lines = torch.from_numpy(labels == 0).to(x.device)
+    offsets = np.cumsum([0] + [int(each.max()) + 1 for each in labels[:-1]])
+    flat = torch.from_numpy(labels + offsets[:, None, None]).to(x.device).flatten()
+    hints = x[:, 1:].detach().float().permute(0, 2, 3, 1).reshape(-1, 3)
+    painted = (hints != 0).any(dim=1).float()
+    count = int(flat.max()) + 1
+    area = torch.zeros(count, device=x.device).index_add_(0, flat, torch.ones_like(painted))
+    painted_area = torch.zeros(count, device=x.device).index_add_(0, flat, painted)
+    colour = torch.zeros(count, 3, device=x.device).index_add_(0, flat, hints)  # hints are 0 where unpainted
+    per_region = torch.cat([colour / painted_area.clamp(min=1)[:, None], (painted_area / area)[:, None]], dim=1)
+    spread = per_region[flat].reshape(n, height, width, 4).masked_fill(on_lines[..., None], 0.0)
+    return spread.permute(0, 3, 1, 2).contiguous()
+
+
+class RegionHints(nn.Module):
+    """Adds :func:`region_spread_hints`, through a 3x3 conv, to the stem's features, so that a
+    stroke's colour reaches its whole region from the first layer on.
+
+    The conv starts at zero: a network that gains it computes what it did before until trained.
+    """
+
+    def __init__(self, width: int):
+        super().__init__()
+        self.project = nn.Conv2d(4, width, 3, padding=1)
+        nn.init.zeros_(self.project.weight)
+        nn.init.zeros_(self.project.bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(N, 4, H, W) packed inputs -> (N, width, H, W) in the conv's dtype, added to the stem's output."""
+        return self.project(region_spread_hints(x).to(self.project.weight.dtype))
 
 
 class UNet(nn.Module):
@@ -85,11 +148,14 @@ class UNet(nn.Module):
             conv_block(c(i + 1) + c(i), c(i), config.blocks) for i in reversed(range(config.depth))
         )
         self.head = nn.Conv2d(c(0), config.out_channels, 1)
+        self.region_hints = RegionHints(c(0)) if config.region_hints else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         height, width = x.shape[-2:]
         x = pad_to_multiple(x, 2 ** self.config.depth)
         skips = [self.stem(x)]
+        if self.region_hints is not None:
+            skips[0] = skips[0] + self.region_hints(x).to(skips[0].dtype)
         for block in self.down:
             skips.append(block(F.max_pool2d(skips[-1], 2)))
         y = skips.pop()

@@ -18,6 +18,7 @@ start-up.
 """
 from __future__ import annotations
 
+import copy
 import warnings
 
 import torch
@@ -96,6 +97,9 @@ class OneDNNUNet:
         self.down = [self._convs(block) for block in unet.down]
         self.up = [self._decoder_level(block) for block in unet.up]
         self.head = self._conv(unet.head)
+        # The region hints (or None) are tiny and run eagerly in float32, on a copy: the caller may
+        # cast its network to another dtype afterwards.
+        self.region_hints = copy.deepcopy(unet.region_hints).float() if unet.region_hints is not None else None
 
     def _conv(self, conv: nn.Conv2d) -> tuple[torch.Tensor, torch.Tensor | None, list[int]]:
         """(weight, bias, padding) of ``conv`` in this runner's dtype, weight channels-last."""
@@ -126,6 +130,8 @@ class OneDNNUNet:
         height, width = x.shape[-2:]
         x = pad_to_multiple(x.to(dtype=self.dtype, memory_format=torch.channels_last), self.multiple)
         skips = [_relu_convs(x, self.stem)]
+        if self.region_hints is not None:
+            skips[0] = skips[0] + self.region_hints(x.float()).to(self.dtype, memory_format=torch.channels_last)
         for convs in self.down:
             skips.append(_relu_convs(F.max_pool2d(skips[-1], 2), convs))
         y = skips.pop()

@@ -75,3 +75,39 @@ def test_configs_of_retired_networks_load_only_at_the_plain_unets_values():
     for retired in ({"arch": "lean"}, {"refine": 4}, {"hint_scales": [4, 16]}):
         with pytest.raises(ValueError, match="no longer has"):
             UNetConfig.from_dict(retired)
+
+
+def boxed_sketch_with_stroke(size=64) -> torch.Tensor:
+    """(1, 4, size, size) packed: a square outline from 8 to size - 8, a 2x4 px stroke inside it."""
+    x = torch.zeros(1, 4, size, size)
+    x[0, 0] = 1.0
+    x[0, 0, 8, 8:-8] = x[0, 0, -9, 8:-8] = x[0, 0, 8:-8, 8] = x[0, 0, 8:-8, -9] = -1.0
+    x[0, 1:, 20:22, 20:24] = torch.tensor([0.8, -0.4, 0.2])[:, None, None]
+    return x
+
+
+def test_region_spread_hints_fill_the_stroked_region_only():
+    from colorizer.model import region_spread_hints
+
+    x = boxed_sketch_with_stroke()
+    spread = region_spread_hints(x)
+    assert spread.shape == (1, 4, 64, 64) and spread.dtype == torch.float32
+    inside = spread[0, :, 30, 40]
+    assert torch.allclose(inside[:3], torch.tensor([0.8, -0.4, 0.2]))
+    assert torch.isclose(inside[3], torch.tensor(8 / 46 ** 2))  # 8 painted px of the 46x46 inside
+    assert spread[0, :, 2, 2].abs().max() == 0  # the paper outside the box has no hint
+    assert spread[0, :, 8, 30].abs().max() == 0  # nor do the lines
+    assert region_spread_hints(torch.cat([x, x.flip(-1)])).shape == (2, 4, 64, 64)
+
+
+def test_region_hints_start_as_the_plain_network():
+    torch.manual_seed(0)
+    plain = UNet(UNetConfig(base_channels=4, depth=3)).eval()
+    with_regions = UNet(UNetConfig(base_channels=4, depth=3, region_hints=True)).eval()
+    missing, _ = with_regions.load_state_dict(plain.state_dict(), strict=False)
+    assert missing and all(name.startswith("region_hints.") for name in missing)
+    x = boxed_sketch_with_stroke()
+    with torch.no_grad():
+        assert torch.equal(with_regions(x), plain(x))
+        torch.nn.init.normal_(with_regions.region_hints.project.weight, std=1.0)
+        assert (with_regions(x) - plain(x))[..., 40:48, 40:48].abs().amax() > 1e-3  # the region's far corner

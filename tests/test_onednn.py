@@ -48,6 +48,21 @@ def test_float32_runner_matches_the_eager_network(shape):
     assert torch.allclose(fused, expected, atol=1e-5)
 
 
+def test_runner_adds_the_region_hints():
+    model = seeded_unet(region_hints=True)
+    projection = model.region_hints.project
+    torch.nn.init.normal_(projection.weight, std=0.5)
+    torch.nn.init.normal_(projection.bias, std=0.5)
+    model = fuse_for_inference(model)
+    x = torch.rand(2, 4, 30, 44) * 2 - 1
+    x[:, 1:] *= torch.rand(2, 1, 30, 44) < 0.1  # hints painted on a tenth of the pixels
+    with torch.inference_mode():
+        expected, fused = model(x), OneDNNUNet(model, torch.float32)(x)
+        plain = OneDNNUNet(fuse_for_inference(seeded_unet()), torch.float32)(x)
+    assert torch.allclose(fused, expected, atol=1e-5)
+    assert (fused - plain).abs().max() > 1e-2  # the region hints are not skipped
+
+
 def onednn_bfloat16() -> bool:
     """oneDNN's bfloat16 convolutions need AVX512-BW/VL/DQ or AVX-NE-CONVERT (else the app runs eagerly)."""
     return getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: False)()
@@ -84,6 +99,21 @@ def test_colorizer_runs_the_unet_fused_or_eagerly_when_asked(tmp_path, rng):
     colours = fused.predict(packed)
     assert colours.std() > 5  # a seeded network with batch-norm statistics, not a flat grey
     assert np.abs(colours.astype(int) - eager.predict(packed).astype(int)).max() <= 1
+
+
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_colorizer_serves_the_region_hints_in_every_dtype(tmp_path, rng, precision):
+    model = seeded_unet(region_hints=True)
+    torch.nn.init.normal_(model.region_hints.project.weight, std=0.5)
+    path = save(model, tmp_path / "branches.pt")
+    fused, eager = Colorizer.load(path, precision=precision), Colorizer.load(path, precision=precision, fused=False)
+    packed = rng.random((4, 40, 56), dtype=np.float32) * 2 - 1
+    packed[0] = rng.integers(0, 256, (40, 56)) / 127.5 - 1  # a uint8 sketch, as pack_arrays gives
+    packed[1:] *= rng.random((1, 40, 56)) < 0.1
+    reference = Colorizer.load(path, precision="float32", fused=False).predict(packed).astype(int)
+    tolerance = 1 if precision == "float32" else 4  # bfloat16 rounds to about 8 bits
+    for runner in (fused, eager):
+        assert np.abs(runner.predict(packed).astype(int) - reference).max() <= tolerance
 
 
 def broken_conv(*args, **kwargs):
