@@ -67,3 +67,15 @@ def test_three_strokes_colour_their_regions(shipped, line_art_model, line_art):
         region = output[rows, 12:-12].reshape(-1, 3).mean(axis=0)
         nearest = np.argmin(np.linalg.norm(colours - region, axis=1))
         assert nearest == band, f"band {band} is filled with {region}, nearer another stroke's colour"
+
+
+def test_resume_checkpoints_load_with_the_code_in_the_tree():
+    """models/resume/ holds the weights the next training round starts from (--init_from): a change
+    to the network's code must keep them loadable."""
+    from colorizer.checkpoint import load_model
+
+    resume = sorted((DEFAULT_CHECKPOINT.parent / "resume").glob("*.pt"))
+    assert resume, "models/resume/ should hold the Sobel model's resume point"
+    for path in resume:
+        model, payload = load_model(path)
+        assert payload["meta"]["steps"] > 0 and not model.training
