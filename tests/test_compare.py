@@ -10,7 +10,7 @@ ALPHAS = (0.0, 0.01, 0.03, 0.05, 0.1, 0.25, 0.5, 1.0)
 
 
 def fake_run(folder, psnrs: list[float], leakage: float, auc_offset: float | None, per_image_auc: bool = True,
-             paper: float | None = None):
+             paper: float | None = None, coverage: float = 0.8):
     """A benchmark folder for stickers / sobel: PSNR at 10 strokes per picture, one-stroke rows, and a
     Hint-AUC curve per picture (PSNR = 20 + alpha + picture index + auc_offset at every ratio); without
     ``paper``, the one-stroke rows lack that column, as runs made before it was measured do."""
@@ -19,7 +19,7 @@ def fake_run(folder, psnrs: list[float], leakage: float, auc_offset: float | Non
     for index, value in enumerate(psnrs):
         labels = {"set": "stickers", "path": "sobel", "image": f"s{index}", "method": "app"}
         rows.append({**labels, "strokes": 10, "psnr": value, "region_ciede2000": 5.0, "streak": 1.0 + index})
-        one = {"coverage": 0.8, "leakage": leakage, "harmful_leakage": leakage / 4 + index / 100,
+        one = {"coverage": coverage + index / 100, "leakage": leakage, "harmful_leakage": leakage / 4 + index / 100,
                "near_harmful_leakage": leakage / 8, "far_shift": leakage * 10, "background_leakage": leakage / 2}
         rows.append({**labels, "strokes": "one", **one, **({} if paper is None else {"paper": paper})})
     write_csv(rows, folder / "per_image.csv")
@@ -37,7 +37,7 @@ def fake_run(folder, psnrs: list[float], leakage: float, auc_offset: float | Non
 def test_a_uniform_gain_is_reported_with_a_tight_interval_and_the_side_by_side_figures(tmp_path):
     pytest.importorskip("hintauc")
     fake_run(tmp_path / "before", [18.0, 19.0, 20.0, 21.0], leakage=0.07, auc_offset=0.0)
-    fake_run(tmp_path / "after", [18.5, 19.5, 20.5, 21.5], leakage=0.14, auc_offset=0.25, paper=0.9)
+    fake_run(tmp_path / "after", [18.5, 19.5, 20.5, 21.5], leakage=0.14, auc_offset=0.25, paper=0.9, coverage=0.77)
     (row,) = compare.compare(tmp_path / "after", tmp_path / "before", "sobel")
     assert row["set"] == "stickers" and row["pictures"] == 4
     assert row["psnr"] == pytest.approx((0.5, 0.5, 0.5))
@@ -45,12 +45,14 @@ def test_a_uniform_gain_is_reported_with_a_tight_interval_and_the_side_by_side_f
     assert row["few_stroke_psnr"] == pytest.approx((0.25, 0.25, 0.25))
     assert row["leakage"] == pytest.approx((0.14, 0.07)) and row["background_leakage"] == pytest.approx((0.07, 0.035))
     assert row["harmful_leakage"] == pytest.approx((0.05, 0.0325))
-    assert row["harmful_change"] == pytest.approx((1.75, 1.75, 1.75))  # points, paired per picture
+    assert row["harmful_leakage_change"] == pytest.approx((1.75, 1.75, 1.75))  # points, paired per picture
+    assert row["coverage"] == pytest.approx((0.785, 0.815))  # the median over pictures
+    assert row["coverage_change"] == pytest.approx((-3.0, -3.0, -3.0))  # points, paired per picture
     assert row["near_harmful_leakage"] == pytest.approx((0.0175, 0.00875)) and row["far_shift"] == pytest.approx((1.4, 0.7))
     assert row["streak"] == pytest.approx((2.5, 2.5))  # the median over pictures
     assert row["paper"][0] == pytest.approx(0.9) and np.isnan(row["paper"][1])  # "before" predates the measure
     table = compare.markdown([row], "sobel")
-    assert "| stickers (4) | +0.50 [+0.50, +0.50] | +0.25 [+0.25, +0.25]" in table and "14.0 (7.0) | 5.0 (3.2) | +1.75 [+1.75, +1.75] | 1.75 (0.88) | 1.40 (0.70) | 7.0 (3.5)" in table
+    assert "| stickers (4) | +0.50 [+0.50, +0.50] | +0.25 [+0.25, +0.25]" in table and "78.5 (81.5) | -3.00 [-3.00, -3.00] | 14.0 (7.0) | 5.0 (3.2) | +1.75 [+1.75, +1.75] | 1.75 (0.88) | 1.40 (0.70) | 7.0 (3.5)" in table
     assert table.rstrip().endswith("| 90.0 (n/a) |")
 
 

@@ -6,8 +6,8 @@ Both folders are ``python -m training.evaluate`` outputs on the same sets and se
 app's default output: the change in PSNR at HEADLINE_STROKES strokes, Hint-AUC PSNR and the few-stroke
 mean, each with a paired bootstrap 95 % interval over the pictures both runs scored (Hint-AUC without
 an interval when a run predates ``hintauc_per_image.csv``); and each run's stroked-region ΔE (mean),
-streak (median), one-stroke coverage (median), leakage, its harmful part (away from the truth; also its
-paired change), the harmful part within training.metrics.NEAR px of the stroked region (the halo), the far
+streak (median), one-stroke coverage (median; also its paired change, per picture), leakage, its harmful
+part (away from the truth; also its paired change), the harmful part within training.metrics.NEAR px of the stroked region (the halo), the far
 shift, the leakage on the background and the share of a sticker's white paper left white (means).
 """
 from __future__ import annotations
@@ -26,8 +26,9 @@ from .valsets import SETS
 
 RESAMPLES = 2000
 SIDE_BY_SIDE = {"region_ciede2000": np.mean, "streak": np.median}  # at HEADLINE_STROKES
-ONE_STROKE_STATS = {"coverage": np.median, "leakage": np.mean, "harmful_leakage": np.mean,
+ONE_STROKE_STATS = {"harmful_leakage": np.mean, "coverage": np.median, "leakage": np.mean,
                     "near_harmful_leakage": np.mean, "far_shift": np.mean, "background_leakage": np.mean, "paper": np.mean}
+PAIRED_ONE_STROKE = ("harmful_leakage", "coverage")  # also changed per picture, in points (harmful first, as before)
 
 
 def paired_interval(differences: np.ndarray, rng: np.random.Generator,
@@ -101,12 +102,13 @@ def compare_set(after: Run, before: Run, set_name: str, path: str, rng: np.rando
     if psnr is None:
         return None
     row = {"set": set_name, "pictures": psnr[3], "psnr": psnr[:3], **hint_auc_changes(after, before, set_name, path, rng)}
-    harmful = paired(*(picture_values(run.rows, set_name, path, ONE_STROKE, "harmful_leakage") for run in (after, before)), rng)
-    row["harmful_change"] = tuple(100 * v for v in harmful[:3]) if harmful else (float("nan"),) * 3
     for metric, stat in {**SIDE_BY_SIDE, **ONE_STROKE_STATS}.items():
         strokes = ONE_STROKE if metric in ONE_STROKE_STATS else HEADLINE_STROKES
-        values = [list(picture_values(run.rows, set_name, path, strokes, metric).values()) for run in (after, before)]
-        row[metric] = tuple(float(stat(v)) if v else float("nan") for v in values)
+        values = [picture_values(run.rows, set_name, path, strokes, metric) for run in (after, before)]
+        row[metric] = tuple(float(stat(list(v.values()))) if v else float("nan") for v in values)
+        if metric in PAIRED_ONE_STROKE:
+            change = paired(*values, rng)
+            row[f"{metric}_change"] = tuple(100 * v for v in change[:3]) if change else (float("nan"),) * 3
     return row
 
 
@@ -129,13 +131,13 @@ def markdown(rows: list[dict], path: str) -> str:
     figure = lambda value, scale, digits: "n/a" if np.isnan(value) else f"{value * scale:.{digits}f}"
     pair = lambda v, scale=1.0, digits=1: f"{figure(v[0], scale, digits)} ({figure(v[1], scale, digits)})"
     lines = [f"| set ({path}) | PSNR @{HEADLINE_STROKES} | Hint-AUC PSNR | few-stroke PSNR | stroked-region ΔE | "
-             "streak ΔE | one stroke: coverage % | leakage % | harmful leakage % | its change, points | "
-             f"harmful within {NEAR} px % | far shift ΔE | on the background % | paper left white % |", "|---" * 14 + "|"]
+             "streak ΔE | one stroke: coverage % | its change, points | leakage % | harmful leakage % | its change, points | "
+             f"harmful within {NEAR} px % | far shift ΔE | on the background % | paper left white % |", "|---" * 15 + "|"]
     for r in rows:
         lines.append(f"| {r['set']} ({r['pictures']}) | {change(r['psnr'])} | {change(r['auc_psnr'])} | "
                      f"{change(r['few_stroke_psnr'])} | {pair(r['region_ciede2000'])} | {pair(r['streak'], digits=2)} | "
-                     f"{pair(r['coverage'], 100)} | {pair(r['leakage'], 100)} | {pair(r['harmful_leakage'], 100)} | "
-                     f"{change(r['harmful_change'])} | {pair(r['near_harmful_leakage'], 100, 2)} | "
+                     f"{pair(r['coverage'], 100)} | {change(r['coverage_change'])} | {pair(r['leakage'], 100)} | "
+                     f"{pair(r['harmful_leakage'], 100)} | {change(r['harmful_leakage_change'])} | {pair(r['near_harmful_leakage'], 100, 2)} | "
                      f"{pair(r['far_shift'], digits=2)} | {pair(r['background_leakage'], 100)} | "
                      f"{pair(r['paper'], 100)} |")
     return "\n".join(lines) + "\n"
