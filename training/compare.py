@@ -6,9 +6,10 @@ Both folders are ``python -m training.evaluate`` outputs on the same sets and se
 app's default output: the change in PSNR at HEADLINE_STROKES strokes, Hint-AUC PSNR and the few-stroke
 mean, each with a paired bootstrap 95 % interval over the pictures both runs scored (Hint-AUC without
 an interval when a run predates ``hintauc_per_image.csv``); and each run's stroked-region ΔE (mean),
-streak (median), one-stroke coverage (median; also its paired change, per picture), leakage, its harmful
-part (away from the truth; also its paired change), the harmful part within training.metrics.NEAR px of the stroked region (the halo), the far
-shift, the leakage on the background and the share of a sticker's white paper left white (means).
+streak (median), one-stroke coverage (median; also its paired change per picture), leakage, its
+harmful part (away from the truth; also its paired change), the harmful part within
+training.metrics.NEAR px of the stroked region (the halo), the far shift, the leakage on the
+background and the share of a sticker's white paper left white (means).
 """
 from __future__ import annotations
 
@@ -137,7 +138,8 @@ def markdown(rows: list[dict], path: str) -> str:
         lines.append(f"| {r['set']} ({r['pictures']}) | {change(r['psnr'])} | {change(r['auc_psnr'])} | "
                      f"{change(r['few_stroke_psnr'])} | {pair(r['region_ciede2000'])} | {pair(r['streak'], digits=2)} | "
                      f"{pair(r['coverage'], 100)} | {change(r['coverage_change'])} | {pair(r['leakage'], 100)} | "
-                     f"{pair(r['harmful_leakage'], 100)} | {change(r['harmful_leakage_change'])} | {pair(r['near_harmful_leakage'], 100, 2)} | "
+                     f"{pair(r['harmful_leakage'], 100)} | {change(r['harmful_leakage_change'])} | "
+                     f"{pair(r['near_harmful_leakage'], 100, 2)} | "
                      f"{pair(r['far_shift'], digits=2)} | {pair(r['background_leakage'], 100)} | "
                      f"{pair(r['paper'], 100)} |")
     return "\n".join(lines) + "\n"
