@@ -88,33 +88,52 @@ def fine_labels(sketch: np.ndarray) -> np.ndarray:
     return fill_labels(sketch, RegionFill())
 
 
-def region_spread_hints(x: torch.Tensor) -> torch.Tensor:
+def label_sketches(x: torch.Tensor) -> np.ndarray:
+    """:func:`fine_labels` of each sketch of (N, 4, H, W) packed inputs -> int32 (N, H, W), in threads."""
+    sketches = ((x[:, 0].detach().float().cpu() + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy()
+    with ThreadPoolExecutor(max_workers=min(len(sketches), LABELLING_THREADS)) as pool:
+        return np.stack(list(pool.map(fine_labels, sketches)))
+
+
+def pad_labels(labels: np.ndarray | None, height: int, width: int) -> np.ndarray | None:
+    """Integer (N, h, w) labels edge-padded at the bottom and right to (N, height, width), as
+    :func:`pad_to_multiple` pads the sketch; None stays None."""
+    if labels is None:
+        return None
+    labels = np.asarray(labels)
+    return np.pad(labels, ((0, 0), (0, height - labels.shape[1]), (0, width - labels.shape[2])), mode="edge")
+
+
+def region_spread_hints(x: torch.Tensor, labels: np.ndarray | None = None) -> torch.Tensor:
     """The hints spread through the line-bounded regions the app's region fill uses (:func:`fine_labels`).
 
-    The sketches are labelled on the CPU, several at once in threads (OpenCV releases the GIL).
+    Without ``labels`` the sketches are labelled here on the CPU, several at once in threads (OpenCV
+    releases the GIL); a caller that already has them (the app's fill labels the same sketch) passes them.
 
     Args:
         x: (N, 4, H, W) packed inputs (:func:`~colorizer.hints.pack_arrays`), any float dtype.
+        labels: integer (N, H, W), :func:`fine_labels` of each sketch (0 on lines), or None.
     Returns:
-        float32 (N, 4, H, W): per pixel, the mean hint RGB of its region's painted pixels in
-        [-1, 1] (0 where none is painted) and the share of the region painted, in [0, 1]; 0 on lines.
+        float32 (N, 4, H, W), channels-last: per pixel, the mean hint RGB of its region's painted
+        pixels in [-1, 1] (0 where none is painted) and the share of the region painted, in [0, 1];
+        0 on lines.
     """
     n, _, height, width = x.shape
-    sketches = ((x[:, 0].detach().float().cpu() + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).numpy()
-    with ThreadPoolExecutor(max_workers=min(n, LABELLING_THREADS)) as pool:
-        labels = np.stack(list(pool.map(fine_labels, sketches))).astype(np.int64)
-    on_lines = torch.from_numpy(labels == 0).to(x.device)
-    offsets = np.cumsum([0] + [int(each.max()) + 1 for each in labels[:-1]])
-    flat = torch.from_numpy(labels + offsets[:, None, None]).to(x.device).flatten()
+    labels = (label_sketches(x) if labels is None else np.asarray(labels)).astype(np.int64)
+    if labels.shape != (n, height, width):
+        raise ValueError(f"Region labels of shape {labels.shape} do not match the inputs {tuple(x.shape)}: "
+                         "pass one label map per sketch, at its size.")
+    offsets = np.cumsum([0] + [int(each.max()) + 1 for each in labels[:-1]])  # each sketch's labels apart
+    flat = torch.from_numpy((labels + offsets[:, None, None]).reshape(-1)).to(x.device)
     hints = x[:, 1:].detach().float().permute(0, 2, 3, 1).reshape(-1, 3)
-    painted = (hints != 0).any(dim=1).float()
-    count = int(flat.max()) + 1
-    area = torch.zeros(count, device=x.device).index_add_(0, flat, torch.ones_like(painted))
-    painted_area = torch.zeros(count, device=x.device).index_add_(0, flat, painted)
-    colour = torch.zeros(count, 3, device=x.device).index_add_(0, flat, hints)  # hints are 0 where unpainted
+    painted = (hints != 0).any(dim=1).nonzero()[:, 0]  # few pixels: sum over these only
+    count = int(offsets[-1] + labels[-1].max()) + 1
+    area = torch.bincount(flat, minlength=count).float()
+    painted_area = torch.bincount(flat[painted], minlength=count).float()
+    colour = torch.zeros(count, 3, device=x.device).index_add_(0, flat[painted], hints[painted])
     per_region = torch.cat([colour / painted_area.clamp(min=1)[:, None], (painted_area / area)[:, None]], dim=1)
-    spread = per_region[flat].reshape(n, height, width, 4).masked_fill(on_lines[..., None], 0.0)
-    return spread.permute(0, 3, 1, 2).contiguous()
+    per_region[torch.from_numpy(offsets).to(x.device)] = 0  # label 0 of each sketch: its lines
+    return per_region[flat].reshape(n, height, width, 4).permute(0, 3, 1, 2)  # channels-last, as convs read it
 
 
 class RegionHints(nn.Module):
@@ -130,9 +149,10 @@ class RegionHints(nn.Module):
         nn.init.zeros_(self.project.weight)
         nn.init.zeros_(self.project.bias)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(N, 4, H, W) packed inputs -> (N, width, H, W) in the conv's dtype, added to the stem's output."""
-        return self.project(region_spread_hints(x).to(self.project.weight.dtype))
+    def forward(self, x: torch.Tensor, labels: np.ndarray | None = None) -> torch.Tensor:
+        """(N, 4, H, W) packed inputs (and optionally their (N, H, W) region labels, see
+        :func:`region_spread_hints`) -> (N, width, H, W) in the conv's dtype, added to the stem's output."""
+        return self.project(region_spread_hints(x, labels).to(self.project.weight.dtype))
 
 
 class UNet(nn.Module):
@@ -150,12 +170,15 @@ class UNet(nn.Module):
         self.head = nn.Conv2d(c(0), config.out_channels, 1)
         self.region_hints = RegionHints(c(0)) if config.region_hints else None
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, labels: np.ndarray | None = None) -> torch.Tensor:
+        """``labels``: the sketches' region labels for the region hints (:func:`region_spread_hints`),
+        integer (N, H, W), or None to label them here; ignored by a network without region hints."""
         height, width = x.shape[-2:]
         x = pad_to_multiple(x, 2 ** self.config.depth)
         skips = [self.stem(x)]
         if self.region_hints is not None:
-            skips[0] = skips[0] + self.region_hints(x).to(skips[0].dtype)
+            labels = pad_labels(labels, *x.shape[-2:])
+            skips[0] = skips[0] + self.region_hints(x, labels).to(skips[0].dtype)
         for block in self.down:
             skips.append(block(F.max_pool2d(skips[-1], 2)))
         y = skips.pop()

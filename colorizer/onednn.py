@@ -21,11 +21,12 @@ from __future__ import annotations
 import copy
 import warnings
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .model import UNet, pad_to_multiple
+from .model import UNet, pad_labels, pad_to_multiple
 
 # Row k of the 4 taps of the transposed conv sums the 3x3 taps that land on it (see below).
 _UPSAMPLE_TAPS = torch.tensor([[0, 0, 1], [0, 1, 1], [1, 1, 0], [1, 0, 0]], dtype=torch.float64)
@@ -97,9 +98,9 @@ class OneDNNUNet:
         self.down = [self._convs(block) for block in unet.down]
         self.up = [self._decoder_level(block) for block in unet.up]
         self.head = self._conv(unet.head)
-        # The region hints (or None) are tiny and run eagerly in float32, on a copy: the caller may
-        # cast its network to another dtype afterwards.
-        self.region_hints = copy.deepcopy(unet.region_hints).float() if unet.region_hints is not None else None
+        # The region hints (or None) are tiny and run eagerly in this runner's dtype, on a copy: the
+        # caller may cast its network to another dtype afterwards.
+        self.region_hints = copy.deepcopy(unet.region_hints).to(dtype) if unet.region_hints is not None else None
 
     def _conv(self, conv: nn.Conv2d) -> tuple[torch.Tensor, torch.Tensor | None, list[int]]:
         """(weight, bias, padding) of ``conv`` in this runner's dtype, weight channels-last."""
@@ -126,12 +127,13 @@ class OneDNNUNet:
         return transposed.contiguous(memory_format=torch.channels_last), skip, [self._conv(c) for c in rest]
 
     @torch.inference_mode()
-    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+    def __call__(self, x: torch.Tensor, labels: np.ndarray | None = None) -> torch.Tensor:
+        """``labels``: as for :meth:`colorizer.model.UNet.forward`."""
         height, width = x.shape[-2:]
         x = pad_to_multiple(x.to(dtype=self.dtype, memory_format=torch.channels_last), self.multiple)
         skips = [_relu_convs(x, self.stem)]
         if self.region_hints is not None:
-            skips[0] = skips[0] + self.region_hints(x.float()).to(self.dtype, memory_format=torch.channels_last)
+            skips[0] = skips[0] + self.region_hints(x, pad_labels(labels, *x.shape[-2:]))
         for convs in self.down:
             skips.append(_relu_convs(F.max_pool2d(skips[-1], 2), convs))
         y = skips.pop()

@@ -155,7 +155,9 @@ class Colorizer:
         if white_paper:  # the paper's regions are those of the first region fill asked for
             fill = next((fill for fill in fills if fill is not None), RegionFill())
             hint_rgb, hint_mask = paper_hints(sketch_array, hint_rgb, hint_mask, fill, regions(fill.gap, fill.line_level))
-        network = self.colour_arrays(sketch_array, hint_rgb, hint_mask)
+        default = RegionFill()  # the network's region hints read the regions at the fill's defaults
+        labels = regions(default.gap, default.line_level) if self.config.region_hints else None
+        network = self.colour_arrays(sketch_array, hint_rgb, hint_mask, labels)
         outputs = []
         for fill in fills:
             colour = network if fill is None else fill_regions(network, sketch_array, hint_rgb, hint_mask, fill,
@@ -164,40 +166,48 @@ class Colorizer:
             outputs.append({name: Image.fromarray(layer, "RGB") for name, layer in layers.items()})
         return outputs
 
-    def colour_arrays(self, sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray) -> np.ndarray:
+    def colour_arrays(self, sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
+                      labels: np.ndarray | None = None) -> np.ndarray:
         """The network's colours for a sketch and its hints, at their own size (one pass).
 
         Args:
             sketch: uint8 (H, W), dark lines on white; hint_rgb: uint8 (H, W, 3); hint_mask: bool (H, W).
+            labels: the sketch's :func:`~colorizer.model.fine_labels`, int (H, W), where the caller has
+                them (a network with region hints labels the sketch itself otherwise).
         Returns:
             uint8 (H, W, 3) RGB.
         """
-        return self.predict(pack_arrays(sketch, hint_rgb, hint_mask))
+        return self.predict(pack_arrays(sketch, hint_rgb, hint_mask), labels)
 
     @torch.inference_mode()
-    def predict(self, packed: np.ndarray) -> np.ndarray:
+    def predict(self, packed: np.ndarray, labels: np.ndarray | None = None) -> np.ndarray:
         """Run the network on one packed input, at its own size: once, or with ``flip_average`` on it and
         its left-right mirror in one batch, the mirrored output mirrored back and the two averaged.
 
         Args:
             packed: float32 (4, H, W) from :func:`pack_inputs`.
+            labels: int (H, W) region labels of its sketch, or None (see :meth:`colour_arrays`); the
+                mirror's are their mirror.
         Returns:
             uint8 (H, W, 3) RGB.
         """
         x = torch.from_numpy(packed).unsqueeze(0)
+        labels = None if labels is None else np.asarray(labels)[None]
         if self.flip_average:
-            both = self.network(torch.cat([x, x.flip(-1)]))
+            mirrored = None if labels is None else np.concatenate([labels, labels[..., ::-1]])
+            both = self.network(torch.cat([x, x.flip(-1)]), mirrored)
             y = ((both[0] + both[1].flip(-1)) / 2).clamp(-1, 1)
         else:
-            y = self.network(x)[0].clamp(-1, 1)
+            y = self.network(x, labels)[0].clamp(-1, 1)
         return ((y + 1.0) * 127.5).round().byte().permute(1, 2, 0).cpu().numpy()
 
     @torch.inference_mode()
-    def network(self, x: torch.Tensor) -> torch.Tensor:
-        """The bare network: float32 (N, 4, H, W) packed inputs -> float32 (N, 3, H, W) in [-1, 1]."""
+    def network(self, x: torch.Tensor, labels: np.ndarray | None = None) -> torch.Tensor:
+        """The bare network: float32 (N, 4, H, W) packed inputs (and optionally their int (N, H, W)
+        region labels) -> float32 (N, 3, H, W) in [-1, 1]."""
         x = x.to(self.device, self.dtype, memory_format=torch.channels_last)
         network = self.fused if self.fused is not None else self.model
-        return network(x).float()
+        return network(x, labels).float()
 
 
 def white_paper_default(sketch: Image.Image, kind: SketchKind, work_side: int = WORK_SIDE) -> bool:

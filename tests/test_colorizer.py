@@ -30,7 +30,7 @@ def test_canvas_sized_hints_reach_the_network_in_place_at_the_working_size(tiny,
     hints[30:60, 100:150] = (20, 200, 90, 255)  # 0.2-0.4 of the height, 0.4-0.6 of the width
     seen = {}
 
-    def capture(sketch, hint_rgb, hint_mask):
+    def capture(sketch, hint_rgb, hint_mask, labels=None):
         seen.update(sketch=sketch, rgb=hint_rgb, mask=hint_mask)
         return np.zeros((*sketch.shape, 3), np.uint8)
 
@@ -85,7 +85,7 @@ def test_white_paper_hints_the_border_paper_white_for_the_network_and_the_fill(t
     filled = np.asarray(tiny.colorize(sketch, None, region_fill=RegionFill(), white_paper=True))
     assert np.all(filled[:8] == 255) and np.all(filled[:, :16] == 255)
     seen = {}
-    monkeypatch.setattr(tiny, "colour_arrays", lambda s, rgb, mask: seen.update(mask=mask) or np.zeros((*s.shape, 3), np.uint8))
+    monkeypatch.setattr(tiny, "colour_arrays", lambda s, rgb, mask, labels=None: seen.update(mask=mask) or np.zeros((*s.shape, 3), np.uint8))
     tiny.colorize(sketch, None, white_paper=True)
     assert seen["mask"][0, 0] and not seen["mask"][24, 32]  # the network is told too; the box's inside is not paper
     tiny.colorize(sketch, None)

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import torch
 
@@ -111,3 +112,27 @@ def test_region_hints_start_as_the_plain_network():
         assert torch.equal(with_regions(x), plain(x))
         torch.nn.init.normal_(with_regions.region_hints.project.weight, std=1.0)
         assert (with_regions(x) - plain(x))[..., 40:48, 40:48].abs().amax() > 1e-3  # the region's far corner
+
+
+def test_region_spread_hints_use_the_callers_labels():
+    from colorizer.model import fine_labels, region_spread_hints
+
+    x = boxed_sketch_with_stroke()
+    sketch = ((x[0, 0] + 1) * 127.5).round().to(torch.uint8).numpy()
+    assert torch.equal(region_spread_hints(x, fine_labels(sketch)[None]), region_spread_hints(x))
+    one_region = np.ones((1, 64, 64), np.int32)  # no lines: the stroke spreads over the whole picture
+    assert region_spread_hints(x, one_region)[0, 3, 2, 2] > 0
+    with pytest.raises(ValueError, match="one label map per sketch"):
+        region_spread_hints(x, one_region[:, :32])
+
+
+def test_unet_pads_the_callers_labels_as_it_pads_the_sketch():
+    from colorizer.model import fine_labels
+
+    torch.manual_seed(0)
+    model = UNet(UNetConfig(base_channels=4, depth=3, region_hints=True)).eval()
+    torch.nn.init.normal_(model.region_hints.project.weight, std=1.0)
+    x = boxed_sketch_with_stroke(60)  # padded to 64 inside the network
+    sketch = ((x[0, 0] + 1) * 127.5).round().to(torch.uint8).numpy()
+    with torch.no_grad():
+        assert torch.allclose(model(x, fine_labels(sketch)[None]), model(x), atol=1e-6)

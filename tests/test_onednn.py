@@ -3,9 +3,12 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from PIL import Image
 
 from colorizer import Colorizer, UNet, UNetConfig, save_checkpoint
-from colorizer.model import fuse_for_inference
+from colorizer.hints import pack_arrays
+from colorizer.model import fine_labels, fuse_for_inference
+from colorizer.regions import RegionFill, fill_labels
 from colorizer.onednn import OneDNNUNet, available, upsample_conv_as_transposed
 
 pytestmark = pytest.mark.skipif(not available(), reason="this PyTorch build has no oneDNN")
@@ -135,3 +138,25 @@ def test_a_failing_or_wrong_fused_runner_falls_back_to_the_eager_network(tmp_pat
     assert colorizer.kernels == "PyTorch eager"
     packed = rng.random((4, 40, 56), dtype=np.float32) * 2 - 1
     assert np.array_equal(colorizer.predict(packed), eager.predict(packed))
+
+
+@pytest.mark.parametrize("fill,white_paper,labellings", [(None, False, 1), (RegionFill(), True, 1),
+                                                         (RegionFill(gap=4), False, 2)])
+def test_a_region_hint_colorizer_labels_each_sketch_once(tmp_path, monkeypatch, fill, white_paper, labellings):
+    """The network's region hints, its mirror, White paper and a fill at the defaults share one labelling."""
+    model = seeded_unet(region_hints=True)
+    torch.nn.init.normal_(model.region_hints.project.weight, std=0.5)
+    colorizer = Colorizer.load(save(model, tmp_path / "regions.pt"), precision="float32")
+    sketch = np.full((48, 64), 255, np.uint8)
+    sketch[8, 8:-8] = sketch[-9, 8:-8] = sketch[8:-8, 8] = sketch[8:-8, -9] = 0
+    hints = np.zeros((48, 64, 4), np.uint8)
+    hints[20:24, 20:26] = (200, 40, 40, 255)
+    packed = pack_arrays(sketch, hints[..., :3], hints[..., 3] > 0)
+    expected = colorizer.predict(packed)  # labels the picture and its mirror itself
+    calls = []
+    for module in ("colorizer.pipeline", "colorizer.model"):
+        monkeypatch.setattr(f"{module}.fill_labels", lambda *args: calls.append(args) or fill_labels(*args))
+    assert np.array_equal(colorizer.predict(packed, fine_labels(sketch)), expected)
+    calls.clear()
+    colorizer.colorize(Image.fromarray(sketch), Image.fromarray(hints, "RGBA"), region_fill=fill, white_paper=white_paper)
+    assert len(calls) == labellings
