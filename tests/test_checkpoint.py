@@ -24,7 +24,7 @@ def test_an_older_checkpoint_with_serving_settings_loads_and_runs_one_pass(tmp_p
     colorizer = Colorizer.load(path)
     sides = []
     real = colorizer.predict
-    monkeypatch.setattr(colorizer, "predict", lambda packed: sides.append(packed.shape[1:]) or real(packed))
+    monkeypatch.setattr(colorizer, "predict", lambda packed, labels=None: sides.append(packed.shape[1:]) or real(packed, labels))
     hints = Image.new("RGBA", (512, 512))
     hints.paste((250, 30, 30, 255), (100, 100, 200, 200))
     assert colorizer.colorize(Image.new("L", (512, 512), 255), hints).size == (512, 512)
