@@ -8,8 +8,8 @@ from PIL import Image
 from colorizer import Colorizer, UNet, UNetConfig, save_checkpoint
 from colorizer.hints import pack_arrays
 from colorizer.model import fine_labels, fuse_for_inference
-from colorizer.regions import RegionFill, fill_labels
 from colorizer.onednn import OneDNNUNet, available, upsample_conv_as_transposed
+from colorizer.regions import RegionFill, fill_labels
 
 pytestmark = pytest.mark.skipif(not available(), reason="this PyTorch build has no oneDNN")
 
