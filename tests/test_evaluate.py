@@ -278,6 +278,14 @@ def test_a_missing_set_folder_names_the_option(tmp_path):
 
 
 @pytest.mark.skipif(not HAS_HINTAUC, reason="the evaluation extra: pip install --no-deps -r requirements-eval.txt")
+def test_hint_auc_scores_ssim_as_published_with_torchmetrics():
+    from training.hint_auc import protocol
+
+    backend = protocol()["backend"]
+    assert backend["ssim"] == "torchmetrics" and backend["torchmetrics"] == "1.4.0"
+
+
+@pytest.mark.skipif(not HAS_HINTAUC, reason="the evaluation extra: pip install --no-deps -r requirements-eval.txt")
 def test_the_oracle_reference_is_hintaucs_hint_fill_colorizer():
     import hintauc
 
