@@ -29,6 +29,8 @@ FILL_OPTIONS = {  # RegionFill field: (type, help) of its command-line option
     "gap": (int, "line gaps closed (px, 0-8)"),
     "flatness": (float, "0 keeps the model's shading in hinted regions, 1 paints them flat"),
     "line_level": (int, "sketch pixels darker than this (1-255) are lines that stop a colour"),
+    "leak_guard": (float, "on blank paper, CIE L* distance from the model's lightness near a stroke beyond which "
+                          "its fill fades out in a region reaching the border (0: off)"),
 }
 
 

@@ -35,12 +35,15 @@ class RegionFill:
     shading inside a hinted region, 1 paints it one flat colour. unhinted: also even out the
     shading of regions without hints (flatness applies there too). line_level:
     sketch pixels darker than this (1-255) are lines that stop a colour; higher also stops it at
-    faint grey lines.
+    faint grey lines. leak_guard: on blank paper, the CIE L* distance (0-100) from the network's own
+    lightness near a stroke beyond which a hint's fill fades out in a region that reaches the border
+    (:func:`leak_weight`); 0 turns it off.
     """
     gap: int = 2
     flatness: float = 0.6  # 0.6 and evening out unhinted regions: tuned by the model card's flatness rule
     unhinted: bool = True
     line_level: int = FILL_LINE_LEVEL
+    leak_guard: float = 0.0
 
     def __post_init__(self):
         if not 0 <= self.gap <= 8:
@@ -49,6 +52,8 @@ class RegionFill:
             raise ValueError(f"Region fill flatness must be between 0 and 1, not {self.flatness}.")
         if not 1 <= self.line_level <= 255:
             raise ValueError(f"Region fill line level must be 1-255, not {self.line_level}.")
+        if not 0.0 <= self.leak_guard <= 100.0:
+            raise ValueError(f"Region fill leak guard must be 0-100 (CIE L*), not {self.leak_guard}.")
 
 
 def line_regions(sketch: np.ndarray, gap: int = 0, line_level: int = LINE_LEVEL) -> np.ndarray:
@@ -199,6 +204,9 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     target = np.where(hinted[:, None], hints, means)[labels]
     filled = target + keep * (colour.astype(np.float32) - means[labels])
     filled = np.where(change[labels][..., None], filled, colour)
+    if settings.leak_guard > 0 and on_blank_paper(sketch, settings, labels):
+        take = leak_weight(colour, labels, hint_mask, hinted & edge_regions(labels), settings.leak_guard)
+        filled = colour + take[..., None] * (filled - colour)
     return np.clip(np.round(filled), 0, 255).astype(np.uint8)
 
 
@@ -211,6 +219,30 @@ def shading_weight(hint_mask: np.ndarray, labels: np.ndarray, hinted: np.ndarray
     near, far = STROKE_HALO
     weight = np.clip((distance - near) / (far - near), 0.0, 1.0).astype(np.float32)
     return np.where(hinted[labels], weight, np.float32(1.0))
+
+
+def leak_weight(colour: np.ndarray, labels: np.ndarray, hint_mask: np.ndarray, guarded: np.ndarray,
+                guard: float) -> np.ndarray:
+    """How much of its hint's fill each pixel of a ``guarded`` region takes: a region that runs through a
+    gap in the lines into the paper should colour only what the network sees as one area with the stroke.
+
+    Reference: the network's mean lightness (CIE L*) in the region within STROKE_HALO[1] px of its
+    strokes, not under them. A pixel within ``guard`` of it takes all of the fill, one ``2 * guard``
+    away none. Regions with no such pixel take all of it.
+
+    Args:
+        colour: uint8 (H, W, 3) network output; labels: int (H, W) the fill's regions;
+        hint_mask: bool (H, W); guarded: bool (R + 1,) the regions to guard; guard: L* units, > 0.
+    Returns:
+        float32 (H, W) in [0, 1]; 1 outside guarded regions.
+    """
+    lightness = cv2.cvtColor(colour, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32) * np.float32(100 / 255)
+    distance = cv2.distanceTransform((~hint_mask).astype(np.uint8), cv2.DIST_L2, 3)
+    ring = (distance > 0) & (distance <= STROKE_HALO[1])
+    sizes = np.bincount(labels[ring], minlength=len(guarded))
+    reference = np.bincount(labels[ring], weights=lightness[ring], minlength=len(guarded)) / np.maximum(sizes, 1)
+    weight = np.clip(2.0 - np.abs(lightness - reference[labels].astype(np.float32)) / guard, 0.0, 1.0)
+    return np.where((guarded & (sizes > 0))[labels], weight, np.float32(1.0))
 
 
 def edge_regions(labels: np.ndarray) -> np.ndarray:
@@ -226,15 +258,16 @@ def fill_labels(sketch: np.ndarray, settings: RegionFill) -> np.ndarray:
     return absorb_faint_lines(line_regions(sketch, settings.gap, settings.line_level), sketch)
 
 
-def on_blank_paper(sketch: np.ndarray, settings: RegionFill = RegionFill()) -> bool:
+def on_blank_paper(sketch: np.ndarray, settings: RegionFill = RegionFill(), labels: np.ndarray | None = None) -> bool:
     """Whether a sketch (uint8 (H, W), dark lines on white) looks like a character on blank paper: no
     pixel of its outermost BLANK_RING px darker than ``settings.line_level``, and the regions touching
-    its edge covering at least BLANK_AREA of it."""
+    its edge covering at least BLANK_AREA of it. ``labels``: ``fill_labels(sketch, settings)`` where the
+    caller already has it, else computed here."""
     ring = np.ones(sketch.shape, bool)
     ring[BLANK_RING:-BLANK_RING, BLANK_RING:-BLANK_RING] = False
     if min(sketch.shape) <= 2 * BLANK_RING or (sketch[ring] < settings.line_level).any():
         return False
-    labels = fill_labels(sketch, settings)
+    labels = fill_labels(sketch, settings) if labels is None else labels
     return bool(edge_regions(labels)[labels].mean() >= BLANK_AREA)
 
 
