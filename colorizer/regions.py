@@ -180,7 +180,9 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     The stroke sets its region's colour and is not painted on top of it: near a stroke, where the
     network copies it as a streak with a halo, its shading fades out (:func:`shading_weight`), and
     the region's mean is taken away from the strokes. Unhinted regions are evened out the same way towards their own mean when
-    ``settings.unhinted``. Line pixels and specks under MIN_AREA pixels keep the network's colours.
+    ``settings.unhinted``. With ``settings.leak_guard`` on blank paper, a hinted region that reaches the
+    border fills only what the network sees as one area with its strokes (:func:`leak_weight`), and its
+    mean is taken there. Line pixels and specks under MIN_AREA pixels keep the network's colours.
 
     Args:
         colour: uint8 (H, W, 3) network output.
@@ -197,16 +199,19 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     big[0] = False
     hinted &= big
     weight = shading_weight(hint_mask, labels, hinted)
-    far, far_means = region_means(colour, np.where(weight < 1, 0, labels), len(hinted))  # 0: in no region's mean
-    means = np.where(far[:, None] > 0, far_means, region_means(colour, labels, len(hinted))[1])
+    take = np.ones(labels.shape, np.float32)  # share of the fill each pixel takes (the leak guard's)
+    if settings.leak_guard > 0 and on_blank_paper(sketch, settings, labels):
+        take = leak_weight(colour, labels, hint_mask, hinted & edge_regions(labels), settings.leak_guard)
+    taken = np.where(take < 0.5, 0, labels)  # 0: in no region's mean
+    means = region_means(colour, labels, len(hinted))[1]
+    for counted in (taken, np.where(weight < 1, 0, taken)):  # each narrower one, where it has pixels, wins
+        sizes, counted_means = region_means(colour, counted, len(hinted))
+        means = np.where(sizes[:, None] > 0, counted_means, means)
     change = hinted | (big & settings.unhinted)
     keep = (1.0 - settings.flatness) * weight[..., None]
     target = np.where(hinted[:, None], hints, means)[labels]
     filled = target + keep * (colour.astype(np.float32) - means[labels])
-    filled = np.where(change[labels][..., None], filled, colour)
-    if settings.leak_guard > 0 and on_blank_paper(sketch, settings, labels):
-        take = leak_weight(colour, labels, hint_mask, hinted & edge_regions(labels), settings.leak_guard)
-        filled = colour + take[..., None] * (filled - colour)
+    filled = colour + take[..., None] * (np.where(change[labels][..., None], filled, colour) - colour)
     return np.clip(np.round(filled), 0, 255).astype(np.uint8)
 
 
@@ -227,7 +232,8 @@ def leak_weight(colour: np.ndarray, labels: np.ndarray, hint_mask: np.ndarray, g
     gap in the lines into the paper should colour only what the network sees as one area with the stroke.
 
     Reference: the network's mean lightness (CIE L*) in the region within STROKE_HALO[1] px of its
-    strokes, not under them. A pixel within ``guard`` of it takes all of the fill, one ``2 * guard``
+    strokes, not under them, counted along paths that cross no line (:func:`near_along_paper`), so
+    that little of the paper beyond a gap counts. A pixel within ``guard`` of it takes all of the fill, one ``2 * guard``
     away none. Regions with no such pixel take all of it.
 
     Args:
@@ -237,12 +243,21 @@ def leak_weight(colour: np.ndarray, labels: np.ndarray, hint_mask: np.ndarray, g
         float32 (H, W) in [0, 1]; 1 outside guarded regions.
     """
     lightness = cv2.cvtColor(colour, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32) * np.float32(100 / 255)
-    distance = cv2.distanceTransform((~hint_mask).astype(np.uint8), cv2.DIST_L2, 3)
-    ring = (distance > 0) & (distance <= STROKE_HALO[1])
+    ring = near_along_paper(hint_mask, labels > 0, int(STROKE_HALO[1])) & ~hint_mask
     sizes = np.bincount(labels[ring], minlength=len(guarded))
     reference = np.bincount(labels[ring], weights=lightness[ring], minlength=len(guarded)) / np.maximum(sizes, 1)
     weight = np.clip(2.0 - np.abs(lightness - reference[labels].astype(np.float32)) / guard, 0.0, 1.0)
     return np.where((guarded & (sizes > 0))[labels], weight, np.float32(1.0))
+
+
+def near_along_paper(start: np.ndarray, paper: np.ndarray, steps: int) -> np.ndarray:
+    """bool (H, W): the ``paper`` pixels (bool (H, W)) at most ``steps`` 8-connected steps from ``start``
+    (bool (H, W)) along paths through paper only, and ``start`` itself."""
+    reached, paper = start.astype(np.uint8), paper.astype(np.uint8)
+    square = np.ones((3, 3), np.uint8)
+    for _ in range(steps):
+        reached = cv2.dilate(reached, square) & paper | start
+    return reached.astype(bool)
 
 
 def edge_regions(labels: np.ndarray) -> np.ndarray:

@@ -128,9 +128,10 @@ def test_specks_keep_the_network_colours():
 
 
 @pytest.mark.parametrize("settings", [dict(gap=-1), dict(gap=9), dict(flatness=1.5), dict(flatness=-0.1),
-                                      dict(line_level=0), dict(line_level=256)])
+                                      dict(line_level=0), dict(line_level=256), dict(leak_guard=-1),
+                                      dict(leak_guard=101)])
 def test_bad_settings_are_refused_with_the_allowed_range(settings):
-    with pytest.raises(ValueError, match="gap must be 0-8|between 0 and 1|between 0 and 30|level must be 1-255"):
+    with pytest.raises(ValueError, match="gap must be 0-8|between 0 and 1|level must be 1-255|guard must be 0-100"):
         RegionFill(**settings)
 
 
@@ -186,9 +187,10 @@ def fill_parser() -> argparse.ArgumentParser:
 def test_fill_options_default_to_the_app_and_take_both_spellings():
     parser = fill_parser()
     assert fill_from_args(parser, parser.parse_args([])) == RegionFill()
-    wanted = RegionFill(gap=4, flatness=1.0, line_level=200, unhinted=True)
-    dashed = ["--fill-gap", "4", "--fill-flatness", "1", "--fill-line-level", "200", "--fill-unhinted"]
-    underscored = ["--fill_gap=4", "--fill_flatness=1", "--fill_line_level=200", "--fill_unhinted"]
+    wanted = RegionFill(gap=4, flatness=1.0, line_level=200, unhinted=True, leak_guard=8.0)
+    dashed = ["--fill-gap", "4", "--fill-flatness", "1", "--fill-line-level", "200", "--fill-unhinted",
+              "--fill-leak-guard", "8"]
+    underscored = ["--fill_gap=4", "--fill_flatness=1", "--fill_line_level=200", "--fill_unhinted", "--fill_leak_guard=8"]
     assert fill_from_args(parser, parser.parse_args(dashed)) == wanted
     assert fill_from_args(parser, parser.parse_args(underscored)) == wanted
     assert fill_from_args(parser, parser.parse_args(["--no-fill-unhinted"])) == RegionFill(unhinted=False)
@@ -273,3 +275,34 @@ def test_blank_paper_is_a_sketch_with_no_line_at_its_edge_and_wide_edge_regions(
     faint_edge[:, 0] = 200  # a faint line (darker than the fill's 230) along the edge
     assert not on_blank_paper(faint_edge)
     assert not on_blank_paper(np.full((4, 4), 255, np.uint8))  # too small to have a ring and an inside
+
+
+def leaky_box(side: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """A character on blank paper whose outline has a 6 px break at the bottom (wider than any gap the
+    fill closes here), and a network output that kept the paper white and the box dark grey:
+    (sketch uint8 (side, side), colour uint8 (side, side, 3))."""
+    sketch = boxed_sketch(side=side)
+    sketch[43:46, 29:35] = 255
+    colour = np.full((side, side, 3), 250, np.uint8)
+    colour[22:43, 22:43] = 90
+    return sketch, colour
+
+
+@pytest.mark.parametrize("guard", [12.0, 20.0])
+def test_the_leak_guard_keeps_a_stroke_from_flooding_the_paper_through_a_gap(guard):
+    sketch, colour = leaky_box()
+    rgb, mask = stroke(rows=slice(30, 33), cols=slice(30, 33))
+    flooded = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0))
+    guarded = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, leak_guard=guard))
+    assert tuple(flooded[5, 5]) == RED  # without the guard the stroke's region runs out into the paper
+    assert tuple(guarded[5, 5]) == (250, 250, 250)  # with it the paper keeps the network's white...
+    assert np.abs(guarded[25, 25].astype(int) - RED).max() <= 2  # ...and the box still takes the stroke
+
+
+def test_the_leak_guard_leaves_regions_inside_and_sketches_not_on_blank_paper_alone():
+    sketch, colour = leaky_box()
+    inside_only = boxed_sketch()  # closed outline: the stroked region does not reach the border
+    rgb, mask = stroke(rows=slice(30, 33), cols=slice(30, 33))
+    for drawing in (inside_only, np.where(np.arange(64)[None, :] < 2, 0, sketch).astype(np.uint8)):  # edge line
+        plain = fill_regions(colour, drawing, rgb, mask, RegionFill(gap=0))
+        assert np.array_equal(fill_regions(colour, drawing, rgb, mask, RegionFill(gap=0, leak_guard=12.0)), plain)
