@@ -24,6 +24,7 @@ HINT_TOLERANCE = 30.0  # RGB distance from a region's median hint colour that st
 HINT_AGREEMENT = 0.8  # share of a region's hint pixels that must be that colour for the region to take it
 BLANK_RING = 2  # px: no line in this outermost ring of a sketch on blank paper...
 BLANK_AREA = 0.3  # ...and its regions at the edge cover at least this share of it (docs/experiments.md, "White paper")
+LEAK_GUARD = 12.0  # CIE L*: the region fill's leak guard on blank paper (docs/experiments.md, "A leak guard")
 PAPER_WHITE = 235  # a hint at least this bright in every channel is white: painting paper white keeps it paper
 
 
@@ -180,9 +181,9 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     The stroke sets its region's colour and is not painted on top of it: near a stroke, where the
     network copies it as a streak with a halo, its shading fades out (:func:`shading_weight`), and
     the region's mean is taken away from the strokes. Unhinted regions are evened out the same way towards their own mean when
-    ``settings.unhinted``. With ``settings.leak_guard`` on blank paper, a hinted region that reaches the
-    border fills only what the network sees as one area with its strokes (:func:`leak_weight`), and its
-    mean is taken there. Line pixels and specks under MIN_AREA pixels keep the network's colours.
+    ``settings.unhinted``. With ``settings.leak_guard`` on blank paper, a region that reaches the border
+    and is hinted a colour (not PAPER_WHITE) fills only what the network sees as one area with its
+    strokes (:func:`leak_weight`), and its mean is taken there. Line pixels and specks under MIN_AREA pixels keep the network's colours.
 
     Args:
         colour: uint8 (H, W, 3) network output.
@@ -201,7 +202,8 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     weight = shading_weight(hint_mask, labels, hinted)
     take = np.ones(labels.shape, np.float32)  # share of the fill each pixel takes (the leak guard's)
     if settings.leak_guard > 0 and on_blank_paper(sketch, settings, labels):
-        take = leak_weight(colour, labels, hint_mask, hinted & edge_regions(labels), settings.leak_guard)
+        coloured = hints.min(axis=1) < PAPER_WHITE  # a white stroke on the paper whitens all of it
+        take = leak_weight(colour, labels, hint_mask, hinted & coloured & edge_regions(labels), settings.leak_guard)
     taken = np.where(take < 0.5, 0, labels)  # 0: in no region's mean
     means = region_means(colour, labels, len(hinted))[1]
     for counted in (taken, np.where(weight < 1, 0, taken)):  # each narrower one, where it has pixels, wins
