@@ -44,7 +44,7 @@ class RegionFill:
     flatness: float = 0.6  # 0.6 and evening out unhinted regions: tuned by the model card's flatness rule
     unhinted: bool = True
     line_level: int = FILL_LINE_LEVEL
-    leak_guard: float = 0.0
+    leak_guard: float = LEAK_GUARD
 
     def __post_init__(self):
         if not 0 <= self.gap <= 8:
@@ -180,10 +180,11 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     mean): the region's mean moves to the hint colour and its shading shrinks by ``flatness``.
     The stroke sets its region's colour and is not painted on top of it: near a stroke, where the
     network copies it as a streak with a halo, its shading fades out (:func:`shading_weight`), and
-    the region's mean is taken away from the strokes. Unhinted regions are evened out the same way towards their own mean when
-    ``settings.unhinted``. With ``settings.leak_guard`` on blank paper, a region that reaches the border
-    and is hinted a colour (not PAPER_WHITE) fills only what the network sees as one area with its
-    strokes (:func:`leak_weight`), and its mean is taken there. Line pixels and specks under MIN_AREA pixels keep the network's colours.
+    the region's mean is taken away from the strokes. Unhinted regions are evened out the same way
+    towards their own mean when ``settings.unhinted``. With ``settings.leak_guard`` on blank paper, a
+    region that reaches the border and is hinted a colour (not PAPER_WHITE) fills only what the
+    network sees as one area with its strokes (:func:`leak_weight`), and its mean is taken there.
+    Line pixels and specks under MIN_AREA pixels keep the network's colours.
 
     Args:
         colour: uint8 (H, W, 3) network output.
@@ -235,8 +236,8 @@ def leak_weight(colour: np.ndarray, labels: np.ndarray, hint_mask: np.ndarray, g
 
     Reference: the network's mean lightness (CIE L*) in the region within STROKE_HALO[1] px of its
     strokes, not under them, counted along paths that cross no line (:func:`near_along_paper`), so
-    that little of the paper beyond a gap counts. A pixel within ``guard`` of it takes all of the fill, one ``2 * guard``
-    away none. Regions with no such pixel take all of it.
+    that little of the paper beyond a gap counts. A pixel within ``guard`` of it takes all of the
+    fill, one ``2 * guard`` away none. Regions with no such pixel take all of it.
 
     Args:
         colour: uint8 (H, W, 3) network output; labels: int (H, W) the fill's regions;
@@ -244,6 +245,8 @@ def leak_weight(colour: np.ndarray, labels: np.ndarray, hint_mask: np.ndarray, g
     Returns:
         float32 (H, W) in [0, 1]; 1 outside guarded regions.
     """
+    if not guarded.any():
+        return np.ones(labels.shape, np.float32)
     lightness = cv2.cvtColor(colour, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32) * np.float32(100 / 255)
     ring = near_along_paper(hint_mask, labels > 0, int(STROKE_HALO[1])) & ~hint_mask
     sizes = np.bincount(labels[ring], minlength=len(guarded))

@@ -8,6 +8,7 @@ from streamlit_drawable_canvas import st_canvas
 
 from colorizer import RegionFill
 from colorizer.pipeline import white_paper_default
+from colorizer.regions import LEAK_GUARD
 from pages.parts import canvas, ui, workflow
 from pages.parts.state import Result, studio
 
@@ -61,7 +62,8 @@ def brush_controls() -> tuple[str, float]:
 def region_fill_controls() -> RegionFill | None:
     """Sidebar settings of the region fill that follows the network; None when it is off."""
     defaults = {"fill_on": True, "fill_flatness": RegionFill.flatness, "fill_gap": RegionFill.gap,
-                "fill_line_level": RegionFill.line_level, "fill_unhinted": RegionFill.unhinted}
+                "fill_line_level": RegionFill.line_level, "fill_unhinted": RegionFill.unhinted,
+                "fill_leak_guard": RegionFill.leak_guard > 0}
     ui.keep_widget_values(list(defaults), defaults)
     with st.sidebar:
         st.header("Region fill")
@@ -77,7 +79,11 @@ def region_fill_controls() -> RegionFill | None:
         unhinted = st.checkbox("Even out regions without scribbles too", key="fill_unhinted", disabled=not on,
                                help="Flattens the model's blotches where you painted nothing. It also blends two "
                                     "colours painted into one region towards each other: turn it off to keep them apart.")
-    return RegionFill(gap, flatness, unhinted, line_level) if on else None
+        guard = st.checkbox("Keep colour from leaking into the paper", key="fill_leak_guard", disabled=not on,
+                            help="On a drawing on blank paper, a colour that runs out through a gap in the outline "
+                                 "stops where the model sees paper or another part. Turn it off for a bucket fill "
+                                 "of the whole region, or close the gap with the slider above.")
+    return RegionFill(gap, flatness, unhinted, line_level, LEAK_GUARD if guard else 0.0) if on else None
 
 
 def current_hints() -> Image.Image | None:

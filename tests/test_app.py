@@ -265,18 +265,19 @@ def test_region_fill_settings_reach_the_model_and_survive_a_page_switch(app):
         app.slider(key="fill_flatness").set_value(1.0).run()
         app.slider(key="fill_gap").set_value(0).run()
         app.slider(key="fill_line_level").set_value(220).run()
+        app.checkbox(key="fill_leak_guard").uncheck().run()
         colorize()
         flat = np.asarray(app.session_state["studio"].result.image)
         app.toggle(key="fill_on").set_value(False).run()
         colorize()
     assert not app.exception and not app.error
     assert seen[0] == RegionFill()
-    assert seen[1] == RegionFill(gap=0, flatness=1.0, line_level=220) and seen[2] is None
+    assert seen[1] == RegionFill(gap=0, flatness=1.0, line_level=220, leak_guard=0.0) and seen[2] is None
     assert not np.array_equal(default, flat)
     app.switch_page("pages/model.py").run()
     app.switch_page("pages/colorize.py").run()
     assert app.slider(key="fill_flatness").value == 1.0 and app.toggle(key="fill_on").value is False
-    assert app.slider(key="fill_line_level").value == 220
+    assert app.slider(key="fill_line_level").value == 220 and app.checkbox(key="fill_leak_guard").value is False
 
 
 def test_live_preview_colours_without_the_button(app):

@@ -290,9 +290,10 @@ def leaky_box(side: int = 64) -> tuple[np.ndarray, np.ndarray]:
 
 @pytest.mark.parametrize("guard", [12.0, 20.0])
 def test_the_leak_guard_keeps_a_stroke_from_flooding_the_paper_through_a_gap(guard):
+    assert RegionFill().leak_guard > 0  # the app's default
     sketch, colour = leaky_box()
     rgb, mask = stroke(rows=slice(30, 33), cols=slice(30, 33))
-    flooded = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0))
+    flooded = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, leak_guard=0.0))
     guarded = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, leak_guard=guard))
     assert tuple(flooded[5, 5]) == RED  # without the guard the stroke's region runs out into the paper
     assert tuple(guarded[5, 5]) == (250, 250, 250)  # with it the paper keeps the network's white...
@@ -304,5 +305,14 @@ def test_the_leak_guard_leaves_regions_inside_and_sketches_not_on_blank_paper_al
     inside_only = boxed_sketch()  # closed outline: the stroked region does not reach the border
     rgb, mask = stroke(rows=slice(30, 33), cols=slice(30, 33))
     for drawing in (inside_only, np.where(np.arange(64)[None, :] < 2, 0, sketch).astype(np.uint8)):  # edge line
-        plain = fill_regions(colour, drawing, rgb, mask, RegionFill(gap=0))
+        plain = fill_regions(colour, drawing, rgb, mask, RegionFill(gap=0, leak_guard=0.0))
         assert np.array_equal(fill_regions(colour, drawing, rgb, mask, RegionFill(gap=0, leak_guard=12.0)), plain)
+
+
+def test_the_leak_guard_lets_a_white_stroke_whiten_the_paper_it_runs_into():
+    sketch, colour = leaky_box()
+    colour[5:12, 5:12] = (90, 120, 200)  # a smear the network left on the paper
+    rgb, mask = stroke(colour=(255, 255, 255), rows=slice(30, 33), cols=slice(30, 33))
+    plain = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, leak_guard=0.0))
+    assert np.array_equal(fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0)), plain)
+    assert plain[8, 8].min() > colour[8, 8].min() + 60  # the smear is evened out towards white
