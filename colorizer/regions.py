@@ -201,21 +201,38 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     big[0] = False
     hinted &= big
     weight = shading_weight(hint_mask, labels, hinted)
-    take = np.ones(labels.shape, np.float32)  # share of the fill each pixel takes (the leak guard's)
-    if settings.leak_guard > 0 and on_blank_paper(sketch, settings, labels):
-        coloured = hints.min(axis=1) < PAPER_WHITE  # a white stroke on the paper whitens all of it
-        take = leak_weight(colour, labels, hint_mask, hinted & coloured & edge_regions(labels), settings.leak_guard)
-    taken = np.where(take < 0.5, 0, labels)  # 0: in no region's mean
-    means = region_means(colour, labels, len(hinted))[1]
-    for counted in (taken, np.where(weight < 1, 0, taken)):  # each narrower one, where it has pixels, wins
-        sizes, counted_means = region_means(colour, counted, len(hinted))
-        means = np.where(sizes[:, None] > 0, counted_means, means)
+    guarded = hinted & ~paper_white(hints) & edge_regions(labels)  # a white stroke on the paper whitens all of it
+    take = None  # the share of the fill each pixel takes, where the leak guard works
+    if settings.leak_guard > 0 and guarded.any() and on_blank_paper(sketch, settings, labels):
+        take = leak_weight(colour, labels, hint_mask, guarded, settings.leak_guard)
+    means = fill_means(colour, labels, weight, take)
     change = hinted | (big & settings.unhinted)
     keep = (1.0 - settings.flatness) * weight[..., None]
     target = np.where(hinted[:, None], hints, means)[labels]
     filled = target + keep * (colour.astype(np.float32) - means[labels])
-    filled = colour + take[..., None] * (np.where(change[labels][..., None], filled, colour) - colour)
+    filled = np.where(change[labels][..., None], filled, colour)
+    if take is not None:
+        filled = colour + take[..., None] * (filled - colour)
     return np.clip(np.round(filled), 0, 255).astype(np.uint8)
+
+
+def fill_means(colour: np.ndarray, labels: np.ndarray, weight: np.ndarray, take: np.ndarray | None) -> np.ndarray:
+    """Each region's mean colour, the one the fill moves to its hint: over its pixels away from strokes
+    (``weight`` 1) that take at least half of the fill (``take``, None: all do), else over those that
+    take half of it, else over all of it.
+
+    Args:
+        colour: uint8 (H, W, 3); labels: int (H, W); weight, take: float32 (H, W) in [0, 1].
+    Returns:
+        float64 (R + 1, 3) in 0..255.
+    """
+    subsets = [labels] if take is None else [labels, np.where(take < 0.5, 0, labels)]  # 0: in no region's mean
+    subsets.append(np.where(weight < 1, 0, subsets[-1]))
+    means = np.zeros((labels.max() + 1, 3))
+    for counted in subsets:  # widest first: each narrower one, where it has pixels, wins
+        sizes, counted_means = region_means(colour, counted, len(means))
+        means = np.where(sizes[:, None] > 0, counted_means, means)
+    return means
 
 
 def shading_weight(hint_mask: np.ndarray, labels: np.ndarray, hinted: np.ndarray) -> np.ndarray:
@@ -245,8 +262,6 @@ def leak_weight(colour: np.ndarray, labels: np.ndarray, hint_mask: np.ndarray, g
     Returns:
         float32 (H, W) in [0, 1]; 1 outside guarded regions.
     """
-    if not guarded.any():
-        return np.ones(labels.shape, np.float32)
     lightness = cv2.cvtColor(colour, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32) * np.float32(100 / 255)
     ring = near_along_paper(hint_mask, labels > 0, int(STROKE_HALO[1])) & ~hint_mask
     sizes = np.bincount(labels[ring], minlength=len(guarded))
@@ -263,6 +278,11 @@ def near_along_paper(start: np.ndarray, paper: np.ndarray, steps: int) -> np.nda
     for _ in range(steps):
         reached = cv2.dilate(reached, square) & paper | start
     return reached.astype(bool)
+
+
+def paper_white(colours: np.ndarray) -> np.ndarray:
+    """bool (N,): which of ``colours`` (float or uint8 (N, 3), 0..255) are white, every channel at least PAPER_WHITE."""
+    return colours.min(axis=1) >= PAPER_WHITE
 
 
 def edge_regions(labels: np.ndarray) -> np.ndarray:
@@ -310,6 +330,6 @@ def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
     labels = fill_labels(sketch, settings) if labels is None else labels
     hinted, colours = hint_colours(labels, hint_rgb, hint_mask)
     painted = np.bincount(labels[hint_mask], minlength=len(hinted)) > 0
-    white = hinted & (colours.min(axis=1) >= PAPER_WHITE)
+    white = hinted & paper_white(colours)
     paper = (edge_regions(labels) & (~painted | white))[labels]  # a region painted a colour keeps the artist's
     return np.where(paper[..., None], np.uint8(255), hint_rgb), hint_mask | paper
