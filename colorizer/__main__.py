@@ -31,8 +31,6 @@ FILL_OPTIONS = {  # RegionFill field: (type, help) of its command-line option
     "line_level": (int, "sketch pixels darker than this (1-255) are lines that stop a colour"),
     "leak_guard": (float, "on blank paper, CIE L* distance from the model's lightness near a stroke beyond which "
                           "its fill fades out in a region reaching the border (0: off)"),
-    "across_faint": (float, "a stroke's colour also fills the parts of its region that only faint lines split off, "
-                            "where the model's lightness is within this CIE L* of the stroked part's (0: off)"),
 }
 
 

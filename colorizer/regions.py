@@ -25,8 +25,6 @@ HINT_AGREEMENT = 0.8  # share of a region's hint pixels that must be that colour
 BLANK_RING = 2  # px: no line in this outermost ring of a sketch on blank paper...
 BLANK_AREA = 0.3  # ...and its regions at the edge cover at least this share of it (docs/experiments.md, "White paper")
 LEAK_GUARD = 12.0  # CIE L*: the region fill's leak guard on blank paper (docs/experiments.md, "A leak guard")
-ACROSS_FAINT = 20.0  # CIE L*: a stroke's colour crosses faint lines where the network's lightness is this close
-# (docs/experiments.md, "A stroke's colour across faint lines")
 PAPER_WHITE = 235  # a hint at least this bright in every channel is white: painting paper white keeps it paper
 
 
@@ -40,17 +38,13 @@ class RegionFill:
     sketch pixels darker than this (1-255) are lines that stop a colour; higher also stops it at
     faint grey lines. leak_guard: on blank paper, the CIE L* distance (0-100) from the network's own
     lightness near a stroke beyond which a hint's fill fades out in a region that reaches the border
-    (:func:`leak_weight`); 0 turns it off. across_faint: a stroke's colour also fills the parts of its region
-    that only faint lines (``line_level`` and lighter than LINE_LEVEL) split off, where the network's
-    lightness is within this many CIE L* (0-100) of the stroked part's (:func:`carry_across_faint_lines`);
-    0 turns it off.
+    (:func:`leak_weight`); 0 turns it off.
     """
     gap: int = 2
     flatness: float = 0.6  # 0.6 and evening out unhinted regions: tuned by the model card's flatness rule
     unhinted: bool = True
     line_level: int = FILL_LINE_LEVEL
     leak_guard: float = LEAK_GUARD
-    across_faint: float = ACROSS_FAINT
 
     def __post_init__(self):
         if not 0 <= self.gap <= 8:
@@ -61,8 +55,6 @@ class RegionFill:
             raise ValueError(f"Region fill line level must be 1-255, not {self.line_level}.")
         if not 0.0 <= self.leak_guard <= 100.0:
             raise ValueError(f"Region fill leak guard must be 0-100 (CIE L*), not {self.leak_guard}.")
-        if not 0.0 <= self.across_faint <= 100.0:
-            raise ValueError(f"Region fill's carry across faint lines must be 0-100 (CIE L*), not {self.across_faint}.")
 
 
 def line_regions(sketch: np.ndarray, gap: int = 0, line_level: int = LINE_LEVEL) -> np.ndarray:
@@ -192,8 +184,6 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     towards their own mean when ``settings.unhinted``. With ``settings.leak_guard`` on blank paper, a
     region that reaches the border and is hinted a colour (not PAPER_WHITE) fills only what the
     network sees as one area with its strokes (:func:`leak_weight`), and its mean is taken there.
-    With ``settings.across_faint``, a coloured hint first spreads to the parts of its region that only
-    faint lines split off (:func:`carry_across_faint_lines`).
     Line pixels and specks under MIN_AREA pixels keep the network's colours.
 
     Args:
@@ -210,10 +200,6 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     big = np.bincount(labels.ravel(), minlength=len(hinted)) >= MIN_AREA
     big[0] = False
     hinted &= big
-    if settings.across_faint > 0 and settings.line_level > LINE_LEVEL and not paper_white(hints[hinted]).all():
-        coarse = line_regions(sketch, settings.gap, LINE_LEVEL)
-        lightness = region_lightness(colour, labels, shading_weight(hint_mask, labels, hinted), len(hinted))
-        hinted, hints = carry_across_faint_lines(lightness, labels, coarse, hint_mask, hinted, hints, settings.across_faint)
     weight = shading_weight(hint_mask, labels, hinted)
     guarded = hinted & ~paper_white(hints) & edge_regions(labels)  # a white stroke on the paper whitens all of it
     take = None  # the share of the fill each pixel takes, where the leak guard works
@@ -246,66 +232,6 @@ def fill_means(colour: np.ndarray, labels: np.ndarray, weight: np.ndarray, take:
     for counted in subsets:  # widest first: each narrower one, where it has pixels, wins
         sizes, counted_means = region_means(colour, counted, len(means))
         means = np.where(sizes[:, None] > 0, counted_means, means)
-    return means
-
-
-def carry_across_faint_lines(lightness: np.ndarray, labels: np.ndarray, coarse: np.ndarray, hint_mask: np.ndarray,
-                             hinted: np.ndarray, hints: np.ndarray, limit: float) -> tuple[np.ndarray, np.ndarray]:
-    """Hint the regions that faint lines split off a stroke's region: within one ``coarse`` region
-    (lines darker than LINE_LEVEL only) whose hinted fine regions agree on a colour that is not
-    PAPER_WHITE, an unpainted fine region of at least MIN_AREA pixels takes that colour if it is no larger
-    than those hinted regions together and the network's mean lightness there is within ``limit`` CIE L*
-    of theirs (:func:`region_lightness`: away from the strokes, where it copies them). Two colours in one
-    coarse region, or a small stroke beside a large part, carry nothing.
-
-    Args:
-        lightness: float (R + 1,) each region's :func:`region_lightness`, CIE L* 0-100;
-        labels: int (H, W) the fill's regions; coarse: int (H, W) the regions at LINE_LEVEL, 0 on lines;
-        hint_mask: bool (H, W); hinted, hints: :func:`hint_colours`'
-        (bool (R + 1,), float64 (R + 1, 3)); limit: CIE L*, > 0.
-    Returns:
-        (hinted, hints) with the carried regions added; new arrays.
-    """
-    home = coarse_home(labels, coarse, len(hinted))
-    sizes = np.bincount(labels.ravel(), minlength=len(hinted))
-    free = ~hinted & (np.bincount(labels[hint_mask], minlength=len(hinted)) == 0) & (sizes >= MIN_AREA)
-    free[0] = False
-    hinted, hints = hinted.copy(), hints.copy()
-    for region in np.unique(home[hinted & ~paper_white(hints)]):
-        source = (home == region) & hinted
-        colours = hints[source]
-        if region == 0 or paper_white(colours).any() or \
-                np.linalg.norm(colours - np.median(colours, axis=0), axis=1).max() > HINT_TOLERANCE:
-            continue
-        close = np.abs(lightness - np.average(lightness[source], weights=sizes[source])) <= limit
-        take = (home == region) & free & close & (sizes <= sizes[source].sum())
-        hinted[take], hints[take] = True, np.average(colours, axis=0, weights=sizes[source])
-    return hinted, hints
-
-
-def coarse_home(labels: np.ndarray, coarse: np.ndarray, count: int) -> np.ndarray:
-    """int64 (count,): for each fine region of ``labels`` (int (H, W)), the ``coarse`` region (int (H, W),
-    0 on lines) holding most of its pixels; 0 for regions with none inside a coarse region."""
-    inside = (labels > 0) & (coarse > 0)
-    base = int(coarse.max()) + 1
-    pairs, counts = np.unique(labels[inside].astype(np.int64) * base + coarse[inside], return_counts=True)
-    fine, home = pairs // base, pairs % base
-    order = np.lexsort((-counts, fine))  # by fine region, the largest overlap first
-    first = order[np.r_[True, fine[order][1:] != fine[order][:-1]]]
-    homes = np.zeros(count, np.int64)
-    homes[fine[first]] = home[first]
-    return homes
-
-
-def region_lightness(colour: np.ndarray, labels: np.ndarray, weight: np.ndarray, count: int) -> np.ndarray:
-    """float64 (count,): each region's mean CIE L* (0-100) of ``colour`` (uint8 (H, W, 3)) over its pixels
-    away from strokes (``weight``, float32 (H, W), 1), else over all of them; ``labels``: int (H, W)."""
-    lightness = cv2.cvtColor(colour, cv2.COLOR_RGB2LAB)[..., 0].ravel() * (100 / 255)
-    means = np.zeros(count)
-    for counted in (labels.ravel(), np.where(weight.ravel() < 1, 0, labels.ravel())):  # the narrower one wins
-        sizes = np.bincount(counted, minlength=count)
-        sums = np.bincount(counted, weights=lightness, minlength=count)
-        means = np.where(sizes > 0, sums / np.maximum(sizes, 1), means)
     return means
 
 
@@ -407,4 +333,3 @@ def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
     white = hinted & paper_white(colours)
     paper = (edge_regions(labels) & (~painted | white))[labels]  # a region painted a colour keeps the artist's
     return np.where(paper[..., None], np.uint8(255), hint_rgb), hint_mask | paper
-

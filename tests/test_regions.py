@@ -129,9 +129,9 @@ def test_specks_keep_the_network_colours():
 
 @pytest.mark.parametrize("settings", [dict(gap=-1), dict(gap=9), dict(flatness=1.5), dict(flatness=-0.1),
                                       dict(line_level=0), dict(line_level=256), dict(leak_guard=-1),
-                                      dict(leak_guard=101), dict(across_faint=-1), dict(across_faint=101)])
+                                      dict(leak_guard=101)])
 def test_bad_settings_are_refused_with_the_allowed_range(settings):
-    with pytest.raises(ValueError, match="gap must be 0-8|between 0 and 1|level must be 1-255|guard must be 0-100|lines must be 0-100"):
+    with pytest.raises(ValueError, match="gap must be 0-8|between 0 and 1|level must be 1-255|guard must be 0-100"):
         RegionFill(**settings)
 
 
@@ -164,54 +164,8 @@ def test_a_faint_line_stops_the_fill_at_the_default_line_level_only():
     rgb, mask = stroke()
     low = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=1.0, line_level=160, unhinted=False))
     assert np.all(low[40:, 40:] == RED)  # the faint line is paper at level 160: colour runs through
-    stopped = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=1.0, unhinted=False, across_faint=0.0))
+    stopped = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, flatness=1.0, unhinted=False))
     assert np.all(stopped[:, :31] == RED) and np.array_equal(stopped[:, 33:], colour[:, 33:])
-
-
-def faint_lines_sketch(*columns: int) -> np.ndarray:
-    """64 x 64: a dark frame, and faint (grey 200) vertical lines 2 px wide at each of ``columns``."""
-    sketch = np.full((64, 64), 255, np.uint8)
-    sketch[[0, -1]], sketch[:, [0, -1]] = 0, 0
-    for x in columns:
-        sketch[1:-1, x:x + 2] = 200
-    return sketch
-
-
-FLAT = RegionFill(gap=0, flatness=1.0, unhinted=False)  # the carry on at the app's default
-
-
-def test_a_stroke_carries_across_a_faint_line_where_the_network_sees_one_area():
-    assert RegionFill().across_faint > 0  # the app's default
-    sketch, colour = faint_lines_sketch(31), shaded()
-    rgb, mask = stroke()
-    out = fill_regions(colour, sketch, rgb, mask, FLAT)
-    assert np.all(out[5:60, 40:60] == RED)  # the part the faint line split off takes the stroke too
-    darker = colour.copy()
-    darker[:, 33:] //= 3  # the network sees another, darker part there
-    kept = fill_regions(darker, sketch, rgb, mask, FLAT)
-    assert np.all(kept[5:60, 5:28] == RED) and np.array_equal(kept[:, 33:], darker[:, 33:])
-
-
-def test_a_small_stroke_does_not_carry_into_a_larger_part():
-    sketch, colour = faint_lines_sketch(20), shaded()
-    small_side, _ = stroke(cols=slice(5, 15))
-    small = fill_regions(colour, sketch, small_side, small_side.any(axis=2), FLAT)
-    assert np.array_equal(small[:, 30:], colour[:, 30:])  # the larger part keeps the network's colours
-    large_side, _ = stroke(cols=slice(35, 50))
-    large = fill_regions(colour, sketch, large_side, large_side.any(axis=2), FLAT)
-    assert np.all(large[5:60, 5:18] == RED)  # the smaller part takes the larger one's stroke
-
-
-def test_two_colours_or_a_white_stroke_carry_nothing_across_faint_lines():
-    sketch, colour = faint_lines_sketch(20, 42), shaded()
-    red, red_mask = stroke(cols=slice(25, 38))
-    blue, blue_mask = stroke((20, 60, 220), cols=slice(47, 60))
-    both = fill_regions(colour, sketch, red + blue, red_mask | blue_mask, FLAT)
-    assert np.array_equal(both[:, :20], colour[:, :20])  # which of the two would it take?
-    white, white_mask = stroke((255, 255, 255), cols=slice(25, 38))
-    whitened = fill_regions(colour, sketch, white, white_mask, FLAT)
-    assert np.array_equal(whitened[:, :20], colour[:, :20]) and np.array_equal(whitened[:, 44:], colour[:, 44:])
-    assert np.all(whitened[5:60, 23:40] == 255)
 
 
 def test_faint_line_pixels_join_the_nearest_region_and_dark_ones_stay_lines():
@@ -233,12 +187,10 @@ def fill_parser() -> argparse.ArgumentParser:
 def test_fill_options_default_to_the_app_and_take_both_spellings():
     parser = fill_parser()
     assert fill_from_args(parser, parser.parse_args([])) == RegionFill()
-    wanted = RegionFill(gap=4, flatness=1.0, line_level=200, unhinted=True, leak_guard=8.0,
-                        across_faint=5.0)
+    wanted = RegionFill(gap=4, flatness=1.0, line_level=200, unhinted=True, leak_guard=8.0)
     dashed = ["--fill-gap", "4", "--fill-flatness", "1", "--fill-line-level", "200", "--fill-unhinted",
-              "--fill-leak-guard", "8", "--fill-across-faint", "5"]
-    underscored = ["--fill_gap=4", "--fill_flatness=1", "--fill_line_level=200", "--fill_unhinted", "--fill_leak_guard=8",
-                   "--fill_across_faint=5"]
+              "--fill-leak-guard", "8"]
+    underscored = ["--fill_gap=4", "--fill_flatness=1", "--fill_line_level=200", "--fill_unhinted", "--fill_leak_guard=8"]
     assert fill_from_args(parser, parser.parse_args(dashed)) == wanted
     assert fill_from_args(parser, parser.parse_args(underscored)) == wanted
     assert fill_from_args(parser, parser.parse_args(["--no-fill-unhinted"])) == RegionFill(unhinted=False)
