@@ -8,7 +8,6 @@ from streamlit_drawable_canvas import st_canvas
 
 from colorizer import RegionFill
 from colorizer.pipeline import white_paper_default
-from colorizer.regions import LEAK_GUARD
 from pages.parts import canvas, ui, workflow
 from pages.parts.state import Result, studio
 
@@ -83,7 +82,7 @@ def region_fill_controls() -> RegionFill | None:
                             help="On a drawing on blank paper, a colour that runs out through a gap in the outline "
                                  "stops where the model sees paper or another part. Turn it off for a bucket fill "
                                  "of the whole region, or close the gap with the slider above.")
-    return RegionFill(gap, flatness, unhinted, line_level, LEAK_GUARD if guard else 0.0) if on else None
+    return RegionFill(gap, flatness, unhinted, line_level, RegionFill.leak_guard if guard else 0.0) if on else None
 
 
 def current_hints() -> Image.Image | None:
