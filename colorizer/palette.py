@@ -1,5 +1,7 @@
-"""Colour palettes: k-means (scikit-learn) over a picture's pixels."""
+"""Colour palettes: k-means (scikit-learn) over a picture's pixels, and palette files (GIMP .gpl, hex lists)."""
 from __future__ import annotations
+
+import re
 
 import numpy as np
 from sklearn.cluster import KMeans
@@ -37,3 +39,73 @@ def suggest_palette(image, k: int = 8, seed: int = 0) -> list[str]:
     colours, shares = kmeans_colours(array, k, np.random.default_rng(seed))
     swatches = [f"#{int(r):02x}{int(g):02x}{int(b):02x}" for (r, g, b), share in zip(np.round(colours), shares) if share > 0]
     return list(dict.fromkeys(swatches))
+
+
+def colour_at(picture, x: float, y: float, radius: int = 2) -> str:
+    """The colour of a PIL picture around pixel (x, y) as "#rrggbb": the per-channel median of the
+    (2 * radius + 1)-pixel square there (clipped to the picture), so one stray pixel or line does not decide."""
+    array = np.asarray(picture.convert("RGB"))
+    col = int(np.clip(round(x), 0, array.shape[1] - 1))
+    row = int(np.clip(round(y), 0, array.shape[0] - 1))
+    window = array[max(0, row - radius):row + radius + 1, max(0, col - radius):col + radius + 1]
+    red, green, blue = np.median(window.reshape(-1, 3), axis=0).round().astype(int)
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+MAX_PALETTE = 64  # colours a palette file may hold
+HEX_LINE = re.compile(r"^#?([0-9a-fA-F]{6})$")
+GPL_LINE = re.compile(r"^\s*(\d{1,3})\s+(\d{1,3})\s+(\d{1,3})(?:\s.*)?$")
+
+
+class PaletteFileError(ValueError):
+    """A palette file the studio cannot read; the message says what it accepts."""
+
+
+def palette_file(colours: list[str], name: str) -> str:
+    """A GIMP palette (.gpl text, which Krita, Inkscape and Aseprite also read) of hex swatches ("#rrggbb")."""
+    rows = [f"{int(c[1:3], 16):3d} {int(c[3:5], 16):3d} {int(c[5:7], 16):3d}\t{c}" for c in colours]
+    clean_name = " ".join(name.split()) or "Palette"
+    return "\n".join(["GIMP Palette", f"Name: {clean_name}", "Columns: 4", "#", *rows]) + "\n"
+
+
+def read_palette_file(data: bytes) -> list[str]:
+    """Hex swatches ("#rrggbb", in file order, no repeats) from a GIMP palette (.gpl) or a list of hex codes
+    (one per line, with or without "#", as Lospec's .hex files). Raises PaletteFileError on anything else,
+    on an empty palette and on more than MAX_PALETTE colours."""
+    try:
+        lines = [line.strip() for line in data.decode("utf-8-sig").splitlines()]
+    except UnicodeDecodeError:
+        raise PaletteFileError(_NOT_A_PALETTE) from None
+    lines = [line for line in lines if line and not line.startswith("#") or HEX_LINE.match(line)]
+    if lines and lines[0] == "GIMP Palette":
+        colours = [_gpl_colour(line) for line in lines[1:] if not _gpl_header(line)]
+    else:
+        colours = [_hex_colour(line) for line in lines]
+    colours = list(dict.fromkeys(colours))
+    if not colours:
+        raise PaletteFileError("This palette file holds no colours.")
+    if len(colours) > MAX_PALETTE:
+        raise PaletteFileError(f"This palette holds {len(colours)} colours; the studio takes at most {MAX_PALETTE}.")
+    return colours
+
+
+_NOT_A_PALETTE = ("Not a palette file: load a GIMP palette (.gpl, as Krita and GIMP save them) or a text file "
+                  "with one hex colour per line, such as #f2c9a0.")
+
+
+def _gpl_header(line: str) -> bool:
+    return line.split(":")[0] in ("Name", "Columns")
+
+
+def _gpl_colour(line: str) -> str:
+    match = GPL_LINE.match(line)
+    if not match or any(int(value) > 255 for value in match.groups()):
+        raise PaletteFileError(f"{_NOT_A_PALETTE} (A colour line reads {line[:40]!r}.)")
+    return "#" + "".join(f"{int(value):02x}" for value in match.groups())
+
+
+def _hex_colour(line: str) -> str:
+    match = HEX_LINE.match(line)
+    if not match:
+        raise PaletteFileError(f"{_NOT_A_PALETTE} (A line reads {line[:40]!r}.)")
+    return f"#{match.group(1).lower()}"

@@ -7,6 +7,7 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from colorizer import RegionFill
+from colorizer.palette import colour_at
 from colorizer.pipeline import white_paper_default
 from pages.parts import canvas, ui, workflow
 from pages.parts.state import Result, studio
@@ -36,11 +37,19 @@ def sync_from_hex() -> None:
 def brush_controls() -> tuple[str, float]:
     """Tool, colour (picker and hex), width and undo / redo / clear in the sidebar; returns the canvas's
     stroke colour (the eraser's mark in eraser mode) and the width in picture pixels."""
-    ui.keep_widget_values(["brush_picker", "brush_hex", "brush_width", "brush_tool"],
-                          {"brush_picker": "#e04a3f", "brush_hex": "#e04a3f", "brush_width": 8, "brush_tool": "Brush"})
+    take_picked_colour()
+    ui.keep_widget_values(["brush_picker", "brush_hex", "brush_width", "brush_tool", "pick_from"],
+                          {"brush_picker": "#e04a3f", "brush_hex": "#e04a3f", "brush_width": 8, "brush_tool": "Brush",
+                           "pick_from": "Original"})
     with st.sidebar:
         st.header("Brush")
-        tool = st.segmented_control("Tool", ["Brush", "Eraser"], key="brush_tool", label_visibility="collapsed")
+        tool = st.segmented_control("Tool", ["Brush", "Eraser", "Pick colour"], key="brush_tool",
+                                    label_visibility="collapsed")
+        if tool == "Pick colour":
+            st.segmented_control("Pick from", ["Original", "Result"], key="pick_from",
+                                 help="Click the canvas: the brush takes the colour of your scribble there, or else "
+                                      "of this picture at the same place (the original until there is a result); "
+                                      "then the tool goes back to the brush.")
         st.color_picker("Colour", key="brush_picker", on_change=sync_from_picker)
         st.text_input("Hex", key="brush_hex", on_change=sync_from_hex, help="Type an exact colour, e.g. #f2c9a0.")
         if not HEX.match(st.session_state.brush_hex.strip()):
@@ -54,8 +63,30 @@ def brush_controls() -> tuple[str, float]:
                     width="stretch", help="Redo what was undone")
         st.button("Clear all strokes", icon=":material/delete:", on_click=canvas.clear, args=(state,),
                   width="stretch", help="Undo brings them back")
-    colour = canvas.ERASER_MARK if tool == "Eraser" else st.session_state.brush_picker
-    return colour, width
+    marks = {"Eraser": canvas.ERASER_MARK, "Pick colour": canvas.PICK_MARK}
+    return marks.get(tool, st.session_state.brush_picker), width
+
+
+def take_picked_colour() -> None:
+    """Give the brush the colour the picker took on the last run (before the brush widgets exist)."""
+    picked = st.session_state.pop("picked_colour", None)
+    if picked:
+        workflow.set_brush(picked)
+        st.session_state.brush_tool = "Brush"
+        st.toast(f"Brush colour {picked}", icon=":material/colorize:")
+
+
+def pick_colour(point: tuple[float, float]) -> str:
+    """The colour at a canvas point (x, y px): the scribble painted there, else the original picture or the
+    result (*Pick from*; the original until there is a result) at the same place."""
+    (x, y), (canvas_w, canvas_h) = point, state.canvas_size
+    col, row = min(int(x), canvas_w - 1), min(int(y), canvas_h - 1)
+    if state.scribbles is not None and state.scribbles.shape[:2] == (canvas_h, canvas_w) \
+            and state.scribbles[row, col, 3] > 127:
+        return "#{:02x}{:02x}{:02x}".format(*state.scribbles[row, col, :3])
+    use_result = st.session_state.get("pick_from") == "Result" and state.result is not None
+    picture = state.result.image if use_result else original
+    return colour_at(picture, x * picture.width / canvas_w, y * picture.height / canvas_h)
 
 
 def region_fill_controls() -> RegionFill | None:
@@ -118,6 +149,10 @@ def show_canvas(colour: str, width: float) -> None:
         width=canvas_w, height=canvas_h, drawing_mode="freedraw", return_image_data=True,
         key=f"canvas-{state.upload.digest}",
     )
+    point = canvas.take_pick(state, result.json_data)
+    if point is not None:
+        st.session_state.picked_colour = pick_colour(point)
+        st.rerun()  # the whole page, so the sidebar shows the brush's new colour
     if canvas.receive(state, result.json_data, canvas.strokes_array(result.image_data)):
         st.rerun(scope="fragment")  # hand the canvas its eraser cuts
     st.caption(f"Scribbles: {state.painted_pixels:,} painted pixels" if state.painted_pixels

@@ -301,6 +301,46 @@ def test_palette_swatch_sets_the_brush_colour(app):
     assert app.session_state["brush_picker"] == colour and app.text_input(key="brush_hex").value == colour
 
 
+def test_my_palette_adds_saves_and_survives_a_new_upload(app, monkeypatch):
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from colorizer.palette import read_palette_file
+
+    files = {}  # what download buttons hand the browser, by file name
+    keep = MemoryMediaFileStorage.load_and_get_id
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", lambda self, data, mimetype, kind, filename=None:
+                        files.update({filename: data}) or keep(self, data, mimetype, kind, filename))
+    upload_frame(app)
+    app.switch_page("pages/colorize.py").run()
+    for colour in ("#f2c9a0", "#3050c0"):
+        app.text_input(key="brush_hex").set_value(colour).run()
+        next(b for b in app.button if b.label == "Add").click().run()
+    assert app.session_state["studio"].my_palette == ["#f2c9a0", "#3050c0"]
+    assert "Save palette (.gpl)" in labels(app.download_button)
+    assert read_palette_file(files["frame_palette.gpl"]) == ["#f2c9a0", "#3050c0"]
+    next(b for b in app.button if b.key == "mine-0").click().run()
+    assert app.text_input(key="brush_hex").value == "#f2c9a0"
+    next(b for b in app.button if b.label == "Remove").click().run()
+    assert app.session_state["studio"].my_palette == ["#3050c0"]
+    upload_frame(app, name="next_frame.png")
+    app.switch_page("pages/colorize.py").run()
+    assert app.session_state["studio"].my_palette == ["#3050c0"]
+
+
+def test_a_palette_file_loads_and_a_bad_one_says_what_loads(app):
+    from colorizer.palette import palette_file
+
+    upload_frame(app)
+    app.switch_page("pages/colorize.py").run()
+    uploader = next(u for u in app.file_uploader if u.label == "Load a palette")
+    uploader.upload("hero.gpl", palette_file(["#102030", "#a0b0c0"], "hero").encode(), "text/plain").run()
+    assert not app.error and app.session_state["studio"].my_palette == ["#102030", "#a0b0c0"]
+    assert {"mine-0", "mine-1"} <= {b.key for b in app.button}
+    uploader = next(u for u in app.file_uploader if u.label == "Load a palette")
+    uploader.upload("notes.txt", b"buy milk\n", "text/plain").run()
+    assert any("Not a palette file" in e.value for e in app.error)
+    assert app.session_state["studio"].my_palette == ["#102030", "#a0b0c0"]
+
+
 def test_layers_zip_and_scribbles_download_after_colorize(app):
     import io
     import zipfile

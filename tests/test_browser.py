@@ -182,6 +182,39 @@ def test_palette_layers_and_variants_in_the_browser(page, server, tmp_path):
         "hero_composite.png", "hero_flat.png", "hero_lines.png", "hero_scribbles.png"]
 
 
+def click_canvas(page, canvas, at) -> None:
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + at[0] * box["width"], box["y"] + at[1] * box["height"])
+
+
+def wait_brush_colour(page, colour: str) -> None:
+    page.wait_for_function("c => [...document.querySelectorAll('input')].some(i => i.value === c)", arg=colour)
+
+
+def test_the_colour_picker_takes_the_originals_or_a_scribbles_colour(page, server, tmp_path):
+    from PIL import Image
+
+    halves = np.zeros((120, 200, 3), np.uint8)
+    halves[:, :100], halves[:, 100:] = (220, 40, 40), (40, 60, 220)
+    Image.fromarray(halves).save(tmp_path / "halves.png")
+    page.goto(f"{server}/sketch")
+    page.locator("input[type=file]").set_input_files(str(tmp_path / "halves.png"))
+    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for()
+    draw_stroke(page, canvas, (0.1, 0.5), (0.3, 0.5))
+    wait_painted_above(page, 0)
+    painted = painted_pixels(page)
+    for at, colour in (((0.75, 0.3), "#283cdc"), ((0.2, 0.5), "#e04a3f")):  # the original's blue, then the stroke
+        page.get_by_role("radio", name="Pick colour").click()
+        page.get_by_text("Pick from").wait_for()
+        click_canvas(page, canvas, at)
+        wait_brush_colour(page, colour)
+        page.get_by_text("Pick from").wait_for(state="detached")  # back to the brush
+    page.wait_for_timeout(1000)
+    assert painted_pixels(page) == painted  # the clicks left no paint
+
+
 def test_batch_page_in_the_browser(page, server, tmp_path):
     frames = []
     for index in range(2):

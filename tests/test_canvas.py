@@ -118,3 +118,22 @@ def test_the_canvas_background_is_encoded_once_per_sketch_and_size():
     assert canvas.background_url(state, sketch, (64, 32)) != url  # a new size
     darker = Image.new("L", (64, 32), 20)
     assert shown_picture(canvas.background_url(state, darker, (64, 32))).getpixel((5, 5)) == 20  # other sketch settings
+
+
+def test_a_colour_pick_is_read_where_it_ends_and_leaves_the_drawing_as_it_was():
+    state = Studio()
+    canvas.receive(state, drawing(path()), STROKES)
+    history = list(state.history)
+    click = {**path(stroke=canvas.PICK_MARK, left=40, top=12), "path": [["M", 40, 12], ["Q", 41, 12, 42.5, 13.0]]}
+    sent = drawing(path(), click)
+    assert canvas.take_pick(state, sent) == (42.5, 13.0)
+    assert canvas.same_drawing(state.canvas_initial, drawing(path())) and state.awaiting_canvas
+    assert state.history == history and state.scribbles is STROKES  # no undo step, strokes kept
+    assert canvas.take_pick(state, sent) is None  # the canvas repeats itself until it has reloaded
+    assert not canvas.receive(state, sent, STROKES) and canvas.same_drawing(state.drawing, drawing(path()))
+
+
+def test_drawings_without_a_pick_are_left_to_receive():
+    assert canvas.picked_point(drawing(path(), path(stroke=canvas.ERASER_MARK))) is None
+    assert canvas.picked_point(None) is None
+    assert canvas.take_pick(Studio(), drawing(path())) is None

@@ -5,7 +5,9 @@ the column it sits in and the canvas takes that width (the drawing is scaled wit
 clear and the eraser work on the canvas's Fabric.js JSON: the page keeps the drawings it has seen
 and hands the canvas the one to show as its ``initial_drawing``, which the canvas reloads and
 sends back rendered. Eraser strokes are drawn in a marker colour and turned into
-``destination-out`` paths on the next run, so they cut through the strokes below them.
+``destination-out`` paths on the next run, so they cut through the strokes below them. A click of the
+colour picker is drawn in a marker colour too: the page reads where it ended and hands the canvas its
+drawing back without it.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ MIN_SIDE, MAX_SIDE = 160, 720  # canvas long side limits, px
 FALLBACK_WIDTH = 448  # until the column has been measured (and in tests without a browser)
 ERASER_MARK = "rgba(255,0,200,0.35)"  # the colour eraser strokes are drawn in until they are turned into cuts
 ERASER_CUT = "rgba(0,0,0,1)"
+PICK_MARK = "rgba(0,200,255,0.6)"  # the colour picker's click, until the page takes it off the canvas
 
 COLUMN_PROBE = st.components.v2.component(
     "anime_colorizer.column_probe",
@@ -158,6 +161,29 @@ def receive(state, drawing: dict | None, strokes: np.ndarray | None) -> bool:
         return True
     state.drawing, state.scribbles, state.awaiting_canvas = drawing, strokes, False
     return False
+
+
+def picked_point(drawing: dict | None) -> tuple[float, float] | None:
+    """Where the newest colour-picker mark of a Fabric.js drawing ends, as (x, y) canvas px; None without one.
+
+    A freehand path keeps its points in canvas coordinates; a command's last two numbers are its end point.
+    """
+    marks = [shape for shape in (drawing or {}).get("objects", []) if shape.get("stroke") == PICK_MARK]
+    if not marks or not marks[-1].get("path"):
+        return None
+    command = marks[-1]["path"][-1]
+    return float(command[-2]), float(command[-1])
+
+
+def take_pick(state, drawing: dict | None) -> tuple[float, float] | None:
+    """The point of a new colour-picker click the canvas sent, in canvas px, or None. The canvas is handed
+    the session's drawing back, so the mark goes and the strokes, undo and redo stay as they were."""
+    point = picked_point(drawing)
+    if point is None or (state.awaiting_canvas and same_drawing(drawing, state.canvas_sent)):
+        return None
+    state.canvas_sent = drawing
+    show(state, state.drawing or blank_drawing())
+    return point
 
 
 def undo(state) -> None:

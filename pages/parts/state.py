@@ -64,6 +64,8 @@ class Studio:
     declined: str | None = None  # digest of an upload the artist chose not to load
     loaded_scribbles: str | None = None  # file id of the last scribble file put on the canvas
     paper_decided: str | None = None  # digest of the upload whose White paper default was set
+    my_palette: list[str] = field(default_factory=list)  # the artist's own swatches ("#rrggbb"), kept across uploads
+    palette_error: str | None = None  # why the palette file in the uploader could not be read (None when it could)
     batch: tuple[dict, dict] | None = None  # Batch page: ({name: result}, {name: error})
     last_page: str | None = None
 

@@ -10,7 +10,7 @@ from PIL import Image
 from colorizer import ImageLoadError, load_image, resize_hints
 from colorizer.images import load_hints
 from colorizer.layers import layers_zip, png_bytes
-from colorizer.palette import suggest_palette
+from colorizer.palette import MAX_PALETTE, PaletteFileError, palette_file, read_palette_file, suggest_palette
 from pages.parts import canvas, ui
 from pages.parts.state import Result, studio
 
@@ -29,7 +29,8 @@ def set_brush(colour: str) -> None:
 
 
 def palette_sidebar(original: Image.Image) -> None:
-    """k-means swatches of the upload or of a reference picture; a click sets the brush colour."""
+    """k-means swatches of the upload or of a reference picture, then the artist's own palette; a click on a
+    swatch sets the brush colour."""
     st.sidebar.subheader("Palette")
     reference = st.sidebar.file_uploader("Reference picture (optional)", type=["png", "jpg", "jpeg", "webp"],
                                          help="Take the palette from another picture, e.g. a coloured frame.")
@@ -40,13 +41,71 @@ def palette_sidebar(original: Image.Image) -> None:
             picture, key = load_image(reference.getvalue()), hashlib.sha1(reference.getvalue()).hexdigest()
         except ImageLoadError as error:
             st.sidebar.error(f"Reference picture: {error}")
+    swatch_buttons(cached_palette(key, picture, k), "swatch")
+    my_palette_sidebar()
+
+
+def swatch_buttons(colours: list[str], key: str) -> None:
+    """Colour swatches in two sidebar columns, each over a button that sets the brush to it."""
     columns = st.sidebar.columns(2)
-    for index, colour in enumerate(cached_palette(key, picture, k)):
+    for index, colour in enumerate(colours):
         with columns[index % 2]:
             st.markdown(f"<div style='background:{colour};height:1.1rem;border-radius:4px;"
                         f"border:1px solid #8884;margin-bottom:0.2rem'></div>", unsafe_allow_html=True)
-            st.button(colour, key=f"swatch-{index}", on_click=set_brush, args=(colour,), width="stretch",
+            st.button(colour, key=f"{key}-{index}", on_click=set_brush, args=(colour,), width="stretch",
                       help=f"Paint with {colour}")
+
+
+def my_palette_sidebar() -> None:
+    """The artist's own palette: kept across uploads in the session, saved and loaded as a GIMP palette file."""
+    state = studio()
+    st.sidebar.subheader("My palette")
+    if state.my_palette:
+        swatch_buttons(state.my_palette, "mine")
+    else:
+        st.sidebar.caption("Keep a character's colours here: add the brush colour, save the palette, and load it "
+                           "for the character's next frames.")
+    add, remove = st.sidebar.columns(2)
+    add.button("Add", icon=":material/add:", on_click=add_brush_colour, width="stretch",
+               disabled=len(state.my_palette) >= MAX_PALETTE, help="Add the brush colour to your palette.")
+    remove.button("Remove", icon=":material/remove:", on_click=remove_brush_colour, width="stretch",
+                  disabled=st.session_state.get("brush_picker") not in state.my_palette,
+                  help="Take the brush colour out of your palette.")
+    if state.my_palette:
+        st.sidebar.download_button("Save palette (.gpl)", palette_file(state.my_palette, state.upload.name),
+                                   file_name=f"{state.upload.name}_palette.gpl", mime="text/plain", on_click="ignore",
+                                   icon=":material/download:", width="stretch",
+                                   help="A GIMP palette file: load it here again, or in Krita, GIMP or Inkscape.")
+    st.sidebar.file_uploader("Load a palette", type=["gpl", "hex", "txt"], key="palette-file", on_change=load_palette_file,
+                             help="A GIMP palette (.gpl, as Krita, GIMP and this studio save them) or one hex colour "
+                                  "per line. It replaces your palette.")
+    if state.palette_error and st.session_state.get("palette-file") is not None:
+        st.sidebar.error(state.palette_error)
+
+
+def add_brush_colour() -> None:
+    palette, colour = studio().my_palette, st.session_state.brush_picker
+    if colour not in palette and len(palette) < MAX_PALETTE:
+        palette.append(colour)
+
+
+def remove_brush_colour() -> None:
+    palette, colour = studio().my_palette, st.session_state.brush_picker
+    if colour in palette:
+        palette.remove(colour)
+
+
+def load_palette_file() -> None:
+    """Replace the artist's palette with the newly uploaded palette file's colours; a file that cannot be read
+    keeps the palette as it was and leaves its error to show while it stays in the uploader."""
+    state, uploaded = studio(), st.session_state.get("palette-file")
+    state.palette_error = None
+    if uploaded is None:
+        return
+    try:
+        state.my_palette = read_palette_file(uploaded.getvalue())
+    except PaletteFileError as error:
+        state.palette_error = f"{uploaded.name}: {error}"
 
 
 def canvas_image_object(hints: Image.Image) -> dict:
