@@ -53,6 +53,7 @@ def colour_at(picture, x: float, y: float, radius: int = 2) -> str:
 
 
 MAX_PALETTE = 64  # colours a palette file may hold
+MAX_PALETTE_BYTES = 256_000  # a palette file larger than this is something else
 HEX_LINE = re.compile(r"^#?([0-9a-fA-F]{6})$")
 GPL_LINE = re.compile(r"^\s*(\d{1,3})\s+(\d{1,3})\s+(\d{1,3})(?:\s.*)?$")
 
@@ -71,7 +72,10 @@ def palette_file(colours: list[str], name: str) -> str:
 def read_palette_file(data: bytes) -> list[str]:
     """Hex swatches ("#rrggbb", in file order, no repeats) from a GIMP palette (.gpl) or a list of hex codes
     (one per line, with or without "#", as Lospec's .hex files). Raises PaletteFileError on anything else,
-    on an empty palette and on more than MAX_PALETTE colours."""
+    on an empty palette, on more than MAX_PALETTE colours and on files over MAX_PALETTE_BYTES."""
+    if len(data) > MAX_PALETTE_BYTES:
+        raise PaletteFileError(f"This file is {len(data) / 1e6:.1f} MB: too big for a palette of at most "
+                               f"{MAX_PALETTE} colours.")
     try:
         lines = [line.strip() for line in data.decode("utf-8-sig").splitlines()]
     except UnicodeDecodeError:

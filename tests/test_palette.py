@@ -58,6 +58,7 @@ def test_hex_lists_with_or_without_hash_are_read():
     (b"GIMP Palette\nName: empty\n#\n", "no colours"),
     (b"", "no colours"),
     ("\n".join(f"#{i:06x}" for i in range(MAX_PALETTE + 1)).encode(), f"at most {MAX_PALETTE}"),
+    (b"#ffffff\n" * 40_000, "too big"),
 ])
 def test_bad_palette_files_raise_a_message_saying_what_loads(data, message):
     with pytest.raises(PaletteFileError, match=message):
