@@ -36,7 +36,7 @@ def sync_from_hex() -> None:
 
 def brush_controls() -> tuple[str, float]:
     """Tool, colour (picker and hex), width and undo / redo / clear in the sidebar; returns the canvas's
-    stroke colour (the eraser's mark in eraser mode) and the width in picture pixels."""
+    stroke colour (the eraser's or the colour picker's mark in those modes) and the width in picture pixels."""
     take_picked_colour()
     ui.keep_widget_values(["brush_picker", "brush_hex", "brush_width", "brush_tool", "pick_from"],
                           {"brush_picker": "#e04a3f", "brush_hex": "#e04a3f", "brush_width": 8, "brush_tool": "Brush",
@@ -80,7 +80,7 @@ def pick_colour(point: tuple[float, float]) -> str:
     """The colour at a canvas point (x, y px): the scribble painted there, else the original picture or the
     result (*Pick from*; the original until there is a result) at the same place."""
     (x, y), (canvas_w, canvas_h) = point, state.canvas_size
-    col, row = min(int(x), canvas_w - 1), min(int(y), canvas_h - 1)
+    col, row = min(max(int(x), 0), canvas_w - 1), min(max(int(y), 0), canvas_h - 1)
     if state.scribbles is not None and state.scribbles.shape[:2] == (canvas_h, canvas_w) \
             and state.scribbles[row, col, 3] > 127:
         return "#{:02x}{:02x}{:02x}".format(*state.scribbles[row, col, :3])
