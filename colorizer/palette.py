@@ -33,11 +33,17 @@ def kmeans_colours(image: np.ndarray, k: int, rng: np.random.Generator, sample: 
     return fitted.cluster_centers_[order].astype(np.float32), shares[order].astype(np.float32)
 
 
+def hex_colour(rgb) -> str:
+    """The "#rrggbb" code of three channel values in 0..255 (ints, or floats already rounded)."""
+    red, green, blue = (int(value) for value in rgb)
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
 def suggest_palette(image, k: int = 8, seed: int = 0) -> list[str]:
     """Hex swatches ("#rrggbb") of a PIL picture's k dominant colours, most common first, no repeats."""
     array = np.asarray(image.convert("RGB"))
     colours, shares = kmeans_colours(array, k, np.random.default_rng(seed))
-    swatches = [f"#{int(r):02x}{int(g):02x}{int(b):02x}" for (r, g, b), share in zip(np.round(colours), shares) if share > 0]
+    swatches = [hex_colour(rgb) for rgb, share in zip(np.round(colours), shares) if share > 0]
     return list(dict.fromkeys(swatches))
 
 
@@ -48,13 +54,12 @@ def colour_at(picture, x: float, y: float, radius: int = 2) -> str:
     col = int(np.clip(round(x), 0, array.shape[1] - 1))
     row = int(np.clip(round(y), 0, array.shape[0] - 1))
     window = array[max(0, row - radius):row + radius + 1, max(0, col - radius):col + radius + 1]
-    red, green, blue = np.median(window.reshape(-1, 3), axis=0).round().astype(int)
-    return f"#{red:02x}{green:02x}{blue:02x}"
+    return hex_colour(np.median(window.reshape(-1, 3), axis=0).round())
 
 
 MAX_PALETTE = 64  # colours a palette file may hold
 MAX_PALETTE_BYTES = 256_000  # a palette file larger than this is something else
-HEX_LINE = re.compile(r"^#?([0-9a-fA-F]{6})$")
+HEX_COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})$")  # a hex colour as typed or listed, "#" optional
 GPL_LINE = re.compile(r"^\s*(\d{1,3})\s+(\d{1,3})\s+(\d{1,3})(?:\s.*)?$")
 
 
@@ -80,7 +85,7 @@ def read_palette_file(data: bytes) -> list[str]:
         lines = [line.strip() for line in data.decode("utf-8-sig").splitlines()]
     except UnicodeDecodeError:
         raise PaletteFileError(_NOT_A_PALETTE) from None
-    lines = [line for line in lines if line and not line.startswith("#") or HEX_LINE.match(line)]
+    lines = [line for line in lines if line and not line.startswith("#") or HEX_COLOUR.match(line)]
     if lines and lines[0] == "GIMP Palette":
         colours = [_gpl_colour(line) for line in lines[1:] if not _gpl_header(line)]
     else:
@@ -105,11 +110,11 @@ def _gpl_colour(line: str) -> str:
     match = GPL_LINE.match(line)
     if not match or any(int(value) > 255 for value in match.groups()):
         raise PaletteFileError(f"{_NOT_A_PALETTE} (A colour line reads {line[:40]!r}.)")
-    return "#" + "".join(f"{int(value):02x}" for value in match.groups())
+    return hex_colour(match.groups())
 
 
 def _hex_colour(line: str) -> str:
-    match = HEX_LINE.match(line)
+    match = HEX_COLOUR.match(line)
     if not match:
         raise PaletteFileError(f"{_NOT_A_PALETTE} (A line reads {line[:40]!r}.)")
     return f"#{match.group(1).lower()}"

@@ -1,5 +1,4 @@
 """Colorize: paint colour scribbles over the sketch and let the model colour it."""
-import re
 import time
 
 import streamlit as st
@@ -7,12 +6,10 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from colorizer import RegionFill
-from colorizer.palette import colour_at
+from colorizer.palette import HEX_COLOUR, colour_at, hex_colour
 from colorizer.pipeline import white_paper_default
 from pages.parts import canvas, ui, workflow
 from pages.parts.state import Result, studio
-
-HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
 
 fresh_visit = ui.entered_page("colorize")
 st.title(":material/brush: Colorize")
@@ -28,7 +25,7 @@ def sync_from_picker() -> None:
 
 
 def sync_from_hex() -> None:
-    match = HEX.match(st.session_state.brush_hex.strip())
+    match = HEX_COLOUR.match(st.session_state.brush_hex.strip())
     if match:
         st.session_state.brush_picker = f"#{match.group(1).lower()}"
         st.session_state.brush_hex = st.session_state.brush_picker
@@ -52,7 +49,7 @@ def brush_controls() -> tuple[str, float]:
                                       "then the tool goes back to the brush.")
         st.color_picker("Colour", key="brush_picker", on_change=sync_from_picker)
         st.text_input("Hex", key="brush_hex", on_change=sync_from_hex, help="Type an exact colour, e.g. #f2c9a0.")
-        if not HEX.match(st.session_state.brush_hex.strip()):
+        if not HEX_COLOUR.match(st.session_state.brush_hex.strip()):
             st.warning("Hex colours look like #f2c9a0; keeping the previous colour.")
         width = st.slider("Brush width (px of the picture)", 1, 60, key="brush_width")
         undo, redo = st.columns(2)
@@ -83,7 +80,7 @@ def pick_colour(point: tuple[float, float]) -> str:
     col, row = min(max(int(x), 0), canvas_w - 1), min(max(int(y), 0), canvas_h - 1)
     if state.scribbles is not None and state.scribbles.shape[:2] == (canvas_h, canvas_w) \
             and state.scribbles[row, col, 3] > 127:
-        return "#{:02x}{:02x}{:02x}".format(*state.scribbles[row, col, :3])
+        return hex_colour(state.scribbles[row, col, :3])
     use_result = st.session_state.get("pick_from") == "Result" and state.result is not None
     picture = state.result.image if use_result else original
     return colour_at(picture, x * picture.width / canvas_w, y * picture.height / canvas_h)

@@ -111,6 +111,11 @@ def same_drawing(first: dict | None, second: dict | None) -> bool:
     return objects(first) == objects(second)
 
 
+def repeats_itself(state, drawing: dict | None) -> bool:
+    """Whether the canvas is still reporting what it sent last, while a drawing handed to it loads."""
+    return state.awaiting_canvas and same_drawing(drawing, state.canvas_sent)
+
+
 def blank_drawing() -> dict:
     return {"version": "7.4.0", "objects": []}
 
@@ -151,7 +156,7 @@ def receive(state, drawing: dict | None, strokes: np.ndarray | None) -> bool:
         if strokes is not None:
             state.scribbles, state.awaiting_canvas, state.canvas_sent = strokes, False, drawing
         return False
-    if state.awaiting_canvas and same_drawing(drawing, state.canvas_sent):
+    if repeats_itself(state, drawing):
         return False
     state.canvas_sent = drawing
     cut = cut_eraser_marks(drawing)
@@ -179,7 +184,7 @@ def take_pick(state, drawing: dict | None) -> tuple[float, float] | None:
     """The point of a new colour-picker click the canvas sent, in canvas px, or None. The canvas is handed
     the session's drawing back, so the mark goes and the strokes, undo and redo stay as they were."""
     point = picked_point(drawing)
-    if point is None or (state.awaiting_canvas and same_drawing(drawing, state.canvas_sent)):
+    if point is None or repeats_itself(state, drawing):
         return None
     state.canvas_sent = drawing
     show(state, state.drawing or blank_drawing())
