@@ -1,6 +1,7 @@
 """Command line of the library (argparse lives here, not in the library's modules).
 
     python -m colorizer batch --input DIR --hints FILE_OR_DIR --out DIR   # colour a folder of frames
+    python -m colorizer batch --input DIR --hints FILE --follow-motion FRAME --out DIR   # scribbles follow the cut
     python -m colorizer bench --sizes 256 512 --repeats 10                # speed on this CPU
 
 ``add_fill_arguments`` gives other command lines (training.evaluate) the same region fill options.
@@ -18,6 +19,7 @@ from tqdm import tqdm
 from .batch import colorize_folder
 from .bench import run
 from .checkpoint import CheckpointError
+from .images import ImageLoadError, load_image
 from .pipeline import FLIP_AVERAGE, PRECISIONS, Colorizer
 from .regions import RegionFill
 from .runtime import keep_freed_memory
@@ -75,6 +77,9 @@ def add_batch_command(commands) -> None:
     batch.add_argument("--white-paper", choices=WHITE_PAPER, default="auto",
                        help="regions touching a picture's edge stay white unless painted: on, off, or auto (the app's "
                             "default: on for an edge sketch of a character on blank paper)")
+    batch.add_argument("--follow-motion", type=Path, default=None, metavar="FRAME",
+                       help="the picture the --hints file was painted on (a frame of the same cut): its scribbles are "
+                            "moved onto each frame along the motion between them")
     add_fill_arguments(batch)
 
 
@@ -101,6 +106,7 @@ def run_batch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error(f"--hints {args.hints} does not exist")
     region_fill = None if args.no_region_fill else fill_from_args(parser, args)
     kind = SketchKind.LINE_ART if args.line_art else SketchKind.SOBEL
+    painted_on = painted_on_sketch(parser, args, kind)
     keep_freed_memory()
     try:
         colorizer = Colorizer.load(args.checkpoint, kind=kind)
@@ -108,10 +114,22 @@ def run_batch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     report = colorize_folder(colorizer, args.input, args.hints, args.out, kind, region_fill=region_fill,
-                             white_paper=WHITE_PAPER[args.white_paper],
+                             white_paper=WHITE_PAPER[args.white_paper], painted_on=painted_on,
                              progress=lambda items: tqdm(items, desc="colouring", unit="frame"))
     print(report.summary())
     return 1 if report.failed else 0
+
+
+def painted_on_sketch(parser: argparse.ArgumentParser, args: argparse.Namespace, kind: SketchKind):
+    """The sketch of --follow-motion's frame ("L"), or None without the option."""
+    if args.follow_motion is None:
+        return None
+    if args.hints is None or args.hints.is_dir():
+        parser.error("--follow-motion needs --hints to be one scribble file (painted on that frame)")
+    try:
+        return kind.sketch(load_image(args.follow_motion))
+    except ImageLoadError as error:
+        parser.error(f"--follow-motion {args.follow_motion}: {error}")
 
 
 def run_bench(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict:

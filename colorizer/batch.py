@@ -7,6 +7,7 @@ from pathlib import Path
 from PIL import Image
 
 from .images import ImageLoadError, load_hints, load_image
+from .motion import follow_motion
 from .pipeline import Colorizer, white_paper_default
 from .regions import RegionFill
 from .sketch import SketchKind
@@ -29,11 +30,16 @@ class BatchReport:
 
 
 def colorize_picture(colorizer: Colorizer, picture: Image.Image, hints: Image.Image | None, kind: SketchKind,
-                     region_fill: RegionFill | None = None, white_paper: bool | None = None) -> Image.Image:
+                     region_fill: RegionFill | None = None, white_paper: bool | None = None,
+                     painted_on: Image.Image | None = None) -> Image.Image:
     """Sketch (default settings), then colour one picture (RGB, its size); hints are scaled to its size.
     ``white_paper``: the picture is on white paper (see :meth:`Colorizer.colorize`); None decides it per
-    picture as the app does (:func:`colorizer.pipeline.white_paper_default`)."""
+    picture as the app does (:func:`colorizer.pipeline.white_paper_default`). ``painted_on``: the sketch
+    ("L") of the frame the hints were painted on; they are moved onto this picture along the motion
+    between the two (:func:`colorizer.motion.follow_motion`). None lays them on unchanged."""
     sketch = kind.sketch(picture)
+    if hints is not None and painted_on is not None:
+        hints = follow_motion(hints, painted_on, sketch)
     paper = white_paper_default(sketch, kind) if white_paper is None else white_paper
     return colorizer.colorize(sketch, hints, lines_on_top=kind.lines_on_top, region_fill=region_fill, white_paper=paper)
 
@@ -53,15 +59,17 @@ def frame_hints(hints: Path | None, frame: Path, report: BatchReport) -> Image.I
 
 def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, out_dir: Path,
                     kind: SketchKind = SketchKind.SOBEL, progress=lambda items: items,
-                    region_fill: RegionFill | None = None, white_paper: bool | None = None) -> BatchReport:
-    """Colour every picture in ``input_dir`` into ``out_dir/<stem>_colorized.png``."""
+                    region_fill: RegionFill | None = None, white_paper: bool | None = None,
+                    painted_on: Image.Image | None = None) -> BatchReport:
+    """Colour every picture in ``input_dir`` into ``out_dir/<stem>_colorized.png`` (``painted_on``: see
+    :func:`colorize_picture`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     frames = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
     report = BatchReport()
     for frame in progress(frames):
         try:
             result = colorize_picture(colorizer, load_image(frame), frame_hints(hints, frame, report), kind, region_fill,
-                                      white_paper)
+                                      white_paper, painted_on)
         except ImageLoadError as error:
             report.failed[frame.name] = str(error)
             continue

@@ -2,7 +2,8 @@
 
 Prints median and 95th-percentile latency of ``Colorizer.colorize`` (sketch + 10 strokes in,
 full-size RGB out) per size: alone, with the region fill the app applies by default, and with White
-paper too; the model's parameters and multiply-adds, the server's share of a live preview, peak
+paper too; moving those strokes onto the next frame of a cut (``colorizer.motion.follow_motion``,
+no model); the model's parameters and multiply-adds, the server's share of a live preview, peak
 memory and the time to a first result in a fresh process. Compare figures only within one run: a
 busy machine is slower.
 """
@@ -21,6 +22,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from .motion import follow_motion
 from .pipeline import FLIP_AVERAGE, Colorizer
 from .regions import RegionFill
 from .runtime import keep_freed_memory
@@ -127,6 +129,10 @@ def run(checkpoint, sizes=(256, 512, 1024, 2048), repeats: int = 20, precision: 
         figures[f"colorize_paper_{size}"] = median
         print(f"colorize {size}x{size} + region fill + white paper: median {median * 1000:.1f} ms, "
               f"p95 {p95 * 1000:.1f} ms")
+        moved = Image.fromarray(np.roll(np.asarray(sketch), (size // 50, size // 40), axis=(0, 1)), "L")
+        median, p95 = latency(lambda: follow_motion(hints, sketch, moved), repeats)
+        figures[f"follow_motion_{size}"] = median
+        print(f"scribbles moved onto the next frame {size}x{size}: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
     sketch, hints = sample_inputs(512)
     median, p95 = latency(lambda: preview_jpeg(colorizer.colorize(sketch, hints, region_fill=region_fill)), repeats)
     figures["preview_512"] = median

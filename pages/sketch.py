@@ -3,13 +3,14 @@ import hashlib
 from pathlib import Path
 
 import streamlit as st
-from PIL import ImageOps
+from PIL import Image, ImageOps
 
 from colorizer import KERNEL_SIZES, ImageLoadError, SketchKind, SketchSettings, load_image
 from colorizer.images import MAX_SIDE
 from colorizer.layers import png_bytes
+from colorizer.motion import follow_motion
 from colorizer.sketch import SETTING_RANGES
-from pages.parts import ui
+from pages.parts import canvas, ui, workflow
 from pages.parts.state import Upload, studio
 
 ui.entered_page("sketch")
@@ -50,14 +51,33 @@ def decline_pending() -> None:
     state.declined, state.pending = state.pending.digest, None
 
 
+def replace_and_move_scribbles() -> None:
+    """Make the pending upload the picture and carry the scribbles onto it along the motion between the two
+    sketches (the next frame of a cut keeps its colours)."""
+    upload, scribbles, before = state.pending, Image.fromarray(state.scribbles, "RGBA"), state.sketch
+    try:
+        after = state.kind.sketch(upload.image, state.settings)
+        canvas_size = canvas.fit_canvas(after.size, state.column)
+        moved = follow_motion(scribbles, before, after, canvas_size)
+    except Exception as error:  # never lose the drawing
+        st.error(f"Could not move the scribbles ({type(error).__name__}: {error}). The current picture and its "
+                 "scribbles are kept; replace without them, or keep the current picture.")
+        return
+    state.adopt(upload)
+    workflow.put_on_canvas(moved, canvas_size)
+
+
 def ask_before_replacing() -> None:
-    """Ask before a new upload discards the current scribbles and result."""
+    """Ask before a new upload discards the current scribbles and result; scribbles can move onto it instead."""
     if state.pending is None:
         return
-    st.warning(f"You uploaded **{state.pending.name}**. Replacing the current picture discards its scribbles "
-               f"({state.painted_pixels:,} painted pixels) and result.")
-    left, right = st.columns(2)
-    left.button("Replace and discard scribbles", on_click=state.adopt, args=(state.pending,), type="primary")
+    st.warning(f"You uploaded **{state.pending.name}**. Replacing the current picture discards its result and "
+               f"its scribbles ({state.painted_pixels:,} painted pixels), unless you move them onto the new "
+               "picture: for the next frame of the same cut, they follow the motion between the two.")
+    left, middle, right = st.columns(3)
+    left.button("Replace and move scribbles onto it", on_click=replace_and_move_scribbles, type="primary",
+                disabled=not state.painted_pixels or state.sketch is None, icon=":material/arrow_forward:")
+    middle.button("Replace and discard scribbles", on_click=state.adopt, args=(state.pending,))
     right.button("Keep the current picture", on_click=decline_pending)
 
 

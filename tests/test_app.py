@@ -203,7 +203,7 @@ def test_new_upload_asks_before_discarding_scribbles(app):
     strokes = paint(app)
     other = encode(anime_frame(np.random.default_rng(9), 120, 90))
     app.file_uploader[0].set_value(("other.png", other, "image/png")).run()
-    assert any("discards its scribbles" in w.value for w in app.warning)
+    assert any("discards its result and its scribbles" in w.value for w in app.warning)
     assert np.array_equal(np.asarray(app.session_state["studio"].upload.image), first)
     next(b for b in app.button if b.label == "Keep the current picture").click().run()
     assert not app.warning and np.array_equal(app.session_state["studio"].scribbles, strokes)
@@ -548,3 +548,52 @@ def test_the_streamlit_internal_that_join_app_navigation_patches_still_exists():
     from streamlit.runtime.pages_manager import PagesManager
 
     assert isinstance(PagesManager.uses_pages_directory, (bool, type(None)))
+
+
+def test_a_new_upload_can_take_the_scribbles_along_the_motion(app):
+    from colorizer import resize_hints
+    from tests.synthetic import line_art
+    from tests.test_motion import SHIFT, moved_frame, trunk_stroke
+
+    app.switch_page("pages/sketch.py").run()
+    app.file_uploader[0].upload("0001.png", encode(line_art(256)), "image/png").run()
+    app.switch_page("pages/colorize.py").run()
+    size = app.session_state["studio"].canvas_size
+    painted = np.asarray(resize_hints(trunk_stroke(), size))
+    app.session_state["studio"].scribbles = painted.copy()
+    app.run()
+    app.switch_page("pages/sketch.py").run()
+    app.file_uploader[0].set_value(("0002.png", encode(moved_frame(line_art(256))), "image/png")).run()
+    next(b for b in app.button if b.label == "Replace and move scribbles onto it").click().run()
+    assert not app.exception and not app.error and not app.warning
+    state = app.session_state["studio"]
+    assert state.upload.name == "0002" and state.result is None
+    assert state.drawing["objects"][0]["type"] == "Image" and len(state.history) == 1  # one undo step
+    rows, cols = np.nonzero(state.scribbles[..., 3] > 0)
+    before_rows, before_cols = np.nonzero(painted[..., 3] > 0)
+    scale = size[0] / 256
+    assert abs(cols.mean() - before_cols.mean() - SHIFT[0] * scale) <= 2 * scale
+    assert abs(rows.mean() - before_rows.mean() - SHIFT[1] * scale) <= 2 * scale
+    app.switch_page("pages/colorize.py").run()
+    assert not app.exception and (app.session_state["studio"].scribbles[..., 3] > 0).sum() == len(rows)
+
+
+def test_batch_page_moves_the_scribbles_from_the_frame_they_were_painted_on(app):
+    from colorizer.layers import png_bytes
+    from tests.synthetic import line_art
+    from tests.test_motion import RED, SHIFT, moved_frame, trunk_stroke
+
+    app.switch_page("pages/batch.py").run()
+    first = line_art(256)
+    app.file_uploader[0].set_value([("0001.png", encode(first), "image/png"),
+                                    ("0002.png", encode(moved_frame(first)), "image/png")])
+    app.file_uploader[1].set_value(("hints.png", png_bytes(trunk_stroke()), "image/png")).run()
+    app.checkbox(key="batch_line_art").check().run()
+    app.checkbox(key="batch_follow_motion").check().run()
+    assert app.selectbox(key="batch_painted_on").value == "0001.png"
+    next(b for b in app.button if b.label == "Colorize all").click().run()
+    assert not app.exception and not app.error
+    results, _ = app.session_state["studio"].batch
+    second = np.asarray(results["0002_colorized.png"], float)
+    trunk, beside = second[150 + SHIFT[1], 165 + SHIFT[0]], second[150, 150]
+    assert np.abs(trunk - RED).sum() < np.abs(beside - RED).sum()  # the moved trunk took the stroke's colour

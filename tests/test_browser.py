@@ -138,6 +138,37 @@ def test_loaded_scribbles_show_on_the_canvas_and_new_strokes_add(page, server, t
     wait_painted_above(page, loaded * 1.3)
 
 
+def test_scribbles_move_onto_the_next_frame_and_stay_on_its_canvas(page, server, tmp_path):
+    from tests.synthetic import line_art
+    from tests.test_motion import moved_frame
+
+    first, second = tmp_path / "0001.png", tmp_path / "0002.png"
+    line_art(256).save(first)
+    moved_frame(line_art(256)).save(second)
+    page.goto(f"{server}/sketch")
+    page.locator("input[type=file]").set_input_files(str(first))
+    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for()
+    draw_stroke(page, canvas, (0.15, 0.45), (0.35, 0.45))  # across the house
+    page.get_by_text(re.compile(r"Scribbles: [\d,]+ painted pixels")).wait_for()
+    painted = painted_pixels(page)
+    page.get_by_role("link", name="Sketch").click()
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text="Upload an anime picture or line art")
+    uploader.locator("input[type=file]").set_input_files(str(second))
+    move = page.get_by_role("button", name="Replace and move scribbles onto it")
+    move.click()
+    move.wait_for(state="detached")
+    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    canvas.wait_for()
+    page.get_by_text(re.compile(r"Scribbles: [\d,]+ painted pixels")).wait_for()
+    moved = painted_pixels(page)
+    assert 0.5 * painted < moved <= 1.2 * painted
+    page.wait_for_timeout(1500)  # the canvas loads the moved scribbles
+    draw_stroke(page, canvas, (0.1, 0.9), (0.9, 0.9))
+    wait_painted_above(page, moved * 1.3)  # the moved strokes stay beside the new one
+
+
 def test_bad_upload_shows_error(page, server, tmp_path):
     fake = tmp_path / "fake.png"
     fake.write_text("<html>not a picture</html>")

@@ -8,11 +8,13 @@ by a seeded smooth motion: a pan, a turn and a zoom, plus a gentle bend of up to
 the strengths of MOTIONS. Ten region strokes of the project's simulator are painted on the first
 frame. The app's default output of the second frame (region fill, White paper where the app turns
 it on, crisp lines for line art) is scored with the scribbles "laid on" unchanged (the Batch page
-before motion following), "moved" by colorizer.motion.follow_motion, "moved, not kept in a region"
-(the flow alone) and "painted on it" (the simulator's strokes on the second frame: the ceiling).
+before motion following), "moved" by colorizer.motion.follow_motion, and "painted on it" (the
+simulator's strokes on the second frame: the ceiling).
 Metrics: PSNR against the second frame, and "on colour": the share of stroke pixels within
 HINT_TOLERANCE (RGB) of the mean colour of the second frame's region they lie in.
-Writes per_image.csv and summary.md (means, and paired 95 % intervals of "moved" minus "laid on").
+Writes per_image.csv, summary.md (means, and paired 95 % intervals of "moved" minus "laid on") and
+contact sheets contact_<set>_<path>.png of the large motion: the first frame with its strokes, the
+second with the strokes laid on and moved, the app's outputs, and the second frame itself.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from tqdm import tqdm
 
 from colorizer import Colorizer, RegionFill, SketchKind, keep_freed_memory
 from colorizer.hints import hints_image
-from colorizer.motion import follow_motion, motion_map
+from colorizer.motion import follow_motion
 from colorizer.pipeline import white_paper_default
 from colorizer.regions import HINT_TOLERANCE, fill_labels, region_means
 from colorizer.shipped import default_checkpoint
@@ -37,13 +39,15 @@ from .compare import paired_interval
 from .evaluate import PATHS, path_sketch
 from .hint_sim import simulate_hints
 from .metrics import psnr
-from .results import write_csv
+from .results import CONTACT_PICTURES, contact_sheets, write_csv
 from .valsets import DEFAULT_ROOTS, SETS, Picture, load_set
 
 MOTIONS = {"still": (0.0, 0.0, 0.0, 0.0), "small": (0.03, 3.0, 0.03, 3.0), "large": (0.08, 8.0, 0.08, 8.0)}
 # (pan as a share of the side, turn in degrees, zoom as a share, bend in px at 512 px)
-METHODS = ("laid on", "moved", "moved, not kept in a region", "painted on it")
+METHODS = ("laid on", "moved", "painted on it")
 STROKES = 10
+SHOWN = "large"  # the motion whose pictures the contact sheets show
+SHEET_COLUMNS = ["painted on", "laid on strokes", "laid on", "moved strokes", "moved", "truth"]
 
 
 def smooth_motion(shape: tuple[int, int], rng: np.random.Generator, pan: float, turn: float, zoom: float,
@@ -67,13 +71,6 @@ def next_frame(picture: Picture, where: np.ndarray) -> np.ndarray:
                      borderValue=(255, 255, 255))
 
 
-def flow_only(hints: Image.Image, previous: Image.Image, current: Image.Image) -> Image.Image:
-    """The strokes carried by the flow alone, not kept inside one region (the comparison's third method)."""
-    where = motion_map(previous, current)
-    moved = cv2.remap(np.asarray(hints), where[..., 0], where[..., 1], cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT)
-    return Image.fromarray(moved, "RGBA")
-
-
 def on_colour(hints: Image.Image, frame: np.ndarray, sketch: np.ndarray) -> float:
     """Share of stroke pixels off the lines whose colour is within HINT_TOLERANCE of their region's mean colour."""
     strokes = np.asarray(hints)
@@ -94,25 +91,41 @@ def frame_hints(picture: Picture, index: int, frame: np.ndarray, previous: np.nd
     painted = hints_image(*simulate_hints(frame, path_sketch(SketchKind.SOBEL, frame), np.random.default_rng(
         [index, STROKES]), count=STROKES, region_fraction=1.0))
     before, after = Image.fromarray(previous, "L"), Image.fromarray(current, "L")
-    return {"laid on": first, "moved": follow_motion(first, before, after),
-            "moved, not kept in a region": flow_only(first, before, after), "painted on it": painted}
+    return {"laid on": first, "moved": follow_motion(first, before, after), "painted on it": painted}
 
 
 def score_picture(task: tuple) -> list[dict]:
-    """Rows (set, path, motion, method, image, psnr, on_colour) of one picture."""
-    picture, index, set_name = task
+    """Rows (set, path, motion, method, image, psnr, on_colour) of one picture; the first CONTACT_PICTURES of
+    each set also save the SHOWN motion's pictures under ``out``/outputs for the contact sheets."""
+    picture, index, set_name, out = task
     rows = []
     for motion, strengths in MOTIONS.items():
         frame = next_frame(picture, smooth_motion(picture.rgb.shape[:2], np.random.default_rng([index, 7]), *strengths))
         for path, kind in PATHS.items():
             model, previous, current = _MODELS[path], path_sketch(kind, picture.rgb), path_sketch(kind, frame)
-            sketch = Image.fromarray(current, "L")
+            sketch, saved = Image.fromarray(current, "L"), {"truth": Image.fromarray(frame)}
             paper = white_paper_default(sketch, kind)
-            for method, hints in frame_hints(picture, index, frame, previous, current).items():
+            methods = frame_hints(picture, index, frame, previous, current)
+            for method, hints in methods.items():
                 output = model.colorize(sketch, hints, kind.lines_on_top, RegionFill(), paper)
                 rows.append({"set": set_name, "path": path, "motion": motion, "method": method, "image": picture.name,
                              "psnr": psnr(np.asarray(output), frame), "on_colour": on_colour(hints, frame, current)})
+                saved[method], saved[f"{method} strokes"] = output, strokes_over(sketch, hints)
+            if motion == SHOWN and index < CONTACT_PICTURES:
+                saved["painted on"] = strokes_over(Image.fromarray(previous, "L"), methods["laid on"])
+                save_pictures(out / "outputs" / set_name / path, picture.name, saved)
     return rows
+
+
+def strokes_over(sketch: Image.Image, hints: Image.Image) -> Image.Image:
+    """The sketch (RGB) with the scribbles drawn over it."""
+    return Image.alpha_composite(sketch.convert("RGBA"), hints).convert("RGB")
+
+
+def save_pictures(folder: Path, name: str, saved: dict[str, Image.Image]) -> None:
+    for column, image in saved.items():
+        (folder / column).mkdir(parents=True, exist_ok=True)
+        image.save(folder / column / f"{name}.png")
 
 
 _MODELS: dict = {}
@@ -147,18 +160,23 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS))
+    for name in SETS:
+        parser.add_argument(f"--{name}", default=DEFAULT_ROOTS[name], help=f"folder of the {name} set")
     parser.add_argument("--limit", type=int, default=None, help="pictures per set")
+    parser.add_argument("--sobel-checkpoint", default=str(default_checkpoint(SketchKind.SOBEL)))
+    parser.add_argument("--line-art-checkpoint", default=str(default_checkpoint(SketchKind.LINE_ART)))
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
-    tasks = [(picture, index, name) for name in args.sets
-             for index, picture in enumerate(load_set(name, DEFAULT_ROOTS[name], args.limit))]
-    checkpoints = {path: str(default_checkpoint(kind)) for path, kind in PATHS.items()}
+    tasks = [(picture, index, name, args.out) for name in args.sets
+             for index, picture in enumerate(load_set(name, getattr(args, name), args.limit))]
+    checkpoints = {"sobel": args.sobel_checkpoint, "line art": args.line_art_checkpoint}
     with ProcessPoolExecutor(args.workers, initializer=init_worker, initargs=(checkpoints,)) as pool:
         rows = [row for rows in tqdm(pool.map(score_picture, tasks), total=len(tasks)) for row in rows]
     args.out.mkdir(parents=True, exist_ok=True)
     write_csv(rows, args.out / "per_image.csv")
     text = summary(rows, "python -m training.motion_eval " + " ".join(sys.argv[1:] if argv is None else argv))
     (args.out / "summary.md").write_text(text)
+    contact_sheets(args.out, args.sets, list(PATHS), SHEET_COLUMNS)
     print(text)
 
 

@@ -60,7 +60,7 @@ class Studio:
     canvas_sent: dict | None = None  # the drawing the canvas sent last (what it reports until it reloads)
     result: Result | None = None
     variants: list[Result] = field(default_factory=list)
-    pending: Upload | None = None  # a new upload waiting for "Replace and discard scribbles"
+    pending: Upload | None = None  # a new upload waiting for the artist: replace (moving the scribbles or not), or keep
     declined: str | None = None  # digest of an upload the artist chose not to load
     loaded_scribbles: str | None = None  # file id of the last scribble file put on the canvas
     paper_decided: str | None = None  # digest of the upload whose White paper default was set

@@ -137,11 +137,19 @@ def load_scribbles(canvas_size: tuple[int, int]) -> None:
     except ImageLoadError as error:
         st.error(str(error))
         return
+    put_on_canvas(strokes, canvas_size)
+    st.rerun()
+
+
+def put_on_canvas(strokes: Image.Image, canvas_size: tuple[int, int]) -> None:
+    """Make RGBA scribbles (any size: scaled to ``canvas_size``, (width, height)) the canvas's drawing, as one
+    undo step."""
+    state = studio()
+    strokes = resize_hints(strokes, canvas_size)
     drawing = {"version": FABRIC_VERSION, "objects": [canvas_image_object(strokes)]}
     canvas.remember(state, drawing)
     canvas.show(state, drawing)
-    state.scribbles = np.array(strokes)
-    st.rerun()
+    state.scribbles, state.canvas_size = np.array(strokes), canvas_size
 
 
 def scribbles_over(sketch: Image.Image, hints: Image.Image | None) -> Image.Image:

@@ -1,0 +1,133 @@
+"""Scribbles that follow a cut's motion (colorizer.motion) and the batch command line's --follow-motion."""
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from colorizer.__main__ import main as cli
+from colorizer.motion import follow_motion
+from colorizer.regions import RegionFill, fill_labels
+from tests.synthetic import line_art
+
+SHIFT = (10, 6)  # (x, y) px the second frame's drawing moved by
+TRUNK = (slice(140, 156), slice(164, 167))  # rows, columns of a stroke inside the tree's narrow trunk at 256 px
+RED = (200, 30, 30)
+
+
+def moved_frame(frame: Image.Image, shift=SHIFT) -> Image.Image:
+    """The frame with its drawing moved by ``shift`` px; white comes in at the edges."""
+    pan = np.float32([[1, 0, shift[0]], [0, 1, shift[1]]])
+    return Image.fromarray(cv2.warpAffine(np.asarray(frame), pan, frame.size, borderValue=(255, 255, 255)))
+
+
+def trunk_stroke(size=(256, 256)) -> Image.Image:
+    strokes = np.zeros((size[1], size[0], 4), np.uint8)
+    strokes[TRUNK] = (*RED, 255)
+    return Image.fromarray(strokes, "RGBA")
+
+
+def regions(sketch: Image.Image) -> np.ndarray:
+    return fill_labels(np.asarray(sketch), RegionFill())
+
+
+@pytest.fixture
+def frames():
+    first = line_art(256).convert("L")
+    return first, moved_frame(first)
+
+
+def test_a_stroke_moves_with_the_drawing_into_its_region(frames):
+    first, second = frames
+    moved = np.asarray(follow_motion(trunk_stroke(), first, second))[..., 3] > 0
+    rows, cols = np.nonzero(moved)
+    assert moved.sum() >= 0.8 * 16 * 3
+    assert abs(cols.mean() - (165 + SHIFT[0])) <= 1.5 and abs(rows.mean() - (147.5 + SHIFT[1])) <= 1.5
+    labels = regions(second)
+    trunk = labels[150 + SHIFT[1], 165 + SHIFT[0]]
+    assert trunk > 0 and np.mean(labels[moved] == trunk) >= 0.9  # inside the moved trunk
+    laid_on = np.asarray(trunk_stroke())[..., 3] > 0
+    assert not np.any(labels[laid_on] == trunk)  # unmoved, the stroke would miss the trunk
+
+
+def test_without_motion_the_scribbles_stay_as_they_are(frames):
+    first, _ = frames
+    hints = trunk_stroke()
+    assert np.array_equal(np.asarray(follow_motion(hints, first, first)), np.asarray(hints))
+
+
+def test_scribbles_and_frames_of_other_sizes_meet_at_the_new_frames_size(frames):
+    first, second = frames
+    bigger = second.resize((384, 384), Image.Resampling.BICUBIC)
+    moved = np.asarray(follow_motion(trunk_stroke().resize((128, 128), Image.Resampling.NEAREST), first, bigger))
+    rows, cols = np.nonzero(moved[..., 3] > 0)
+    assert moved.shape == (384, 384, 4) and len(rows) > 0
+    assert abs(cols.mean() - 1.5 * (165 + SHIFT[0])) <= 3 and abs(rows.mean() - 1.5 * (147.5 + SHIFT[1])) <= 3
+    assert np.all(moved[rows, cols, :3] == RED)  # nearest-neighbour: no blended colours
+
+
+def test_strokes_moved_out_of_the_frame_are_dropped_and_empty_scribbles_stay_empty(frames):
+    first, _ = frames
+    edge = np.zeros((256, 256, 4), np.uint8)
+    edge[100:110, 0:4] = (*RED, 255)
+    gone = np.asarray(follow_motion(Image.fromarray(edge, "RGBA"), first, moved_frame(first, (40, 0))))
+    assert not gone[..., 3].any()
+    assert not np.asarray(follow_motion(Image.new("RGBA", (256, 256)), first, first)).any()
+    tiny = follow_motion(Image.new("RGBA", (8, 8), (*RED, 255)), Image.new("L", (8, 8), 255), Image.new("L", (8, 9), 255))
+    assert tiny.size == (8, 9)
+
+
+def test_batch_cli_moves_the_scribbles_from_the_frame_they_were_painted_on(tmp_path, tiny_checkpoint, capsys):
+    folder, first = tmp_path / "cut", line_art(256)
+    folder.mkdir()
+    first.save(folder / "0001.png")
+    moved_frame(first).save(folder / "0002.png")
+    trunk_stroke().save(tmp_path / "hints.png")
+    common = ["batch", "--input", str(folder), "--hints", str(tmp_path / "hints.png"), "--line-art",
+              "--checkpoint", str(tiny_checkpoint)]
+    assert cli(common + ["--out", str(tmp_path / "laid"), "--fill-flatness", "1"]) == 0
+    assert cli(common + ["--out", str(tmp_path / "moved"), "--fill-flatness", "1",
+                         "--follow-motion", str(folder / "0001.png")]) == 0
+    at = (150 + SHIFT[1], 165 + SHIFT[0])
+    distance = lambda run: np.abs(np.asarray(Image.open(tmp_path / run / "0002_colorized.png"), float)[at] - RED).sum()
+    assert distance("moved") < 30 < distance("laid")  # the moved trunk takes the stroke's colour only when moved
+    first_frame = lambda run: np.asarray(Image.open(tmp_path / run / "0001_colorized.png"))
+    assert np.array_equal(first_frame("moved"), first_frame("laid"))  # the frame painted on is unchanged
+
+
+def test_batch_cli_follow_motion_needs_one_scribble_file(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "hints").mkdir()
+    with pytest.raises(SystemExit):
+        cli(["batch", "--input", str(tmp_path / "in"), "--hints", str(tmp_path / "hints"), "--out", str(tmp_path / "o"),
+             "--follow-motion", str(tmp_path / "frame.png")])
+    assert "--follow-motion needs --hints to be one scribble file" in capsys.readouterr().err
+
+
+def test_a_still_motion_is_the_identity_and_a_large_one_moves_the_picture():
+    from training.motion_eval import MOTIONS, smooth_motion
+
+    grid = np.stack(np.meshgrid(np.arange(40, dtype=np.float32), np.arange(30, dtype=np.float32)), axis=-1)
+    assert np.allclose(smooth_motion((30, 40), np.random.default_rng(0), *MOTIONS["still"]), grid)
+    moved = smooth_motion((512, 512), np.random.default_rng(0), *MOTIONS["large"])
+    assert 2 < np.abs(moved - np.stack(np.meshgrid(np.arange(512), np.arange(512)), axis=-1)).mean() < 80
+
+
+def test_the_motion_benchmark_scores_every_set_path_motion_and_method(tmp_path, tiny_checkpoint, monkeypatch):
+    import csv
+
+    from tests.test_evaluate import synthetic_sets
+    from training import motion_eval, valsets
+
+    monkeypatch.setattr(valsets, "STICKER_SIDE", 96)
+    folders = synthetic_sets(tmp_path, np.random.default_rng(2))
+    out = tmp_path / "motion"
+    motion_eval.main(["--out", str(out), "--workers", "1", "--sobel-checkpoint", str(tiny_checkpoint),
+                      "--line-art-checkpoint", str(tiny_checkpoint), *[f"--{n}={f}" for n, f in folders.items()]])
+    rows = list(csv.DictReader((out / "per_image.csv").open()))
+    assert {(r["set"], r["path"], r["motion"], r["method"]) for r in rows} == {
+        (s, p, m, k) for s in folders for p in ("sobel", "line art") for m in motion_eval.MOTIONS
+        for k in motion_eval.METHODS}
+    still = {(r["set"], r["path"], r["image"], r["method"]): float(r["psnr"]) for r in rows if r["motion"] == "still"}
+    assert all(still[key] == still[(*key[:3], "laid on")] for key in still)  # nothing moved: every method agrees
+    assert "moved - laid on" in (out / "summary.md").read_text()
+    assert (out / "contact_stickers_sobel.png").is_file()
