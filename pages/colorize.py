@@ -31,13 +31,14 @@ def sync_from_hex() -> None:
         st.session_state.brush_hex = st.session_state.brush_picker
 
 
-def brush_controls() -> tuple[str, float]:
-    """Tool, colour (picker and hex), width and undo / redo / clear in the sidebar; returns the canvas's
-    stroke colour (the eraser's or the colour picker's mark in those modes) and the width in picture pixels."""
+def brush_controls() -> tuple[str, float, str]:
+    """Tool, colour (picker and hex), width, zoom and undo / redo / clear in the sidebar; returns the canvas's
+    stroke colour (the eraser's or the colour picker's mark in those modes), the width in picture pixels and
+    the zoom (a key of canvas.ZOOMS)."""
     take_picked_colour()
-    ui.keep_widget_values(["brush_picker", "brush_hex", "brush_width", "brush_tool", "pick_from"],
+    ui.keep_widget_values(["brush_picker", "brush_hex", "brush_width", "brush_tool", "pick_from", "canvas_zoom"],
                           {"brush_picker": "#e04a3f", "brush_hex": "#e04a3f", "brush_width": 8, "brush_tool": "Brush",
-                           "pick_from": "Original"})
+                           "pick_from": "Original", "canvas_zoom": "Fit"})
     with st.sidebar:
         st.header("Brush")
         tool = st.segmented_control("Tool", ["Brush", "Eraser", "Pick colour"], key="brush_tool",
@@ -52,6 +53,8 @@ def brush_controls() -> tuple[str, float]:
         if not HEX_COLOUR.match(st.session_state.brush_hex.strip()):
             st.warning("Hex colours look like #f2c9a0; keeping the previous colour.")
         width = st.slider("Brush width (px of the picture)", 1, 60, key="brush_width")
+        zoom = st.select_slider("Zoom", list(canvas.ZOOMS), key="canvas_zoom",
+                                help="Enlarge the canvas to paint small parts; it scrolls inside its frame.")
         undo, redo = st.columns(2)
         # Always enabled: strokes rerun only the canvas's fragment, so the sidebar cannot follow them.
         undo.button(":material/undo:", shortcut="Ctrl+Z", on_click=canvas.undo, args=(state,), key="undo",
@@ -61,7 +64,7 @@ def brush_controls() -> tuple[str, float]:
         st.button("Clear all strokes", icon=":material/delete:", on_click=canvas.clear, args=(state,),
                   width="stretch", help="Undo brings them back")
     marks = {"Eraser": canvas.ERASER_MARK, "Pick colour": canvas.PICK_MARK}
-    return marks.get(tool, st.session_state.brush_picker), width
+    return marks.get(tool, st.session_state.brush_picker), width, zoom
 
 
 def take_picked_colour() -> None:
@@ -133,27 +136,31 @@ def run_colorize(hints: Image.Image | None, lines_on_top: bool, region_fill: Reg
     return True
 
 
-def show_canvas(colour: str, width: float) -> None:
-    """The canvas, as wide as its column, taking each new stroke into the session."""
+def show_canvas(colour: str, width: float, zoom: str) -> None:
+    """The canvas, as wide as its column (times ``zoom``, scrolling in a frame of that size), taking each new
+    stroke into the session."""
     state.column = canvas.column_size("canvas-column") or state.column  # kept: a page switch re-measures
-    canvas_w, canvas_h = canvas.fit_canvas(sketch.size, state.column)
+    canvas_w, canvas_h = canvas.canvas_size(sketch.size, state.column, zoom)
     canvas.resize(state, (canvas_w, canvas_h))
     st.markdown('<div style="height: 2.4rem"></div>', unsafe_allow_html=True)  # room for the canvas's own toolbar
-    result = st_canvas(
-        stroke_width=max(1, round(width * canvas_w / sketch.width)), stroke_color=colour,
-        background_image=canvas.background_url(state, sketch, (canvas_w, canvas_h)),
-        initial_drawing=state.canvas_initial,
-        width=canvas_w, height=canvas_h, drawing_mode="freedraw", return_image_data=True,
-        key=f"canvas-{state.upload.digest}",
-    )
+    with canvas.canvas_frame((canvas_w, canvas_h), canvas.fit_canvas(sketch.size, state.column)):
+        result = st_canvas(
+            stroke_width=max(1, round(width * canvas_w / sketch.width)), stroke_color=colour,
+            background_image=canvas.background_url(state, sketch, (canvas_w, canvas_h)),
+            initial_drawing=state.canvas_initial,
+            width=canvas_w, height=canvas_h, drawing_mode="freedraw", return_image_data=True,
+            key=f"canvas-{state.upload.digest}",
+        )
     point = canvas.take_pick(state, result.json_data)
     if point is not None:
         st.session_state.picked_colour = pick_colour(point)
         st.rerun()  # the whole page, so the sidebar shows the brush's new colour
     if canvas.receive(state, result.json_data, canvas.strokes_array(result.image_data)):
         st.rerun(scope="fragment")  # hand the canvas its eraser cuts
-    st.caption(f"Scribbles: {state.painted_pixels:,} painted pixels" if state.painted_pixels
-               else "No scribbles yet: the model will guess all colours.")
+    st.caption((f"Scribbles: {state.painted_pixels:,} painted pixels" if state.painted_pixels
+                else "No scribbles yet: the model will guess all colours.")
+               + ("" if zoom == "Fit" else f". Zoom {zoom}: scroll inside the canvas's frame (Shift + wheel scrolls "
+                                           "sideways)."))
     workflow.scribbles_download(sketch)
 
 
@@ -170,7 +177,7 @@ def show_result(colour_now: bool, live: bool, lines_on_top: bool, region_fill: R
     if state.result is None:
         st.info("Press **Colorize** (or turn on **Live preview**) to see the result here.")
         return
-    width = state.canvas_size[0] if state.canvas_size else None
+    width = canvas.fit_canvas(sketch.size, state.column)[0]  # the canvas's size unzoomed
     st.image(ui.inline(state.result.image), width=width or "stretch",
              caption=f"Result ({state.result.seconds * 1000:.0f} ms)")
     workflow.result_downloads(state.result, sketch)
@@ -192,17 +199,17 @@ def white_paper_toggle(column) -> bool:
 
 
 @st.fragment
-def drawing_area(colour: str, width: float, colour_now: bool, live: bool, lines_on_top: bool,
+def drawing_area(colour: str, width: float, zoom: str, colour_now: bool, live: bool, lines_on_top: bool,
                  region_fill: RegionFill | None, white_paper: bool) -> None:
     """Canvas and result side by side: reruns alone after each stroke."""
     canvas_column, result_column = st.columns(2)  # fixed layout: moving the canvas would remount it
     with canvas_column:
-        show_canvas(colour, width)
+        show_canvas(colour, width, zoom)
     with result_column:
         show_result(colour_now, live, lines_on_top, region_fill, white_paper)
 
 
-colour, width = brush_controls()
+colour, width, zoom = brush_controls()
 region_fill = region_fill_controls()
 workflow.palette_sidebar(original)
 if fresh_visit:  # redraw saved strokes once when arriving; passing it every run would reset undo
@@ -216,12 +223,12 @@ lines_on_top = controls[2].toggle("Crisp lines on top", value=state.kind.lines_o
                                   help="Draw the sketch's own lines over flat colours: best for your own line "
                                        "art. Off: the model draws the lines, closer to the original picture.")
 white_paper = white_paper_toggle(controls[3])
-drawing_area(colour, width, colour_now, live, lines_on_top, region_fill, white_paper)
+drawing_area(colour, width, zoom, colour_now, live, lines_on_top, region_fill, white_paper)
 st.caption("Paint one stroke per region in the colour it should take; the stroke sets its region's colour. "
            "Strokes stay when you switch pages. "
            + ("Model: the one for line art, as your upload is the sketch." if state.kind.lines_on_top
               else "Model: the one for edge sketches (tick *already line art* on the Sketch page for your own line art)."))
-workflow.load_scribbles(state.canvas_size or canvas.fit_canvas(sketch.size, None))
+workflow.load_scribbles(state.canvas_size or canvas.canvas_size(sketch.size, None, zoom))
 hints = current_hints()
 st.subheader("Side by side")
 output = state.result

@@ -57,7 +57,7 @@ def replace_and_move_scribbles() -> None:
     upload, scribbles, before = state.pending, Image.fromarray(state.scribbles, "RGBA"), state.sketch
     try:
         after = state.kind.sketch(upload.image, state.settings)
-        canvas_size = canvas.fit_canvas(after.size, state.column)
+        canvas_size = canvas.canvas_size(after.size, state.column, st.session_state.get("canvas_zoom", "Fit"))
         moved = follow_motion(scribbles, before, after, canvas_size)
     except Exception as error:  # never lose the drawing
         st.error(f"Could not move the scribbles ({type(error).__name__}: {error}). The current picture and its "

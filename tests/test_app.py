@@ -597,3 +597,28 @@ def test_batch_page_moves_the_scribbles_from_the_frame_they_were_painted_on(app)
     second = np.asarray(results["0002_colorized.png"], float)
     trunk, beside = second[150 + SHIFT[1], 165 + SHIFT[0]], second[150, 150]
     assert np.abs(trunk - RED).sum() < np.abs(beside - RED).sum()  # the moved trunk took the stroke's colour
+
+
+def test_zoom_enlarges_the_canvas_and_scales_the_drawing_with_it(app):
+    from colorizer.layers import png_bytes
+    from pages.parts.canvas import canvas_size
+
+    upload_frame(app)
+    app.switch_page("pages/colorize.py").run()
+    saved = np.zeros((96, 160, 4), np.uint8)
+    saved[40:44, 20:140] = (0, 200, 0, 255)
+    uploader = next(u for u in app.file_uploader if u.label == "Load saved scribbles")
+    uploader.set_value(("saved.png", png_bytes(Image.fromarray(saved, "RGBA")), "image/png")).run()
+    assert app.session_state["studio"].canvas_size == (CANVAS_W, CANVAS_H)
+    app.select_slider(key="canvas_zoom").set_value("200 %").run()
+    assert not app.exception
+    state = app.session_state["studio"]
+    assert state.canvas_size == canvas_size((160, 96), None, "200 %") == (2 * CANVAS_W, 2 * CANVAS_H)
+    assert state.drawing["objects"][0]["scaleX"] == 2  # the loaded scribbles grow with the canvas
+    assert any("Zoom 200 %" in c.value for c in app.caption)
+    app.switch_page("pages/model.py").run()
+    app.switch_page("pages/colorize.py").run()
+    assert app.select_slider(key="canvas_zoom").value == "200 %"  # kept across pages
+    app.select_slider(key="canvas_zoom").set_value("Fit").run()
+    assert app.session_state["studio"].canvas_size == (CANVAS_W, CANVAS_H)
+    assert app.session_state["studio"].drawing["objects"][0]["scaleX"] == 1

@@ -306,6 +306,45 @@ def test_region_fill_paints_the_stroked_region_in_the_brush_colour(page, server,
     assert np.abs(result[20:60, 220:280].reshape(-1, 3) - brush).max(axis=1).min() > 6  # top band is not
 
 
+def test_a_zoomed_canvas_scrolls_and_its_strokes_land_where_painted(page, server, tmp_path):
+    from PIL import Image
+
+    from tests.synthetic import three_region_frame
+
+    three_region_frame(300, 240).save(tmp_path / "bands.png")
+    page.goto(f"{server}/sketch")
+    page.locator("input[type=file]").set_input_files(str(tmp_path / "bands.png"))
+    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for()
+    settle(page)
+    fitted = canvas.bounding_box()
+    zoom = page.locator("[data-testid=stSlider]").filter(has_text="Zoom").get_by_role("slider")
+    zoom.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    sync_api.expect(zoom).to_have_attribute("aria-valuetext", "200 %")
+    for _ in range(100):  # the canvas sits in a shadow root, out of wait_for_function's reach
+        if canvas.bounding_box()["width"] > 1.5 * fitted["width"]:
+            break
+        page.wait_for_timeout(200)
+    settle(page)
+    box = canvas.bounding_box()
+    assert abs(box["width"] - 2 * fitted["width"]) <= 4
+    frame = page.locator(".st-key-canvas-frame")
+    assert frame.bounding_box()["width"] < box["width"]  # the canvas is wider than its frame...
+    frame.evaluate("(e, y) => e.scrollTo(e.scrollWidth, y)", box["height"] / 2 - 100)  # ...which scrolls
+    box = canvas.bounding_box()
+    drag(page, [at_picture(box, (300, 240), x, 120) for x in (230, 250, 270)])  # right end of the middle band
+    page.get_by_text(re.compile(r"Scribbles: [\d,]+ painted pixels")).wait_for()
+    page.get_by_role("button", name="Colorize").click()
+    page.get_by_text(re.compile(r"Result \(\d+ ms\)")).wait_for()
+    result = np.asarray(Image.open(download(page, "Download result (PNG)", tmp_path / "result.png")).convert("RGB"))
+    brush = np.array([0xE0, 0x4A, 0x3F])
+    assert np.abs(result[110:130, 230:270].astype(int) - brush).max(axis=-1).mean() < 40  # where it was painted
+    assert np.abs(result[20:60, 230:270].astype(int) - brush).max(axis=-1).min() > 6  # the top band is not
+
+
 VIEWPORTS = [(1024, 768), (1400, 1000)]
 
 

@@ -1,7 +1,8 @@
 """The drawing canvas: sized to its column, with undo, redo, clear and an eraser.
 
 The canvas (streamlit-drawable-canvas) has a fixed size in pixels, so a small component measures
-the column it sits in and the canvas takes that width (the drawing is scaled with it). Undo, redo,
+the column it sits in and the canvas takes that width (the drawing is scaled with it); a zoom makes it
+larger than that, scrolling inside a frame of the fitted size (:func:`canvas_frame`). Undo, redo,
 clear and the eraser work on the canvas's Fabric.js JSON: the page keeps the drawings it has seen
 and hands the canvas the one to show as its ``initial_drawing``, which the canvas reloads and
 sends back rendered. Eraser strokes are drawn in a marker colour and turned into
@@ -24,6 +25,8 @@ FALLBACK_WIDTH = 448  # until the column has been measured (and in tests without
 ERASER_MARK = "rgba(255,0,200,0.35)"  # the colour eraser strokes are drawn in until they are turned into cuts
 ERASER_CUT = "rgba(0,0,0,1)"
 PICK_MARK = "rgba(0,200,255,0.6)"  # the colour picker's click, until the page takes it off the canvas
+ZOOMS = {"Fit": 1.0, "150 %": 1.5, "200 %": 2.0, "300 %": 3.0}  # the canvas's size over its fitted size
+FRAME_KEY = "canvas-frame"  # the container the canvas scrolls in when zoomed
 
 COLUMN_PROBE = st.components.v2.component(
     "anime_colorizer.column_probe",
@@ -79,6 +82,23 @@ def fit_canvas(picture: tuple[int, int], column: tuple[int, int] | None) -> tupl
     scale = min(scale, MAX_SIDE / max(picture))
     scale = max(scale, MIN_SIDE / max(picture))
     return max(1, round(picture[0] * scale)), max(1, round(picture[1] * scale))
+
+
+def canvas_size(picture: tuple[int, int], column: tuple[int, int] | None, zoom: str = "Fit") -> tuple[int, int]:
+    """The canvas's (width, height): :func:`fit_canvas` times the ``zoom`` (a key of ZOOMS; unknown: Fit)."""
+    width, height = fit_canvas(picture, column)
+    factor = ZOOMS.get(zoom, 1.0)
+    return max(1, round(width * factor)), max(1, round(height * factor))
+
+
+def canvas_frame(size: tuple[int, int], view: tuple[int, int]):
+    """The container the canvas sits in: as large as the canvas, or, when the canvas (``size``) is larger
+    than the fitted ``view`` (zoomed), that view's height, scrolling both ways over the canvas."""
+    zoomed = size[0] > view[0]
+    if zoomed:  # the canvas's own element may be wider than the column
+        st.html(f"<style>.st-key-{FRAME_KEY} {{overflow: auto;}} .st-key-{FRAME_KEY} [data-testid='stElementContainer']"
+                f" {{width: {size[0]}px; max-width: none;}}</style>")
+    return st.container(key=FRAME_KEY, height=view[1] + 24 if zoomed else "content", border=False)
 
 
 def scale_drawing(drawing: dict | None, factor: float) -> dict | None:
