@@ -78,7 +78,8 @@ def add_batch_command(commands) -> None:
                        help="regions touching a picture's edge stay white unless painted: on, off, or auto (the app's "
                             "default: on for an edge sketch of a character on blank paper)")
     batch.add_argument("--follow-motion", type=Path, default=None, metavar="FRAME",
-                       help="the picture the --hints file was painted on (a frame of the same cut): its scribbles are "
+                       help="the picture the --hints file was painted on (a frame of the same cut; of an animation, its "
+                            "first frame): its scribbles are "
                             "moved onto each frame along the motion between them")
     add_fill_arguments(batch)
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from .images import ImageLoadError, load_hints, load_image
+from .images import ImageLoadError, load_frames, load_hints
+from .layers import gif_bytes
 from .motion import follow_motion
 from .pipeline import Colorizer, white_paper_default
 from .regions import RegionFill
@@ -61,19 +62,24 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
                     kind: SketchKind = SketchKind.SOBEL, progress=lambda items: items,
                     region_fill: RegionFill | None = None, white_paper: bool | None = None,
                     painted_on: Image.Image | None = None) -> BatchReport:
-    """Colour every picture in ``input_dir`` into ``out_dir/<stem>_colorized.png`` (``painted_on``: see
-    :func:`colorize_picture`)."""
+    """Colour every picture in ``input_dir`` into ``out_dir/<stem>_colorized.png``; an animation's frames go to
+    ``<stem>_000_colorized.png``... and ``<stem>_colorized.gif`` (``painted_on``: see :func:`colorize_picture`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    frames = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    files = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
     report = BatchReport()
-    for frame in progress(frames):
+    for file in progress(files):
         try:
-            result = colorize_picture(colorizer, load_image(frame), frame_hints(hints, frame, report), kind, region_fill,
-                                      white_paper, painted_on)
+            frames = load_frames(file)
+            scribbles = frame_hints(hints, file, report)
+            results = [colorize_picture(colorizer, picture, scribbles, kind, region_fill, white_paper, painted_on)
+                       for picture, _ in frames]
         except ImageLoadError as error:
-            report.failed[frame.name] = str(error)
+            report.failed[file.name] = str(error)
             continue
-        target = out_dir / f"{frame.stem}_colorized.png"
-        result.save(target)
-        report.done.append(target)
+        names = [f"{file.stem}_{index:03d}" for index in range(len(frames))] if len(frames) > 1 else [file.stem]
+        for name, result in zip(names, results):
+            result.save(out_dir / f"{name}_colorized.png")
+            report.done.append(out_dir / f"{name}_colorized.png")
+        if len(frames) > 1:
+            (out_dir / f"{file.stem}_colorized.gif").write_bytes(gif_bytes(results, [d for _, d in frames]))
     return report

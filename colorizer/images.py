@@ -3,7 +3,7 @@
 Every image that enters the studio goes through :func:`load_image`, so the
 app, the training loader and scripts treat odd files the same way: EXIF
 rotation applied, transparency composited on white, first frame of an
-animation, huge images refused or downscaled to a working size.
+animation (:func:`load_frames` gives them all), huge images refused or downscaled to a working size.
 """
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ MAX_SIDE = 2048
 # Smallest side that still makes a meaningful sketch, and the most elongated shape accepted.
 MIN_SIDE = 8
 MAX_ASPECT = 16
+# An animation's frames are coloured one by one and all kept: at most this many, and this many
+# pixels in all once each frame fits MAX_SIDE (about 100 frames of 1000 x 1000).
+MAX_FRAMES = 300
+MAX_ANIMATION_PIXELS = 100_000_000
 
 
 class ImageLoadError(ValueError):
@@ -54,6 +58,39 @@ def load_image(source, max_side: int = MAX_SIDE) -> Image.Image:
     image = fit_long_side(image, max_side)
     image.info["original_size"] = original_size
     return image
+
+
+def load_frames(source, max_side: int = MAX_SIDE) -> list[tuple[Image.Image, int]]:
+    """Decode every frame of an animated GIF, WebP or PNG (a cut), or the one frame of a still picture.
+
+    Args:
+        source: bytes, a path, or a binary file object.
+        max_side: frames whose long side exceeds this are downscaled to it.
+    Returns:
+        [(PIL "RGB" frame, its duration in ms; 0 for a still picture)], in order.
+    Raises:
+        ImageLoadError: as :func:`load_image`, and for more than MAX_FRAMES frames or MAX_ANIMATION_PIXELS
+            pixels in all.
+    """
+    data = _read_bytes(source)
+    image = _open_checked(data) if data else None
+    count = getattr(image, "n_frames", 1)
+    if count <= 1:
+        return [(load_image(data, max_side), 0)]
+    scale = min(1.0, max_side / max(image.size))
+    if count > MAX_FRAMES or count * image.width * image.height * scale ** 2 > MAX_ANIMATION_PIXELS:
+        raise ImageLoadError(f"The animation has {count} frames of {image.width}x{image.height}; the studio colours "
+                             f"at most {MAX_FRAMES} frames and {MAX_ANIMATION_PIXELS // 1_000_000} megapixels at "
+                             "once. Split it into shorter parts or scale it down.")
+    frames = []
+    try:
+        for index in range(count):
+            image.seek(index)
+            frames.append((fit_long_side(to_rgb(image.copy()), max_side), int(image.info.get("duration") or 100)))
+    except Exception as error:  # a frame broken after the first
+        raise ImageLoadError(_unreadable(error)) from error
+    _check_shape(frames[0][0])
+    return frames
 
 
 def _display_size(image: Image.Image) -> tuple[int, int]:

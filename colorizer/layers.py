@@ -41,3 +41,10 @@ def zip_pngs(images: dict[str, Image.Image]) -> bytes:
         for file_name, image in images.items():
             archive.writestr(file_name, png_bytes(image))
     return buffer.getvalue()
+
+
+def gif_bytes(frames: list[Image.Image], durations: list[int]) -> bytes:
+    """An animated GIF of RGB frames (each quantised to 256 colours) that loops, ``durations`` in ms."""
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0)
+    return buffer.getvalue()

@@ -1,26 +1,61 @@
-"""Batch: colour several frames with one scribble file, then download them all as a ZIP."""
+"""Batch: colour several frames, or every frame of an animation, with one scribble file; download them all."""
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 from PIL import Image
 
-from colorizer import ImageLoadError, RegionFill, SketchKind, load_image
+from colorizer import ImageLoadError, RegionFill, SketchKind
 from colorizer.batch import colorize_picture
-from colorizer.images import load_hints
-from colorizer.layers import zip_pngs
+from colorizer.images import load_frames, load_hints
+from colorizer.layers import gif_bytes, zip_pngs
 from pages.parts import ui
-from pages.parts.state import studio
+from pages.parts.state import BatchResult, studio
+
+
+@dataclass
+class Frame:
+    """One frame to colour: its name (the file's stem, with _000, _001... for an animation's frames), the
+    picture (RGB), its duration (ms, 0 for a still picture) and the animation it belongs to (file stem, or None)."""
+
+    name: str
+    picture: Image.Image
+    duration: int
+    animation: str | None
+
+
+@st.cache_data(max_entries=8, show_spinner="Reading frames…")
+def read_frames(data: bytes) -> list[tuple[Image.Image, int]]:
+    return load_frames(data)
+
+
+def frames_of(files) -> tuple[list[Frame], dict[str, str]]:
+    """Every frame of every upload, and {file name: why it cannot be read}."""
+    frames, failures = [], {}
+    for upload in files:
+        stem = Path(upload.name).stem
+        try:
+            decoded = read_frames(upload.getvalue())
+        except ImageLoadError as error:
+            failures[upload.name] = str(error)
+            continue
+        animated = len(decoded) > 1
+        frames += [Frame(f"{stem}_{index:03d}" if animated else stem, picture, duration, stem if animated else None)
+                   for index, (picture, duration) in enumerate(decoded)]
+    return frames, failures
+
 
 ui.entered_page("batch")
 st.title(":material/collections: Batch")
-st.markdown("Colour many frames of the same scene with one set of scribbles, so they share their colours. "
-            "Save scribbles on the **Colorize** page with *Download scribbles*; they are scaled to each frame, and "
-            "with *Scribbles follow the motion* they move with the character. "
-            "From the command line: `python -m colorizer batch --input DIR --hints FILE_OR_DIR --out DIR` "
-            "(add `--follow-motion FRAME` to move the scribbles from the frame they were painted on).")
-frames = st.file_uploader("Frames or sketches", type=["png", "jpg", "jpeg", "webp", "gif", "bmp"],
-                          accept_multiple_files=True)
+st.markdown("Colour many frames of the same scene with one set of scribbles, so they share their colours: upload the "
+            "frames, or an animated GIF, WebP or PNG of the cut. Save scribbles on the **Colorize** page with "
+            "*Download scribbles*; they are scaled to each frame, and with *Scribbles follow the motion* they move "
+            "with the character. From the command line: `python -m colorizer batch --input DIR --hints FILE_OR_DIR "
+            "--out DIR` (add `--follow-motion FRAME` to move the scribbles from the frame they were painted on).")
+uploads = st.file_uploader("Frames, sketches or an animation", type=["png", "jpg", "jpeg", "webp", "gif", "bmp"],
+                           accept_multiple_files=True)
 hint_file = st.file_uploader("Scribbles for every frame (PNG, optional)", type=["png"])
+frames, unreadable = frames_of(uploads)
 kind = SketchKind.LINE_ART if st.checkbox("The frames already are line art", key="batch_line_art",
                                            help="Uses each frame as its sketch and colours it with the model "
                                                 "for line art.") else SketchKind.SOBEL
@@ -35,51 +70,49 @@ white_paper = None if paper_auto else False  # None: decided per frame
 follow = st.checkbox("Scribbles follow the motion", key="batch_follow_motion", disabled=hint_file is None or not frames,
                      help="For frames of one cut: the scribbles move with the character from the frame they were "
                           "painted on to each frame (optical flow between the sketches), instead of staying in place.")
-painted_on = st.selectbox("The scribbles were painted on", [f.name for f in frames], key="batch_painted_on"
+painted_on = st.selectbox("The scribbles were painted on", [f.name for f in frames], key="batch_painted_on",
+                          help="The first frame of an animation is the one the Colorize page shows."
                           ) if follow and frames and hint_file is not None else None
 
 
-def painted_on_sketch(files) -> Image.Image | None:
-    """The sketch of the frame the scribbles were painted on ("L"), when they follow the motion."""
-    if painted_on is None:
-        return None
-    frame = next(upload for upload in files if upload.name == painted_on)
-    return kind.sketch(load_image(frame.getvalue()))
-
-
-def colour_all(files, hints_data) -> tuple[dict, dict]:
-    """({output name: result}, {file name: error}) for every uploaded file, with a progress bar."""
-    results, failures = {}, {}
-    try:
-        key_sketch = painted_on_sketch(files)
-    except ImageLoadError as error:
-        return results, {painted_on: f"the scribbles were painted on it, and it cannot be read: {error}"}
+def colour_all(hints: Image.Image | None) -> BatchResult:
+    """Colour every frame, with a progress bar; an animation's results also make an animated GIF."""
+    key_sketch = next((kind.sketch(f.picture) for f in frames if f.name == painted_on), None)
+    batch = BatchResult(failures=dict(unreadable))
     progress = st.progress(0.0, text="Colouring…")
-    for index, upload in enumerate(files):
-        try:
-            picture = load_image(upload.getvalue())
-            hints = load_hints(hints_data) if hints_data is not None else None
-            coloured = ui.in_model_thread(colorize_picture, colorizer, picture, hints, kind, region_fill, white_paper,
-                                          key_sketch)
-            results[f"{Path(upload.name).stem}_colorized.png"] = coloured
-        except ImageLoadError as error:
-            failures[upload.name] = str(error)
-        progress.progress((index + 1) / len(files), text=f"Coloured {index + 1} of {len(files)}")
-    return results, failures
+    for index, frame in enumerate(frames):
+        coloured = ui.in_model_thread(colorize_picture, colorizer, frame.picture, hints, kind, region_fill, white_paper,
+                                      key_sketch)
+        batch.results[f"{frame.name}_colorized.png"] = coloured
+        if frame.animation is not None:
+            batch.animations.setdefault(f"{frame.animation}_colorized.gif", []).append((coloured, frame.duration))
+        progress.progress((index + 1) / len(frames), text=f"Coloured {index + 1} of {len(frames)}")
+    return batch
 
 
+def read_hints() -> Image.Image | None:
+    """The scribble file, or None without one; an unreadable one shows st.error and stops the page."""
+    try:
+        return load_hints(hint_file.getvalue()) if hint_file is not None else None
+    except ImageLoadError as error:
+        st.error(f"**{hint_file.name}**: {error}")
+        st.stop()
+
+
+for name, reason in unreadable.items():
+    st.error(f"**{name}**: {reason}")
 if st.button("Colorize all", type="primary", disabled=not frames or colorizer is None):
-    results, failures = colour_all(frames, hint_file.getvalue() if hint_file is not None else None)
-    studio().batch = (results, failures)
+    studio().batch = colour_all(read_hints())
 
 if studio().batch is not None:
-    results, failures = studio().batch
-    st.success(f"{len(results)} coloured, {len(failures)} failed.")
-    for name, reason in failures.items():
-        st.error(f"**{name}**: {reason}")
-    if results:
-        st.download_button("Download all (ZIP)", zip_pngs(results), file_name="colorized_frames.zip",
+    batch = studio().batch
+    st.success(f"{len(batch.results)} coloured, {len(batch.failures)} failed.")
+    if batch.results:
+        st.download_button("Download all (ZIP)", zip_pngs(batch.results), file_name="colorized_frames.zip",
                            mime="application/zip", type="primary")
+        for name, animation in batch.animations.items():
+            st.download_button(f"Download {name}", lambda frames=animation: gif_bytes(*zip(*frames)), file_name=name,
+                               mime="image/gif", on_click="ignore", icon=":material/animated_images:")
         columns = st.columns(4)
-        for index, (name, image) in enumerate(results.items()):
+        for index, (name, image) in enumerate(batch.results.items()):
             columns[index % 4].image(ui.inline(image), caption=name, width="stretch")

@@ -434,7 +434,7 @@ def test_batch_page_colours_several_frames_and_reports_failures(app):
     app.run()
     next(b for b in app.button if b.label == "Colorize all").click().run()
     assert not app.exception
-    results, failures = app.session_state["studio"].batch
+    results, failures = app.session_state["studio"].batch.results, app.session_state["studio"].batch.failures
     assert sorted(results) == ["shot0_colorized.png", "shot1_colorized.png", "shot2_colorized.png"]
     assert all(image.size == (90, 60) for image in results.values())
     assert list(failures) == ["broken.png"] and any("broken.png" in e.value for e in app.error)
@@ -590,10 +590,10 @@ def test_batch_page_moves_the_scribbles_from_the_frame_they_were_painted_on(app)
     app.file_uploader[1].set_value(("hints.png", png_bytes(trunk_stroke()), "image/png")).run()
     app.checkbox(key="batch_line_art").check().run()
     app.checkbox(key="batch_follow_motion").check().run()
-    assert app.selectbox(key="batch_painted_on").value == "0001.png"
+    assert app.selectbox(key="batch_painted_on").value == "0001"
     next(b for b in app.button if b.label == "Colorize all").click().run()
     assert not app.exception and not app.error
-    results, _ = app.session_state["studio"].batch
+    results = app.session_state["studio"].batch.results
     second = np.asarray(results["0002_colorized.png"], float)
     trunk, beside = second[150 + SHIFT[1], 165 + SHIFT[0]], second[150, 150]
     assert np.abs(trunk - RED).sum() < np.abs(beside - RED).sum()  # the moved trunk took the stroke's colour
@@ -622,3 +622,34 @@ def test_zoom_enlarges_the_canvas_and_scales_the_drawing_with_it(app):
     app.select_slider(key="canvas_zoom").set_value("Fit").run()
     assert app.session_state["studio"].canvas_size == (CANVAS_W, CANVAS_H)
     assert app.session_state["studio"].drawing["objects"][0]["scaleX"] == 1
+
+
+def test_batch_page_colours_every_frame_of_an_animation_and_gives_it_back_as_a_gif(app):
+    import io
+
+    from colorizer.layers import gif_bytes, png_bytes
+    from tests.synthetic import line_art
+    from tests.test_motion import moved_frame, trunk_stroke
+
+    cut = [moved_frame(line_art(256), (4 * step, 2 * step)) for step in range(4)]
+    animation = io.BytesIO()
+    cut[0].save(animation, format="GIF", save_all=True, append_images=cut[1:], duration=[80, 80, 120, 200], loop=0)
+    app.switch_page("pages/batch.py").run()
+    app.file_uploader[0].set_value([("cut.gif", animation.getvalue(), "image/gif"),
+                                    ("broken.gif", b"GIF89a-broken", "image/gif")])
+    app.file_uploader[1].set_value(("hints.png", png_bytes(trunk_stroke()), "image/png")).run()
+    assert any("broken.gif" in e.value for e in app.error)  # said at once, before colouring
+    app.checkbox(key="batch_line_art").check().run()
+    app.checkbox(key="batch_follow_motion").check().run()
+    assert app.selectbox(key="batch_painted_on").options == ["cut_000", "cut_001", "cut_002", "cut_003"]
+    next(b for b in app.button if b.label == "Colorize all").click().run()
+    assert not app.exception
+    batch = app.session_state["studio"].batch
+    assert list(batch.results) == [f"cut_{i:03d}_colorized.png" for i in range(4)]
+    assert list(batch.failures) == ["broken.gif"]
+    assert "Download cut_colorized.gif" in labels(app.download_button)
+    frames, durations = zip(*batch.animations["cut_colorized.gif"])
+    gif = Image.open(io.BytesIO(gif_bytes(frames, durations)))
+    assert gif.n_frames == 4 and gif.size == (256, 256)
+    gif.seek(3)
+    assert gif.info["duration"] == 200

@@ -1,3 +1,4 @@
+import io
 import struct
 import zlib
 
@@ -72,3 +73,37 @@ def test_32_bit_integer_pictures_keep_their_tones(top):
     ramp = np.linspace(0, top, 32 * 32).reshape(32, 32).astype(np.int64).astype(np.int32)
     grey = np.asarray(load_image(encode(Image.fromarray(ramp, "I"), "TIFF")).convert("L"), dtype=float)
     assert grey.min() <= 2 and grey.max() >= 250 and 100 < grey.mean() < 155  # the whole ramp, mid-grey on average
+
+
+def animation_bytes(count: int, size=(40, 30), fmt="GIF") -> bytes:
+    frames = [Image.new("RGB", size, (20 * i, 100, 0)) for i in range(count)]
+    buffer = io.BytesIO()
+    lossless = {"lossless": True} if fmt == "WEBP" else {}
+    frames[0].save(buffer, format=fmt, save_all=True, append_images=frames[1:], duration=[50 + 10 * i for i in range(count)],
+                   loop=0, **lossless)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "WEBP", "PNG"])
+def test_every_frame_of_an_animation_is_read_in_order_with_its_duration(fmt):
+    from colorizer.images import load_frames
+
+    frames = load_frames(animation_bytes(5, fmt=fmt))
+    assert [picture.getpixel((3, 3))[0] for picture, _ in frames] == [0, 20, 40, 60, 80]
+    assert [duration for _, duration in frames] == [50, 60, 70, 80, 90]
+    assert all(picture.mode == "RGB" and picture.size == (40, 30) for picture, _ in frames)
+
+
+def test_a_still_picture_is_one_frame_and_too_long_an_animation_is_refused(monkeypatch):
+    from colorizer import images
+
+    still = images.load_frames(encode(Image.new("RGB", (30, 20), "white")))
+    assert len(still) == 1 and still[0][1] == 0
+    monkeypatch.setattr(images, "MAX_FRAMES", 4)
+    with pytest.raises(ImageLoadError, match="5 frames of 40x30.*Split it"):
+        images.load_frames(animation_bytes(5))
+    monkeypatch.setattr(images, "MAX_ANIMATION_PIXELS", 3 * 40 * 30)
+    with pytest.raises(ImageLoadError, match="megapixels"):
+        images.load_frames(animation_bytes(4))
+    with pytest.raises(ImageLoadError, match="empty"):
+        images.load_frames(b"")

@@ -131,3 +131,22 @@ def test_the_motion_benchmark_scores_every_set_path_motion_and_method(tmp_path, 
     assert all(still[key] == still[(*key[:3], "laid on")] for key in still)  # nothing moved: every method agrees
     assert "moved - laid on" in (out / "summary.md").read_text()
     assert (out / "contact_stickers_sobel.png").is_file()
+
+
+def test_batch_cli_colours_every_frame_of_an_animation_and_writes_a_gif(tmp_path, tiny_checkpoint, capsys):
+    import io
+
+    cut = [moved_frame(line_art(128), (3 * step, 2 * step)) for step in range(3)]
+    folder = tmp_path / "cut"
+    folder.mkdir()
+    cut[0].save(folder / "run.gif", save_all=True, append_images=cut[1:], duration=[100, 150, 300], loop=0)
+    cut[0].save(folder / "still.png")
+    trunk_stroke().save(tmp_path / "hints.png")
+    assert cli(["batch", "--input", str(folder), "--hints", str(tmp_path / "hints.png"), "--line-art", "--checkpoint",
+                str(tiny_checkpoint), "--follow-motion", str(folder / "run.gif"), "--out", str(tmp_path / "out")]) == 0
+    assert "4 coloured, 0 failed" in capsys.readouterr().out
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == ["run_000_colorized.png", "run_001_colorized.png", "run_002_colorized.png", "run_colorized.gif",
+                       "still_colorized.png"]
+    gif = Image.open(io.BytesIO((tmp_path / "out" / "run_colorized.gif").read_bytes()))
+    assert gif.n_frames == 3 and gif.size == (128, 128)

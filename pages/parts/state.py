@@ -40,6 +40,16 @@ class Upload:
 
 
 @dataclass
+class BatchResult:
+    """The Batch page's last run: results by output file name, failures by upload name, and each animation's
+    coloured frames with their durations (ms) by GIF file name."""
+
+    results: dict[str, Image.Image] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    animations: dict[str, list[tuple[Image.Image, int]]] = field(default_factory=dict)
+
+
+@dataclass
 class Studio:
     """The session's picture, sketch, scribbles and results."""
 
@@ -66,7 +76,7 @@ class Studio:
     paper_decided: str | None = None  # digest of the upload whose White paper default was set
     my_palette: list[str] = field(default_factory=list)  # the artist's own swatches ("#rrggbb"), kept across uploads
     palette_error: str | None = None  # why the palette file in the uploader could not be read (None when it could)
-    batch: tuple[dict, dict] | None = None  # Batch page: ({name: result}, {name: error})
+    batch: BatchResult | None = None  # the Batch page's last run
     last_page: str | None = None
 
     @property
