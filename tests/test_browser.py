@@ -251,13 +251,21 @@ def test_batch_page_in_the_browser(page, server, tmp_path):
     for index in range(2):
         frames.append(tmp_path / f"shot{index}.png")
         anime_frame(np.random.default_rng(index), 120, 90).save(frames[-1])
+    from PIL import Image
+
+    cut = [anime_frame(np.random.default_rng(7), 120, 90).rotate(angle) for angle in (0, 4, 8)]
+    cut[0].save(tmp_path / "cut.gif", save_all=True, append_images=cut[1:], duration=120, loop=0)
     page.goto(f"{server}/batch")
-    page.get_by_test_id("stFileUploader").filter(has_text="Frames or sketches").locator(
-        "input[type=file]").set_input_files([str(f) for f in frames])
-    page.get_by_text("shot1.png").first.wait_for()
+    page.get_by_test_id("stFileUploader").filter(has_text="Frames, sketches or an animation").locator(
+        "input[type=file]").set_input_files([str(f) for f in frames] + [str(tmp_path / "cut.gif")])
+    page.get_by_text("cut.gif").first.wait_for()
     page.get_by_role("button", name="Colorize all").click()
-    page.get_by_text("2 coloured, 0 failed.").wait_for()
-    assert downloaded_zip_names(page, "Download all (ZIP)", tmp_path) == ["shot0_colorized.png", "shot1_colorized.png"]
+    page.get_by_text("5 coloured, 0 failed.").wait_for()
+    assert downloaded_zip_names(page, "Download all (ZIP)", tmp_path) == [
+        "cut_000_colorized.png", "cut_001_colorized.png", "cut_002_colorized.png", "shot0_colorized.png",
+        "shot1_colorized.png"]
+    gif = Image.open(download(page, "Download cut_colorized.gif", tmp_path / "cut_colorized.gif"))
+    assert gif.n_frames == 3 and gif.size == (120, 90)
 
 
 def test_first_visit_after_start_deep_links_into_the_apps_navigation(tiny_checkpoint):
