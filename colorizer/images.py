@@ -41,7 +41,8 @@ def load_image(source, max_side: int = MAX_SIDE) -> Image.Image:
         max_side: pictures whose long side exceeds this are downscaled to it.
     Returns:
         PIL image, mode "RGB", long side <= ``max_side``; ``image.info["original_size"]``
-        holds the (width, height) before any downscale.
+        holds the (width, height) before any downscale, ``image.info["frames"]`` the file's frame
+        count (more than 1 for an animation, of which this is the first frame).
     Raises:
         ImageLoadError: empty, corrupt, non-image, too large, too small or too elongated files.
     """
@@ -50,13 +51,13 @@ def load_image(source, max_side: int = MAX_SIDE) -> Image.Image:
         raise ImageLoadError("The file is empty. Upload a PNG, JPEG or WebP picture.")
     image = _open_checked(data)
     try:
-        original_size = _display_size(image)
+        original_size, frames = _display_size(image), getattr(image, "n_frames", 1)
         image = _first_frame_rgb(image)
     except Exception as error:  # broken EXIF, odd modes: anything PIL raises while converting
         raise ImageLoadError(_unreadable(error)) from error
     _check_shape(image)
     image = fit_long_side(image, max_side)
-    image.info["original_size"] = original_size
+    image.info["original_size"], image.info["frames"] = original_size, frames
     return image
 
 

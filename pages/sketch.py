@@ -118,6 +118,9 @@ if state.upload is None:
     st.stop()
 
 original = state.upload.image
+if original.info.get("frames", 1) > 1:
+    st.info(f"**{state.upload.name}** is an animation of {original.info['frames']} frames; the studio shows its first "
+            "frame. Paint on it, *Download scribbles*, then colour every frame on the **Batch** page.")
 state.kind, state.settings, state.sketch = kind, settings, kind.sketch(original, settings)
 shown = ImageOps.invert(state.sketch) if settings.invert and kind is SketchKind.SOBEL else state.sketch
 left, right = st.columns(2)

@@ -653,3 +653,18 @@ def test_batch_page_colours_every_frame_of_an_animation_and_gives_it_back_as_a_g
     assert gif.n_frames == 4 and gif.size == (256, 256)
     gif.seek(3)
     assert gif.info["duration"] == 200
+
+
+def test_an_animated_upload_says_its_first_frame_is_shown_and_points_to_batch(app):
+    import io
+
+    frames = [anime_frame(np.random.default_rng(i), 90, 60) for i in range(3)]
+    animation = io.BytesIO()
+    frames[0].save(animation, format="GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    app.switch_page("pages/sketch.py").run()
+    app.file_uploader[0].upload("walk.gif", animation.getvalue(), "image/gif").run()
+    assert any("animation of 3 frames" in i.value and "Batch" in i.value for i in app.info)
+    app.slider(key="sketch_blur").set_value(1.0).run()
+    assert any("animation of 3 frames" in i.value for i in app.info)  # still said on later runs
+    upload_frame(app, name="still.png")
+    assert not any("animation of" in i.value for i in app.info)
