@@ -24,9 +24,9 @@ MAX_SIDE = 2048
 MIN_SIDE = 8
 MAX_ASPECT = 16
 # An animation's frames are coloured one by one and all kept: at most this many, and this many
-# pixels in all once each frame fits MAX_SIDE (about 100 frames of 1000 x 1000).
+# pixels in all once each frame fits MAX_SIDE (60 frames of 1000 x 1000, 240 of 500 x 500): 180 MB of RGB.
 MAX_FRAMES = 300
-MAX_ANIMATION_PIXELS = 100_000_000
+MAX_ANIMATION_PIXELS = 60_000_000
 
 
 class ImageLoadError(ValueError):

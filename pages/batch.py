@@ -24,7 +24,7 @@ class Frame:
     animation: str | None
 
 
-@st.cache_data(max_entries=8, show_spinner="Reading frames…")
+@st.cache_data(max_entries=3, show_spinner="Reading frames…")  # an animation holds up to 180 MB of frames
 def read_frames(data: bytes) -> list[tuple[Image.Image, int]]:
     return load_frames(data)
 
