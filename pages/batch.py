@@ -45,6 +45,13 @@ def frames_of(files) -> tuple[list[Frame], dict[str, str]]:
     return frames, failures
 
 
+def painted_frame_guess(names: list[str], scribble_file: str) -> int:
+    """Index of the frame a scribble file was saved from (the Colorize page names it <frame>_scribbles.png, an
+    animation's first frame being <frame>_000); 0 when no name matches."""
+    stem = Path(scribble_file).stem.removesuffix("_scribbles")
+    return next((names.index(name) for name in (stem, f"{stem}_000") if name in names), 0)
+
+
 ui.entered_page("batch")
 st.title(":material/collections: Batch")
 st.markdown("Colour many frames of the same scene with one set of scribbles, so they share their colours: upload the "
@@ -70,9 +77,11 @@ white_paper = None if paper_auto else False  # None: decided per frame
 follow = st.checkbox("Scribbles follow the motion", key="batch_follow_motion", disabled=hint_file is None or not frames,
                      help="For frames of one cut: the scribbles move with the character from the frame they were "
                           "painted on to each frame (optical flow between the sketches), instead of staying in place.")
-painted_on = st.selectbox("The scribbles were painted on", [f.name for f in frames], key="batch_painted_on",
-                          help="The first frame of an animation is the one the Colorize page shows."
-                          ) if follow and frames and hint_file is not None else None
+painted_on = st.selectbox(
+    "The scribbles were painted on", [f.name for f in frames], key="batch_painted_on",
+    index=painted_frame_guess([f.name for f in frames], hint_file.name) if hint_file is not None else 0,
+    help="Guessed from the scribble file's name (<frame>_scribbles.png, as the Colorize page saves it). The first "
+         "frame of an animation is the one the Colorize page shows.") if follow and frames and hint_file is not None else None
 
 
 def colour_all(hints: Image.Image | None) -> BatchResult:

@@ -642,6 +642,7 @@ def test_batch_page_colours_every_frame_of_an_animation_and_gives_it_back_as_a_g
     app.checkbox(key="batch_line_art").check().run()
     app.checkbox(key="batch_follow_motion").check().run()
     assert app.selectbox(key="batch_painted_on").options == ["cut_000", "cut_001", "cut_002", "cut_003"]
+    assert app.selectbox(key="batch_painted_on").value == "cut_000"
     next(b for b in app.button if b.label == "Colorize all").click().run()
     assert not app.exception
     batch = app.session_state["studio"].batch
@@ -668,3 +669,15 @@ def test_an_animated_upload_says_its_first_frame_is_shown_and_points_to_batch(ap
     assert any("animation of 3 frames" in i.value for i in app.info)  # still said on later runs
     upload_frame(app, name="still.png")
     assert not any("animation of" in i.value for i in app.info)
+
+
+def test_batch_page_guesses_the_painted_frame_from_the_scribble_files_name(app):
+    from colorizer.layers import png_bytes
+    from tests.test_motion import trunk_stroke
+
+    app.switch_page("pages/batch.py").run()
+    rng = np.random.default_rng(4)
+    app.file_uploader[0].set_value([(f"{i:04d}.png", encode(anime_frame(rng, 64, 48)), "image/png") for i in (1, 2, 3)])
+    app.file_uploader[1].set_value(("0002_scribbles.png", png_bytes(trunk_stroke((64, 48))), "image/png")).run()
+    app.checkbox(key="batch_follow_motion").check().run()
+    assert app.selectbox(key="batch_painted_on").value == "0002"
