@@ -232,7 +232,7 @@ workflow.load_scribbles(state.canvas_size or canvas.canvas_size(sketch.size, Non
 hints = current_hints()
 st.subheader("Side by side")
 output = state.result
-columns = st.columns(4)
+columns = st.columns(4 if state.previous_frame is None else 5)
 columns[0].image(ui.inline(original), caption="Original", width="stretch")
 columns[1].image(ui.inline(sketch), caption="Sketch", width="stretch")
 columns[2].image(ui.inline(workflow.scribbles_over(sketch, hints)), caption="Scribbles", width="stretch")
@@ -240,4 +240,6 @@ if output is not None:
     columns[3].image(ui.inline(output.image), caption="Result", width="stretch")
 else:
     columns[3].info("Press **Colorize** to see the result here.")
+if state.previous_frame is not None:  # the scribbles came from the frame before: compare the colours
+    columns[4].image(ui.inline(state.previous_frame), caption="Previous frame's result", width="stretch")
 workflow.variants_section(sketch)

@@ -63,7 +63,9 @@ def replace_and_move_scribbles() -> None:
         st.error(f"Could not move the scribbles ({type(error).__name__}: {error}). The current picture and its "
                  "scribbles are kept; replace without them, or keep the current picture.")
         return
+    previous = state.result.image if state.result is not None else None
     state.adopt(upload)
+    state.previous_frame = previous
     workflow.put_on_canvas(moved, canvas_size)
 
 

@@ -562,6 +562,8 @@ def test_a_new_upload_can_take_the_scribbles_along_the_motion(app):
     painted = np.asarray(resize_hints(trunk_stroke(), size))
     app.session_state["studio"].scribbles = painted.copy()
     app.run()
+    next(b for b in app.button if b.label == "Colorize").click().run()
+    first_result = app.session_state["studio"].result.image
     app.switch_page("pages/sketch.py").run()
     app.file_uploader[0].set_value(("0002.png", encode(moved_frame(line_art(256))), "image/png")).run()
     next(b for b in app.button if b.label == "Replace and move scribbles onto it").click().run()
@@ -574,8 +576,10 @@ def test_a_new_upload_can_take_the_scribbles_along_the_motion(app):
     scale = size[0] / 256
     assert abs(cols.mean() - before_cols.mean() - SHIFT[0] * scale) <= 2 * scale
     assert abs(rows.mean() - before_rows.mean() - SHIFT[1] * scale) <= 2 * scale
+    assert state.previous_frame is first_result
     app.switch_page("pages/colorize.py").run()
     assert not app.exception and (app.session_state["studio"].scribbles[..., 3] > 0).sum() == len(rows)
+    assert "Previous frame's result" in [p.caption for element in app.get("image") for p in element.proto.imgs]
 
 
 def test_batch_page_moves_the_scribbles_from_the_frame_they_were_painted_on(app):

@@ -76,6 +76,7 @@ class Studio:
     paper_decided: str | None = None  # digest of the upload whose White paper default was set
     my_palette: list[str] = field(default_factory=list)  # the artist's own swatches ("#rrggbb"), kept across uploads
     palette_error: str | None = None  # why the palette file in the uploader could not be read (None when it could)
+    previous_frame: Image.Image | None = None  # the result of the frame the scribbles were moved from
     batch: BatchResult | None = None  # the Batch page's last run
     last_page: str | None = None
 
@@ -86,7 +87,7 @@ class Studio:
 
     def adopt(self, upload: Upload) -> None:
         """Make ``upload`` the current picture; its scribbles and results start empty."""
-        self.upload, self.pending = upload, None
+        self.upload, self.pending, self.previous_frame = upload, None, None
         self.scribbles = self.drawing = self.canvas_initial = self.canvas_size = self.result = None
         self.variants, self.history, self.redo = [], [], []
         self.canvas_sent, self.awaiting_canvas = None, False
