@@ -83,13 +83,18 @@ def on_colour(hints: Image.Image, frame: np.ndarray, sketch: np.ndarray) -> floa
     return float((distance <= HINT_TOLERANCE).mean())
 
 
-def frame_hints(picture: Picture, index: int, frame: np.ndarray, previous: np.ndarray, current: np.ndarray) -> dict[str, Image.Image]:
-    """Each method's scribbles for the second frame (RGBA at its size)."""
-    seed = np.random.default_rng([index, STROKES])
-    first = hints_image(*simulate_hints(picture.rgb, path_sketch(SketchKind.SOBEL, picture.rgb), seed, count=STROKES,
-                                        region_fraction=1.0))
-    painted = hints_image(*simulate_hints(frame, path_sketch(SketchKind.SOBEL, frame), np.random.default_rng(
-        [index, STROKES]), count=STROKES, region_fraction=1.0))
+def simulated_strokes(rgb: np.ndarray, index: int) -> Image.Image:
+    """The simulator's STROKES region strokes on a picture (uint8 RGB), seeded by the picture's index: RGBA."""
+    strokes = simulate_hints(rgb, path_sketch(SketchKind.SOBEL, rgb), np.random.default_rng([index, STROKES]),
+                             count=STROKES, region_fraction=1.0)
+    return hints_image(*strokes)
+
+
+def frame_hints(picture: Picture, index: int, frame: np.ndarray, previous: np.ndarray,
+                current: np.ndarray) -> dict[str, Image.Image]:
+    """Each method's scribbles for the second frame ``frame`` (RGBA at its size); ``previous`` and ``current``
+    are the two frames' sketches (uint8)."""
+    first, painted = simulated_strokes(picture.rgb, index), simulated_strokes(frame, index)
     before, after = Image.fromarray(previous, "L"), Image.fromarray(current, "L")
     return {"laid on": first, "moved": follow_motion(first, before, after), "painted on it": painted}
 
