@@ -34,13 +34,27 @@ def colorize_picture(colorizer: Colorizer, picture: Image.Image, hints: Image.Im
                      region_fill: RegionFill | None = None, white_paper: bool | None = None,
                      painted_on: Image.Image | None = None) -> Image.Image:
     """Sketch (default settings), then colour one picture (RGB, its size); hints are scaled to its size.
-    ``white_paper``: the picture is on white paper (see :meth:`Colorizer.colorize`); None decides it per
-    picture as the app does (:func:`colorizer.pipeline.white_paper_default`). ``painted_on``: the sketch
-    ("L") of the frame the hints were painted on; they are moved onto this picture along the motion
-    between the two (:func:`colorizer.motion.follow_motion`). None lays them on unchanged."""
+    ``white_paper`` and ``painted_on``: see :func:`colour_sketch` and :func:`frame_scribbles`."""
+    sketch, hints = frame_scribbles(picture, hints, kind, painted_on)
+    return colour_sketch(colorizer, sketch, hints, kind, region_fill, white_paper)
+
+
+def frame_scribbles(picture: Image.Image, hints: Image.Image | None, kind: SketchKind,
+                    painted_on: Image.Image | None = None) -> tuple[Image.Image, Image.Image | None]:
+    """A frame's sketch ("L", default settings) and the scribbles (RGBA) it is coloured with: ``hints`` as
+    they are, or, given ``painted_on`` (the sketch of the frame they were painted on), moved onto this frame
+    along the motion between the two (:func:`colorizer.motion.follow_motion`)."""
     sketch = kind.sketch(picture)
     if hints is not None and painted_on is not None:
         hints = follow_motion(hints, painted_on, sketch)
+    return sketch, hints
+
+
+def colour_sketch(colorizer: Colorizer, sketch: Image.Image, hints: Image.Image | None, kind: SketchKind,
+                  region_fill: RegionFill | None = None, white_paper: bool | None = None) -> Image.Image:
+    """Colour a frame's sketch as the app does (RGB, its size). ``white_paper``: the picture is on white paper
+    (see :meth:`Colorizer.colorize`); None decides it per picture as the app does
+    (:func:`colorizer.pipeline.white_paper_default`)."""
     paper = white_paper_default(sketch, kind) if white_paper is None else white_paper
     return colorizer.colorize(sketch, hints, lines_on_top=kind.lines_on_top, region_fill=region_fill, white_paper=paper)
 

@@ -6,10 +6,10 @@ import streamlit as st
 from PIL import Image
 
 from colorizer import ImageLoadError, RegionFill, SketchKind
-from colorizer.batch import colorize_picture
+from colorizer.batch import colour_sketch, frame_scribbles
 from colorizer.images import load_frames, load_hints
 from colorizer.layers import gif_bytes, zip_pngs
-from pages.parts import ui
+from pages.parts import ui, workflow
 from pages.parts.state import BatchResult, studio
 
 
@@ -90,9 +90,10 @@ def colour_all(hints: Image.Image | None) -> BatchResult:
     batch = BatchResult(failures=dict(unreadable))
     progress = st.progress(0.0, text="Colouring…")
     for index, frame in enumerate(frames):
-        coloured = ui.in_model_thread(colorize_picture, colorizer, frame.picture, hints, kind, region_fill, white_paper,
-                                      key_sketch)
+        sketch, scribbles = frame_scribbles(frame.picture, hints, kind, key_sketch)
+        coloured = ui.in_model_thread(colour_sketch, colorizer, sketch, scribbles, kind, region_fill, white_paper)
         batch.results[f"{frame.name}_colorized.png"] = coloured
+        batch.scribbles[f"{frame.name}_colorized.png"] = workflow.scribbles_over(sketch, scribbles)
         if frame.animation is not None:
             batch.animations.setdefault(f"{frame.animation}_colorized.gif", []).append((coloured, frame.duration))
         progress.progress((index + 1) / len(frames), text=f"Coloured {index + 1} of {len(frames)}")
@@ -122,6 +123,9 @@ if studio().batch is not None:
         for name, animation in batch.animations.items():
             st.download_button(f"Download {name}", lambda frames=animation: gif_bytes(*zip(*frames)), file_name=name,
                                mime="image/gif", on_click="ignore", icon=":material/animated_images:")
+        shown = batch.scribbles if st.toggle("Show each frame's scribbles", key="batch_show_scribbles",
+                                              help="The sketch with the scribbles each frame was coloured with "
+                                                   "(moved onto it when they follow the motion).") else batch.results
         columns = st.columns(4)
-        for index, (name, image) in enumerate(batch.results.items()):
+        for index, (name, image) in enumerate(shown.items()):
             columns[index % 4].image(ui.inline(image), caption=name, width="stretch")

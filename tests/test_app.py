@@ -601,6 +601,10 @@ def test_batch_page_moves_the_scribbles_from_the_frame_they_were_painted_on(app)
     second = np.asarray(results["0002_colorized.png"], float)
     trunk, beside = second[150 + SHIFT[1], 165 + SHIFT[0]], second[150, 150]
     assert np.abs(trunk - RED).sum() < np.abs(beside - RED).sum()  # the moved trunk took the stroke's colour
+    shown = np.asarray(app.session_state["studio"].batch.scribbles["0002_colorized.png"])
+    assert tuple(shown[150 + SHIFT[1], 165 + SHIFT[0]]) == RED and tuple(shown[150, 165]) != RED  # strokes moved
+    app.toggle(key="batch_show_scribbles").set_value(True).run()
+    assert not app.exception and len(app.get("image")) == 2
 
 
 def test_zoom_enlarges_the_canvas_and_scales_the_drawing_with_it(app):

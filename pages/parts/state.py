@@ -41,10 +41,12 @@ class Upload:
 
 @dataclass
 class BatchResult:
-    """The Batch page's last run: results by output file name, failures by upload name, and each animation's
-    coloured frames with their durations (ms) by GIF file name."""
+    """The Batch page's last run: results by output file name, each frame's sketch with the scribbles it was
+    coloured with (same keys), failures by upload name, and each animation's coloured frames with their
+    durations (ms) by GIF file name."""
 
     results: dict[str, Image.Image] = field(default_factory=dict)
+    scribbles: dict[str, Image.Image] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     animations: dict[str, list[tuple[Image.Image, int]]] = field(default_factory=dict)
 
