@@ -46,10 +46,19 @@ def load_image(source, max_side: int = MAX_SIDE) -> Image.Image:
     Raises:
         ImageLoadError: empty, corrupt, non-image, too large, too small or too elongated files.
     """
+    return _first_picture(_open_upload(source), max_side)
+
+
+def _open_upload(source) -> Image.Image:
+    """The opened, fully decoded first frame of a picture file (see :func:`_open_checked`)."""
     data = _read_bytes(source)
     if not data:
         raise ImageLoadError("The file is empty. Upload a PNG, JPEG or WebP picture.")
-    image = _open_checked(data)
+    return _open_checked(data)
+
+
+def _first_picture(image: Image.Image, max_side: int) -> Image.Image:
+    """:func:`load_image`'s picture from a file :func:`_open_upload` opened."""
     try:
         original_size, frames = _display_size(image), getattr(image, "n_frames", 1)
         image = _first_frame_rgb(image)
@@ -73,11 +82,10 @@ def load_frames(source, max_side: int = MAX_SIDE) -> list[tuple[Image.Image, int
         ImageLoadError: as :func:`load_image`, and for more than MAX_FRAMES frames or MAX_ANIMATION_PIXELS
             pixels in all.
     """
-    data = _read_bytes(source)
-    image = _open_checked(data) if data else None
+    image = _open_upload(source)
     count = getattr(image, "n_frames", 1)
     if count <= 1:
-        return [(load_image(data, max_side), 0)]
+        return [(_first_picture(image, max_side), 0)]
     scale = min(1.0, max_side / max(image.size))
     if count > MAX_FRAMES or count * image.width * image.height * scale ** 2 > MAX_ANIMATION_PIXELS:
         raise ImageLoadError(f"The animation has {count} frames of {image.width}x{image.height}; the studio colours "
