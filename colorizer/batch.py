@@ -72,6 +72,12 @@ def frame_hints(hints: Path | None, frame: Path, report: BatchReport) -> Image.I
     return load_hints(hints)
 
 
+def frame_names(stem: str, count: int) -> list[str]:
+    """The names of a file's ``count`` frames: its stem for a still picture, ``<stem>_000``, ``<stem>_001``... for an
+    animation's frames (the CLI's and the Batch page's output names, before ``_colorized``)."""
+    return [f"{stem}_{index:03d}" for index in range(count)] if count > 1 else [stem]
+
+
 def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, out_dir: Path,
                     kind: SketchKind = SketchKind.SOBEL, progress=lambda items: items,
                     region_fill: RegionFill | None = None, white_paper: bool | None = None,
@@ -90,8 +96,7 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
         except ImageLoadError as error:
             report.failed[file.name] = str(error)
             continue
-        names = [f"{file.stem}_{index:03d}" for index in range(len(frames))] if len(frames) > 1 else [file.stem]
-        for name, result in zip(names, results):
+        for name, result in zip(frame_names(file.stem, len(frames)), results):
             result.save(out_dir / f"{name}_colorized.png")
             report.done.append(out_dir / f"{name}_colorized.png")
         if len(frames) > 1:

@@ -6,7 +6,7 @@ import streamlit as st
 from PIL import Image
 
 from colorizer import ImageLoadError, RegionFill, SketchKind
-from colorizer.batch import colour_sketch, frame_scribbles
+from colorizer.batch import colour_sketch, frame_names, frame_scribbles
 from colorizer.images import load_frames, load_hints
 from colorizer.layers import gif_bytes, zip_pngs
 from pages.parts import ui, workflow
@@ -39,9 +39,9 @@ def frames_of(files) -> tuple[list[Frame], dict[str, str]]:
         except ImageLoadError as error:
             failures[upload.name] = str(error)
             continue
-        animated = len(decoded) > 1
-        frames += [Frame(f"{stem}_{index:03d}" if animated else stem, picture, duration, stem if animated else None)
-                   for index, (picture, duration) in enumerate(decoded)]
+        animation = stem if len(decoded) > 1 else None
+        frames += [Frame(name, picture, duration, animation)
+                   for name, (picture, duration) in zip(frame_names(stem, len(decoded)), decoded)]
     return frames, failures
 
 
@@ -49,7 +49,8 @@ def painted_frame_guess(names: list[str], scribble_file: str) -> int:
     """Index of the frame a scribble file was saved from (the Colorize page names it <frame>_scribbles.png, an
     animation's first frame being <frame>_000); 0 when no name matches."""
     stem = Path(scribble_file).stem.removesuffix("_scribbles")
-    return next((names.index(name) for name in (stem, f"{stem}_000") if name in names), 0)
+    candidates = (stem, frame_names(stem, 2)[0])  # a still picture, or an animation's first frame
+    return next((names.index(name) for name in candidates if name in names), 0)
 
 
 ui.entered_page("batch")
