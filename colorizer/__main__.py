@@ -2,6 +2,7 @@
 
     python -m colorizer batch --input DIR --hints FILE_OR_DIR --out DIR   # colour a folder of frames
     python -m colorizer batch --input DIR --hints FILE --follow-motion FRAME --out DIR   # scribbles follow the cut
+    python -m colorizer batch --input DIR --hints DIR --follow-motion --out DIR   # scribbles painted on key frames
     python -m colorizer bench --sizes 256 512 --repeats 10                # speed on this CPU
 
 ``add_fill_arguments`` gives other command lines (training.evaluate) the same region fill options.
@@ -27,6 +28,7 @@ from .shipped import DEFAULT_CHECKPOINT
 from .sketch import SketchKind
 
 WHITE_PAPER = {"auto": None, "on": True, "off": False}  # --white-paper: colorize_folder's white_paper
+KEY_FRAMES = Path("<key frames>")  # --follow-motion without FRAME: the --hints folder names its files for their frames
 FILL_OPTIONS = {  # RegionFill field: (type, help) of its command-line option
     "gap": (int, "line gaps closed (px, 0-8)"),
     "flatness": (float, "0 keeps the model's shading in hinted regions, 1 paints them flat"),
@@ -77,10 +79,11 @@ def add_batch_command(commands) -> None:
     batch.add_argument("--white-paper", choices=WHITE_PAPER, default="auto",
                        help="regions touching a picture's edge stay white unless painted: on, off, or auto (the app's "
                             "default: on for an edge sketch of a character on blank paper)")
-    batch.add_argument("--follow-motion", type=Path, default=None, metavar="FRAME",
-                       help="the picture the --hints file was painted on (a frame of the same cut; of an animation, its "
-                            "first frame): its scribbles are "
-                            "moved onto each frame along the motion between them")
+    batch.add_argument("--follow-motion", type=Path, nargs="?", const=KEY_FRAMES, default=None, metavar="FRAME",
+                       help="with one --hints file: the picture it was painted on (a frame of the same cut; of an "
+                            "animation, its first frame), and its scribbles move onto each frame along the motion "
+                            "between them. With a --hints folder, leave FRAME out: its files are named for the frames "
+                            "they were painted on (key frames), and each frame takes the nearest one's, moved")
     add_fill_arguments(batch)
 
 
@@ -116,17 +119,24 @@ def run_batch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return 2
     report = colorize_folder(colorizer, args.input, args.hints, args.out, kind, region_fill=region_fill,
                              white_paper=WHITE_PAPER[args.white_paper], painted_on=painted_on,
+                             key_frames=args.follow_motion is KEY_FRAMES,
                              progress=lambda items: tqdm(items, desc="colouring", unit="frame"))
     print(report.summary())
     return 1 if report.failed else 0
 
 
 def painted_on_sketch(parser: argparse.ArgumentParser, args: argparse.Namespace, kind: SketchKind):
-    """The sketch of --follow-motion's frame ("L"), or None without the option."""
+    """The sketch of --follow-motion's frame ("L"), or None without it (and for key frames in a --hints folder)."""
     if args.follow_motion is None:
         return None
-    if args.hints is None or args.hints.is_dir():
-        parser.error("--follow-motion needs --hints to be one scribble file (painted on that frame)")
+    if args.hints is None:
+        parser.error("--follow-motion needs --hints: one scribble file and the FRAME it was painted on, or a folder "
+                     "of scribble files named for their frames")
+    if args.hints.is_dir() != (args.follow_motion is KEY_FRAMES):
+        parser.error("--follow-motion takes a FRAME with one --hints file (the frame it was painted on), and none with "
+                     "a --hints folder (its files are named for the frames they were painted on)")
+    if args.follow_motion is KEY_FRAMES:
+        return None
     try:
         return kind.sketch(load_image(args.follow_motion))
     except ImageLoadError as error:

@@ -1,4 +1,5 @@
-"""Colour many frames with shared or per-frame scribbles (the CLI and the Batch page use this)."""
+"""Colour many frames with shared or per-frame scribbles, or with scribbles painted on a cut's key frames (the CLI
+and the Batch page use this)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from .images import ImageLoadError, load_frames, load_hints
+from .images import ImageLoadError, frame_count, load_frames, load_hints
 from .layers import gif_bytes
 from .motion import follow_motion
 from .pipeline import Colorizer, white_paper_default
@@ -30,26 +31,6 @@ class BatchReport:
         return "\n".join(lines)
 
 
-def colorize_picture(colorizer: Colorizer, picture: Image.Image, hints: Image.Image | None, kind: SketchKind,
-                     region_fill: RegionFill | None = None, white_paper: bool | None = None,
-                     painted_on: Image.Image | None = None) -> Image.Image:
-    """Sketch (default settings), then colour one picture (RGB, its size); hints are scaled to its size.
-    ``white_paper`` and ``painted_on``: see :func:`colour_sketch` and :func:`frame_scribbles`."""
-    sketch, hints = frame_scribbles(picture, hints, kind, painted_on)
-    return colour_sketch(colorizer, sketch, hints, kind, region_fill, white_paper)
-
-
-def frame_scribbles(picture: Image.Image, hints: Image.Image | None, kind: SketchKind,
-                    painted_on: Image.Image | None = None) -> tuple[Image.Image, Image.Image | None]:
-    """A frame's sketch ("L", default settings) and the scribbles (RGBA) it is coloured with: ``hints`` as
-    they are, or, given ``painted_on`` (the sketch of the frame they were painted on), moved onto this frame
-    along the motion between the two (:func:`colorizer.motion.follow_motion`)."""
-    sketch = kind.sketch(picture)
-    if hints is not None and painted_on is not None:
-        hints = follow_motion(hints, painted_on, sketch)
-    return sketch, hints
-
-
 def colour_sketch(colorizer: Colorizer, sketch: Image.Image, hints: Image.Image | None, kind: SketchKind,
                   region_fill: RegionFill | None = None, white_paper: bool | None = None) -> Image.Image:
     """Colour a frame's sketch as the app does (RGB, its size). ``white_paper``: the picture is on white paper
@@ -59,17 +40,72 @@ def colour_sketch(colorizer: Colorizer, sketch: Image.Image, hints: Image.Image 
     return colorizer.colorize(sketch, hints, lines_on_top=kind.lines_on_top, region_fill=region_fill, white_paper=paper)
 
 
-def frame_hints(hints: Path | None, frame: Path, report: BatchReport) -> Image.Image | None:
-    """One shared scribble file, or ``<hints dir>/<frame stem>.png`` when a folder is given."""
-    if hints is None:
-        return None
-    if hints.is_dir():
-        path = hints / f"{frame.stem}.png"
-        if not path.is_file():
-            report.without_hints.append(frame.name)
+@dataclass
+class KeyFrames:
+    """Scribbles painted on some frames of a cut (its key frames), handed to every frame of it.
+
+    ``painted``: {index of a frame in the cut: (the scribbles painted on it, RGBA any size; that frame's sketch, "L",
+    or None when they are not moved)}. Each frame takes the scribbles of the nearest key frame (the earlier one on a
+    tie): moved onto it along the motion between the two sketches when ``follow``, else laid on as they are.
+    """
+
+    painted: dict[int, tuple[Image.Image, Image.Image | None]] = field(default_factory=dict)
+    follow: bool = False
+
+    def nearest(self, index: int) -> int | None:
+        """The key frame nearest frame ``index``, or None without key frames."""
+        return min(self.painted, key=lambda key: (abs(key - index), key), default=None)
+
+    def scribbles(self, index: int, sketch: Image.Image) -> Image.Image | None:
+        """The scribbles (RGBA) frame ``index`` of the cut, whose sketch is ``sketch``, is coloured with; None if none."""
+        key = self.nearest(index)
+        if key is None:
             return None
-        hints = path
-    return load_hints(hints)
+        hints, painted_on = self.painted[key]
+        return follow_motion(hints, painted_on, sketch) if self.follow else hints
+
+
+def folder_key_frames(files: list[Path], hints_dir: Path, kind: SketchKind, report: BatchReport) -> KeyFrames:
+    """The key frames of a cut kept as picture files (in order; an animation counts as its frames) whose scribbles
+    are ``<hints_dir>/<frame name>.png`` (an animation's first frame may also be ``<file stem>.png``), to follow the
+    motion. Unreadable scribble files go to ``report.failed``."""
+    painted, start = {}, 0
+    for file in files:
+        count = frame_count(file)
+        paths = key_frame_paths(hints_dir, file.stem, count)
+        try:
+            frames = load_frames(file) if paths else []
+        except ImageLoadError:  # reported when the file is coloured
+            paths = {}
+        for offset, path in paths.items():
+            try:
+                painted[start + offset] = load_hints(path), kind.sketch(frames[offset][0])
+            except ImageLoadError as error:
+                report.failed[f"{hints_dir.name}/{path.name}"] = str(error)  # not the frame of that name
+        start += count
+    return KeyFrames(painted, follow=True)
+
+
+def key_frame_paths(hints_dir: Path, stem: str, count: int) -> dict[int, Path]:
+    """{frame of the file: its scribble file} for a picture file of ``count`` frames named ``stem``: each frame's
+    ``<frame name>.png``, and ``<stem>.png`` for an animation's first frame (the Colorize page shows that one)."""
+    paths = {offset: hints_dir / f"{name}.png" for offset, name in enumerate(frame_names(stem, count))}
+    if count > 1 and not paths[0].is_file():
+        paths[0] = hints_dir / f"{stem}.png"
+    return {offset: path for offset, path in paths.items() if path.is_file()}
+
+
+def file_scribbles(hints: Path | None, frame: Path, report: BatchReport,
+                   painted_on: Image.Image | None = None) -> KeyFrames:
+    """The scribbles for every frame of one picture file: one shared scribble file, or ``<hints dir>/<file stem>.png``
+    when a folder is given (a frame without one goes to ``report.without_hints``); moved along the motion from the
+    sketch ``painted_on`` (the frame they were painted on) when it is given."""
+    if hints is not None and hints.is_dir():
+        hints = hints / f"{frame.stem}.png"
+        if not hints.is_file():
+            report.without_hints.append(frame.name)
+            return KeyFrames()
+    return KeyFrames() if hints is None else KeyFrames({0: (load_hints(hints), painted_on)}, follow=painted_on is not None)
 
 
 def frame_names(stem: str, count: int) -> list[str]:
@@ -81,24 +117,46 @@ def frame_names(stem: str, count: int) -> list[str]:
 def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, out_dir: Path,
                     kind: SketchKind = SketchKind.SOBEL, progress=lambda items: items,
                     region_fill: RegionFill | None = None, white_paper: bool | None = None,
-                    painted_on: Image.Image | None = None) -> BatchReport:
+                    painted_on: Image.Image | None = None, key_frames: bool = False) -> BatchReport:
     """Colour every picture in ``input_dir`` into ``out_dir/<stem>_colorized.png``; an animation's frames go to
-    ``<stem>_000_colorized.png``... and ``<stem>_colorized.gif`` (``painted_on``: see :func:`colorize_picture`)."""
+    ``<stem>_000_colorized.png``... and ``<stem>_colorized.gif``. Scribbles: see :func:`file_scribbles`, or, with
+    ``key_frames``, ``hints`` is a folder of scribbles painted on some frames of one cut and every frame takes the
+    nearest one's, moved along the motion (:func:`folder_key_frames`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     files = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
     report = BatchReport()
+    keys = folder_key_frames(files, hints, kind, report) if key_frames else None
+    if keys is not None and not keys.painted:
+        report.without_hints += [file.name for file in files]
+    start = 0
     for file in progress(files):
         try:
             frames = load_frames(file)
-            scribbles = frame_hints(hints, file, report)
-            results = [colorize_picture(colorizer, picture, scribbles, kind, region_fill, white_paper, painted_on)
-                       for picture, _ in frames]
+            cut = file_scribbles(hints, file, report, painted_on) if keys is None else keys
+            first = 0 if keys is None else start
+            results = [colour_frame(colorizer, cut, first + offset, picture, kind, region_fill, white_paper)
+                       for offset, (picture, _) in enumerate(frames)]
         except ImageLoadError as error:
             report.failed[file.name] = str(error)
             continue
-        for name, result in zip(frame_names(file.stem, len(frames)), results):
-            result.save(out_dir / f"{name}_colorized.png")
-            report.done.append(out_dir / f"{name}_colorized.png")
-        if len(frames) > 1:
-            (out_dir / f"{file.stem}_colorized.gif").write_bytes(gif_bytes(results, [d for _, d in frames]))
+        finally:
+            start += frame_count(file)
+        save_file_results(file.stem, results, [duration for _, duration in frames], out_dir, report)
     return report
+
+
+def colour_frame(colorizer: Colorizer, cut: KeyFrames, index: int, picture: Image.Image, kind: SketchKind,
+                 region_fill: RegionFill | None = None, white_paper: bool | None = None) -> Image.Image:
+    """Sketch frame ``index`` of a cut (default settings) and colour it with its scribbles (RGB, its size)."""
+    sketch = kind.sketch(picture)
+    return colour_sketch(colorizer, sketch, cut.scribbles(index, sketch), kind, region_fill, white_paper)
+
+
+def save_file_results(stem: str, results: list[Image.Image], durations: list[int], out_dir: Path,
+                      report: BatchReport) -> None:
+    """Write one file's coloured frames as PNGs, and an animation's as a GIF too."""
+    for name, result in zip(frame_names(stem, len(results)), results):
+        result.save(out_dir / f"{name}_colorized.png")
+        report.done.append(out_dir / f"{name}_colorized.png")
+    if len(results) > 1:
+        (out_dir / f"{stem}_colorized.gif").write_bytes(gif_bytes(results, durations))

@@ -102,6 +102,16 @@ def load_frames(source, max_side: int = MAX_SIDE) -> list[tuple[Image.Image, int
     return frames
 
 
+def frame_count(source) -> int:
+    """How many frames a picture file holds, read from its header: 1 for a still picture, and for a file that cannot
+    be read (:func:`load_frames` says why when it is loaded)."""
+    try:
+        with Image.open(source) as image:
+            return max(1, int(getattr(image, "n_frames", 1)))
+    except Exception:  # anything PIL raises on a broken header
+        return 1
+
+
 def _display_size(image: Image.Image) -> tuple[int, int]:
     """(width, height) as stored in the header, swapped when EXIF says the picture is turned."""
     size = image.info.get("header_size", image.size)

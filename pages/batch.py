@@ -1,4 +1,5 @@
-"""Batch: colour several frames, or every frame of an animation, with one scribble file; download them all."""
+"""Batch: colour several frames, or every frame of an animation, with one scribble file or with scribbles painted on
+a cut's key frames; download them all."""
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -6,7 +7,7 @@ import streamlit as st
 from PIL import Image
 
 from colorizer import ImageLoadError, RegionFill, SketchKind
-from colorizer.batch import colour_sketch, frame_names, frame_scribbles
+from colorizer.batch import KeyFrames, colour_sketch, frame_names
 from colorizer.images import load_frames, load_hints
 from colorizer.layers import gif_bytes, zip_pngs
 from pages.parts import ui, workflow
@@ -45,12 +46,25 @@ def frames_of(files) -> tuple[list[Frame], dict[str, str]]:
     return frames, failures
 
 
-def painted_frame_guess(names: list[str], scribble_file: str) -> int:
+def painted_frame(names: list[str], scribble_file: str) -> int | None:
     """Index of the frame a scribble file was saved from (the Colorize page names it <frame>_scribbles.png, an
-    animation's first frame being <frame>_000); 0 when no name matches."""
+    animation's first frame being <frame>_000; <frame>.png counts too); None when its name matches no frame."""
     stem = Path(scribble_file).stem.removesuffix("_scribbles")
     candidates = (stem, frame_names(stem, 2)[0])  # a still picture, or an animation's first frame
-    return next((names.index(name) for name in candidates if name in names), 0)
+    return next((names.index(name) for name in candidates if name in names), None)
+
+
+def key_frames(names: list[str], files: list) -> tuple[dict[int, object], list[str]]:
+    """{index of the frame each scribble file was painted on: the file}, and the names of the files that name no
+    frame, or a frame another file already has."""
+    keys, unmatched = {}, []
+    for file in files:
+        index = painted_frame(names, file.name)
+        if index is None or index in keys:
+            unmatched.append(file.name)
+        else:
+            keys[index] = file
+    return keys, unmatched
 
 
 ui.entered_page("batch")
@@ -58,12 +72,20 @@ st.title(":material/collections: Batch")
 st.markdown("Colour many frames of the same scene with one set of scribbles, so they share their colours: upload the "
             "frames, or an animated GIF, WebP or PNG of the cut. Save scribbles on the **Colorize** page with "
             "*Download scribbles*; they are scaled to each frame, and with *Scribbles follow the motion* they move "
-            "with the character. From the command line: `python -m colorizer batch --input DIR --hints FILE_OR_DIR "
-            "--out DIR` (add `--follow-motion FRAME` to move the scribbles from the frame they were painted on).")
+            "with the character. Where a part comes into view later in the cut, paint that frame too and upload both "
+            "scribble files (key frames): each frame takes the nearest one's. From the command line: "
+            "`python -m colorizer batch --input DIR --hints FILE_OR_DIR --out DIR` (add `--follow-motion FRAME` to "
+            "move one file's scribbles from the frame they were painted on, or `--follow-motion` alone with a folder "
+            "of scribble files named for their key frames).")
 uploads = st.file_uploader("Frames, sketches or an animation", type=["png", "jpg", "jpeg", "webp", "gif", "bmp"],
                            accept_multiple_files=True)
-hint_file = st.file_uploader("Scribbles for every frame (PNG, optional)", type=["png"])
+hint_files = st.file_uploader(
+    "Scribbles (PNG, optional)", type=["png"], accept_multiple_files=True,
+    help="One scribble file for every frame, or one per key frame of a cut, each named for the frame it was painted "
+         "on (<frame>_scribbles.png, as the Colorize page saves it): every frame takes the nearest key frame's "
+         "scribbles. Paint a key frame where a part comes into view.")
 frames, unreadable = frames_of(uploads)
+names = [f.name for f in frames]
 kind = SketchKind.LINE_ART if st.checkbox("The frames already are line art", key="batch_line_art",
                                            help="Uses each frame as its sketch and colours it with the model "
                                                 "for line art.") else SketchKind.SOBEL
@@ -75,23 +97,44 @@ paper_auto = kind is SketchKind.SOBEL and st.checkbox(  # the line-art model kee
     help="As on the Colorize page: for a frame whose sketch is a character on blank paper, regions touching the "
          "frame's edge stay white unless the scribbles paint them.")
 white_paper = None if paper_auto else False  # None: decided per frame
-follow = st.checkbox("Scribbles follow the motion", key="batch_follow_motion", disabled=hint_file is None or not frames,
+follow = st.checkbox("Scribbles follow the motion", key="batch_follow_motion", disabled=not hint_files or not frames,
                      help="For frames of one cut: the scribbles move with the character from the frame they were "
                           "painted on to each frame (optical flow between the sketches), instead of staying in place.")
-painted_on = st.selectbox(
-    "The scribbles were painted on", [f.name for f in frames], key="batch_painted_on",
-    index=painted_frame_guess([f.name for f in frames], hint_file.name) if hint_file is not None else 0,
-    help="Guessed from the scribble file's name (<frame>_scribbles.png, as the Colorize page saves it). The first "
-         "frame of an animation is the one the Colorize page shows.") if follow and frames and hint_file is not None else None
 
 
-def colour_all(hints: Image.Image | None) -> BatchResult:
-    """Colour every frame, with a progress bar; an animation's results also make an animated GIF."""
-    key_sketch = next((kind.sketch(f.picture) for f in frames if f.name == painted_on), None)
+def choose_key_frames() -> tuple[dict[int, object], list[str]]:
+    """{frame index: the scribble file painted on it}, and the files that name no frame. Several files are key frames
+    named for their frames; one file is painted on the frame the artist picks (guessed from its name) when it follows
+    the motion, and is laid on every frame as it is otherwise."""
+    if not hint_files or not frames:
+        return {}, []
+    if len(hint_files) > 1:
+        painted, unmatched = key_frames(names, hint_files)
+        st.caption("Key frames: " + ", ".join(f"{names[i]} ({f.name})" for i, f in sorted(painted.items())) +
+                   (". Each frame takes the nearest one's scribbles." if painted else ""))
+        return painted, unmatched
+    if not follow:
+        return {0: hint_files[0]}, []
+    picked = st.selectbox(
+        "The scribbles were painted on", names, key="batch_painted_on", index=painted_frame(names, hint_files[0].name) or 0,
+        help="Guessed from the scribble file's name (<frame>_scribbles.png, as the Colorize page saves it). The first "
+             "frame of an animation is the one the Colorize page shows.")
+    return {names.index(picked): hint_files[0]}, []
+
+
+painted, unmatched = choose_key_frames()
+
+
+def colour_all(hints: dict[int, Image.Image]) -> BatchResult:
+    """Colour every frame with the scribbles of the nearest key frame in ``hints`` ({frame index: scribbles}), with a
+    progress bar; an animation's results also make an animated GIF."""
+    cut = KeyFrames({index: (scribbles, kind.sketch(frames[index].picture) if follow else None)
+                     for index, scribbles in hints.items()}, follow)
     batch = BatchResult(failures=dict(unreadable))
     progress = st.progress(0.0, text="Colouring…")
     for index, frame in enumerate(frames):
-        sketch, scribbles = frame_scribbles(frame.picture, hints, kind, key_sketch)
+        sketch = kind.sketch(frame.picture)
+        scribbles = cut.scribbles(index, sketch)
         coloured = ui.in_model_thread(colour_sketch, colorizer, sketch, scribbles, kind, region_fill, white_paper)
         batch.results[f"{frame.name}_colorized.png"] = coloured
         batch.scribbles[f"{frame.name}_colorized.png"] = workflow.scribbles_over(sketch, scribbles)
@@ -101,18 +144,24 @@ def colour_all(hints: Image.Image | None) -> BatchResult:
     return batch
 
 
-def read_hints() -> Image.Image | None:
-    """The scribble file, or None without one; an unreadable one shows st.error and stops the page."""
-    try:
-        return load_hints(hint_file.getvalue()) if hint_file is not None else None
-    except ImageLoadError as error:
-        st.error(f"**{hint_file.name}**: {error}")
-        st.stop()
+def read_hints() -> dict[int, Image.Image]:
+    """{key frame: its scribbles}; an unreadable file shows st.error and stops the page."""
+    hints = {}
+    for index, file in painted.items():
+        try:
+            hints[index] = load_hints(file.getvalue())
+        except ImageLoadError as error:
+            st.error(f"**{file.name}**: {error}")
+            st.stop()
+    return hints
 
 
 for name, reason in unreadable.items():
     st.error(f"**{name}**: {reason}")
-if st.button("Colorize all", type="primary", disabled=not frames or colorizer is None):
+if unmatched:
+    st.error(f"Each scribble file must be named for the frame it was painted on (<frame>_scribbles.png), one per frame; "
+             f"these match no frame, or one another file has: **{', '.join(unmatched)}**. Rename them or leave them out.")
+if st.button("Colorize all", type="primary", disabled=not frames or colorizer is None or bool(unmatched)):
     studio().batch = colour_all(read_hints())
 
 if studio().batch is not None:

@@ -689,3 +689,27 @@ def test_batch_page_guesses_the_painted_frame_from_the_scribble_files_name(app):
     app.file_uploader[1].set_value(("0002_scribbles.png", png_bytes(trunk_stroke((64, 48))), "image/png")).run()
     app.checkbox(key="batch_follow_motion").check().run()
     assert app.selectbox(key="batch_painted_on").value == "0002"
+
+
+def test_batch_page_key_frames_each_frame_takes_the_nearest_painted_frames_scribbles(app, tmp_path):
+    from colorizer.layers import png_bytes
+    from tests.test_motion import BLUE, RED, key_frame_cut, moved_stroke, trunk_colour
+
+    cut = key_frame_cut(tmp_path / "cut")
+    app.switch_page("pages/batch.py").run()
+    app.file_uploader[0].set_value([(f"{i + 1:04d}.png", encode(frame), "image/png") for i, frame in enumerate(cut)])
+    keys = [("0001_scribbles.png", png_bytes(moved_stroke(0, RED)), "image/png"),
+            ("0004_scribbles.png", png_bytes(moved_stroke(3, BLUE)), "image/png")]
+    app.file_uploader[1].set_value(keys + [("other_scribbles.png", png_bytes(moved_stroke(0, BLUE)), "image/png")])
+    app.checkbox(key="batch_line_art").check().run()
+    assert any("other_scribbles.png" in e.value and "match no frame" in e.value for e in app.error)
+    assert next(b for b in app.button if b.label == "Colorize all").disabled
+    app.file_uploader[1].set_value(keys).run()
+    assert not app.error
+    assert any("Key frames: 0001 (0001_scribbles.png), 0004 (0004_scribbles.png)" in c.value for c in app.caption)
+    app.checkbox(key="batch_follow_motion").check().run()
+    next(b for b in app.button if b.label == "Colorize all").click().run()
+    assert not app.exception and not app.error
+    shown = app.session_state["studio"].batch.scribbles
+    for step, colour in enumerate([RED, RED, BLUE, BLUE]):  # moved from the nearest key frame
+        assert tuple(trunk_colour(shown[f"{step + 1:04d}_colorized.png"], step)) == colour, step

@@ -94,13 +94,79 @@ def test_batch_cli_moves_the_scribbles_from_the_frame_they_were_painted_on(tmp_p
     assert np.array_equal(first_frame("moved"), first_frame("laid"))  # the frame painted on is unchanged
 
 
-def test_batch_cli_follow_motion_needs_one_scribble_file(tmp_path, capsys):
+@pytest.mark.parametrize("hints, frame, said", [
+    ("folder", "frame.png", "--follow-motion takes a FRAME with one --hints file"),
+    ("file", None, "--follow-motion takes a FRAME with one --hints file"),
+    (None, "frame.png", "--follow-motion needs --hints"),
+])
+def test_batch_cli_follow_motion_takes_a_frame_for_one_file_and_none_for_a_folder(tmp_path, capsys, hints, frame, said):
     (tmp_path / "in").mkdir()
-    (tmp_path / "hints").mkdir()
+    (tmp_path / "folder").mkdir()
+    trunk_stroke().save(tmp_path / "file", format="PNG")
+    follow = ["--follow-motion"] + ([str(tmp_path / frame)] if frame else [])
     with pytest.raises(SystemExit):
-        cli(["batch", "--input", str(tmp_path / "in"), "--hints", str(tmp_path / "hints"), "--out", str(tmp_path / "o"),
-             "--follow-motion", str(tmp_path / "frame.png")])
-    assert "--follow-motion needs --hints to be one scribble file" in capsys.readouterr().err
+        cli(["batch", "--input", str(tmp_path / "in"), *(["--hints", str(tmp_path / hints)] if hints else []),
+             *follow, "--out", str(tmp_path / "o")])
+    assert said in capsys.readouterr().err
+
+
+def test_each_frame_takes_the_nearest_key_frames_scribbles_the_earlier_on_a_tie():
+    from colorizer.batch import KeyFrames
+
+    keys = KeyFrames({2: (trunk_stroke(), None), 6: (trunk_stroke((64, 64)), None)})
+    assert [keys.nearest(index) for index in range(9)] == [2, 2, 2, 2, 2, 6, 6, 6, 6]
+    assert keys.scribbles(5, Image.new("L", (32, 32))).size == (64, 64)  # laid on as painted without follow
+    assert KeyFrames().nearest(3) is None and KeyFrames().scribbles(3, Image.new("L", (32, 32))) is None
+
+
+def key_frame_cut(folder, count=4):
+    """A cut of ``count`` frames (the tree moving by SHIFT each frame) saved as 0001.png...; returns the frames."""
+    folder.mkdir()
+    cut = [moved_frame(line_art(256), (SHIFT[0] * step, SHIFT[1] * step)) for step in range(count)]
+    for step, frame in enumerate(cut):
+        frame.save(folder / f"{step + 1:04d}.png")
+    return cut
+
+
+def moved_stroke(step: int, colour) -> Image.Image:
+    """The trunk stroke painted on frame ``step`` (0-based) of :func:`key_frame_cut`, in ``colour``."""
+    strokes = np.asarray(trunk_stroke()).copy()
+    strokes[strokes[..., 3] > 0] = (*colour, 255)
+    return moved_frame(Image.fromarray(strokes, "RGBA"), (SHIFT[0] * step, SHIFT[1] * step))
+
+
+def trunk_colour(image: Image.Image, step: int) -> np.ndarray:
+    return np.asarray(image, float)[150 + SHIFT[1] * step, 165 + SHIFT[0] * step]
+
+
+BLUE = (30, 40, 210)
+
+
+def test_batch_cli_key_frames_each_frame_takes_the_nearest_painted_frames_moved_scribbles(tmp_path, tiny_checkpoint,
+                                                                                          capsys):
+    key_frame_cut(tmp_path / "cut")
+    (tmp_path / "keys").mkdir()
+    moved_stroke(0, RED).save(tmp_path / "keys" / "0001.png")
+    moved_stroke(3, BLUE).save(tmp_path / "keys" / "0004.png")
+    (tmp_path / "keys" / "0009.png").write_bytes(b"not a picture")  # names no frame: never read
+    assert cli(["batch", "--input", str(tmp_path / "cut"), "--hints", str(tmp_path / "keys"), "--follow-motion",
+                "--line-art", "--checkpoint", str(tiny_checkpoint), "--fill-flatness", "1",
+                "--out", str(tmp_path / "out")]) == 0
+    assert "4 coloured, 0 failed" in capsys.readouterr().out
+    out = lambda step: Image.open(tmp_path / "out" / f"{step + 1:04d}_colorized.png")
+    for step, colour in enumerate([RED, RED, BLUE, BLUE]):  # frame 2 is nearer frame 1, frame 3 nearer frame 4
+        assert np.abs(trunk_colour(out(step), step) - colour).sum() < 30, step
+
+
+def test_batch_cli_key_frames_report_a_broken_scribble_file_and_colour_the_rest(tmp_path, tiny_checkpoint, capsys):
+    key_frame_cut(tmp_path / "cut", count=2)
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys" / "0002.png").write_bytes(b"\x89PNG broken")
+    code = cli(["batch", "--input", str(tmp_path / "cut"), "--hints", str(tmp_path / "keys"), "--follow-motion",
+                "--line-art", "--checkpoint", str(tiny_checkpoint), "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 1 and "2 coloured, 1 failed" in out and "failed keys/0002.png" in out
+    assert "no scribble file for: 0001.png, 0002.png" in out
 
 
 def test_a_still_motion_is_the_identity_and_a_large_one_moves_the_picture():
