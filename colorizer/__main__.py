@@ -80,7 +80,7 @@ def add_batch_command(commands) -> None:
                        help="regions touching a picture's edge stay white unless painted: on, off, or auto (the app's "
                             "default: on for an edge sketch of a character on blank paper)")
     batch.add_argument("--follow-motion", type=Path, nargs="?", const=KEY_FRAMES, default=None, metavar="FRAME",
-                       help="with one --hints file: the picture it was painted on (a frame of the same cut; of an "
+                       help="with one --hints file: the picture it was painted on (a frame of the same cut; given an "
                             "animation, its first frame), and its scribbles move onto each frame along the motion "
                             "between them. With a --hints folder, leave FRAME out: its files are named for the frames "
                             "they were painted on (key frames), and each frame takes the nearest one's, moved")

@@ -88,7 +88,8 @@ def folder_key_frames(files: list[Path], hints_dir: Path, kind: SketchKind, repo
 
 def key_frame_paths(hints_dir: Path, stem: str, count: int) -> dict[int, Path]:
     """{frame of the file: its scribble file} for a picture file of ``count`` frames named ``stem``: each frame's
-    ``<frame name>.png``, and ``<stem>.png`` for an animation's first frame (the Colorize page shows that one)."""
+    ``<frame name>.png``, and ``<stem>.png`` for an animation's first frame (as the Colorize page named it when the
+    Sketch page showed only that frame)."""
     paths = {offset: hints_dir / f"{name}.png" for offset, name in enumerate(frame_names(stem, count))}
     if count > 1 and not paths[0].is_file():
         paths[0] = hints_dir / f"{stem}.png"

@@ -91,15 +91,38 @@ def load_frames(source, max_side: int = MAX_SIDE) -> list[tuple[Image.Image, int
         raise ImageLoadError(f"The animation has {count} frames of {image.width}x{image.height}; the studio colours "
                              f"at most {MAX_FRAMES} frames and {MAX_ANIMATION_PIXELS // 1_000_000} megapixels at "
                              "once. Split it into shorter parts or scale it down.")
-    frames = []
-    try:
-        for index in range(count):
-            image.seek(index)
-            frames.append((fit_long_side(to_rgb(image.copy()), max_side), int(image.info.get("duration") or 100)))
-    except Exception as error:  # a frame broken after the first
-        raise ImageLoadError(_unreadable(error)) from error
+    frames = [_frame_at(image, index, max_side) for index in range(count)]
     _check_shape(frames[0][0])
     return frames
+
+
+def load_frame(source, index: int, max_side: int = MAX_SIDE) -> Image.Image:
+    """Decode frame ``index`` (0-based) of an animated GIF, WebP or PNG, as :func:`load_frames` gives it.
+
+    Returns:
+        PIL "RGB" frame, long side at most ``max_side``.
+    Raises:
+        ImageLoadError: as :func:`load_image`, and for an index past the animation's last frame.
+    """
+    image = _open_upload(source)
+    count = getattr(image, "n_frames", 1)
+    if not 0 <= index < count:
+        raise ImageLoadError(f"The picture has {count} frame(s); there is no frame {index}. Pick one from 0 to "
+                             f"{count - 1}.")
+    if count == 1:
+        return _first_picture(image, max_side)
+    frame = _frame_at(image, index, max_side)[0]
+    _check_shape(frame)
+    return frame
+
+
+def _frame_at(image: Image.Image, index: int, max_side: int) -> tuple[Image.Image, int]:
+    """Frame ``index`` of an opened animation (RGB, long side at most ``max_side``) and its duration in ms."""
+    try:
+        image.seek(index)
+        return fit_long_side(to_rgb(image.copy()), max_side), int(image.info.get("duration") or 100)
+    except Exception as error:  # a frame broken after the first
+        raise ImageLoadError(_unreadable(error)) from error
 
 
 def frame_count(source) -> int:

@@ -48,7 +48,8 @@ def frames_of(files) -> tuple[list[Frame], dict[str, str]]:
 
 def painted_frame(names: list[str], scribble_file: str) -> int | None:
     """Index of the frame a scribble file was saved from (the Colorize page names it <frame>_scribbles.png, an
-    animation's first frame being <frame>_000; <frame>.png counts too); None when its name matches no frame."""
+    animation's frames being <stem>_000, <stem>_001...; <frame>.png counts too, and <stem> for an animation's first
+    frame, as saved before the Sketch page opened other frames); None when its name matches no frame."""
     stem = Path(scribble_file).stem.removesuffix("_scribbles")
     candidates = (stem, frame_names(stem, 2)[0])  # a still picture, or an animation's first frame
     return next((names.index(name) for name in candidates if name in names), None)
@@ -117,8 +118,8 @@ def choose_key_frames() -> tuple[dict[int, object], list[str]]:
         return {0: hint_files[0]}, []
     picked = st.selectbox(
         "The scribbles were painted on", names, key="batch_painted_on", index=painted_frame(names, hint_files[0].name) or 0,
-        help="Guessed from the scribble file's name (<frame>_scribbles.png, as the Colorize page saves it). The first "
-             "frame of an animation is the one the Colorize page shows.")
+        help="Guessed from the scribble file's name (<frame>_scribbles.png, as the Colorize page saves it; an "
+             "animation's frames are <name>_000, <name>_001...).")
     return {names.index(picked): hint_files[0]}, []
 
 

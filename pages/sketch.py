@@ -6,12 +6,13 @@ import streamlit as st
 from PIL import Image, ImageOps
 
 from colorizer import KERNEL_SIZES, ImageLoadError, SketchKind, SketchSettings, load_image
-from colorizer.images import MAX_SIDE
+from colorizer.batch import frame_names
+from colorizer.images import MAX_SIDE, load_frame
 from colorizer.layers import png_bytes
 from colorizer.motion import follow_motion
 from colorizer.sketch import SETTING_RANGES
 from pages.parts import canvas, ui, workflow
-from pages.parts.state import Upload, studio
+from pages.parts.state import Animation, Upload, studio
 
 ui.entered_page("sketch")
 st.title(":material/edit: Sketch")
@@ -40,11 +41,44 @@ def receive_upload(upload) -> None:
     if original != image.size:
         st.info(f"The picture is {original[0]}x{original[1]}; working at {image.width}x{image.height} "
                 f"(long side at most {MAX_SIDE} px).")
-    pending = Upload(image, Path(upload.name).stem, digest)
+    stem, frames = Path(upload.name).stem, image.info.get("frames", 1)
+    offer(Upload(image, frame_names(stem, frames)[0], digest, Animation(data, stem, frames) if frames > 1 else None))
+
+
+def offer(pending: Upload) -> None:
+    """Make ``pending`` the picture, or, when scribbles or a result exist, keep it in ``state.pending`` until the
+    artist says what becomes of them."""
     if state.painted_pixels or state.result is not None:
         state.pending = pending
     else:
         state.adopt(pending)
+
+
+def open_frame() -> None:
+    """Open the frame of the current animation picked with *Frame* (asks first when scribbles would be lost)."""
+    animation, index = state.upload.animation, st.session_state["sketch_frame"]
+    try:
+        image = load_frame(animation.data, index)
+    except ImageLoadError as error:
+        st.error(f"**{animation.stem}**, frame {index}: {error}")
+        return
+    offer(Upload(image, frame_names(animation.stem, animation.frames)[index], state.upload.digest, animation, index))
+
+
+def frame_picker() -> None:
+    """For an animation: say so, and a slider that opens another of its frames (to paint a key frame)."""
+    animation = state.upload.animation
+    if animation is None:
+        return
+    st.info(f"**{animation.stem}** is an animation of {animation.frames} frames; *Frame* picks the one to paint. Paint a "
+            "frame, *Download scribbles* (named for the frame), and colour every frame on the **Batch** page. Where new "
+            "parts come into view, pick that frame, choose *Replace and move scribbles onto it*, add strokes for the "
+            "new parts and download its scribbles too: each frame takes the nearest painted frame's scribbles.")
+    if state.pending is None:  # back on the frame shown after "Keep the current picture"
+        st.session_state["sketch_frame"] = state.upload.frame
+    st.slider("Frame", 0, animation.frames - 1, key="sketch_frame", on_change=open_frame,
+              help="The frame of the animation to sketch and paint (0 is the first). With scribbles on the canvas, "
+                   "you are asked first; *Replace and move scribbles onto it* carries them onto the new frame.")
 
 
 def decline_pending() -> None:
@@ -73,7 +107,7 @@ def ask_before_replacing() -> None:
     """Ask before a new upload discards the current scribbles and result; scribbles can move onto it instead."""
     if state.pending is None:
         return
-    st.warning(f"You uploaded **{state.pending.name}**. Replacing the current picture discards its result and "
+    st.warning(f"You opened **{state.pending.name}**. Replacing the current picture discards its result and "
                f"its scribbles ({state.painted_pixels:,} painted pixels), unless you move them onto the new "
                "picture: for the next frame of the same cut, they follow the motion between the two.")
     left, middle, right = st.columns(3)
@@ -106,7 +140,7 @@ def settings_sidebar(kind: SketchKind) -> SketchSettings:
 
 ui.keep_widget_values([*SLIDER_DEFAULTS, "sketch_line_art"], SLIDER_DEFAULTS | {"sketch_line_art": False})
 upload = st.file_uploader("Upload an anime picture or line art", type=["png", "jpg", "jpeg", "webp", "gif", "bmp"],
-                          help="PNG, JPEG, WebP, GIF (first frame) or BMP, up to 25 MB.")
+                          help="PNG, JPEG, WebP, GIF or BMP, up to 25 MB; of an animation, pick the frame below.")
 if upload is not None:
     receive_upload(upload)
 ask_before_replacing()
@@ -119,10 +153,8 @@ if state.upload is None:
     st.info("Upload a PNG, JPEG, WebP, GIF or BMP picture to start.")
     st.stop()
 
+frame_picker()
 original = state.upload.image
-if original.info.get("frames", 1) > 1:
-    st.info(f"**{state.upload.name}** is an animation of {original.info['frames']} frames; the studio shows its first "
-            "frame. Paint on it, *Download scribbles*, then colour every frame on the **Batch** page.")
 state.kind, state.settings, state.sketch = kind, settings, kind.sketch(original, settings)
 shown = ImageOps.invert(state.sketch) if settings.invert and kind is SketchKind.SOBEL else state.sketch
 left, right = st.columns(2)

@@ -713,3 +713,36 @@ def test_batch_page_key_frames_each_frame_takes_the_nearest_painted_frames_scrib
     shown = app.session_state["studio"].batch.scribbles
     for step, colour in enumerate([RED, RED, BLUE, BLUE]):  # moved from the nearest key frame
         assert tuple(trunk_colour(shown[f"{step + 1:04d}_colorized.png"], step)) == colour, step
+
+
+def test_the_sketch_page_opens_any_frame_of_an_animation_and_moves_scribbles_between_frames(app):
+    import io
+
+    from colorizer import resize_hints
+    from colorizer.images import load_frames
+    from tests.synthetic import line_art
+    from tests.test_motion import moved_frame, trunk_stroke
+
+    cut = [moved_frame(line_art(256), (8 * step, 4 * step)) for step in range(3)]
+    animation = io.BytesIO()
+    cut[0].save(animation, format="GIF", save_all=True, append_images=cut[1:], duration=100, loop=0)
+    decoded = [frame for frame, _ in load_frames(animation.getvalue())]
+    app.switch_page("pages/sketch.py").run()
+    app.file_uploader[0].upload("walk.gif", animation.getvalue(), "image/gif").run()
+    state = app.session_state["studio"]
+    assert state.upload.name == "walk_000" and app.slider(key="sketch_frame").max == 2
+    app.slider(key="sketch_frame").set_value(2).run()
+    assert not app.exception and state.upload.name == "walk_002" and state.upload.frame == 2
+    assert np.array_equal(np.asarray(state.upload.image), np.asarray(decoded[2]))
+    app.switch_page("pages/colorize.py").run()
+    state.scribbles = np.asarray(resize_hints(trunk_stroke(), state.canvas_size)).copy()
+    app.run()  # Download scribbles names its file <upload name>_scribbles.png: walk_002, the Batch page's frame name
+    app.switch_page("pages/sketch.py").run()
+    app.slider(key="sketch_frame").set_value(0).run()
+    assert any("You opened **walk_000**" in w.value for w in app.warning) and state.upload.frame == 2
+    next(b for b in app.button if b.label == "Keep the current picture").click().run()
+    assert state.upload.name == "walk_002" and app.slider(key="sketch_frame").value == 2 and state.painted_pixels
+    app.slider(key="sketch_frame").set_value(1).run()
+    next(b for b in app.button if b.label == "Replace and move scribbles onto it").click().run()
+    assert not app.exception and state.upload.name == "walk_001" and state.upload.frame == 1
+    assert np.array_equal(np.asarray(state.upload.image), np.asarray(decoded[1])) and state.painted_pixels

@@ -107,3 +107,20 @@ def test_a_still_picture_is_one_frame_and_too_long_an_animation_is_refused(monke
         images.load_frames(animation_bytes(4))
     with pytest.raises(ImageLoadError, match="empty"):
         images.load_frames(b"")
+
+
+def test_load_frame_opens_one_frame_of_an_animation_as_load_frames_does():
+    import io
+
+    from colorizer.images import load_frame, load_frames
+
+    frames = [anime_frame(np.random.default_rng(i), 60, 40) for i in range(3)]
+    animation = io.BytesIO()
+    frames[0].save(animation, format="GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    every = load_frames(animation.getvalue())
+    for index in range(3):
+        assert np.array_equal(np.asarray(load_frame(animation.getvalue(), index)), np.asarray(every[index][0]))
+    with pytest.raises(ImageLoadError, match="no frame 3. Pick one from 0 to 2"):
+        load_frame(animation.getvalue(), 3)
+    with pytest.raises(ImageLoadError):
+        load_frame(b"GIF89a-broken", 0)

@@ -31,12 +31,24 @@ class Result:
 
 
 @dataclass
+class Animation:
+    """An uploaded animation, kept to open its other frames: the file's bytes, its name stem and frame count."""
+
+    data: bytes
+    stem: str
+    frames: int
+
+
+@dataclass
 class Upload:
-    """A decoded upload: the picture (RGB, long side <= 2048 px), its file name stem and content hash."""
+    """A decoded upload: the picture (RGB, long side <= 2048 px), its name (the file's stem; for an animation's
+    frame <stem>_000, <stem>_001...), the file's content hash, and for an animation the file and the frame shown."""
 
     image: Image.Image
     name: str
     digest: str
+    animation: Animation | None = None
+    frame: int = 0
 
 
 @dataclass
