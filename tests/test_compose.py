@@ -57,3 +57,31 @@ def test_flat_layer_is_only_built_when_asked_for():
     colour, sketch = bands(32)
     assert set(compose(colour, sketch, bands(96)[1], with_flat=False)) == {"result"}
     assert set(compose(colour, sketch, bands(96)[1], lines_on_top=True, with_flat=False)) == {"result"}
+
+
+def test_rows_upsampled_band_by_band_match_one_whole_resize():
+    import cv2
+
+    from colorizer.compose import upsample_rows
+
+    small = np.random.default_rng(0).random((37, 23, 3), np.float32)
+    whole = cv2.resize(small, (101, 300), interpolation=cv2.INTER_LINEAR)
+    for rows in (range(0, 1), range(0, 64), range(64, 199), range(250, 300)):
+        assert np.allclose(upsample_rows(small, (101, 300), rows), whole[rows.start:rows.stop], atol=1e-5)
+
+
+def test_compose_in_bands_matches_the_whole_picture_at_once(monkeypatch):
+    from colorizer import compose as module
+
+    rng = np.random.default_rng(1)
+    colour, sketch = rng.integers(0, 256, (40, 30, 3), np.uint8), rng.integers(0, 256, (40, 30), np.uint8)
+    full = rng.integers(0, 256, (333, 250), np.uint8)
+    for lines_on_top in (False, True):
+        whole = module.compose(colour, sketch, full, lines_on_top)
+        monkeypatch.setattr(module, "WHOLE_PIXELS", 1000)
+        monkeypatch.setattr(module, "BAND_ROWS", 64)
+        banded = module.compose(colour, sketch, full, lines_on_top)
+        monkeypatch.undo()
+        for name in ("result", "flat"):  # the same but for float rounding: at most one level, rarely
+            difference = np.abs(banded[name].astype(int) - whole[name])
+            assert difference.max() <= 1 and (difference > 0).mean() < 1e-3
