@@ -3,8 +3,8 @@
 Prints median and 95th-percentile latency of ``Colorizer.colorize`` (sketch + 10 strokes in,
 full-size RGB out) per size: alone, with the region fill the app applies by default, and with White
 paper too; moving those strokes onto the next frame of a cut (``colorizer.motion.follow_motion``,
-no model); the model's parameters and multiply-adds, the server's share of a live preview, peak
-memory and the time to a first result in a fresh process. Compare figures only within one run: a
+no model); the model's parameters and multiply-adds, the server's share of a live preview, the
+download at a large picture's own size, peak memory and the time to a first result in a fresh process. Compare figures only within one run: a
 busy machine is slower.
 """
 from __future__ import annotations
@@ -22,12 +22,24 @@ import numpy as np
 import torch
 from PIL import Image
 
+from .compose import enlarge
+from .layers import png_bytes
 from .motion import follow_motion
 from .pipeline import FLIP_AVERAGE, Colorizer
 from .regions import RegionFill
 from .runtime import keep_freed_memory
 
 ROOT = Path(__file__).resolve().parent.parent  # where ``python -m colorizer`` works
+
+
+def full_size_seconds(colorizer: Colorizer, region_fill: RegionFill, repeats: int) -> float:
+    """Median seconds of the Colorize page's *Download full size* for a 4096 px picture shown at 2048 px: the
+    result and flat layer at 2048 px brought to the 4096 px sketch's size (lines on top), then PNG-encoded."""
+    sketch, hints = sample_inputs(2048)
+    layers = colorizer.colorize_layers(sketch, hints, lines_on_top=True, region_fill=region_fill)
+    big = sketch.resize((4096, 4096), Image.Resampling.NEAREST)
+    make = lambda: png_bytes(enlarge(layers["result"], layers["flat"], sketch, big, lines_on_top=True))
+    return latency(make, repeats, warmup=1)[0]
 
 
 def sample_inputs(size: int, seed: int = 0) -> tuple[Image.Image, Image.Image]:
@@ -138,6 +150,9 @@ def run(checkpoint, sizes=(256, 512, 1024, 2048), repeats: int = 20, precision: 
     figures["preview_512"] = median
     print(f"live preview, server side (512 px colorize + region fill + the JPEG the page shows): "
           f"median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms (in the browser: python -m tests.latency)")
+    figures["full_size_4096"] = full_size_seconds(colorizer, region_fill, min(repeats, 3))
+    print(f"full-size download (a 2048 px result brought to 4096 px with its sketch's own lines, and the PNG): "
+          f"median {figures['full_size_4096'] * 1000:.0f} ms")
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS of this process): {figures['peak_rss_mb']:.0f} MB")
     figures["cold_start"] = cold_start_seconds(str(checkpoint), precision, tune_malloc, fused, flip_average)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from PIL import Image
 
 LINE_LEVEL = 200  # sketch values below this count as line when removing the model's own lines
 WHOLE_PIXELS = 2048 * 2048  # full-size pictures up to this many pixels are built at once (OpenCV's resize) ...
@@ -140,3 +141,21 @@ def compose(colour_small: np.ndarray, sketch_small: np.ndarray, sketch_full: np.
 def to_uint8(values: np.ndarray) -> np.ndarray:
     """float in [0, 1] (clipped) -> uint8 0-255, rounded."""
     return np.round(np.clip(values, 0, 1) * 255.0).astype(np.uint8)
+
+
+def enlarge(result: Image.Image, flat: Image.Image, sketch: Image.Image, sketch_full: Image.Image,
+            lines_on_top: bool) -> Image.Image:
+    """A result made at a working size, brought to the size of a larger sketch of the same picture (for the
+    download at the upload's own size): its colours upsampled guided by the larger sketch, as :func:`compose`
+    does with the network's, and with ``lines_on_top`` the larger sketch's crisp lines over the flat colours.
+
+    Args:
+        result, flat: RGB, the result and its flat colour layer at ``sketch``'s size.
+        sketch, sketch_full: the sketch they were made from and the larger one ("L", dark lines on white).
+    Returns:
+        RGB at ``sketch_full``'s size.
+    """
+    colour = np.asarray((flat if lines_on_top else result).convert("RGB"))
+    layers = compose(colour, np.asarray(sketch.convert("L")), np.asarray(sketch_full.convert("L")), lines_on_top,
+                     with_flat=False)
+    return Image.fromarray(layers["result"], "RGB")

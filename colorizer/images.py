@@ -252,8 +252,13 @@ def to_rgb(image: Image.Image) -> Image.Image:
 
 def fit_long_side(image: Image.Image, max_side: int) -> Image.Image:
     """Downscale (never upscale) so the long side is at most ``max_side``; keeps aspect."""
-    if max(image.size) <= max_side:
-        return image
-    scale = max_side / max(image.size)
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    return image.resize(size, Image.Resampling.LANCZOS)
+    size = fitted_size(image.size, max_side)
+    return image if size == image.size else image.resize(size, Image.Resampling.LANCZOS)
+
+
+def fitted_size(size: tuple[int, int], max_side: int) -> tuple[int, int]:
+    """(width, height) of :func:`fit_long_side`'s output for a picture of ``size``."""
+    if max(size) <= max_side:
+        return size
+    scale = max_side / max(size)
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))

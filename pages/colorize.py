@@ -132,7 +132,8 @@ def run_colorize(hints: Image.Image | None, lines_on_top: bool, region_fill: Reg
     except Exception as error:  # never lose the drawing over a failed run
         st.error(f"Colouring failed ({type(error).__name__}: {error}). Your scribbles are kept; try again.")
         return False
-    state.result = Result(layers["result"], layers["flat"], hints, name, state.scribbles, state.drawing)
+    state.result = Result(layers["result"], layers["flat"], hints, name, state.scribbles, state.drawing,
+                          lines_on_top=lines_on_top)
     return True
 
 

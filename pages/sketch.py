@@ -7,12 +7,13 @@ from PIL import Image, ImageOps
 
 from colorizer import KERNEL_SIZES, ImageLoadError, SketchKind, SketchSettings, load_image
 from colorizer.batch import frame_names
-from colorizer.images import MAX_SIDE, load_frame
+from colorizer.images import MAX_SIDE, fitted_size, load_frame
+from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.layers import png_bytes
 from colorizer.motion import follow_motion
 from colorizer.sketch import SETTING_RANGES
 from pages.parts import canvas, ui, workflow
-from pages.parts.state import Animation, Upload, studio
+from pages.parts.state import Animation, FullSize, Upload, studio
 
 ui.entered_page("sketch")
 st.title(":material/edit: Sketch")
@@ -38,11 +39,14 @@ def receive_upload(upload) -> None:
         st.error(f"**{upload.name}**: {error}")
         return
     original = image.info.get("original_size", image.size)
-    if original != image.size:
+    full = FullSize(data, fitted_size(original, MAX_SKETCH_SIDE)) if original != image.size else None
+    if full is not None:
         st.info(f"The picture is {original[0]}x{original[1]}; working at {image.width}x{image.height} "
-                f"(long side at most {MAX_SIDE} px).")
+                f"(long side at most {MAX_SIDE} px). On the Colorize page, *Download full size* gives the result at "
+                f"{full.size[0]}x{full.size[1]}.")
     stem, frames = Path(upload.name).stem, image.info.get("frames", 1)
-    offer(Upload(image, frame_names(stem, frames)[0], digest, Animation(data, stem, frames) if frames > 1 else None))
+    offer(Upload(image, frame_names(stem, frames)[0], digest, Animation(data, stem, frames) if frames > 1 else None,
+                 full=full))
 
 
 def offer(pending: Upload) -> None:
@@ -62,7 +66,8 @@ def open_frame() -> None:
     except ImageLoadError as error:
         st.error(f"**{animation.stem}**, frame {index}: {error}")
         return
-    offer(Upload(image, frame_names(animation.stem, animation.frames)[index], state.upload.digest, animation, index))
+    offer(Upload(image, frame_names(animation.stem, animation.frames)[index], state.upload.digest, animation, index,
+                 state.upload.full))
 
 
 def frame_picker() -> None:

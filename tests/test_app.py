@@ -1,4 +1,5 @@
 """The app driven headlessly by Streamlit's AppTest, on a tiny seeded model."""
+import io
 from pathlib import Path
 
 import numpy as np
@@ -746,3 +747,29 @@ def test_the_sketch_page_opens_any_frame_of_an_animation_and_moves_scribbles_bet
     next(b for b in app.button if b.label == "Replace and move scribbles onto it").click().run()
     assert not app.exception and state.upload.name == "walk_001" and state.upload.frame == 1
     assert np.array_equal(np.asarray(state.upload.image), np.asarray(decoded[1])) and state.painted_pixels
+
+
+def test_a_picture_larger_than_the_studio_shows_downloads_at_its_own_size(app):
+    from colorizer import resize_hints
+    from pages.parts.workflow import full_size_png
+    from tests.test_motion import trunk_stroke
+
+    picture = anime_frame(np.random.default_rng(8), 2600, 1300)
+    app.switch_page("pages/sketch.py").run()
+    app.file_uploader[0].upload("big.png", encode(picture), "image/png").run()
+    assert any("working at 2048x1024" in i.value and "2600x1300" in i.value for i in app.info)
+    state = app.session_state["studio"]
+    assert state.upload.full.size == (2600, 1300)
+    app.switch_page("pages/colorize.py").run()
+    state.scribbles = np.asarray(resize_hints(trunk_stroke(), state.canvas_size)).copy()
+    app.run()
+    next(b for b in app.button if b.label == "Colorize").click().run()
+    assert not app.exception and "Download full size (2600x1300)" in labels(app.download_button)
+    result = state.result
+    full = Image.open(io.BytesIO(full_size_png(state.upload.full, 0, result, state.sketch, state.kind, state.settings)))
+    assert full.size == (2600, 1300)
+    shrunk = np.asarray(full.convert("RGB").resize(result.image.size, Image.Resampling.BOX), float)
+    assert np.abs(shrunk - np.asarray(result.image, float)).mean() < 6  # the same colours, larger
+    upload_frame(app, name="small.png")
+    next(b for b in app.button if b.label == "Replace and discard scribbles").click().run()
+    assert state.upload.name == "small" and state.upload.full is None

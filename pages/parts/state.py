@@ -26,6 +26,7 @@ class Result:
     name: str  # file name stem of the picture
     scribbles: np.ndarray | None = None  # the canvas strokes (RGBA uint8), to go back to this result
     drawing: dict | None = None  # the canvas's Fabric.js JSON of those strokes
+    lines_on_top: bool = False  # made with the sketch's own lines over flat colours
     number: int = 0  # its number among the session's variants (1, 2, ...)
     seconds: float = 0.0  # how long the colouring took
 
@@ -40,15 +41,26 @@ class Animation:
 
 
 @dataclass
+class FullSize:
+    """A picture larger than the studio shows it: the file (its frame ``Upload.frame`` is the picture) and the size
+    (width, height) of the download at its own size (long side at most colorizer.pipeline.MAX_SKETCH_SIDE)."""
+
+    data: bytes
+    size: tuple[int, int]
+
+
+@dataclass
 class Upload:
     """A decoded upload: the picture (RGB, long side <= 2048 px), its name (the file's stem; for an animation's
-    frame <stem>_000, <stem>_001...), the file's content hash, and for an animation the file and the frame shown."""
+    frame <stem>_000, <stem>_001...), the file's content hash, for an animation the file and the frame shown, and
+    for a picture larger than it is shown, what makes the download at its own size."""
 
     image: Image.Image
     name: str
     digest: str
     animation: Animation | None = None
     frame: int = 0
+    full: FullSize | None = None  # for a picture larger than it is shown
 
 
 @dataclass

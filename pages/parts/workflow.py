@@ -7,12 +7,14 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from colorizer import ImageLoadError, load_image, resize_hints
-from colorizer.images import load_hints
+from colorizer import ImageLoadError, SketchKind, SketchSettings, load_image, resize_hints
+from colorizer.compose import enlarge
+from colorizer.images import load_frame, load_hints
 from colorizer.layers import layers_zip, png_bytes
+from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.palette import MAX_PALETTE, PaletteFileError, palette_file, read_palette_file, suggest_palette
 from pages.parts import canvas, ui
-from pages.parts.state import Result, studio
+from pages.parts.state import FullSize, Result, studio
 
 MAX_VARIANTS = 6
 FABRIC_VERSION = "7.4.0"  # the Fabric.js bundled with streamlit-drawable-canvas 0.13
@@ -161,15 +163,34 @@ def scribbles_over(sketch: Image.Image, hints: Image.Image | None) -> Image.Imag
 
 
 def result_downloads(output: Result, sketch: Image.Image) -> None:
-    """Download the result as PNG, or its layers as a ZIP (both made when clicked)."""
-    left, right = st.columns(2)
-    left.download_button("Download result (PNG)", lambda: png_bytes(output.image), on_click="ignore",
-                         file_name=f"{output.name}_colorized.png", mime="image/png", type="primary",
-                         icon=":material/download:", width="stretch")
-    right.download_button("Download layers (ZIP)", on_click="ignore", width="stretch",
-                          data=lambda: layers_zip(output.name, output.image, output.flat, sketch, output.hints),
-                          file_name=f"{output.name}_layers.zip", mime="application/zip", icon=":material/layers:",
-                          help="Composite, flat colours, lines (transparent) and scribbles, full size.")
+    """Download the result as PNG, or its layers as a ZIP, and for a picture larger than it is shown, the result at
+    its own size (all made when clicked)."""
+    state = studio()
+    full = state.upload.full
+    columns = st.columns(3 if full is not None else 2)
+    columns[0].download_button("Download result (PNG)", lambda: png_bytes(output.image), on_click="ignore",
+                               file_name=f"{output.name}_colorized.png", mime="image/png", type="primary",
+                               icon=":material/download:", width="stretch")
+    columns[1].download_button("Download layers (ZIP)", on_click="ignore", width="stretch",
+                               data=lambda: layers_zip(output.name, output.image, output.flat, sketch, output.hints),
+                               file_name=f"{output.name}_layers.zip", mime="application/zip",
+                               icon=":material/layers:", help="Composite, flat colours, lines (transparent) and "
+                                                              f"scribbles, {output.image.width}x{output.image.height}.")
+    if full is not None:
+        frame, kind, settings = state.upload.frame, state.kind, state.settings
+        columns[2].download_button(
+            f"Download full size ({full.size[0]}x{full.size[1]})", on_click="ignore", width="stretch",
+            data=lambda: full_size_png(full, frame, output, sketch, kind, settings),
+            file_name=f"{output.name}_colorized_{full.size[0]}x{full.size[1]}.png", mime="image/png",
+            icon=":material/open_in_full:", help="The result at your picture's own size (long side up to "
+                                                 f"{MAX_SKETCH_SIDE} px), with its lines sketched at that size.")
+
+
+def full_size_png(full: FullSize, frame: int, output: Result, sketch: Image.Image, kind: SketchKind,
+                  settings: SketchSettings) -> bytes:
+    """The result brought to the picture's own size (:func:`colorizer.compose.enlarge`), as PNG."""
+    picture = load_frame(full.data, frame, max_side=MAX_SKETCH_SIDE)
+    return png_bytes(enlarge(output.image, output.flat, sketch, kind.sketch(picture, settings), output.lines_on_top))
 
 
 def remember_variant(output: Result) -> None:
