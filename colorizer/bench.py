@@ -38,7 +38,7 @@ def full_size_seconds(colorizer: Colorizer, region_fill: RegionFill, repeats: in
     sketch, hints = sample_inputs(2048)
     layers = colorizer.colorize_layers(sketch, hints, lines_on_top=True, region_fill=region_fill)
     big = sketch.resize((4096, 4096), Image.Resampling.NEAREST)
-    make = lambda: png_bytes(enlarge(layers["result"], layers["flat"], sketch, big, lines_on_top=True))
+    make = lambda: png_bytes(enlarge(layers["result"], layers["flat"], sketch, big, lines_on_top=True)["result"])
     return latency(make, repeats, warmup=1)[0]
 
 

@@ -144,18 +144,19 @@ def to_uint8(values: np.ndarray) -> np.ndarray:
 
 
 def enlarge(result: Image.Image, flat: Image.Image, sketch: Image.Image, sketch_full: Image.Image,
-            lines_on_top: bool) -> Image.Image:
+            lines_on_top: bool) -> dict[str, Image.Image]:
     """A result made at a working size, brought to the size of a larger sketch of the same picture (for the
-    download at the upload's own size): its colours upsampled guided by the larger sketch, as :func:`compose`
-    does with the network's, and with ``lines_on_top`` the larger sketch's crisp lines over the flat colours.
+    downloads at the upload's own size): colours upsampled guided by the larger sketch, as :func:`compose` does
+    with the network's, and with ``lines_on_top`` the larger sketch's crisp lines over the flat colours.
 
     Args:
         result, flat: RGB, the result and its flat colour layer at ``sketch``'s size.
         sketch, sketch_full: the sketch they were made from and the larger one ("L", dark lines on white).
     Returns:
-        RGB at ``sketch_full``'s size.
+        {"result": RGB, "flat": RGB colours without lines}, both at ``sketch_full``'s size.
     """
-    colour = np.asarray((flat if lines_on_top else result).convert("RGB"))
-    layers = compose(colour, np.asarray(sketch.convert("L")), np.asarray(sketch_full.convert("L")), lines_on_top,
-                     with_flat=False)
-    return Image.fromarray(layers["result"], "RGB")
+    small, full = np.asarray(sketch.convert("L")), np.asarray(sketch_full.convert("L"))
+    layers = compose(np.asarray(flat.convert("RGB")), small, full, lines_on_top, with_flat=True)
+    if not lines_on_top:  # the model's own lines, brought up with the colours
+        layers["result"] = compose(np.asarray(result.convert("RGB")), small, full, with_flat=False)["result"]
+    return {name: Image.fromarray(layer, "RGB") for name, layer in layers.items()}

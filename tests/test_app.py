@@ -751,7 +751,7 @@ def test_the_sketch_page_opens_any_frame_of_an_animation_and_moves_scribbles_bet
 
 def test_a_picture_larger_than_the_studio_shows_downloads_at_its_own_size(app):
     from colorizer import resize_hints
-    from pages.parts.workflow import full_size_png
+    from pages.parts.workflow import full_size_layers
     from tests.test_motion import trunk_stroke
 
     picture = anime_frame(np.random.default_rng(8), 2600, 1300)
@@ -764,12 +764,14 @@ def test_a_picture_larger_than_the_studio_shows_downloads_at_its_own_size(app):
     state.scribbles = np.asarray(resize_hints(trunk_stroke(), state.canvas_size)).copy()
     app.run()
     next(b for b in app.button if b.label == "Colorize").click().run()
-    assert not app.exception and "Download full size (2600x1300)" in labels(app.download_button)
+    assert not app.exception and app.toggle(key="download_full_size").value  # full size by default
     result = state.result
-    full = Image.open(io.BytesIO(full_size_png(state.upload.full, 0, result, state.sketch, state.kind, state.settings)))
-    assert full.size == (2600, 1300)
-    shrunk = np.asarray(full.convert("RGB").resize(result.image.size, Image.Resampling.BOX), float)
+    layers = full_size_layers(state.upload.full, 0, result, state.sketch, state.kind, state.settings)
+    assert layers["result"].size == layers["flat"].size == layers["sketch"].size == (2600, 1300)
+    shrunk = np.asarray(layers["result"].resize(result.image.size, Image.Resampling.BOX), float)
     assert np.abs(shrunk - np.asarray(result.image, float)).mean() < 6  # the same colours, larger
+    app.toggle(key="download_full_size").set_value(False).run()
+    assert not app.exception and "Download layers (ZIP)" in labels(app.download_button)
     upload_frame(app, name="small.png")
     next(b for b in app.button if b.label == "Replace and discard scribbles").click().run()
     assert state.upload.name == "small" and state.upload.full is None

@@ -94,10 +94,12 @@ def test_enlarge_brings_a_result_to_a_larger_sketchs_size_with_its_crisp_lines()
     big = Image.fromarray(bands(256)[1])
     flat = Image.fromarray((remove_lines(colour, sketch) * 255).round().astype(np.uint8))
     for lines_on_top in (True, False):
-        out = np.asarray(enlarge(Image.fromarray(colour), flat, Image.fromarray(sketch), big, lines_on_top))
-        assert out.shape == (256, 256, 3)
+        layers = enlarge(Image.fromarray(colour), flat, Image.fromarray(sketch), big, lines_on_top)
+        out, flat_out = np.asarray(layers["result"]), np.asarray(layers["flat"])
+        assert out.shape == flat_out.shape == (256, 256, 3)
+        assert flat_out[:, 127:129].min() > 40  # no line in the flat layer
         assert np.abs(out[:, 40].astype(int) - (220, 60, 60)).max() <= 3  # each side keeps its colour
         assert np.abs(out[:, 216].astype(int) - (60, 60, 220)).max() <= 3
     assert out[:, 127:129].max() < 80  # the line stays dark at the larger size
-    crisp = np.asarray(enlarge(Image.fromarray(colour), flat, Image.fromarray(sketch), big, True))
+    crisp = np.asarray(enlarge(Image.fromarray(colour), flat, Image.fromarray(sketch), big, True)["result"])
     assert crisp[:, 127:129].max() == 0 and crisp[:, 124:127].min() > 0  # the larger sketch's own 2 px line

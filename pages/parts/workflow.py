@@ -163,34 +163,33 @@ def scribbles_over(sketch: Image.Image, hints: Image.Image | None) -> Image.Imag
 
 
 def result_downloads(output: Result, sketch: Image.Image) -> None:
-    """Download the result as PNG, or its layers as a ZIP, and for a picture larger than it is shown, the result at
-    its own size (all made when clicked)."""
+    """Download the result as PNG, or its layers as a ZIP (both made when clicked); for a picture larger than it is
+    shown, at its own size unless the artist turns that off."""
     state = studio()
     full = state.upload.full
-    columns = st.columns(3 if full is not None else 2)
-    columns[0].download_button("Download result (PNG)", lambda: png_bytes(output.image), on_click="ignore",
-                               file_name=f"{output.name}_colorized.png", mime="image/png", type="primary",
-                               icon=":material/download:", width="stretch")
-    columns[1].download_button("Download layers (ZIP)", on_click="ignore", width="stretch",
-                               data=lambda: layers_zip(output.name, output.image, output.flat, sketch, output.hints),
-                               file_name=f"{output.name}_layers.zip", mime="application/zip",
-                               icon=":material/layers:", help="Composite, flat colours, lines (transparent) and "
-                                                              f"scribbles, {output.image.width}x{output.image.height}.")
-    if full is not None:
-        frame, kind, settings = state.upload.frame, state.kind, state.settings
-        columns[2].download_button(
-            f"Download full size ({full.size[0]}x{full.size[1]})", on_click="ignore", width="stretch",
-            data=lambda: full_size_png(full, frame, output, sketch, kind, settings),
-            file_name=f"{output.name}_colorized_{full.size[0]}x{full.size[1]}.png", mime="image/png",
-            icon=":material/open_in_full:", help="The result at your picture's own size (long side up to "
-                                                 f"{MAX_SKETCH_SIDE} px), with its lines sketched at that size.")
+    at_full_size = full is not None and st.toggle(
+        f"Download at full size ({full.size[0]}x{full.size[1]})", value=True, key="download_full_size",
+        help=f"The studio works at {output.image.width}x{output.image.height}; the downloads are brought to your "
+             f"picture's own size (long side up to {MAX_SKETCH_SIDE} px) with its lines sketched at that size.")
+    frame, kind, settings = state.upload.frame, state.kind, state.settings  # as they are now, for a later click
+    layers = (lambda: full_size_layers(full, frame, output, sketch, kind, settings)) if at_full_size else (lambda: {"result": output.image, "flat": output.flat, "sketch": sketch})
+    suffix = f"_{full.size[0]}x{full.size[1]}" if at_full_size else ""
+    left, right = st.columns(2)
+    left.download_button("Download result (PNG)", lambda: png_bytes(layers()["result"]), on_click="ignore",
+                         file_name=f"{output.name}_colorized{suffix}.png", mime="image/png", type="primary",
+                         icon=":material/download:", width="stretch")
+    right.download_button("Download layers (ZIP)", on_click="ignore", width="stretch",
+                          data=lambda: layers_zip(output.name, **layers(), hints=output.hints),
+                          file_name=f"{output.name}_layers{suffix}.zip", mime="application/zip",
+                          icon=":material/layers:", help="Composite, flat colours, lines (transparent) and scribbles.")
 
 
-def full_size_png(full: FullSize, frame: int, output: Result, sketch: Image.Image, kind: SketchKind,
-                  settings: SketchSettings) -> bytes:
-    """The result brought to the picture's own size (:func:`colorizer.compose.enlarge`), as PNG."""
-    picture = load_frame(full.data, frame, max_side=MAX_SKETCH_SIDE)
-    return png_bytes(enlarge(output.image, output.flat, sketch, kind.sketch(picture, settings), output.lines_on_top))
+def full_size_layers(full: FullSize, frame: int, output: Result, sketch: Image.Image, kind: SketchKind,
+                     settings: SketchSettings) -> dict[str, Image.Image]:
+    """{"result", "flat", "sketch"} at the picture's own size: the picture sketched again at that size and the
+    result brought to it (:func:`colorizer.compose.enlarge`)."""
+    sketch_full = kind.sketch(load_frame(full.data, frame, max_side=MAX_SKETCH_SIDE), settings)
+    return {**enlarge(output.image, output.flat, sketch, sketch_full, output.lines_on_top), "sketch": sketch_full}
 
 
 def remember_variant(output: Result) -> None:
