@@ -57,7 +57,7 @@ class KeyFrames:
         return min(self.painted, key=lambda key: (abs(key - index), key), default=None)
 
     def scribbles(self, index: int, sketch: Image.Image) -> Image.Image | None:
-        """The scribbles (RGBA) frame ``index`` of the cut, whose sketch is ``sketch``, is coloured with; None if none."""
+        """The scribbles (RGBA) that frame ``index`` of the cut, sketched as ``sketch``, is coloured with, or None."""
         key = self.nearest(index)
         if key is None:
             return None
@@ -106,7 +106,9 @@ def file_scribbles(hints: Path | None, frame: Path, report: BatchReport,
         if not hints.is_file():
             report.without_hints.append(frame.name)
             return KeyFrames()
-    return KeyFrames() if hints is None else KeyFrames({0: (load_hints(hints), painted_on)}, follow=painted_on is not None)
+    if hints is None:
+        return KeyFrames()
+    return KeyFrames({0: (load_hints(hints), painted_on)}, follow=painted_on is not None)
 
 
 def frame_names(stem: str, count: int) -> list[str]:

@@ -117,7 +117,8 @@ def choose_key_frames() -> tuple[dict[int, object], list[str]]:
     if not follow:
         return {0: hint_files[0]}, []
     picked = st.selectbox(
-        "The scribbles were painted on", names, key="batch_painted_on", index=painted_frame(names, hint_files[0].name) or 0,
+        "The scribbles were painted on", names, key="batch_painted_on",
+        index=painted_frame(names, hint_files[0].name) or 0,
         help="Guessed from the scribble file's name (<frame>_scribbles.png, as the Colorize page saves it; an "
              "animation's frames are <name>_000, <name>_001...).")
     return {names.index(picked): hint_files[0]}, []
