@@ -72,6 +72,26 @@ def test_upload_draw_colorize_download(page, server, tmp_path):
     assert Image.open(saved).size == (240, 160)
 
 
+def test_a_large_picture_downloads_at_its_own_size(page, server, tmp_path):
+    """The downloads are deferred callables that make the full-size result when clicked: only a real browser runs
+    them (AppTest cannot click a download)."""
+    import zipfile
+
+    from PIL import Image
+
+    canvas = open_canvas(page, server, tmp_path, 9, (2400, 1200), name="page.png")
+    draw_stroke(page, canvas, (0.2, 0.3), (0.7, 0.4))
+    page.get_by_text(re.compile(r"Scribbles: [\d,]+ painted pixels")).wait_for()
+    page.get_by_role("button", name="Colorize").click()
+    page.get_by_text("Download at full size (2400x1200)").wait_for()
+    assert Image.open(download(page, "Download result (PNG)", tmp_path / "full.png")).size == (2400, 1200)
+    with zipfile.ZipFile(download(page, "Download layers (ZIP)", tmp_path / "layers.zip")) as archive:
+        assert {Image.open(archive.open(name)).size for name in archive.namelist()} == {(2400, 1200)}
+    page.get_by_text("Download at full size (2400x1200)").click()
+    settle(page)
+    assert Image.open(download(page, "Download result (PNG)", tmp_path / "working.png")).size == (2048, 1024)
+
+
 def open_canvas(page, server, tmp_path, seed: int, size: tuple[int, int], name: str = "frame.png"):
     """Upload a generated picture on the Sketch page, go to Colorize, return the canvas locator."""
     picture = tmp_path / name
