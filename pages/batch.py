@@ -8,10 +8,13 @@ from PIL import Image
 
 from colorizer import ImageLoadError, RegionFill, SketchKind
 from colorizer.batch import KeyFrames, colour_sketch, frame_names
-from colorizer.images import load_frames, load_hints
+from colorizer.images import MAX_ANIMATION_PIXELS, fit_long_side, load_frames, load_hints
 from colorizer.layers import gif_bytes, zip_pngs
 from pages.parts import ui, workflow
 from pages.parts.state import BatchResult, studio
+
+
+PREVIEW_SIDE = 512  # px: each frame's scribbles are kept this small, for the page's four columns only
 
 
 @dataclass
@@ -31,14 +34,21 @@ def read_frames(data: bytes) -> list[tuple[Image.Image, int]]:
 
 
 def frames_of(files) -> tuple[list[Frame], dict[str, str]]:
-    """Every frame of every upload, and {file name: why it cannot be read}."""
-    frames, failures = [], {}
+    """Every frame of every upload, and {file name: why it cannot be read, or does not fit in the batch}."""
+    frames, failures, pixels = [], {}, 0
     for upload in files:
         stem = Path(upload.name).stem
         try:
             decoded = read_frames(upload.getvalue())
         except ImageLoadError as error:
             failures[upload.name] = str(error)
+            continue
+        pixels += sum(picture.width * picture.height for picture, _ in decoded)
+        if pixels > MAX_ANIMATION_PIXELS:  # the results stay in the session: bound them
+            failures[upload.name] = (f"The batch would hold more than {MAX_ANIMATION_PIXELS // 1_000_000} megapixels "
+                                     "of frames, the most this page colours at once. Colour it in another batch, or "
+                                     "use the command line (python -m colorizer batch), which has no such limit.")
+            pixels -= sum(picture.width * picture.height for picture, _ in decoded)
             continue
         animation = stem if len(decoded) > 1 else None
         frames += [Frame(name, picture, duration, animation)
@@ -139,7 +149,8 @@ def colour_all(hints: dict[int, Image.Image]) -> BatchResult:
         scribbles = cut.scribbles(index, sketch)
         coloured = ui.in_model_thread(colour_sketch, colorizer, sketch, scribbles, kind, region_fill, white_paper)
         batch.results[f"{frame.name}_colorized.png"] = coloured
-        batch.scribbles[f"{frame.name}_colorized.png"] = workflow.scribbles_over(sketch, scribbles)
+        preview = fit_long_side(workflow.scribbles_over(sketch, scribbles), PREVIEW_SIDE)
+        batch.scribbles[f"{frame.name}_colorized.png"] = preview
         if frame.animation is not None:
             batch.animations.setdefault(f"{frame.animation}_colorized.gif", []).append((coloured, frame.duration))
         progress.progress((index + 1) / len(frames), text=f"Coloured {index + 1} of {len(frames)}")

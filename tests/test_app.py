@@ -775,3 +775,19 @@ def test_a_picture_larger_than_the_studio_shows_downloads_at_its_own_size(app):
     upload_frame(app, name="small.png")
     next(b for b in app.button if b.label == "Replace and discard scribbles").click().run()
     assert state.upload.name == "small" and state.upload.full is None
+
+
+def test_the_batch_page_colours_at_most_its_pixel_budget_and_says_what_did_not_fit(app, monkeypatch):
+    from colorizer import images
+
+    monkeypatch.setattr(images, "MAX_ANIMATION_PIXELS", 2 * 900 * 600 + 10)  # two of the three frames
+    app.switch_page("pages/batch.py").run()
+    rng = np.random.default_rng(6)
+    app.file_uploader[0].set_value([(f"page{i}.png", encode(anime_frame(rng, 900, 600)), "image/png")
+                                    for i in range(3)]).run()
+    assert any("page2.png" in e.value and "megapixels" in e.value and "command line" in e.value for e in app.error)
+    next(b for b in app.button if b.label == "Colorize all").click().run()
+    batch = app.session_state["studio"].batch
+    assert list(batch.results) == ["page0_colorized.png", "page1_colorized.png"] and list(batch.failures) == ["page2.png"]
+    assert batch.results["page0_colorized.png"].size == (900, 600)
+    assert max(batch.scribbles["page0_colorized.png"].size) == 512  # the preview only

@@ -66,8 +66,8 @@ class Upload:
 @dataclass
 class BatchResult:
     """The Batch page's last run: results by output file name, each frame's sketch with the scribbles it was
-    coloured with (same keys), failures by upload name, and each animation's coloured frames with their
-    durations (ms) by GIF file name."""
+    coloured with (same keys; a preview, long side at most 512 px), failures by upload name, and each animation's
+    coloured frames with their durations (ms) by GIF file name."""
 
     results: dict[str, Image.Image] = field(default_factory=dict)
     scribbles: dict[str, Image.Image] = field(default_factory=dict)
