@@ -84,6 +84,9 @@ def add_batch_command(commands) -> None:
                             "animation, its first frame), and its scribbles move onto each frame along the motion "
                             "between them. With a --hints folder, leave FRAME out: its files are named for the frames "
                             "they were painted on (key frames), and each frame takes the nearest one's, moved")
+    batch.add_argument("--working-size", action="store_true",
+                       help="write each result at the size it is coloured at (long side up to 2048 px) instead of the "
+                            "picture's own size (up to 4096 px)")
     add_fill_arguments(batch)
 
 
@@ -119,7 +122,7 @@ def run_batch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return 2
     report = colorize_folder(colorizer, args.input, args.hints, args.out, kind, region_fill=region_fill,
                              white_paper=WHITE_PAPER[args.white_paper], painted_on=painted_on,
-                             key_frames=args.follow_motion is KEY_FRAMES,
+                             key_frames=args.follow_motion is KEY_FRAMES, own_size=not args.working_size,
                              progress=lambda items: tqdm(items, desc="colouring", unit="frame"))
     print(report.summary())
     return 1 if report.failed else 0

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from .images import ImageLoadError, frame_count, load_frames, load_hints
+from .compose import enlarge
+from .images import MAX_SIDE, ImageLoadError, fit_long_side, frame_count, load_frames, load_hints
 from .layers import gif_bytes
 from .motion import follow_motion
-from .pipeline import Colorizer, white_paper_default
+from .pipeline import MAX_SKETCH_SIDE, Colorizer, white_paper_default
 from .regions import RegionFill
 from .sketch import SketchKind
 
@@ -32,12 +33,18 @@ class BatchReport:
 
 
 def colour_sketch(colorizer: Colorizer, sketch: Image.Image, hints: Image.Image | None, kind: SketchKind,
-                  region_fill: RegionFill | None = None, white_paper: bool | None = None) -> Image.Image:
+                  region_fill: RegionFill | None = None, white_paper: bool | None = None,
+                  own_size: Image.Image | None = None) -> Image.Image:
     """Colour a frame's sketch as the app does (RGB, its size). ``white_paper``: the picture is on white paper
     (see :meth:`Colorizer.colorize`); None decides it per picture as the app does
-    (:func:`colorizer.pipeline.white_paper_default`)."""
+    (:func:`colorizer.pipeline.white_paper_default`). ``own_size``: the frame at its own, larger size; the result
+    then comes at that size, brought up as the Colorize page's downloads are (:func:`colorizer.compose.enlarge`)."""
     paper = white_paper_default(sketch, kind) if white_paper is None else white_paper
-    return colorizer.colorize(sketch, hints, lines_on_top=kind.lines_on_top, region_fill=region_fill, white_paper=paper)
+    options = dict(lines_on_top=kind.lines_on_top, region_fill=region_fill, white_paper=paper)
+    if own_size is None:
+        return colorizer.colorize(sketch, hints, **options)
+    layers = colorizer.colorize_layers(sketch, hints, **options)
+    return enlarge(layers["result"], layers["flat"], sketch, kind.sketch(own_size), kind.lines_on_top)["result"]
 
 
 @dataclass
@@ -120,11 +127,13 @@ def frame_names(stem: str, count: int) -> list[str]:
 def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, out_dir: Path,
                     kind: SketchKind = SketchKind.SOBEL, progress=lambda items: items,
                     region_fill: RegionFill | None = None, white_paper: bool | None = None,
-                    painted_on: Image.Image | None = None, key_frames: bool = False) -> BatchReport:
+                    painted_on: Image.Image | None = None, key_frames: bool = False,
+                    own_size: bool = True) -> BatchReport:
     """Colour every picture in ``input_dir`` into ``out_dir/<stem>_colorized.png``; an animation's frames go to
     ``<stem>_000_colorized.png``... and ``<stem>_colorized.gif``. Scribbles: see :func:`file_scribbles`, or, with
     ``key_frames``, ``hints`` is a folder of scribbles painted on some frames of one cut and every frame takes the
-    nearest one's, moved along the motion (:func:`folder_key_frames`)."""
+    nearest one's, moved along the motion (:func:`folder_key_frames`). Pictures are coloured at up to MAX_SIDE px
+    and written at their own size (up to MAX_SKETCH_SIDE), or with ``own_size`` False at the size coloured at."""
     out_dir.mkdir(parents=True, exist_ok=True)
     files = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
     report = BatchReport()
@@ -134,25 +143,39 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
     start = 0
     for file in progress(files):
         try:
-            frames = load_frames(file)
+            frames = read_frames(file, own_size)
             cut = file_scribbles(hints, file, report, painted_on) if keys is None else keys
             first = 0 if keys is None else start
-            results = [colour_frame(colorizer, cut, first + offset, picture, kind, region_fill, white_paper)
-                       for offset, (picture, _) in enumerate(frames)]
+            results = [colour_frame(colorizer, cut, first + offset, picture, kind, region_fill, white_paper, big)
+                       for offset, (picture, _, big) in enumerate(frames)]
         except ImageLoadError as error:
             report.failed[file.name] = str(error)
             continue
         finally:
             start += frame_count(file)
-        save_file_results(file.stem, results, [duration for _, duration in frames], out_dir, report)
+        save_file_results(file.stem, results, [duration for _, duration, _ in frames], out_dir, report)
     return report
 
 
 def colour_frame(colorizer: Colorizer, cut: KeyFrames, index: int, picture: Image.Image, kind: SketchKind,
-                 region_fill: RegionFill | None = None, white_paper: bool | None = None) -> Image.Image:
-    """Sketch frame ``index`` of a cut (default settings) and colour it with its scribbles (RGB, its size)."""
+                 region_fill: RegionFill | None = None, white_paper: bool | None = None,
+                 own_size: Image.Image | None = None) -> Image.Image:
+    """Sketch frame ``index`` of a cut (default settings) and colour it with its scribbles (RGB, its size, or
+    ``own_size``'s: see :func:`colour_sketch`)."""
     sketch = kind.sketch(picture)
-    return colour_sketch(colorizer, sketch, cut.scribbles(index, sketch), kind, region_fill, white_paper)
+    return colour_sketch(colorizer, sketch, cut.scribbles(index, sketch), kind, region_fill, white_paper, own_size)
+
+
+def read_frames(file: Path, own_size: bool) -> list[tuple[Image.Image, int, Image.Image | None]]:
+    """A file's frames as the studio works on them (long side at most MAX_SIDE), their durations, and with
+    ``own_size`` each frame at its own size when that is larger (up to MAX_SKETCH_SIDE; else None)."""
+    if not own_size:
+        return [(picture, duration, None) for picture, duration in load_frames(file)]
+    frames = []
+    for picture, duration in load_frames(file, max_side=MAX_SKETCH_SIDE):
+        working = fit_long_side(picture, MAX_SIDE)
+        frames.append((working, duration, picture if working.size != picture.size else None))
+    return frames
 
 
 def save_file_results(stem: str, results: list[Image.Image], durations: list[int], out_dir: Path,

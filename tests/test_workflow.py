@@ -136,3 +136,22 @@ def test_batch_cli_picks_the_line_art_model_for_line_art(frames, tmp_path, monke
     monkeypatch.setattr(colorizer.shipped, "LINE_ART_CHECKPOINT", tmp_path / "no-line-model.pt")
     assert cli(["batch", "--input", str(frames), "--out", str(tmp_path / "out"), "--line-art"]) == 2
     assert "no-line-model.pt" in capsys.readouterr().err
+
+
+def test_batch_cli_writes_a_large_picture_at_its_own_size_unless_told_the_working_size(tmp_path, tiny_checkpoint,
+                                                                                         capsys):
+    from tests.synthetic import line_art
+
+    (tmp_path / "in").mkdir()
+    page = line_art(512).resize((2400, 2400), Image.Resampling.NEAREST).crop((0, 600, 2400, 1800))
+    page.save(tmp_path / "in" / "page.png")
+    scribbles(240, 120).save(tmp_path / "hints.png")
+    common = ["batch", "--input", str(tmp_path / "in"), "--hints", str(tmp_path / "hints.png"), "--line-art",
+              "--checkpoint", str(tiny_checkpoint)]
+    assert cli(common + ["--out", str(tmp_path / "own")]) == 0
+    assert cli(common + ["--out", str(tmp_path / "working"), "--working-size"]) == 0
+    own, working = (Image.open(tmp_path / run / "page_colorized.png") for run in ("own", "working"))
+    assert own.size == (2400, 1200) and working.size == (2048, 1024)
+    shrunk = np.asarray(own.resize(working.size, Image.Resampling.BOX), float)
+    assert np.abs(shrunk - np.asarray(working, float)).mean() < 6  # the same colours, at the picture's own size
+    assert np.asarray(own.convert("L"))[600:1200].min() == 0  # its own lines, crisp and black
