@@ -150,7 +150,7 @@ def show_canvas(colour: str, width: float, zoom: str) -> None:
             background_image=canvas.background_url(state, sketch, (canvas_w, canvas_h)),
             initial_drawing=state.canvas_initial,
             width=canvas_w, height=canvas_h, drawing_mode="freedraw", return_image_data=True,
-            key=f"canvas-{state.upload.digest}",
+            key=f"canvas-{state.upload.key}",
         )
     point = canvas.take_pick(state, result.json_data)
     if point is not None:
@@ -189,9 +189,9 @@ def white_paper_toggle(column) -> bool:
     character on blank paper, decided once per picture; the artist's choice is kept across pages."""
     if state.kind.lines_on_top:
         return False
-    if state.paper_decided != state.upload.digest:
+    if state.paper_decided != state.upload.key:
         st.session_state.white_paper = white_paper_default(sketch, state.kind)
-        state.paper_decided = state.upload.digest
+        state.paper_decided = state.upload.key
     ui.keep_widget_values(["white_paper"], {"white_paper": False})
     return column.toggle("White paper", key="white_paper", help="Your picture is a character on white paper: regions "
                          "touching its edge stay white unless you paint them a colour (a white stroke whitens all "

@@ -747,6 +747,9 @@ def test_the_sketch_page_opens_any_frame_of_an_animation_and_moves_scribbles_bet
     next(b for b in app.button if b.label == "Replace and move scribbles onto it").click().run()
     assert not app.exception and state.upload.name == "walk_001" and state.upload.frame == 1
     assert np.array_equal(np.asarray(state.upload.image), np.asarray(decoded[1])) and state.painted_pixels
+    frame_two = state.paper_decided  # set on the Colorize page for frame 2
+    app.switch_page("pages/colorize.py").run()
+    assert not app.exception and state.paper_decided == state.upload.key != frame_two  # each frame is its own picture
 
 
 def test_a_picture_larger_than_the_studio_shows_downloads_at_its_own_size(app):

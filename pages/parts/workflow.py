@@ -37,7 +37,7 @@ def palette_sidebar(original: Image.Image) -> None:
     reference = st.sidebar.file_uploader("Reference picture (optional)", type=["png", "jpg", "jpeg", "webp"],
                                          help="Take the palette from another picture, e.g. a coloured frame.")
     k = st.sidebar.slider("Colours", 4, 16, 8)
-    picture, key = original, studio().upload.digest
+    picture, key = original, studio().upload.key
     if reference is not None:
         try:
             picture, key = load_image(reference.getvalue()), hashlib.sha1(reference.getvalue()).hexdigest()
@@ -129,7 +129,7 @@ def scribbles_download(sketch: Image.Image) -> None:
 def load_scribbles(canvas_size: tuple[int, int]) -> None:
     """Put a saved scribble PNG on the canvas, scaled to it (it replaces the strokes; undo brings them back)."""
     state = studio()
-    saved = st.file_uploader("Load saved scribbles", type=["png"], key=f"scribbles-{state.upload.digest}",
+    saved = st.file_uploader("Load saved scribbles", type=["png"], key=f"scribbles-{state.upload.key}",
                              help="A scribble PNG from this or another frame; scaled to this picture.")
     if saved is None or state.loaded_scribbles == saved.file_id:
         return
