@@ -23,8 +23,9 @@ st.markdown(
     "*Region fill* in the sidebar carries each stroke's colour through its region.\n"
     "3. Press **Colorize**, compare original, sketch, scribbles and result side by side, "
     "and download the result as PNG or as layers.\n"
-    "4. **Next frame of the cut**: upload it and choose *Replace and move scribbles onto it*; the strokes "
-    "follow the character. The **Batch** page colours many frames, or an animated GIF, the same way."
+    "4. **Next frame of the cut**: upload it (or pick it with *Frame* in an animated GIF) and choose *Replace and "
+    "move scribbles onto it*; the strokes follow the character. The **Batch** page colours many frames, or an "
+    "animated GIF, the same way, each frame taking the scribbles of the nearest frame you painted."
 )
 st.page_link("pages/sketch.py", label="Start on the Sketch page", icon=":material/edit:")
 
