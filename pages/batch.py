@@ -172,8 +172,9 @@ def read_hints() -> dict[int, Image.Image]:
 for name, reason in unreadable.items():
     st.error(f"**{name}**: {reason}")
 if unmatched:
-    st.error(f"Each scribble file must be named for the frame it was painted on (<frame>_scribbles.png), one per frame; "
-             f"these match no frame, or one another file has: **{', '.join(unmatched)}**. Rename them or leave them out.")
+    st.error("Each scribble file must be named for the frame it was painted on (<frame>_scribbles.png), one per "
+             f"frame; these match no frame, or one another file has: **{', '.join(unmatched)}**. Rename them or "
+             "leave them out.")
 if st.button("Colorize all", type="primary", disabled=not frames or colorizer is None or bool(unmatched)):
     studio().batch = colour_all(read_hints())
 

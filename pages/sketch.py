@@ -42,7 +42,8 @@ def receive_upload(upload) -> None:
     full = FullSize(data, fitted_size(original, MAX_SKETCH_SIDE)) if original != image.size else None
     if full is not None:
         st.info(f"The picture is {original[0]}x{original[1]}; working at {image.width}x{image.height} "
-                f"(long side at most {MAX_SIDE} px); the Colorize page's downloads come at {full.size[0]}x{full.size[1]}.")
+                f"(long side at most {MAX_SIDE} px); the Colorize page's downloads come at "
+                f"{full.size[0]}x{full.size[1]}.")
     stem, frames = Path(upload.name).stem, image.info.get("frames", 1)
     offer(Upload(image, frame_names(stem, frames)[0], digest, Animation(data, stem, frames) if frames > 1 else None,
                  full=full))

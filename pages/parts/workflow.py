@@ -172,7 +172,9 @@ def result_downloads(output: Result, sketch: Image.Image) -> None:
         help=f"The studio works at {output.image.width}x{output.image.height}; the downloads are brought to your "
              f"picture's own size (long side up to {MAX_SKETCH_SIDE} px) with its lines sketched at that size.")
     frame, kind, settings = state.upload.frame, state.kind, state.settings  # as they are now, for a later click
-    layers = (lambda: full_size_layers(full, frame, output, sketch, kind, settings)) if at_full_size else (lambda: {"result": output.image, "flat": output.flat, "sketch": sketch})
+    shown = {"result": output.image, "flat": output.flat, "sketch": sketch}
+    layers = (lambda: full_size_layers(full, frame, output, sketch, kind, settings)) if at_full_size \
+        else (lambda: shown)
     suffix = f"_{full.size[0]}x{full.size[1]}" if at_full_size else ""
     left, right = st.columns(2)
     left.download_button("Download result (PNG)", lambda: png_bytes(layers()["result"]), on_click="ignore",
