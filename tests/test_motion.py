@@ -216,3 +216,15 @@ def test_batch_cli_colours_every_frame_of_an_animation_and_writes_a_gif(tmp_path
                        "still_colorized.png"]
     gif = Image.open(io.BytesIO((tmp_path / "out" / "run_colorized.gif").read_bytes()))
     assert gif.n_frames == 3 and gif.size == (128, 128)
+
+
+def test_key_frame_files_are_named_for_their_frames_and_an_animations_first_frame_may_use_its_stem(tmp_path):
+    from colorizer.batch import key_frame_paths
+
+    for name in ("run.png", "run_002.png", "still.png", "other_001.png"):
+        trunk_stroke().save(tmp_path / name)
+    assert key_frame_paths(tmp_path, "run", 3) == {0: tmp_path / "run.png", 2: tmp_path / "run_002.png"}
+    trunk_stroke().save(tmp_path / "run_000.png")
+    assert key_frame_paths(tmp_path, "run", 3)[0] == tmp_path / "run_000.png"  # the frame's own name first
+    assert key_frame_paths(tmp_path, "still", 1) == {0: tmp_path / "still.png"}
+    assert key_frame_paths(tmp_path, "other", 1) == {}  # a still picture is named by its stem alone
