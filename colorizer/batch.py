@@ -3,6 +3,7 @@ and the Batch page use this)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 from PIL import Image
@@ -72,14 +73,20 @@ class KeyFrames:
         return follow_motion(hints, painted_on, sketch) if self.follow else hints
 
 
-def folder_key_frames(files: list[Path], hints_dir: Path, kind: SketchKind, report: BatchReport) -> KeyFrames:
-    """The key frames of a cut kept as picture files (in order; an animation counts as its frames) whose scribbles
-    are ``<hints_dir>/<frame name>.png`` (an animation's first frame may also be ``<file stem>.png``), to follow the
-    motion. Unreadable scribble files go to ``report.failed``."""
-    painted, start = {}, 0
-    for file in files:
-        count = frame_count(file)
-        paths = key_frame_paths(hints_dir, file.stem, count)
+def cut_offsets(files: list[Path]) -> list[int]:
+    """Where each file's frames start in one cut of all the files, in order (an animation counts as its frames, a
+    file that cannot be read as one), then the cut's length; frame counts are read from the files' headers."""
+    return list(accumulate((frame_count(file) for file in files), initial=0))
+
+
+def folder_key_frames(files: list[Path], offsets: list[int], hints_dir: Path, kind: SketchKind,
+                      report: BatchReport) -> KeyFrames:
+    """The key frames of a cut kept as picture files (in order, ``offsets`` from :func:`cut_offsets`) whose
+    scribbles are ``<hints_dir>/<frame name>.png`` (an animation's first frame may also be ``<file stem>.png``), to
+    follow the motion. Unreadable scribble files go to ``report.failed``."""
+    painted = {}
+    for file, start, end in zip(files, offsets, offsets[1:]):
+        paths = key_frame_paths(hints_dir, file.stem, end - start)
         try:
             frames = load_frames(file) if paths else []
         except ImageLoadError:  # reported when the file is coloured
@@ -89,7 +96,6 @@ def folder_key_frames(files: list[Path], hints_dir: Path, kind: SketchKind, repo
                 painted[start + offset] = load_hints(path), kind.sketch(frames[offset][0])
             except ImageLoadError as error:
                 report.failed[f"{hints_dir.name}/{path.name}"] = str(error)  # not the frame of that name
-        start += count
     return KeyFrames(painted, follow=True)
 
 
@@ -137,22 +143,22 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
     out_dir.mkdir(parents=True, exist_ok=True)
     files = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
     report = BatchReport()
-    keys = folder_key_frames(files, hints, kind, report) if key_frames else None
+    offsets = cut_offsets(files) if key_frames else None
+    keys = folder_key_frames(files, offsets, hints, kind, report) if key_frames else None
     if keys is not None and not keys.painted:
         report.without_hints += [file.name for file in files]
-    start = 0
-    for file in progress(files):
+    for position, file in enumerate(progress(files)):
         try:
             frames = read_frames(file, own_size)
-            cut = file_scribbles(hints, file, report, painted_on) if keys is None else keys
-            first = 0 if keys is None else start
+            if keys is None:
+                cut, first = file_scribbles(hints, file, report, painted_on), 0
+            else:
+                cut, first = keys, offsets[position]
             results = [colour_frame(colorizer, cut, first + offset, picture, kind, region_fill, white_paper, big)
                        for offset, (picture, _, big) in enumerate(frames)]
         except ImageLoadError as error:
             report.failed[file.name] = str(error)
             continue
-        finally:
-            start += frame_count(file)
         save_file_results(file.stem, results, [duration for _, duration, _ in frames], out_dir, report)
     return report
 
