@@ -80,21 +80,6 @@ def upsample_rows(small: np.ndarray, size: tuple[int, int], rows: range) -> np.n
     return across[low - first] * (1 - weight) + across[high - first] * weight
 
 
-def guided_upsample(flat: np.ndarray, guide_small: np.ndarray, guide_full: np.ndarray,
-                    radius: int = 2, eps: float = 1e-2) -> np.ndarray:
-    """Fast guided filter: fit colour = a * guide + b locally at working size, apply at full size.
-
-    Args:
-        flat: float32 (h, w, 3) in [0, 1] at working size.
-        guide_small: float32 (h, w) sketch in [0, 1] at working size.
-        guide_full: float32 (H, W) sketch in [0, 1] at full size.
-    Returns:
-        float32 (H, W, 3) in [0, 1].
-    """
-    a, b = guided_coefficients(flat, guide_small, radius, eps)
-    return guided_band(a, b, guide_full, range(guide_full.shape[0]), guide_full.shape[0])
-
-
 def guided_band(a: np.ndarray, b: np.ndarray, guide_rows: np.ndarray, rows: range, height: int) -> np.ndarray:
     """Rows ``rows`` of the guided filter's output at full size (``height`` rows; the guide's rows ``guide_rows``,
     float32 (len(rows), W) in [0, 1]): float32 (len(rows), W, 3) in [0, 1]."""

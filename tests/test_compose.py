@@ -2,7 +2,7 @@ import numpy as np
 from PIL import Image
 
 from colorizer import Colorizer
-from colorizer.compose import compose, guided_upsample, remove_lines
+from colorizer.compose import compose, guided_band, guided_coefficients, remove_lines
 
 
 def bands(size=64):
@@ -23,10 +23,11 @@ def test_remove_lines_refills_line_pixels_from_their_side():
     assert np.allclose(flat[:, 5], colour[:, 5] / 255.0)
 
 
-def test_guided_upsample_keeps_colour_edges_on_the_full_size_line():
+def test_guided_filter_keeps_colour_edges_on_the_full_size_line():
     colour, sketch = bands(32)
     full = np.asarray(Image.fromarray(bands(128)[1]))
-    up = guided_upsample(remove_lines(colour, sketch), sketch / 255.0, full / 255.0)
+    a, b = guided_coefficients(remove_lines(colour, sketch), sketch / 255.0)
+    up = guided_band(a, b, full / 255.0, range(128), 128)
     assert up.shape == (128, 128, 3)
     assert up[:, 50, 0].mean() > 0.7 and up[:, 78, 2].mean() > 0.7  # sides stay their colour near the line
     plain = np.asarray(Image.fromarray(colour).resize((128, 128), Image.Resampling.BILINEAR)) / 255.0
