@@ -174,11 +174,17 @@ def colour_frame(colorizer: Colorizer, cut: KeyFrames, index: int, picture: Imag
 
 def read_frames(file: Path, own_size: bool) -> list[tuple[Image.Image, int, Image.Image | None]]:
     """A file's frames as the studio works on them (long side at most MAX_SIDE), their durations, and with
-    ``own_size`` each frame at its own size when that is larger (up to MAX_SKETCH_SIDE; else None)."""
+    ``own_size`` each frame at its own size when that is larger (up to MAX_SKETCH_SIDE; else None, and for an
+    animation too large to hold at its own size)."""
+    if own_size:
+        try:
+            decoded = load_frames(file, max_side=MAX_SKETCH_SIDE)
+        except ImageLoadError:  # an animation over MAX_ANIMATION_PIXELS at its own size may fit at the working size
+            own_size = False
     if not own_size:
-        return [(picture, duration, None) for picture, duration in load_frames(file)]
+        return [(picture, duration, None) for picture, duration in load_frames(file, max_side=MAX_SIDE)]
     frames = []
-    for picture, duration in load_frames(file, max_side=MAX_SKETCH_SIDE):
+    for picture, duration in decoded:
         working = fit_long_side(picture, MAX_SIDE)
         frames.append((working, duration, picture if working.size != picture.size else None))
     return frames

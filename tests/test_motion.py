@@ -228,3 +228,19 @@ def test_key_frame_files_are_named_for_their_frames_and_an_animations_first_fram
     assert key_frame_paths(tmp_path, "run", 3)[0] == tmp_path / "run_000.png"  # the frame's own name first
     assert key_frame_paths(tmp_path, "still", 1) == {0: tmp_path / "still.png"}
     assert key_frame_paths(tmp_path, "other", 1) == {}  # a still picture is named by its stem alone
+
+
+def test_batch_cli_writes_an_animation_too_large_at_its_own_size_at_the_working_size(tmp_path, tiny_checkpoint,
+                                                                                       monkeypatch, capsys):
+    from colorizer import batch, images
+
+    monkeypatch.setattr(batch, "MAX_SIDE", 64)  # the working size
+    monkeypatch.setattr(batch, "MAX_SKETCH_SIDE", 128)  # the largest own size
+    monkeypatch.setattr(images, "MAX_ANIMATION_PIXELS", 3 * 100 * 100)  # 3 frames fit at 64 px, not at 128 px
+    cut = [moved_frame(line_art(128), (4 * step, 2 * step)) for step in range(3)]
+    (tmp_path / "cut").mkdir()
+    cut[0].save(tmp_path / "cut" / "run.gif", save_all=True, append_images=cut[1:], duration=100, loop=0)
+    assert cli(["batch", "--input", str(tmp_path / "cut"), "--line-art", "--checkpoint", str(tiny_checkpoint),
+                "--out", str(tmp_path / "out")]) == 0
+    assert "3 coloured, 0 failed" in capsys.readouterr().out
+    assert Image.open(tmp_path / "out" / "run_000_colorized.png").size == (64, 64)
