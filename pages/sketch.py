@@ -87,7 +87,11 @@ def frame_picker() -> None:
 
 
 def decline_pending() -> None:
-    state.declined, state.pending = state.pending.digest, None
+    """Keep the current picture. A declined upload is remembered, so the uploader, which still holds it, does not
+    offer it again; another frame of the current file comes from *Frame*, and remembering it would refuse the file."""
+    if state.pending.digest != state.upload.digest:
+        state.declined = state.pending.digest
+    state.pending = None
 
 
 def replace_and_move_scribbles() -> None:

@@ -794,3 +794,25 @@ def test_the_batch_page_colours_at_most_its_pixel_budget_and_says_what_did_not_f
     assert list(batch.results) == ["page0_colorized.png", "page1_colorized.png"] and list(batch.failures) == ["page2.png"]
     assert batch.results["page0_colorized.png"].size == (900, 600)
     assert max(batch.scribbles["page0_colorized.png"].size) == 512  # the preview only
+
+
+def test_keeping_the_current_frame_does_not_refuse_the_animation_when_uploaded_again(app):
+    import io
+
+    from colorizer import resize_hints
+    from tests.test_motion import trunk_stroke
+
+    frames = [anime_frame(np.random.default_rng(i), 90, 60) for i in range(3)]
+    animation = io.BytesIO()
+    frames[0].save(animation, format="GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    app.switch_page("pages/sketch.py").run()
+    app.file_uploader[0].upload("walk.gif", animation.getvalue(), "image/gif").run()
+    state = app.session_state["studio"]
+    state.scribbles = np.asarray(resize_hints(trunk_stroke(), (90, 60))).copy()
+    app.slider(key="sketch_frame").set_value(1).run()
+    next(b for b in app.button if b.label == "Keep the current picture").click().run()
+    upload_frame(app, name="other.png")
+    next(b for b in app.button if b.label == "Replace and discard scribbles").click().run()
+    assert state.upload.name == "other"
+    app.file_uploader[0].upload("walk.gif", animation.getvalue(), "image/gif").run()
+    assert not app.exception and state.upload.name == "walk_000"
