@@ -48,3 +48,11 @@ def gif_bytes(frames: list[Image.Image], durations: list[int]) -> bytes:
     buffer = io.BytesIO()
     frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0)
     return buffer.getvalue()
+
+
+def scribbles_over(sketch: Image.Image, hints: Image.Image | None) -> Image.Image:
+    """The sketch (RGB) with the scribbles (RGBA, any size) drawn over it at its size."""
+    view = sketch.convert("RGBA")
+    if hints is not None:
+        view = Image.alpha_composite(view, resize_hints(hints, sketch.size))
+    return view.convert("RGB")

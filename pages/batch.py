@@ -9,8 +9,8 @@ from PIL import Image
 from colorizer import ImageLoadError, RegionFill, SketchKind
 from colorizer.batch import KeyFrames, colour_sketch, frame_names
 from colorizer.images import MAX_ANIMATION_PIXELS, fit_long_side, load_frames, load_hints
-from colorizer.layers import gif_bytes, zip_pngs
-from pages.parts import ui, workflow
+from colorizer.layers import gif_bytes, scribbles_over, zip_pngs
+from pages.parts import ui
 from pages.parts.state import BatchResult, studio
 
 
@@ -149,7 +149,7 @@ def colour_all(hints: dict[int, Image.Image]) -> BatchResult:
         scribbles = cut.scribbles(index, sketch)
         coloured = ui.in_model_thread(colour_sketch, colorizer, sketch, scribbles, kind, region_fill, white_paper)
         batch.results[f"{frame.name}_colorized.png"] = coloured
-        preview = fit_long_side(workflow.scribbles_over(sketch, scribbles), PREVIEW_SIDE)
+        preview = fit_long_side(scribbles_over(sketch, scribbles), PREVIEW_SIDE)
         batch.scribbles[f"{frame.name}_colorized.png"] = preview
         if frame.animation is not None:
             batch.animations.setdefault(f"{frame.animation}_colorized.gif", []).append((coloured, frame.duration))

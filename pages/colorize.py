@@ -6,6 +6,7 @@ from PIL import Image
 from streamlit_drawable_canvas import st_canvas
 
 from colorizer import RegionFill
+from colorizer.layers import scribbles_over
 from colorizer.palette import HEX_COLOUR, colour_at, hex_colour
 from colorizer.pipeline import white_paper_default
 from pages.parts import canvas, ui, workflow
@@ -236,7 +237,7 @@ output = state.result
 columns = st.columns(4 if state.previous_frame is None else 5)
 columns[0].image(ui.inline(original), caption="Original", width="stretch")
 columns[1].image(ui.inline(sketch), caption="Sketch", width="stretch")
-columns[2].image(ui.inline(workflow.scribbles_over(sketch, hints)), caption="Scribbles", width="stretch")
+columns[2].image(ui.inline(scribbles_over(sketch, hints)), caption="Scribbles", width="stretch")
 if output is not None:
     columns[3].image(ui.inline(output.image), caption="Result", width="stretch")
 else:

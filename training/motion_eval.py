@@ -30,6 +30,7 @@ from tqdm import tqdm
 
 from colorizer import Colorizer, RegionFill, SketchKind, keep_freed_memory
 from colorizer.hints import hints_image
+from colorizer.layers import scribbles_over
 from colorizer.motion import follow_motion
 from colorizer.pipeline import white_paper_default
 from colorizer.regions import HINT_TOLERANCE, fill_labels, region_means
@@ -115,16 +116,11 @@ def score_picture(task: tuple) -> list[dict]:
                 output = model.colorize(sketch, hints, kind.lines_on_top, RegionFill(), paper)
                 rows.append({"set": set_name, "path": path, "motion": motion, "method": method, "image": picture.name,
                              "psnr": psnr(np.asarray(output), frame), "on_colour": on_colour(hints, frame, current)})
-                saved[method], saved[f"{method} strokes"] = output, strokes_over(sketch, hints)
+                saved[method], saved[f"{method} strokes"] = output, scribbles_over(sketch, hints)
             if motion == SHOWN and index < CONTACT_PICTURES:
-                saved["painted on"] = strokes_over(Image.fromarray(previous, "L"), methods["laid on"])
+                saved["painted on"] = scribbles_over(Image.fromarray(previous, "L"), methods["laid on"])
                 save_pictures(out / "outputs" / set_name / path, picture.name, saved)
     return rows
-
-
-def strokes_over(sketch: Image.Image, hints: Image.Image) -> Image.Image:
-    """The sketch (RGB) with the scribbles drawn over it."""
-    return Image.alpha_composite(sketch.convert("RGBA"), hints).convert("RGB")
 
 
 def save_pictures(folder: Path, name: str, saved: dict[str, Image.Image]) -> None:

@@ -10,7 +10,7 @@ from PIL import Image
 from colorizer import ImageLoadError, SketchKind, SketchSettings, load_image, resize_hints
 from colorizer.compose import enlarge
 from colorizer.images import load_frame, load_hints
-from colorizer.layers import layers_zip, png_bytes
+from colorizer.layers import layers_zip, png_bytes, scribbles_over
 from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.palette import MAX_PALETTE, PaletteFileError, palette_file, read_palette_file, suggest_palette
 from pages.parts import canvas, ui
@@ -152,14 +152,6 @@ def put_on_canvas(strokes: Image.Image, canvas_size: tuple[int, int]) -> None:
     canvas.remember(state, drawing)
     canvas.show(state, drawing)
     state.scribbles, state.canvas_size = np.array(strokes), canvas_size
-
-
-def scribbles_over(sketch: Image.Image, hints: Image.Image | None) -> Image.Image:
-    """The sketch (RGB) with the scribbles (RGBA, any size) drawn over it at its size."""
-    view = sketch.convert("RGBA")
-    if hints is not None:
-        view = Image.alpha_composite(view, resize_hints(hints, sketch.size))
-    return view.convert("RGB")
 
 
 def result_downloads(output: Result, sketch: Image.Image) -> None:
