@@ -1,5 +1,4 @@
 """The app driven headlessly by Streamlit's AppTest, on a tiny seeded model."""
-import io
 from pathlib import Path
 
 import numpy as np
@@ -8,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from colorizer import RegionFill
+from colorizer.layers import gif_bytes
 from pages.parts.canvas import fit_canvas
 from tests.synthetic import anime_frame, encode
 
@@ -641,10 +641,9 @@ def test_batch_page_colours_every_frame_of_an_animation_and_gives_it_back_as_a_g
     from tests.test_motion import moved_frame, trunk_stroke
 
     cut = [moved_frame(line_art(256), (4 * step, 2 * step)) for step in range(4)]
-    animation = io.BytesIO()
-    cut[0].save(animation, format="GIF", save_all=True, append_images=cut[1:], duration=[80, 80, 120, 200], loop=0)
+    animation = gif_bytes(cut, [80, 80, 120, 200])
     app.switch_page("pages/batch.py").run()
-    app.file_uploader[0].set_value([("cut.gif", animation.getvalue(), "image/gif"),
+    app.file_uploader[0].set_value([("cut.gif", animation, "image/gif"),
                                     ("broken.gif", b"GIF89a-broken", "image/gif")])
     app.file_uploader[1].set_value(("hints.png", png_bytes(trunk_stroke()), "image/png")).run()
     assert any("broken.gif" in e.value for e in app.error)  # said at once, before colouring
@@ -666,13 +665,10 @@ def test_batch_page_colours_every_frame_of_an_animation_and_gives_it_back_as_a_g
 
 
 def test_an_animated_upload_says_its_first_frame_is_shown_and_points_to_batch(app):
-    import io
-
     frames = [anime_frame(np.random.default_rng(i), 90, 60) for i in range(3)]
-    animation = io.BytesIO()
-    frames[0].save(animation, format="GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    animation = gif_bytes(frames, [100] * len(frames))
     app.switch_page("pages/sketch.py").run()
-    app.file_uploader[0].upload("walk.gif", animation.getvalue(), "image/gif").run()
+    app.file_uploader[0].upload("walk.gif", animation, "image/gif").run()
     assert any("animation of 3 frames" in i.value and "Batch" in i.value for i in app.info)
     app.slider(key="sketch_blur").set_value(1.0).run()
     assert any("animation of 3 frames" in i.value for i in app.info)  # still said on later runs
@@ -717,19 +713,16 @@ def test_batch_page_key_frames_each_frame_takes_the_nearest_painted_frames_scrib
 
 
 def test_the_sketch_page_opens_any_frame_of_an_animation_and_moves_scribbles_between_frames(app):
-    import io
-
     from colorizer import resize_hints
     from colorizer.images import load_frames
     from tests.synthetic import line_art
     from tests.test_motion import moved_frame, trunk_stroke
 
     cut = [moved_frame(line_art(256), (8 * step, 4 * step)) for step in range(3)]
-    animation = io.BytesIO()
-    cut[0].save(animation, format="GIF", save_all=True, append_images=cut[1:], duration=100, loop=0)
-    decoded = [frame for frame, _ in load_frames(animation.getvalue())]
+    animation = gif_bytes(cut, [100] * len(cut))
+    decoded = [frame for frame, _ in load_frames(animation)]
     app.switch_page("pages/sketch.py").run()
-    app.file_uploader[0].upload("walk.gif", animation.getvalue(), "image/gif").run()
+    app.file_uploader[0].upload("walk.gif", animation, "image/gif").run()
     state = app.session_state["studio"]
     assert state.upload.name == "walk_000" and app.slider(key="sketch_frame").max == 2
     app.slider(key="sketch_frame").set_value(2).run()
@@ -797,16 +790,13 @@ def test_the_batch_page_colours_at_most_its_pixel_budget_and_says_what_did_not_f
 
 
 def test_keeping_the_current_frame_does_not_refuse_the_animation_when_uploaded_again(app):
-    import io
-
     from colorizer import resize_hints
     from tests.test_motion import trunk_stroke
 
     frames = [anime_frame(np.random.default_rng(i), 90, 60) for i in range(3)]
-    animation = io.BytesIO()
-    frames[0].save(animation, format="GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    animation = gif_bytes(frames, [100] * len(frames))
     app.switch_page("pages/sketch.py").run()
-    app.file_uploader[0].upload("walk.gif", animation.getvalue(), "image/gif").run()
+    app.file_uploader[0].upload("walk.gif", animation, "image/gif").run()
     state = app.session_state["studio"]
     state.scribbles = np.asarray(resize_hints(trunk_stroke(), (90, 60))).copy()
     app.slider(key="sketch_frame").set_value(1).run()
@@ -814,5 +804,5 @@ def test_keeping_the_current_frame_does_not_refuse_the_animation_when_uploaded_a
     upload_frame(app, name="other.png")
     next(b for b in app.button if b.label == "Replace and discard scribbles").click().run()
     assert state.upload.name == "other"
-    app.file_uploader[0].upload("walk.gif", animation.getvalue(), "image/gif").run()
+    app.file_uploader[0].upload("walk.gif", animation, "image/gif").run()
     assert not app.exception and state.upload.name == "walk_000"
