@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from .images import to_rgb
+from .images import fit_long_side, to_rgb
 
 KERNEL_SIZES = (1, 3, 5, 7)
 
@@ -53,6 +53,7 @@ class SketchSettings:
     (Ranges: SETTING_RANGES.)
     binarize: pure black lines instead of grey shades.
     invert: white lines on black instead of dark lines on white.
+    even_lighting: line art only: even out uneven lighting of the paper (:func:`paper_lighting`).
     """
 
     kernel_size: int = 3
@@ -62,6 +63,7 @@ class SketchSettings:
     line_width: int = 1
     binarize: bool = False
     invert: bool = False
+    even_lighting: bool = True
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -78,8 +80,9 @@ class SketchKind(str, Enum):
         """The sketch the model sees ("L", dark lines on white, the picture's size); ``settings.invert``
         says the line art has light lines on dark (the Sobel sketch is never inverted for the model)."""
         if self is SketchKind.LINE_ART:
-            return line_art_sketch(picture, invert=settings.invert)
-        return sobel_sketch(picture, **{**settings.as_dict(), "invert": False})
+            return line_art_sketch(picture, invert=settings.invert, even_lighting=settings.even_lighting)
+        sobel = {k: v for k, v in settings.as_dict().items() if k != "even_lighting"}
+        return sobel_sketch(picture, **{**sobel, "invert": False})
 
     @property
     def lines_on_top(self) -> bool:
@@ -133,24 +136,131 @@ def edge_strength(gray: np.ndarray, kernel_size: int = 3, blur: float = 0.8) -> 
     return magnitude / scale
 
 
-def line_art_sketch(image: Image.Image, invert: bool = False) -> Image.Image:
+def line_art_sketch(image: Image.Image, invert: bool = False, even_lighting: bool = True) -> Image.Image:
     """Use an uploaded picture that already is line art as the sketch.
 
     Args:
         image: PIL image of line art, any mode.
         invert: set for light lines on a dark background.
+        even_lighting: divide by the paper's lighting where it is uneven (a photo of a drawing,
+            :func:`paper_lighting`), and whiten the paper's noise (:func:`_paper_white`); line art on
+            evenly lit paper is left as it is.
     Returns:
         PIL image, mode "L", same size, dark lines on white, levels stretched so
         the paper is white and the darkest line is black.
     """
-    gray = np.asarray(to_rgb(image).convert("L"), dtype=np.float32)
-    if invert:
-        gray = 255.0 - gray
-    low, high = np.percentile(gray, 0.5), np.percentile(gray, 99.5)
+    gray = _line_art_gray(image, invert)
+    paper = paper_lighting(gray) if even_lighting else None
+    if paper is not None:
+        gray = gray / paper * 255.0
+    low = np.percentile(gray, 0.5)
+    high = np.percentile(gray, 99.5) if paper is None else _paper_white(gray)
     if high - low < 1.0:
         return Image.fromarray(np.full(gray.shape, 255, np.uint8), "L")
     stretched = np.clip((gray - low) / (high - low) * 255.0, 0, 255)
     return Image.fromarray(np.round(stretched).astype(np.uint8), "L")
+
+
+def uneven_paper(image: Image.Image, invert: bool = False) -> bool:
+    """Whether :func:`line_art_sketch` evens out the paper's lighting of this line art (PIL, any mode;
+    ``invert`` as there): a photo of a drawing under uneven light."""
+    return paper_lighting(_line_art_gray(image, invert)) is not None
+
+
+def looks_like_line_art(image: Image.Image) -> bool:
+    """Whether a picture (PIL, any mode) looks like line art rather than a picture to sketch: hardly any
+    colour (under 2 % of pixels with a chroma over LINE_ART_CHROMA once the paper is white-balanced, so a
+    photo's tint does not count), at least 60 % paper (within 15 % of the paper's brightness, after
+    :func:`paper_lighting`) and 0.5-40 % dark lines (under 60 % of it). A black-and-white picture on white
+    (a manga page, a grey sticker) can pass too: the Sketch page only suggests the line-art path."""
+    rgb = np.asarray(fit_long_side(to_rgb(image), 512), dtype=np.float32)
+    balanced = rgb / np.maximum(np.percentile(rgb.reshape(-1, 3), 99.5, axis=0), 1.0) * 255.0  # a photo's tint
+    if ((balanced.max(axis=2) - balanced.min(axis=2)) > LINE_ART_CHROMA).mean() >= 0.02:
+        return False
+    gray = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
+    paper = paper_lighting(gray)
+    level = gray / (paper if paper is not None else max(float(np.percentile(gray, 99.5)), 1.0))
+    return bool((level >= 0.85).mean() >= 0.6 and 0.005 <= (level < 0.6).mean() <= 0.4)
+
+
+def _line_art_gray(image: Image.Image, invert: bool) -> np.ndarray:
+    """float32 (H, W) in [0, 255]: line art's grey levels, dark lines on light paper."""
+    gray = np.asarray(to_rgb(image).convert("L"), dtype=np.float32)
+    return 255.0 - gray if invert else gray
+
+
+def _paper_white(gray: np.ndarray) -> float:
+    """The grey level (of float32 (H, W) evened line art, paper near 255) from which a photo's paper is
+    white: the median of its bright pixels (the paper) less PAPER_NOISE times their spread, so that the
+    photo's noise and paper grain do not reach the model as texture."""
+    step = max(1, max(gray.shape) // 1024)  # a sample of a million pixels or so tells the paper's level
+    sample = gray[::step, ::step]
+    bright = sample[sample > 0.75 * np.percentile(sample, 99.5)]
+    median = float(np.median(bright))
+    return median - PAPER_NOISE * 1.4826 * float(np.median(np.abs(bright - median)))
+
+
+LINE_ART_CHROMA = 24.0  # max - min of R, G, B above which a pixel counts as coloured
+PAPER_NOISE = 3.0  # standard deviations of the paper's noise below its median that still count as white
+PAPER_CELLS = 32  # the paper's lighting is sampled in about this many cells along the long side
+UNEVEN_PAPER = 24.0  # grey levels (of 255) the lighting must change by across the picture to be evened out
+DARK_CELL = 12.0  # a cell this far below the fitted lighting holds no paper (a solid fill, dense hatching)
+
+
+def paper_lighting(gray: np.ndarray) -> np.ndarray | None:
+    """The paper's brightness under uneven lighting (a phone photo of a drawing: a gradient, a vignette).
+
+    The brightest pixel of each of about 32x32 cells is the paper there; a quadratic surface in x and y
+    is fitted through them, then fitted again without the cells well below it, so that solid black
+    fills and dense hatching stay dark instead of being taken for shadow.
+
+    Args:
+        gray: float32 array (H, W) in [0, 255], dark lines on light paper.
+    Returns:
+        float32 array (H, W) in [16, 255], the fitted paper brightness, or None when it changes by
+        less than UNEVEN_PAPER grey levels across the picture (evenly lit paper, a scan).
+    """
+    cells, (y, x) = _brightest_cells(gray)
+    coefficients = _fit_paper(cells, y, x)
+    if np.ptp(_quadratic(coefficients, y, x)) < UNEVEN_PAPER:
+        return None
+    return np.clip(_quadratic(coefficients, *_centres(gray.shape, (1, 1))), 16.0, 255.0)
+
+
+def _brightest_cells(gray: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """The brightest value of each cell (float32 (rows, columns), about PAPER_CELLS along the long side),
+    and the cells' centres (_centres)."""
+    height, width = gray.shape
+    side = max(1, max(height, width) // PAPER_CELLS)
+    rows, columns = max(1, height // side), max(1, width // side)
+    cell = (height // rows, width // columns)
+    blocks = gray[:rows * cell[0], :columns * cell[1]].reshape(rows, cell[0], columns, cell[1])
+    return blocks.max(axis=(1, 3)), _centres(gray.shape, cell)
+
+
+def _centres(shape: tuple[int, int], cell: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """float32 column (rows, 1) and row (1, columns): the centres of ``cell``-sized cells tiling a picture
+    of ``shape`` from its top left, in [0, 1] across it (cells of (1, 1) are its pixels)."""
+    y, x = ((np.arange(n // c, dtype=np.float32) + 0.5) * c / n for n, c in zip(shape, cell))
+    return y[:, None], x[None, :]
+
+
+def _fit_paper(cells: np.ndarray, y: np.ndarray, x: np.ndarray, rounds: int = 4) -> np.ndarray:
+    """Coefficients (6,) of the quadratic through ``cells``, refitted without cells DARK_CELL below it."""
+    y, x = (np.broadcast_to(a, cells.shape).reshape(-1).astype(np.float64) for a in (y, x))
+    terms = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=1)
+    values = cells.reshape(-1).astype(np.float64)
+    paper = np.ones(values.shape, bool)
+    for _ in range(rounds):
+        coefficients = np.linalg.lstsq(terms[paper], values[paper], rcond=None)[0]
+        paper = values > terms @ coefficients - DARK_CELL
+    return coefficients
+
+
+def _quadratic(coefficients: np.ndarray, y: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """float32 (len(y), len(x)): c0 + c1 x + c2 y + c3 x² + c4 xy + c5 y² (as in _fit_paper)."""
+    c = coefficients.astype(np.float32)
+    return (c[0] + c[1] * x + c[3] * x * x) + y * (c[2] + c[4] * x + c[5] * y)
 
 
 def _check_settings(kernel_size, blur, strength, threshold, line_width) -> None:

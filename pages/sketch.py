@@ -11,7 +11,7 @@ from colorizer.images import MAX_SIDE, fitted_size, load_frame
 from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.layers import png_bytes
 from colorizer.motion import follow_motion
-from colorizer.sketch import SETTING_RANGES
+from colorizer.sketch import SETTING_RANGES, looks_like_line_art, uneven_paper
 from pages.parts import canvas, ui, workflow
 from pages.parts.state import Animation, FullSize, Upload, studio
 
@@ -127,15 +127,40 @@ def ask_before_replacing() -> None:
 
 
 def reset_settings() -> None:
-    st.session_state.update(SLIDER_DEFAULTS)
+    """Every setting back to its default, the shown widgets' and those kept for the other kind of upload."""
+    for key, value in SLIDER_DEFAULTS.items():
+        st.session_state[f"kept:{key}"] = value
+        if key in st.session_state:
+            st.session_state[key] = value
+
+
+def keep_settings(*names: str) -> None:
+    """Keep these settings' widgets across page switches; only for widgets shown in this run (a value put back
+    for a hidden widget would outlive the widget's own once it shows)."""
+    keys = [f"sketch_{name}" for name in names]
+    ui.keep_widget_values(keys, SLIDER_DEFAULTS)
+
+
+def current_settings() -> SketchSettings:
+    """The settings as the widgets, or for the other kind's hidden widgets their kept values, say."""
+    value = lambda key, default: st.session_state.get(key, st.session_state.get(f"kept:{key}", default))
+    return SketchSettings(**{name: value(f"sketch_{name}", default) for name, default in SketchSettings().as_dict().items()})
 
 
 def settings_sidebar(kind: SketchKind) -> SketchSettings:
-    """Sliders for the Sobel settings (only invert applies to ready line art); ranges from SETTING_RANGES."""
+    """Sliders for the Sobel settings (for ready line art: invert and even lighting); ranges from SETTING_RANGES."""
     with st.sidebar:
         st.header("Sketch settings")
+        keep_settings("invert")
         st.toggle("Invert (light lines on dark)", key="sketch_invert")
+        if kind is SketchKind.LINE_ART:
+            keep_settings("even_lighting")
+            st.toggle("Even out the paper's lighting", key="sketch_even_lighting",
+                      help="For a photo of a drawing: where the light falls off across the page (a gradient, dark "
+                           "corners), the sketch divides it out and whitens the paper. Evenly lit line art and scans "
+                           "are left as they are.")
         if kind is SketchKind.SOBEL:
+            keep_settings("kernel_size", *SLIDERS, "binarize")
             st.select_slider("Sobel kernel size", options=list(KERNEL_SIZES), key="sketch_kernel_size",
                              help="Larger kernels give smoother, bolder edges.")
             for name, label in SLIDERS.items():
@@ -144,10 +169,10 @@ def settings_sidebar(kind: SketchKind) -> SketchSettings:
                           help=SLIDER_HELP.get(name))
             st.toggle("Pure black lines", key="sketch_binarize")
         st.button("Reset to defaults", on_click=reset_settings)
-    return SketchSettings(**{k: st.session_state.get(f"sketch_{k}", v) for k, v in SketchSettings().as_dict().items()})
+    return current_settings()
 
 
-ui.keep_widget_values([*SLIDER_DEFAULTS, "sketch_line_art"], SLIDER_DEFAULTS | {"sketch_line_art": False})
+ui.keep_widget_values(["sketch_line_art"], {"sketch_line_art": False})
 upload = st.file_uploader("Upload an anime picture or line art", type=["png", "jpg", "jpeg", "webp", "gif", "bmp"],
                           help="PNG, JPEG, WebP, GIF or BMP, up to 25 MB; of an animation, pick the frame below.")
 if upload is not None:
@@ -169,6 +194,14 @@ shown = ImageOps.invert(state.sketch) if settings.invert and kind is SketchKind.
 left, right = st.columns(2)
 left.image(ui.inline(original), caption=f"Original, {original.width}x{original.height}", width="stretch")
 right.image(ui.inline(shown), caption="Sketch (live preview)", width="stretch")
+if kind is SketchKind.SOBEL and looks_like_line_art(original):
+    st.info(":material/draw: This looks like line art (dark lines on light paper, hardly any colour). If it is, "
+            "tick *This upload is already line art*: the line-art model then colours your own lines, where the "
+            "edge sketch traces both sides of every line.")
+if kind is SketchKind.LINE_ART and settings.even_lighting and uneven_paper(original, settings.invert):
+    st.caption(":material/light_mode: The paper is lit unevenly (a photo of a drawing?), so the sketch evens out its "
+               "lighting and whitens it. If that greys or whitens part of your drawing, turn off *Even out the "
+               "paper's lighting* in the sidebar.")
 st.download_button("Download sketch (PNG)", png_bytes(shown), file_name=f"{state.upload.name}_sketch.png",
                    mime="image/png")
 st.page_link("pages/colorize.py", label="Next: paint colour scribbles", icon=":material/brush:")

@@ -78,6 +78,7 @@ def test_sketch_page_live_preview_follows_sliders(app):
 
 def test_sketch_settings_survive_a_page_round_trip(app):
     upload_frame(app)
+    assert not any("looks like line art" in i.value for i in app.info)  # a colour picture is sketched
     app.slider(key="sketch_threshold").set_value(0.3).run()
     tuned = np.asarray(app.session_state["studio"].sketch).copy()
     app.switch_page("pages/colorize.py").run()
@@ -86,6 +87,32 @@ def test_sketch_settings_survive_a_page_round_trip(app):
     assert np.array_equal(np.asarray(app.session_state["studio"].sketch), tuned)
     next(b for b in app.button if b.label == "Reset to defaults").click().run()
     assert app.slider(key="sketch_threshold").value == 0.12
+
+
+def test_a_photo_of_line_art_gets_its_lighting_evened_unless_turned_off(app):
+    from colorizer import line_art_sketch
+    from tests.synthetic import line_art
+    from tests.test_sketch import photographed
+
+    photo = photographed(line_art(256))
+    app.switch_page("pages/sketch.py").run()
+    app.file_uploader[0].upload("pencil.jpg", encode(photo, "JPEG", quality=92), "image/jpeg")
+    app.run()
+    assert not any("lit unevenly" in c.value for c in app.caption)  # not offered for the Sobel path
+    assert any("looks like line art" in i.value for i in app.info)
+    app.checkbox(key="sketch_line_art").check().run()
+    assert any("lit unevenly" in c.value for c in app.caption) and app.toggle(key="sketch_even_lighting").value
+    assert not any("looks like line art" in i.value for i in app.info)
+    evened = np.asarray(app.session_state["studio"].sketch).copy()
+    assert np.array_equal(evened, np.asarray(line_art_sketch(app.session_state["studio"].upload.image)))
+    app.toggle(key="sketch_even_lighting").set_value(False).run()
+    assert not any("lit unevenly" in c.value for c in app.caption)
+    assert np.mean(app.session_state["studio"].sketch) < evened.mean() - 20  # the dark side of the page is back
+    app.switch_page("pages/colorize.py").run()
+    app.switch_page("pages/sketch.py").run()
+    assert not app.toggle(key="sketch_even_lighting").value  # kept across pages, as the sliders are
+    next(b for b in app.button if b.label == "Reset to defaults").click().run()
+    assert app.toggle(key="sketch_even_lighting").value
 
 
 def test_colorize_flow_with_injected_drawing(app):

@@ -332,3 +332,34 @@ def test_the_benchmark_decides_white_paper_once_per_sketch_as_the_app_does(tmp_p
     rows, _ = evaluate.score_picture(models, Picture("disc", picture), 0, (0, 10), False, tmp_path, "stickers")
     assert {r["strokes"] for r in rows} == {0, 10, evaluate.ONE}  # every stroke count and the one-stroke test ran
     assert len(decisions) == 1  # not once for each of its four colourings
+
+
+def test_the_lighting_benchmark_scores_scan_and_photo_sketches_of_every_set(tmp_path, tiny_checkpoint, monkeypatch):
+    import csv
+
+    from training import lighting_eval, valsets
+
+    monkeypatch.setattr(valsets, "STICKER_SIDE", 96)
+    folders = synthetic_sets(tmp_path, np.random.default_rng(2))
+    out = tmp_path / "lighting"
+    lighting_eval.main(["--out", str(out), "--workers", "1", "--checkpoint", str(tiny_checkpoint),
+                        *[f"--{n}={f}" for n, f in folders.items()]])
+    rows = list(csv.DictReader((out / "per_image.csv").open()))
+    assert {(r["set"], r["method"]) for r in rows} == {(s, m) for s in folders for m in lighting_eval.METHODS}
+    paper = {(r["set"], r["image"], r["method"]): float(r["paper"]) for r in rows}
+    assert all(paper[key] == 1.0 for key in paper if key[2] == "scan")  # the scan is its own reference
+    assert np.mean([v for k, v in paper.items() if k[2] == "evened"]) > np.mean(
+        [v for k, v in paper.items() if k[2] == "not evened"])
+    assert "evened - not evened" in (out / "summary.md").read_text()
+    assert (out / "contact_stickers_line_art.png").is_file()
+
+
+def test_a_photograph_is_darker_on_one_side_and_keeps_its_lines():
+    from training.lighting_eval import photograph
+
+    lines = np.full((120, 160), 255, np.uint8)
+    lines[60, 20:140] = 0
+    photo = photograph(lines, np.random.default_rng(0)).astype(float).mean(axis=2)
+    sides = [photo[:, :20].mean(), photo[:, -20:].mean(), photo[:20].mean(), photo[-20:].mean()]
+    assert max(sides) - min(sides) > 25 and photo.max() < 250  # lit unevenly, nowhere white
+    assert photo[60, 20:140].mean() < photo[50, 20:140].mean() - 80

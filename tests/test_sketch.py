@@ -72,3 +72,75 @@ def test_line_art_sketch_stretches_and_inverts():
     assert sketch.min() == 0 and sketch.max() == 255
     inverted = np.asarray(line_art_sketch(Image.fromarray(255 - np.asarray(art)), invert=True))
     assert np.array_equal(inverted, sketch)
+
+
+def photographed(art: Image.Image, seed: int = 0) -> Image.Image:
+    """``art`` as a phone photo: light falling off across the page, a vignette, a warm tint, noise (RGB)."""
+    from training.lighting_eval import photograph
+
+    return Image.fromarray(photograph(np.asarray(art.convert("L")), np.random.default_rng(seed)))
+
+
+def paper_and_lines(art: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+    """Masks (H, W) of ``art``'s paper at least 3 px from any line, and of its line cores."""
+    gray = np.asarray(art.convert("L"))
+    return cv2.erode(gray, np.ones((7, 7), np.uint8)) > 128, cv2.dilate(gray, np.ones((3, 3), np.uint8)) < 128
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_line_art_photographed_under_uneven_light_gets_white_paper_and_dark_lines(seed):
+    from colorizer.sketch import uneven_paper
+    from tests.synthetic import line_art
+
+    art = line_art(384)
+    photo = photographed(art, seed)
+    paper, lines = paper_and_lines(art)
+    evened, before = np.asarray(line_art_sketch(photo)), np.asarray(line_art_sketch(photo, even_lighting=False))
+    assert uneven_paper(photo)
+    assert (evened[paper] >= 230).mean() > 0.99  # the region fill's line level: the paper is paper again
+    assert (before[paper] >= 230).mean() < 0.8  # without it, the dark side of the page passes for lines
+    assert np.median(evened[lines]) < 80
+
+
+def test_evenly_lit_line_art_and_solid_fills_are_left_as_they_are():
+    from colorizer.sketch import uneven_paper
+    from tests.synthetic import line_art
+
+    art = np.asarray(line_art(384).convert("L")).copy()
+    cv2.circle(art, (250, 200), 60, 0, -1)  # a solid black fill (hair, a coat) is not a shadow
+    art[300:, :150] = 0
+    for picture in (Image.fromarray(art), Image.fromarray((art * 0.7 + 60).astype(np.uint8))):  # a dull, even scan
+        assert not uneven_paper(picture)
+        assert np.array_equal(np.asarray(line_art_sketch(picture)), np.asarray(line_art_sketch(picture, even_lighting=False)))
+    lit = np.asarray(line_art_sketch(photographed(Image.fromarray(art))))
+    assert lit[200, 250] < 60 and np.median(lit[320:, :130]) < 60  # under uneven light the fills stay black
+
+
+def test_even_lighting_is_a_line_art_setting_and_follows_invert():
+    from colorizer import SketchKind, SketchSettings
+    from colorizer.sketch import uneven_paper
+    from tests.synthetic import line_art
+
+    photo = photographed(line_art(256))
+    inverted = Image.fromarray(255 - np.asarray(photo.convert("L")))
+    assert uneven_paper(inverted, invert=True) and not uneven_paper(Image.new("L", (64, 64), 40), invert=True)
+    on, off = (SketchKind.LINE_ART.sketch(inverted, SketchSettings(invert=True, even_lighting=e)) for e in (True, False))
+    assert np.array_equal(np.asarray(on), np.asarray(line_art_sketch(photo)))
+    assert not np.array_equal(np.asarray(on), np.asarray(off))
+    sobel = [np.asarray(SketchKind.SOBEL.sketch(photo, SketchSettings(even_lighting=e))) for e in (True, False)]
+    assert np.array_equal(*sobel)  # the Sobel sketch has no such setting
+
+
+def test_line_art_is_told_from_pictures_to_sketch():
+    from colorizer.sketch import looks_like_line_art
+    from tests.synthetic import line_art
+
+    art = line_art(256)
+    assert looks_like_line_art(art) and looks_like_line_art(photographed(art)) and looks_like_line_art(art.convert("L"))
+    assert not looks_like_line_art(anime_frame(np.random.default_rng(0), 200, 200))  # flat colours
+    pastel = np.asarray(art).copy()
+    pastel[100:180, 40:100] = (215, 190, 235)  # a pale lilac part: the pastel pictures a chroma of 48 let through
+    assert not looks_like_line_art(Image.fromarray(pastel))
+    grey = np.tile(np.linspace(40, 220, 256, dtype=np.float32), (256, 1))  # a grey painting: no paper
+    assert not looks_like_line_art(Image.fromarray(grey.astype(np.uint8)))
+    assert not looks_like_line_art(Image.new("RGB", (64, 64), "white"))  # blank paper has no lines

@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import cv2
 import numpy as np
 from PIL import Image
-from tqdm import tqdm
 
 from colorizer import Colorizer, RegionFill, SketchKind, keep_freed_memory
 from colorizer.hints import hints_image
@@ -40,8 +38,8 @@ from .compare import paired_interval
 from .evaluate import PATHS, path_sketch
 from .hint_sim import simulate_hints
 from .metrics import psnr
-from .results import CONTACT_PICTURES, contact_sheets, write_csv
-from .valsets import DEFAULT_ROOTS, SETS, Picture, load_set
+from .results import CONTACT_PICTURES, write_side_run
+from .valsets import Picture, add_set_options, score_sets
 
 MOTIONS = {"still": (0.0, 0.0, 0.0, 0.0), "small": (0.03, 3.0, 0.03, 3.0), "large": (0.08, 8.0, 0.08, 8.0)}
 # (pan as a share of the side, turn in degrees, zoom as a share, bend in px at 512 px)
@@ -159,26 +157,14 @@ def summary(rows: list[dict], command: str) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS))
-    for name in SETS:
-        parser.add_argument(f"--{name}", default=DEFAULT_ROOTS[name], help=f"folder of the {name} set")
-    parser.add_argument("--limit", type=int, default=None, help="pictures per set")
+    add_set_options(parser)
     parser.add_argument("--sobel-checkpoint", default=str(default_checkpoint(SketchKind.SOBEL)))
     parser.add_argument("--line-art-checkpoint", default=str(default_checkpoint(SketchKind.LINE_ART)))
-    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
-    tasks = [(picture, index, name, args.out) for name in args.sets
-             for index, picture in enumerate(load_set(name, getattr(args, name), args.limit))]
     checkpoints = {"sobel": args.sobel_checkpoint, "line art": args.line_art_checkpoint}
-    with ProcessPoolExecutor(args.workers, initializer=init_worker, initargs=(checkpoints,)) as pool:
-        rows = [row for rows in tqdm(pool.map(score_picture, tasks), total=len(tasks)) for row in rows]
-    args.out.mkdir(parents=True, exist_ok=True)
-    write_csv(rows, args.out / "per_image.csv")
-    text = summary(rows, "python -m training.motion_eval " + " ".join(sys.argv[1:] if argv is None else argv))
-    (args.out / "summary.md").write_text(text)
-    contact_sheets(args.out, args.sets, list(PATHS), SHEET_COLUMNS)
-    print(text)
+    rows = score_sets(args, score_picture, init_worker, (checkpoints,))
+    command = "python -m training.motion_eval " + " ".join(sys.argv[1:] if argv is None else argv)
+    write_side_run(args.out, rows, summary(rows, command), args.sets, list(PATHS), SHEET_COLUMNS)
 
 
 if __name__ == "__main__":

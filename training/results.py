@@ -213,3 +213,14 @@ def contact_sheet(rows: list[list[Path]], titles: list[str], path: Path) -> Path
             sheet.paste(thumb, (column * THUMB, 18 + row * THUMB))
     sheet.save(path)
     return path
+
+
+def write_side_run(out: Path, rows: list[dict], summary: str, sets: list[str], paths: list[str],
+                   columns: list[str]) -> None:
+    """A side benchmark's files (motion_eval, lighting_eval) under ``out``: per_image.csv, summary.md
+    (``summary``) and contact sheets of ``columns``; prints the summary."""
+    out.mkdir(parents=True, exist_ok=True)
+    write_csv(rows, out / "per_image.csv")
+    (out / "summary.md").write_text(summary)
+    contact_sheets(out, sets, paths, columns)
+    print(summary)

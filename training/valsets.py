@@ -7,12 +7,15 @@ see it; illustrations are 512 px already; face frames stay at their 256 px.
 """
 from __future__ import annotations
 
+import argparse
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 from PIL import Image
+from tqdm import tqdm
 
 from .data import image_files, load_rows
 
@@ -71,3 +74,24 @@ def load_set(name: str, root: str | Path, limit: int | None = None) -> list[Pict
         picture.name = path.stem
         pictures.append(picture)
     return pictures
+
+
+def add_set_options(parser: argparse.ArgumentParser) -> None:
+    """The options a side benchmark (motion_eval, lighting_eval) shares: --out, --sets, a folder per set,
+    --limit and --workers."""
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS))
+    for name in SETS:
+        parser.add_argument(f"--{name}", default=DEFAULT_ROOTS[name], help=f"folder of the {name} set")
+    parser.add_argument("--limit", type=int, default=None, help="pictures per set")
+    parser.add_argument("--workers", type=int, default=2)
+
+
+def score_sets(args: argparse.Namespace, score_picture, init_worker, init_args: tuple) -> list[dict]:
+    """Every picture of ``args.sets`` (options of :func:`add_set_options`) through ``score_picture((picture,
+    index, set name, args.out))`` in ``args.workers`` processes started by ``init_worker(*init_args)``: the
+    rows it returns, in order."""
+    tasks = [(picture, index, name, args.out) for name in args.sets
+             for index, picture in enumerate(load_set(name, getattr(args, name), args.limit))]
+    with ProcessPoolExecutor(args.workers, initializer=init_worker, initargs=init_args) as pool:
+        return [row for rows in tqdm(pool.map(score_picture, tasks), total=len(tasks)) for row in rows]
