@@ -167,8 +167,9 @@ def uneven_paper(image: Image.Image, invert: bool = False) -> bool:
     return paper_lighting(_line_art_gray(image, invert)) is not None
 
 
-def looks_like_line_art(image: Image.Image) -> bool:
-    """Whether a picture (PIL, any mode) looks like line art rather than a picture to sketch: hardly any
+def looks_like_line_art(image: Image.Image, invert: bool = False) -> bool:
+    """Whether a picture (PIL, any mode) looks like line art (``invert``: light lines on dark, as
+    :func:`line_art_sketch` takes it) rather than a picture to sketch: hardly any
     colour (under 2 % of pixels with a chroma over LINE_ART_CHROMA once the paper is white-balanced, so a
     photo's tint does not count), at least 60 % paper (within 15 % of the paper's brightness, after
     :func:`paper_lighting`) and 0.5-40 % dark lines (under 60 % of it). A black-and-white picture on white
@@ -178,6 +179,7 @@ def looks_like_line_art(image: Image.Image) -> bool:
     if ((balanced.max(axis=2) - balanced.min(axis=2)) > LINE_ART_CHROMA).mean() >= 0.02:
         return False
     gray = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
+    gray = 255.0 - gray if invert else gray
     paper = paper_lighting(gray)
     level = gray / (paper if paper is not None else max(float(np.percentile(gray, 99.5)), 1.0))
     return bool((level >= 0.85).mean() >= 0.6 and 0.005 <= (level < 0.6).mean() <= 0.4)

@@ -10,6 +10,7 @@ from colorizer import ImageLoadError, RegionFill, SketchKind
 from colorizer.batch import KeyFrames, colour_sketch, frame_names
 from colorizer.images import MAX_ANIMATION_PIXELS, fit_long_side, load_frames, load_hints
 from colorizer.layers import gif_bytes, scribbles_over, zip_pngs
+from colorizer.sketch import looks_like_line_art
 from pages.parts import ui
 from pages.parts.state import BatchResult, studio
 
@@ -100,6 +101,10 @@ names = [f.name for f in frames]
 kind = SketchKind.LINE_ART if st.checkbox("The frames already are line art", key="batch_line_art",
                                            help="Uses each frame as its sketch and colours it with the model "
                                                 "for line art.") else SketchKind.SOBEL
+if kind is SketchKind.SOBEL and frames and looks_like_line_art(frames[0].picture):
+    st.info(f":material/draw: **{frames[0].name}** looks like line art (dark lines on light paper, hardly any colour). "
+            "If the frames are, tick *The frames already are line art*: the line-art model then colours your own "
+            "lines, where the edge sketch traces both sides of every line.")
 colorizer = ui.get_colorizer(kind)
 region_fill = RegionFill() if st.checkbox("Fill regions with hint colours", value=True, key="batch_region_fill",
                                           help="As on the Colorize page, with its default settings.") else None

@@ -126,6 +126,18 @@ def ask_before_replacing() -> None:
     right.button("Keep the current picture", on_click=decline_pending)
 
 
+def suggest_line_art(picture: Image.Image, invert: bool) -> None:
+    """Say so when an upload being edge-sketched looks like line art (dark on light, or light on dark)."""
+    for light_lines in (False, True):
+        if looks_like_line_art(picture, invert=light_lines):
+            lines = "light lines on a dark ground" if light_lines else "dark lines on light paper"
+            toggle = " and set *Invert*" if light_lines and not invert else ""
+            st.info(f":material/draw: This looks like line art ({lines}, hardly any colour). If it is, tick *This "
+                    f"upload is already line art*{toggle}: the line-art model then colours your own lines, where "
+                    "the edge sketch traces both sides of every line.")
+            return
+
+
 def reset_settings() -> None:
     """Every setting back to its default, the shown widgets' and those kept for the other kind of upload."""
     for key, value in SLIDER_DEFAULTS.items():
@@ -194,10 +206,8 @@ shown = ImageOps.invert(state.sketch) if settings.invert and kind is SketchKind.
 left, right = st.columns(2)
 left.image(ui.inline(original), caption=f"Original, {original.width}x{original.height}", width="stretch")
 right.image(ui.inline(shown), caption="Sketch (live preview)", width="stretch")
-if kind is SketchKind.SOBEL and looks_like_line_art(original):
-    st.info(":material/draw: This looks like line art (dark lines on light paper, hardly any colour). If it is, "
-            "tick *This upload is already line art*: the line-art model then colours your own lines, where the "
-            "edge sketch traces both sides of every line.")
+if kind is SketchKind.SOBEL:
+    suggest_line_art(original, settings.invert)
 if kind is SketchKind.LINE_ART and settings.even_lighting and uneven_paper(original, settings.invert):
     st.caption(":material/light_mode: The paper is lit unevenly (a photo of a drawing?), so the sketch evens out its "
                "lighting and whitens it. If that greys or whitens part of your drawing, turn off *Even out the "

@@ -113,6 +113,11 @@ def test_a_photo_of_line_art_gets_its_lighting_evened_unless_turned_off(app):
     assert not app.toggle(key="sketch_even_lighting").value  # kept across pages, as the sliders are
     next(b for b in app.button if b.label == "Reset to defaults").click().run()
     assert app.toggle(key="sketch_even_lighting").value
+    app.checkbox(key="sketch_line_art").uncheck().run()
+    app.file_uploader[0].upload("chalk.png", encode(Image.fromarray(255 - np.asarray(line_art(256)))), "image/png")
+    app.run()
+    assert app.session_state["studio"].upload.name == "chalk"
+    assert any("light lines on a dark ground" in i.value and "set *Invert*" in i.value for i in app.info)
 
 
 def test_colorize_flow_with_injected_drawing(app):
@@ -540,11 +545,16 @@ def test_model_page_describes_either_model(app, line_art_checkpoint, monkeypatch
 
 
 def test_batch_page_serves_line_art_frames_with_the_line_art_model(app, tmp_path, monkeypatch):
+    from tests.synthetic import line_art
+
     monkeypatch.setenv("COLORIZER_LINE_ART_CHECKPOINT", str(tmp_path / "no-line-model.pt"))
     app.switch_page("pages/batch.py").run()
-    assert not app.error
+    app.file_uploader[0].upload("pencil.png", encode(line_art(128)), "image/png")
+    app.run()
+    assert not app.error and any("**pencil** looks like line art" in i.value for i in app.info)
     app.checkbox(key="batch_line_art").check().run()
     assert not app.exception and any("no-line-model.pt" in e.value for e in app.error)
+    assert not any("looks like line art" in i.value for i in app.info)
 
 
 def test_model_page_shows_each_models_own_files(tiny_checkpoint, monkeypatch, tmp_path):

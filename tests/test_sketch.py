@@ -144,3 +144,6 @@ def test_line_art_is_told_from_pictures_to_sketch():
     grey = np.tile(np.linspace(40, 220, 256, dtype=np.float32), (256, 1))  # a grey painting: no paper
     assert not looks_like_line_art(Image.fromarray(grey.astype(np.uint8)))
     assert not looks_like_line_art(Image.new("RGB", (64, 64), "white"))  # blank paper has no lines
+    chalk = Image.fromarray(255 - np.asarray(art))  # white lines on black
+    assert looks_like_line_art(chalk, invert=True) and not looks_like_line_art(chalk)
+    assert not looks_like_line_art(art, invert=True)
