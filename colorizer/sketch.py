@@ -41,6 +41,11 @@ SETTING_RANGES = {  # the one definition of the Sobel settings' ranges: sliders,
 }
 
 
+ERASE_FAINT = Range(0.0, 0.6, 0.02, (0.0, 0.0))  # line art's *Erase faint marks* (a share of black)
+FAINT_MARKS = 0.05  # a share of faint marks (faint_marks) above this gets *Erase faint marks* suggested
+LINE_ART_SETTINGS = ("even_lighting", "erase_faint")  # the SketchSettings fields only line art reads
+
+
 @dataclass(frozen=True)
 class SketchSettings:
     """Settings of :func:`sobel_sketch`; defaults give a clean sketch of an anime frame.
@@ -54,6 +59,7 @@ class SketchSettings:
     binarize: pure black lines instead of grey shades.
     invert: white lines on black instead of dark lines on white.
     even_lighting: line art only: even out uneven lighting of the paper (:func:`paper_lighting`).
+    erase_faint: line art only: marks lighter than this share of black vanish (ERASE_FAINT, 0 = none).
     """
 
     kernel_size: int = 3
@@ -64,6 +70,7 @@ class SketchSettings:
     binarize: bool = False
     invert: bool = False
     even_lighting: bool = True
+    erase_faint: float = 0.0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -80,8 +87,8 @@ class SketchKind(str, Enum):
         """The sketch the model sees ("L", dark lines on white, the picture's size); ``settings.invert``
         says the line art has light lines on dark (the Sobel sketch is never inverted for the model)."""
         if self is SketchKind.LINE_ART:
-            return line_art_sketch(picture, invert=settings.invert, even_lighting=settings.even_lighting)
-        sobel = {k: v for k, v in settings.as_dict().items() if k != "even_lighting"}
+            return line_art_sketch(picture, settings.invert, settings.even_lighting, settings.erase_faint)
+        sobel = {k: v for k, v in settings.as_dict().items() if k not in LINE_ART_SETTINGS}
         return sobel_sketch(picture, **{**sobel, "invert": False})
 
     @property
@@ -136,7 +143,8 @@ def edge_strength(gray: np.ndarray, kernel_size: int = 3, blur: float = 0.8) -> 
     return magnitude / scale
 
 
-def line_art_sketch(image: Image.Image, invert: bool = False, even_lighting: bool = True) -> Image.Image:
+def line_art_sketch(image: Image.Image, invert: bool = False, even_lighting: bool = True,
+                    erase_faint: float = 0.0) -> Image.Image:
     """Use an uploaded picture that already is line art as the sketch.
 
     Args:
@@ -145,10 +153,14 @@ def line_art_sketch(image: Image.Image, invert: bool = False, even_lighting: boo
         even_lighting: divide by the paper's lighting where it is uneven (a photo of a drawing,
             :func:`paper_lighting`), and whiten the paper's noise (:func:`_paper_white`); line art on
             evenly lit paper is left as it is.
+        erase_faint: in ERASE_FAINT; marks lighter than this share of black (pencil smudges, erased
+            lines, paper grain) become paper, and darker ones are stretched back to full strength.
     Returns:
         PIL image, mode "L", same size, dark lines on white, levels stretched so
         the paper is white and the darkest line is black.
     """
+    if not ERASE_FAINT.contains(erase_faint):
+        raise ValueError(f"erase_faint must be between {ERASE_FAINT.low} and {ERASE_FAINT.high}, got {erase_faint}.")
     gray = _line_art_gray(image, invert)
     paper = paper_lighting(gray) if even_lighting else None
     if paper is not None:
@@ -158,6 +170,9 @@ def line_art_sketch(image: Image.Image, invert: bool = False, even_lighting: boo
     if high - low < 1.0:
         return Image.fromarray(np.full(gray.shape, 255, np.uint8), "L")
     stretched = np.clip((gray - low) / (high - low) * 255.0, 0, 255)
+    if erase_faint > 0:
+        darkness = np.clip((1.0 - stretched / 255.0 - erase_faint) / (1.0 - erase_faint), 0.0, 1.0)
+        stretched = (1.0 - darkness) * 255.0
     return Image.fromarray(np.round(stretched).astype(np.uint8), "L")
 
 
@@ -183,6 +198,15 @@ def looks_like_line_art(image: Image.Image, invert: bool = False) -> bool:
     paper = paper_lighting(gray)
     level = gray / (paper if paper is not None else max(float(np.percentile(gray, 99.5)), 1.0))
     return bool((level >= 0.85).mean() >= 0.6 and 0.005 <= (level < 0.6).mean() <= 0.4)
+
+
+def faint_marks(sketch: Image.Image) -> float:
+    """The share of a sketch ("L", dark lines on white) covered by faint marks away from its lines: pixels
+    6-25 % of black more than 3 px from anything half black (smudges, construction lines, grain). Clean
+    line art has under FAINT_MARKS; *Erase faint marks* clears them."""
+    darkness = 1.0 - np.asarray(sketch.convert("L"), dtype=np.float32) / 255.0
+    near_line = cv2.dilate((darkness >= 0.5).astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
+    return float(((darkness >= 0.06) & (darkness < 0.25) & ~near_line).mean())
 
 
 def _line_art_gray(image: Image.Image, invert: bool) -> np.ndarray:

@@ -11,7 +11,8 @@ from colorizer.images import MAX_SIDE, fitted_size, load_frame
 from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.layers import png_bytes
 from colorizer.motion import follow_motion
-from colorizer.sketch import SETTING_RANGES, looks_like_line_art, uneven_paper
+from colorizer.sketch import (ERASE_FAINT, FAINT_MARKS, SETTING_RANGES, faint_marks, looks_like_line_art,
+                              uneven_paper)
 from pages.parts import canvas, ui, workflow
 from pages.parts.state import Animation, FullSize, Upload, studio
 
@@ -138,6 +139,22 @@ def suggest_line_art(picture: Image.Image, invert: bool) -> None:
             return
 
 
+def sketch_notes(kind: SketchKind, settings: SketchSettings, picture: Image.Image, sketch: Image.Image) -> None:
+    """Notes under the preview: line art suggested for an edge-sketched upload that looks like it; for line art,
+    faint marks worth erasing, and the paper's lighting evened out."""
+    if kind is SketchKind.SOBEL:
+        suggest_line_art(picture, settings.invert)
+        return
+    if not settings.erase_faint and (share := faint_marks(sketch)) >= FAINT_MARKS:
+        st.caption(f":material/ink_eraser: Faint marks (smudges, construction lines, grain) cover {share:.0%} of the "
+                   "picture. *Erase faint marks* in the sidebar (about 0.2 for a pencil scan) clears them, so colour "
+                   "spreads past them.")
+    if settings.even_lighting and uneven_paper(picture, settings.invert):
+        st.caption(":material/light_mode: The paper is lit unevenly (a photo of a drawing?), so the sketch evens out "
+                   "its lighting and whitens it. If that greys or whitens part of your drawing, turn off *Even out "
+                   "the paper's lighting* in the sidebar.")
+
+
 def reset_settings() -> None:
     """Every setting back to its default, the shown widgets' and those kept for the other kind of upload."""
     for key, value in SLIDER_DEFAULTS.items():
@@ -160,17 +177,23 @@ def current_settings() -> SketchSettings:
 
 
 def settings_sidebar(kind: SketchKind) -> SketchSettings:
-    """Sliders for the Sobel settings (for ready line art: invert and even lighting); ranges from SETTING_RANGES."""
+    """Sliders for the Sobel settings (ranges from SETTING_RANGES), or for ready line art: invert, even lighting and
+    erase faint marks."""
     with st.sidebar:
         st.header("Sketch settings")
         keep_settings("invert")
         st.toggle("Invert (light lines on dark)", key="sketch_invert")
         if kind is SketchKind.LINE_ART:
-            keep_settings("even_lighting")
+            keep_settings("even_lighting", "erase_faint")
             st.toggle("Even out the paper's lighting", key="sketch_even_lighting",
                       help="For a photo of a drawing: where the light falls off across the page (a gradient, dark "
                            "corners), the sketch divides it out and whitens the paper. Evenly lit line art and scans "
                            "are left as they are.")
+            st.slider("Erase faint marks", ERASE_FAINT.low, ERASE_FAINT.high, step=ERASE_FAINT.step,
+                      key="sketch_erase_faint",
+                      help="Marks lighter than this (a share of black) vanish: pencil smudges, erased lines, "
+                           "construction lines, paper grain. Colour then spreads past them, and the model does not "
+                           "take them for texture. 0 keeps every mark; 0.2 suits a pencil scan.")
         if kind is SketchKind.SOBEL:
             keep_settings("kernel_size", *SLIDERS, "binarize")
             st.select_slider("Sobel kernel size", options=list(KERNEL_SIZES), key="sketch_kernel_size",
@@ -206,12 +229,7 @@ shown = ImageOps.invert(state.sketch) if settings.invert and kind is SketchKind.
 left, right = st.columns(2)
 left.image(ui.inline(original), caption=f"Original, {original.width}x{original.height}", width="stretch")
 right.image(ui.inline(shown), caption="Sketch (live preview)", width="stretch")
-if kind is SketchKind.SOBEL:
-    suggest_line_art(original, settings.invert)
-if kind is SketchKind.LINE_ART and settings.even_lighting and uneven_paper(original, settings.invert):
-    st.caption(":material/light_mode: The paper is lit unevenly (a photo of a drawing?), so the sketch evens out its "
-               "lighting and whitens it. If that greys or whitens part of your drawing, turn off *Even out the "
-               "paper's lighting* in the sidebar.")
+sketch_notes(kind, settings, original, state.sketch)
 st.download_button("Download sketch (PNG)", png_bytes(shown), file_name=f"{state.upload.name}_sketch.png",
                    mime="image/png")
 st.page_link("pages/colorize.py", label="Next: paint colour scribbles", icon=":material/brush:")

@@ -111,13 +111,29 @@ def test_a_photo_of_line_art_gets_its_lighting_evened_unless_turned_off(app):
     app.switch_page("pages/colorize.py").run()
     app.switch_page("pages/sketch.py").run()
     assert not app.toggle(key="sketch_even_lighting").value  # kept across pages, as the sliders are
+    app.slider(key="sketch_erase_faint").set_value(0.3).run()
+    upload = app.session_state["studio"].upload.image
+    assert np.array_equal(app.session_state["studio"].sketch, line_art_sketch(upload, even_lighting=False, erase_faint=0.3))
     next(b for b in app.button if b.label == "Reset to defaults").click().run()
-    assert app.toggle(key="sketch_even_lighting").value
+    assert app.toggle(key="sketch_even_lighting").value and app.slider(key="sketch_erase_faint").value == 0.0
     app.checkbox(key="sketch_line_art").uncheck().run()
     app.file_uploader[0].upload("chalk.png", encode(Image.fromarray(255 - np.asarray(line_art(256)))), "image/png")
     app.run()
     assert app.session_state["studio"].upload.name == "chalk"
     assert any("light lines on a dark ground" in i.value and "set *Invert*" in i.value for i in app.info)
+
+
+def test_a_smudged_pencil_scan_gets_erase_faint_marks_suggested(app):
+    from tests.synthetic import line_art
+    from training.paper_eval import smudge
+
+    scan = smudge(np.asarray(line_art(256).convert("L")), np.random.default_rng(0))
+    app.switch_page("pages/sketch.py").run()
+    app.file_uploader[0].upload("pencil.png", encode(Image.fromarray(scan)), "image/png")
+    app.checkbox(key="sketch_line_art").check().run()
+    assert any("Faint marks" in c.value for c in app.caption)
+    app.slider(key="sketch_erase_faint").set_value(0.2).run()
+    assert not app.exception and not any("Faint marks" in c.value for c in app.caption)
 
 
 def test_colorize_flow_with_injected_drawing(app):

@@ -467,7 +467,10 @@ def test_a_full_walk_as_an_artist(server, tmp_path, viewport):
         page.get_by_role("link", name="Sketch").first.click()
         page.locator("input[type=file]").set_input_files(str(tmp_path / "drawing.png"))
         page.get_by_text("Sketch (live preview)").wait_for()
-        page.get_by_text("This upload is already line art").click()
+        suggestion = page.get_by_test_id("stAlertContentInfo").filter(has_text="This looks like line art")
+        suggestion.wait_for()  # the page sees line art being edge-sketched
+        page.get_by_test_id("stCheckbox").filter(has_text="This upload is already line art").click()
+        suggestion.wait_for(state="detached")
         page.get_by_text("Picture: drawing").first.wait_for()
         download(page, "Download sketch (PNG)", tmp_path / "sketch.png")
         page.get_by_role("link", name="Next: paint colour scribbles").click()

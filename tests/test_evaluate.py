@@ -334,28 +334,27 @@ def test_the_benchmark_decides_white_paper_once_per_sketch_as_the_app_does(tmp_p
     assert len(decisions) == 1  # not once for each of its four colourings
 
 
-def test_the_lighting_benchmark_scores_scan_and_photo_sketches_of_every_set(tmp_path, tiny_checkpoint, monkeypatch):
+def test_the_paper_benchmark_scores_scans_photos_and_smudged_scans_of_every_set(tmp_path, tiny_checkpoint, monkeypatch):
     import csv
 
-    from training import lighting_eval, valsets
+    from training import paper_eval, valsets
 
     monkeypatch.setattr(valsets, "STICKER_SIDE", 96)
     folders = synthetic_sets(tmp_path, np.random.default_rng(2))
-    out = tmp_path / "lighting"
-    lighting_eval.main(["--out", str(out), "--workers", "1", "--checkpoint", str(tiny_checkpoint),
-                        *[f"--{n}={f}" for n, f in folders.items()]])
+    out = tmp_path / "paper"
+    paper_eval.main(["--out", str(out), "--workers", "1", "--checkpoint", str(tiny_checkpoint),
+                     *[f"--{n}={f}" for n, f in folders.items()]])
     rows = list(csv.DictReader((out / "per_image.csv").open()))
-    assert {(r["set"], r["method"]) for r in rows} == {(s, m) for s in folders for m in lighting_eval.METHODS}
-    paper = {(r["set"], r["image"], r["method"]): float(r["paper"]) for r in rows}
-    assert all(paper[key] == 1.0 for key in paper if key[2] == "scan")  # the scan is its own reference
-    assert np.mean([v for k, v in paper.items() if k[2] == "evened"]) > np.mean(
-        [v for k, v in paper.items() if k[2] == "not evened"])
-    assert "evened - not evened" in (out / "summary.md").read_text()
+    assert {(r["set"], r["method"]) for r in rows} == {(s, m) for s in folders for m in paper_eval.METHODS}
+    paper = {m: np.mean([float(r["paper"]) for r in rows if r["method"] == m]) for m in paper_eval.METHODS}
+    assert paper["scan"] == 1.0  # the scan is its own reference
+    assert paper["photo"] > paper["photo, not evened"] and paper["smudged, erased"] > paper["smudged"]
+    assert "evened: photo - photo, not evened" in (out / "summary.md").read_text()
     assert (out / "contact_stickers_line_art.png").is_file()
 
 
 def test_a_photograph_is_darker_on_one_side_and_keeps_its_lines():
-    from training.lighting_eval import photograph
+    from training.paper_eval import photograph
 
     lines = np.full((120, 160), 255, np.uint8)
     lines[60, 20:140] = 0
@@ -363,3 +362,15 @@ def test_a_photograph_is_darker_on_one_side_and_keeps_its_lines():
     sides = [photo[:, :20].mean(), photo[:, -20:].mean(), photo[:20].mean(), photo[-20:].mean()]
     assert max(sides) - min(sides) > 25 and photo.max() < 250  # lit unevenly, nowhere white
     assert photo[60, 20:140].mean() < photo[50, 20:140].mean() - 80
+
+
+def test_a_smudged_scan_has_faint_marks_on_its_paper_and_keeps_its_lines():
+    from training.paper_eval import smudge
+
+    lines = np.full((256, 256), 255, np.uint8)
+    lines[128, 20:236] = 0
+    smudged = smudge(lines, np.random.default_rng(0)).astype(float)
+    paper = np.ones(lines.shape, bool)
+    paper[125:132] = False
+    assert 0.05 < (smudged[paper] < 230).mean() < 0.6 and smudged[paper].min() > 150  # marks, all faint
+    assert smudged[128, 20:236].max() < 30  # grain only

@@ -76,7 +76,7 @@ def test_line_art_sketch_stretches_and_inverts():
 
 def photographed(art: Image.Image, seed: int = 0) -> Image.Image:
     """``art`` as a phone photo: light falling off across the page, a vignette, a warm tint, noise (RGB)."""
-    from training.lighting_eval import photograph
+    from training.paper_eval import photograph
 
     return Image.fromarray(photograph(np.asarray(art.convert("L")), np.random.default_rng(seed)))
 
@@ -147,3 +147,34 @@ def test_line_art_is_told_from_pictures_to_sketch():
     chalk = Image.fromarray(255 - np.asarray(art))  # white lines on black
     assert looks_like_line_art(chalk, invert=True) and not looks_like_line_art(chalk)
     assert not looks_like_line_art(art, invert=True)
+
+
+def test_erase_faint_marks_turns_smudges_to_paper_and_keeps_lines_black():
+    from colorizer import SketchKind, SketchSettings
+    from tests.synthetic import line_art
+
+    art = np.asarray(line_art(256).convert("L")).copy()
+    art[20:60, 20:200] = 215  # a smudge, about a sixth of black
+    art[100, 10:240] = 210  # a faint construction line
+    kept, erased = (np.asarray(line_art_sketch(Image.fromarray(art), erase_faint=t)) for t in (0.0, 0.2))
+    assert kept[40, 100] < 230 and kept[100, 120] < 230  # the fill would stop at both
+    assert erased[40, 100] == 255 and erased[100, 120] == 255
+    lines = art < 60
+    assert (erased[lines] == kept[lines]).all() and kept[lines].max() == 0
+    settings = SketchSettings(erase_faint=0.2)
+    assert np.array_equal(np.asarray(SketchKind.LINE_ART.sketch(Image.fromarray(art), settings)), erased)
+    assert np.array_equal(np.asarray(SketchKind.SOBEL.sketch(Image.fromarray(art), settings)),
+                          np.asarray(sobel_sketch(Image.fromarray(art))))
+    with pytest.raises(ValueError, match="erase_faint must be between 0.0 and 0.6"):
+        line_art_sketch(Image.fromarray(art), erase_faint=0.9)
+
+
+def test_faint_marks_tell_a_smudged_pencil_scan_from_clean_line_art():
+    from colorizer.sketch import FAINT_MARKS, faint_marks
+    from tests.synthetic import line_art
+    from training.paper_eval import smudge
+
+    art = line_art(256)
+    smudged = line_art_sketch(Image.fromarray(smudge(np.asarray(art.convert("L")), np.random.default_rng(0))))
+    assert faint_marks(line_art_sketch(art)) < 0.01 < FAINT_MARKS < faint_marks(smudged)
+    assert faint_marks(line_art_sketch(smudged, erase_faint=0.3)) < 0.01

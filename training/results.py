@@ -217,7 +217,7 @@ def contact_sheet(rows: list[list[Path]], titles: list[str], path: Path) -> Path
 
 def write_side_run(out: Path, rows: list[dict], summary: str, sets: list[str], paths: list[str],
                    columns: list[str]) -> None:
-    """A side benchmark's files (motion_eval, lighting_eval) under ``out``: per_image.csv, summary.md
+    """A side benchmark's files (motion_eval, paper_eval) under ``out``: per_image.csv, summary.md
     (``summary``) and contact sheets of ``columns``; prints the summary."""
     out.mkdir(parents=True, exist_ok=True)
     write_csv(rows, out / "per_image.csv")

@@ -77,7 +77,7 @@ def load_set(name: str, root: str | Path, limit: int | None = None) -> list[Pict
 
 
 def add_set_options(parser: argparse.ArgumentParser) -> None:
-    """The options a side benchmark (motion_eval, lighting_eval) shares: --out, --sets, a folder per set,
+    """The options a side benchmark (motion_eval, paper_eval) shares: --out, --sets, a folder per set,
     --limit and --workers."""
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS))
