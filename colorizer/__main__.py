@@ -25,7 +25,7 @@ from .pipeline import FLIP_AVERAGE, PRECISIONS, Colorizer
 from .regions import RegionFill
 from .runtime import keep_freed_memory
 from .shipped import DEFAULT_CHECKPOINT
-from .sketch import SketchKind
+from .sketch import SketchKind, SketchSettings
 
 WHITE_PAPER = {"auto": None, "on": True, "off": False}  # --white-paper: colorize_folder's white_paper
 KEY_FRAMES = Path("<key frames>")  # --follow-motion without FRAME: the --hints folder names its files for their frames
@@ -64,6 +64,33 @@ def fill_from_args(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         parser.error(str(error))
 
 
+SKETCH_OPTIONS = {  # SketchSettings field: help of its command-line option (--sketch-<field>)
+    "kernel_size": "Sobel kernel size (1, 3, 5 or 7)", "blur": "Gaussian blur before the edges (px, 0-4)",
+    "strength": "line strength (0.5-5)", "threshold": "edges weaker than this vanish (0-0.9)",
+    "line_width": "lines thickened to this many px (1-7)", "binarize": "pure black lines",
+    "invert": "line art: light lines on a dark ground", "even_lighting": "line art: even out the paper's lighting",
+    "erase_faint": "line art: marks lighter than this share of black vanish (0-0.6)",
+}
+
+
+def add_sketch_arguments(parser: argparse.ArgumentParser) -> None:
+    """Give a command line the Sketch page's settings (SketchSettings), defaulting to the app's."""
+    for name, text in SKETCH_OPTIONS.items():
+        default = getattr(SketchSettings, name)
+        kind = dict(action=argparse.BooleanOptionalAction) if isinstance(default, bool) else dict(type=type(default))
+        parser.add_argument(f"--sketch-{name.replace('_', '-')}", dest=f"sketch_{name}", default=default,
+                            help=f"sketch: {text} (default: %(default)s)", **kind)
+
+
+def sketch_from_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> SketchSettings:
+    """The SketchSettings that :func:`add_sketch_arguments`' options ask for; a value out of range ends the
+    program through ``parser.error`` with SketchSettings' message."""
+    try:
+        return SketchSettings(**{name: getattr(args, f"sketch_{name}") for name in SKETCH_OPTIONS})
+    except ValueError as error:
+        parser.error(str(error))
+
+
 def add_batch_command(commands) -> None:
     batch = commands.add_parser("batch", help="colour a folder of frames or sketches")
     batch.add_argument("--input", type=Path, required=True, help="folder of pictures or line art")
@@ -88,6 +115,7 @@ def add_batch_command(commands) -> None:
                        help="write each result at the size it is coloured at (long side up to 2048 px) instead of the "
                             "picture's own size (up to 4096 px)")
     add_fill_arguments(batch)
+    add_sketch_arguments(batch)
 
 
 def add_bench_command(commands) -> None:
@@ -113,7 +141,8 @@ def run_batch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error(f"--hints {args.hints} does not exist")
     region_fill = None if args.no_region_fill else fill_from_args(parser, args)
     kind = SketchKind.LINE_ART if args.line_art else SketchKind.SOBEL
-    painted_on = painted_on_sketch(parser, args, kind)
+    settings = sketch_from_args(parser, args)
+    painted_on = painted_on_sketch(parser, args, kind, settings)
     keep_freed_memory()
     try:
         colorizer = Colorizer.load(args.checkpoint, kind=kind)
@@ -123,13 +152,16 @@ def run_batch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     report = colorize_folder(colorizer, args.input, args.hints, args.out, kind, region_fill=region_fill,
                              white_paper=WHITE_PAPER[args.white_paper], painted_on=painted_on,
                              key_frames=args.follow_motion is KEY_FRAMES, own_size=not args.working_size,
+                             settings=settings,
                              progress=lambda items: tqdm(items, desc="colouring", unit="frame"))
     print(report.summary())
     return 1 if report.failed else 0
 
 
-def painted_on_sketch(parser: argparse.ArgumentParser, args: argparse.Namespace, kind: SketchKind):
-    """The sketch of --follow-motion's frame ("L"), or None without it (and for key frames in a --hints folder)."""
+def painted_on_sketch(parser: argparse.ArgumentParser, args: argparse.Namespace, kind: SketchKind,
+                      settings: SketchSettings):
+    """The sketch (with ``settings``, "L") of --follow-motion's frame, or None without it (and for key frames in a --hints
+    folder)."""
     if args.follow_motion is None:
         return None
     if args.hints is None:
@@ -141,7 +173,7 @@ def painted_on_sketch(parser: argparse.ArgumentParser, args: argparse.Namespace,
     if args.follow_motion is KEY_FRAMES:
         return None
     try:
-        return kind.sketch(load_image(args.follow_motion))
+        return kind.sketch(load_image(args.follow_motion), settings)
     except ImageLoadError as error:
         parser.error(f"--follow-motion {args.follow_motion}: {error}")
 

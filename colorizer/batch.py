@@ -14,7 +14,7 @@ from .layers import gif_bytes
 from .motion import follow_motion
 from .pipeline import MAX_SKETCH_SIDE, Colorizer, white_paper_default
 from .regions import RegionFill
-from .sketch import SketchKind
+from .sketch import SketchKind, SketchSettings
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"}
 
@@ -35,17 +35,18 @@ class BatchReport:
 
 def colour_sketch(colorizer: Colorizer, sketch: Image.Image, hints: Image.Image | None, kind: SketchKind,
                   region_fill: RegionFill | None = None, white_paper: bool | None = None,
-                  own_size: Image.Image | None = None) -> Image.Image:
+                  own_size: Image.Image | None = None, settings: SketchSettings = SketchSettings()) -> Image.Image:
     """Colour a frame's sketch as the app does (RGB, its size). ``white_paper``: the picture is on white paper
     (see :meth:`Colorizer.colorize`); None decides it per picture as the app does
     (:func:`colorizer.pipeline.white_paper_default`). ``own_size``: the frame at its own, larger size; the result
-    then comes at that size, brought up as the Colorize page's downloads are (:func:`colorizer.compose.enlarge`)."""
+    then comes at that size, brought up as the Colorize page's downloads are (:func:`colorizer.compose.enlarge`),
+    with its lines sketched with ``settings`` (those ``sketch`` was made with)."""
     paper = white_paper_default(sketch, kind) if white_paper is None else white_paper
     options = dict(lines_on_top=kind.lines_on_top, region_fill=region_fill, white_paper=paper)
     if own_size is None:
         return colorizer.colorize(sketch, hints, **options)
     layers = colorizer.colorize_layers(sketch, hints, **options)
-    return enlarge(layers["result"], layers["flat"], sketch, kind.sketch(own_size), kind.lines_on_top)["result"]
+    return enlarge(layers["result"], layers["flat"], sketch, kind.sketch(own_size, settings), kind.lines_on_top)["result"]
 
 
 @dataclass
@@ -80,10 +81,11 @@ def cut_offsets(files: list[Path]) -> list[int]:
 
 
 def folder_key_frames(files: list[Path], offsets: list[int], hints_dir: Path, kind: SketchKind,
-                      report: BatchReport) -> KeyFrames:
+                      report: BatchReport, settings: SketchSettings = SketchSettings()) -> KeyFrames:
     """The key frames of a cut kept as picture files (in order, ``offsets`` from :func:`cut_offsets`) whose
     scribbles are ``<hints_dir>/<frame name>.png`` (an animation's first frame may also be ``<file stem>.png``), to
-    follow the motion. Unreadable scribble files go to ``report.failed``."""
+    follow the motion (the key frames sketched with ``settings``). Unreadable scribble files go to
+    ``report.failed``."""
     painted = {}
     for file, start, end in zip(files, offsets, offsets[1:]):
         paths = key_frame_paths(hints_dir, file.stem, end - start)
@@ -93,7 +95,7 @@ def folder_key_frames(files: list[Path], offsets: list[int], hints_dir: Path, ki
             paths = {}
         for offset, path in paths.items():
             try:
-                painted[start + offset] = load_hints(path), kind.sketch(frames[offset][0])
+                painted[start + offset] = load_hints(path), kind.sketch(frames[offset][0], settings)
             except ImageLoadError as error:
                 report.failed[f"{hints_dir.name}/{path.name}"] = str(error)  # not the frame of that name
     return KeyFrames(painted, follow=True)
@@ -134,17 +136,18 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
                     kind: SketchKind = SketchKind.SOBEL, progress=lambda items: items,
                     region_fill: RegionFill | None = None, white_paper: bool | None = None,
                     painted_on: Image.Image | None = None, key_frames: bool = False,
-                    own_size: bool = True) -> BatchReport:
+                    own_size: bool = True, settings: SketchSettings = SketchSettings()) -> BatchReport:
     """Colour every picture in ``input_dir`` into ``out_dir/<stem>_colorized.png``; an animation's frames go to
     ``<stem>_000_colorized.png``... and ``<stem>_colorized.gif``. Scribbles: see :func:`file_scribbles`, or, with
     ``key_frames``, ``hints`` is a folder of scribbles painted on some frames of one cut and every frame takes the
-    nearest one's, moved along the motion (:func:`folder_key_frames`). Pictures are coloured at up to MAX_SIDE px
-    and written at their own size (up to MAX_SKETCH_SIDE), or with ``own_size`` False at the size coloured at."""
+    nearest one's, moved along the motion (:func:`folder_key_frames`). Pictures are sketched with ``settings``,
+    coloured at up to MAX_SIDE px and written at their own size (up to MAX_SKETCH_SIDE), or with ``own_size`` False
+    at the size coloured at."""
     out_dir.mkdir(parents=True, exist_ok=True)
     files = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
     report = BatchReport()
     offsets = cut_offsets(files) if key_frames else None
-    keys = folder_key_frames(files, offsets, hints, kind, report) if key_frames else None
+    keys = folder_key_frames(files, offsets, hints, kind, report, settings) if key_frames else None
     if keys is not None and not keys.painted:
         report.without_hints += [file.name for file in files]
     for position, file in enumerate(progress(files)):
@@ -154,8 +157,8 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
                 cut, first = file_scribbles(hints, file, report, painted_on), 0
             else:
                 cut, first = keys, offsets[position]
-            results = [colour_frame(colorizer, cut, first + offset, picture, kind, region_fill, white_paper, big)
-                       for offset, (picture, _, big) in enumerate(frames)]
+            results = [colour_frame(colorizer, cut, first + offset, picture, kind, region_fill, white_paper, big,
+                                    settings) for offset, (picture, _, big) in enumerate(frames)]
         except ImageLoadError as error:
             report.failed[file.name] = str(error)
             continue
@@ -165,11 +168,12 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
 
 def colour_frame(colorizer: Colorizer, cut: KeyFrames, index: int, picture: Image.Image, kind: SketchKind,
                  region_fill: RegionFill | None = None, white_paper: bool | None = None,
-                 own_size: Image.Image | None = None) -> Image.Image:
-    """Sketch frame ``index`` of a cut (default settings) and colour it with its scribbles (RGB, its size, or
+                 own_size: Image.Image | None = None, settings: SketchSettings = SketchSettings()) -> Image.Image:
+    """Sketch frame ``index`` of a cut with ``settings`` and colour it with its scribbles (RGB, its size, or
     ``own_size``'s: see :func:`colour_sketch`)."""
-    sketch = kind.sketch(picture)
-    return colour_sketch(colorizer, sketch, cut.scribbles(index, sketch), kind, region_fill, white_paper, own_size)
+    sketch = kind.sketch(picture, settings)
+    scribbles = cut.scribbles(index, sketch)
+    return colour_sketch(colorizer, sketch, scribbles, kind, region_fill, white_paper, own_size, settings)
 
 
 def read_frames(file: Path, own_size: bool) -> list[tuple[Image.Image, int, Image.Image | None]]:

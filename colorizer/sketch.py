@@ -46,9 +46,24 @@ FAINT_MARKS = 0.05  # a share of faint marks (faint_marks) above this gets *Eras
 LINE_ART_SETTINGS = ("even_lighting", "erase_faint")  # the SketchSettings fields only line art reads
 
 
+def _check_settings(kernel_size, blur, strength, threshold, line_width) -> None:
+    if kernel_size not in KERNEL_SIZES:
+        raise ValueError(f"kernel_size must be one of {KERNEL_SIZES}, got {kernel_size}.")
+    for name, value in (("blur", blur), ("strength", strength), ("threshold", threshold), ("line_width", line_width)):
+        allowed = SETTING_RANGES[name]
+        if not allowed.contains(value):
+            raise ValueError(f"{name} must be between {allowed.low} and {allowed.high}, got {value}.")
+
+
+def _check_erase_faint(erase_faint: float) -> None:
+    if not ERASE_FAINT.contains(erase_faint):
+        raise ValueError(f"erase_faint must be between {ERASE_FAINT.low} and {ERASE_FAINT.high}, got {erase_faint}.")
+
+
 @dataclass(frozen=True)
 class SketchSettings:
-    """Settings of :func:`sobel_sketch`; defaults give a clean sketch of an anime frame.
+    """The Sketch page's settings: :func:`sobel_sketch`'s, and for line art :func:`line_art_sketch`'s (invert and the
+    two below); defaults give a clean sketch of an anime frame. Out-of-range values raise a ValueError.
 
     kernel_size: Sobel aperture, one of KERNEL_SIZES (larger = smoother, bolder edges).
     blur: Gaussian sigma in pixels applied before the Sobel filter (0 = none).
@@ -72,6 +87,10 @@ class SketchSettings:
     even_lighting: bool = True
     erase_faint: float = 0.0
 
+    def __post_init__(self):
+        _check_settings(self.kernel_size, self.blur, self.strength, self.threshold, self.line_width)
+        _check_erase_faint(self.erase_faint)
+
     def as_dict(self) -> dict:
         return asdict(self)
 
@@ -88,8 +107,20 @@ class SketchKind(str, Enum):
         says the line art has light lines on dark (the Sobel sketch is never inverted for the model)."""
         if self is SketchKind.LINE_ART:
             return line_art_sketch(picture, settings.invert, settings.even_lighting, settings.erase_faint)
-        sobel = {k: v for k, v in settings.as_dict().items() if k not in LINE_ART_SETTINGS}
-        return sobel_sketch(picture, **{**sobel, "invert": False})
+        return sobel_sketch(picture, **{name: getattr(settings, name) for name in self.setting_names})
+
+    @property
+    def setting_names(self) -> tuple[str, ...]:
+        """The SketchSettings fields this kind's sketch reads (the Sobel sketch the model sees is never inverted)."""
+        if self is SketchKind.LINE_ART:
+            return ("invert", *LINE_ART_SETTINGS)
+        return tuple(name for name in SketchSettings().as_dict() if name not in ("invert", *LINE_ART_SETTINGS))
+
+    def changed_settings(self, settings: SketchSettings) -> dict:
+        """{field: value} of ``settings`` that this kind reads and that differ from the defaults."""
+        default = SketchSettings()
+        return {name: getattr(settings, name) for name in self.setting_names
+                if getattr(settings, name) != getattr(default, name)}
 
     @property
     def lines_on_top(self) -> bool:
@@ -159,8 +190,7 @@ def line_art_sketch(image: Image.Image, invert: bool = False, even_lighting: boo
         PIL image, mode "L", same size, dark lines on white, levels stretched so
         the paper is white and the darkest line is black.
     """
-    if not ERASE_FAINT.contains(erase_faint):
-        raise ValueError(f"erase_faint must be between {ERASE_FAINT.low} and {ERASE_FAINT.high}, got {erase_faint}.")
+    _check_erase_faint(erase_faint)
     gray = _line_art_gray(image, invert)
     paper = paper_lighting(gray) if even_lighting else None
     if paper is not None:
@@ -287,12 +317,3 @@ def _quadratic(coefficients: np.ndarray, y: np.ndarray, x: np.ndarray) -> np.nda
     """float32 (len(y), len(x)): c0 + c1 x + c2 y + c3 x² + c4 xy + c5 y² (as in _fit_paper)."""
     c = coefficients.astype(np.float32)
     return (c[0] + c[1] * x + c[3] * x * x) + y * (c[2] + c[4] * x + c[5] * y)
-
-
-def _check_settings(kernel_size, blur, strength, threshold, line_width) -> None:
-    if kernel_size not in KERNEL_SIZES:
-        raise ValueError(f"kernel_size must be one of {KERNEL_SIZES}, got {kernel_size}.")
-    for name, value in (("blur", blur), ("strength", strength), ("threshold", threshold), ("line_width", line_width)):
-        allowed = SETTING_RANGES[name]
-        if not allowed.contains(value):
-            raise ValueError(f"{name} must be between {allowed.low} and {allowed.high}, got {value}.")

@@ -105,6 +105,11 @@ if kind is SketchKind.SOBEL and frames and looks_like_line_art(frames[0].picture
     st.info(f":material/draw: **{frames[0].name}** looks like line art (dark lines on light paper, hardly any colour). "
             "If the frames are, tick *The frames already are line art*: the line-art model then colours your own "
             "lines, where the edge sketch traces both sides of every line.")
+settings = studio().settings
+if changed := kind.changed_settings(settings):
+    st.caption("Sketched with the Sketch page's settings: " + ", ".join(f"{name.replace('_', ' ')} {value}"
+                                                                         for name, value in changed.items()) +
+               " (*Reset to defaults* there for the defaults).")
 colorizer = ui.get_colorizer(kind)
 region_fill = RegionFill() if st.checkbox("Fill regions with hint colours", value=True, key="batch_region_fill",
                                           help="As on the Colorize page, with its default settings.") else None
@@ -145,12 +150,12 @@ painted, unmatched = choose_key_frames()
 def colour_all(hints: dict[int, Image.Image]) -> BatchResult:
     """Colour every frame with the scribbles of the nearest key frame in ``hints`` ({frame index: scribbles}), with a
     progress bar; an animation's results also make an animated GIF."""
-    cut = KeyFrames({index: (scribbles, kind.sketch(frames[index].picture) if follow else None)
+    cut = KeyFrames({index: (scribbles, kind.sketch(frames[index].picture, settings) if follow else None)
                      for index, scribbles in hints.items()}, follow)
     batch = BatchResult(failures=dict(unreadable))
     progress = st.progress(0.0, text="Colouring…")
     for index, frame in enumerate(frames):
-        sketch = kind.sketch(frame.picture)
+        sketch = kind.sketch(frame.picture, settings)
         scribbles = cut.scribbles(index, sketch)
         coloured = ui.in_model_thread(colour_sketch, colorizer, sketch, scribbles, kind, region_fill, white_paper)
         batch.results[f"{frame.name}_colorized.png"] = coloured

@@ -490,6 +490,28 @@ def test_batch_page_colours_several_frames_and_reports_failures(app):
     assert "Download all (ZIP)" in labels(app.download_button)
 
 
+def test_batch_page_sketches_with_the_sketch_pages_settings(app, tiny_checkpoint):
+    from colorizer import Colorizer, RegionFill, SketchKind, SketchSettings
+    from colorizer.pipeline import white_paper_default
+
+    upload_frame(app)
+    app.slider(key="sketch_threshold").set_value(0.3).run()
+    app.select_slider(key="sketch_kernel_size").set_value(5).run()
+    app.switch_page("pages/batch.py").run()
+    frame = anime_frame(np.random.default_rng(8), 90, 60)
+    app.file_uploader[0].set_value(("shot.png", encode(frame), "image/png"))
+    app.run()
+    assert any("Sketch page's settings: kernel size 5, threshold 0.3" in c.value for c in app.caption)
+    next(b for b in app.button if b.label == "Colorize all").click().run()
+    result = np.asarray(app.session_state["studio"].batch.results["shot_colorized.png"])
+    sketch = SketchKind.SOBEL.sketch(frame, SketchSettings(kernel_size=5, threshold=0.3))
+    paper = white_paper_default(sketch, SketchKind.SOBEL)  # decided per frame, as the page does
+    expected = Colorizer.load(tiny_checkpoint).colorize(sketch, None, False, RegionFill(), paper)
+    assert np.array_equal(result, np.asarray(expected))
+    default = Colorizer.load(tiny_checkpoint).colorize(SketchKind.SOBEL.sketch(frame), None, False, RegionFill(), paper)
+    assert not np.array_equal(result, np.asarray(default))
+
+
 def test_every_module_directly_in_pages_is_a_navigation_page():
     """Streamlit's old pages-folder mode lists every pages/*.py; helpers live in pages/parts/."""
     import re

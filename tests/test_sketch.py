@@ -178,3 +178,16 @@ def test_faint_marks_tell_a_smudged_pencil_scan_from_clean_line_art():
     smudged = line_art_sketch(Image.fromarray(smudge(np.asarray(art.convert("L")), np.random.default_rng(0))))
     assert faint_marks(line_art_sketch(art)) < 0.01 < FAINT_MARKS < faint_marks(smudged)
     assert faint_marks(line_art_sketch(smudged, erase_faint=0.3)) < 0.01
+
+
+def test_sketch_settings_check_their_ranges_and_each_kind_names_what_it_reads():
+    from colorizer import SketchKind, SketchSettings
+
+    with pytest.raises(ValueError, match="kernel_size must be one of"):
+        SketchSettings(kernel_size=4)
+    with pytest.raises(ValueError, match="erase_faint must be between"):
+        SketchSettings(erase_faint=-0.1)
+    settings = SketchSettings(threshold=0.3, invert=True, erase_faint=0.2)
+    assert SketchKind.SOBEL.changed_settings(settings) == {"threshold": 0.3}  # invert only shows the Sobel sketch
+    assert SketchKind.LINE_ART.changed_settings(settings) == {"invert": True, "erase_faint": 0.2}
+    assert not set(SketchKind.SOBEL.setting_names) & set(SketchKind.LINE_ART.setting_names)

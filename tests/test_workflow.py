@@ -130,6 +130,35 @@ def test_batch_cli_rejects_bad_region_fill_settings(frames, tmp_path, capsys, op
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("option, value, message", [("--sketch-kernel-size", "4", "kernel_size must be one of"),
+                                                    ("--sketch-erase-faint", "0.9", "erase_faint must be between")])
+def test_batch_cli_rejects_bad_sketch_settings(frames, tmp_path, capsys, option, value, message):
+    with pytest.raises(SystemExit):
+        cli(["batch", "--input", str(frames), "--out", str(tmp_path / "out"), option, value])
+    assert message in capsys.readouterr().err
+
+
+def test_batch_cli_sketches_with_the_sketch_settings_it_is_given(tmp_path, tiny_checkpoint, capsys):
+    from colorizer import Colorizer, RegionFill, SketchKind, SketchSettings
+    from tests.synthetic import line_art
+    from training.paper_eval import smudge
+
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    Image.fromarray(smudge(np.asarray(line_art(128).convert("L")), np.random.default_rng(1))).save(folder / "p.png")
+    scribbles(128, 128).save(tmp_path / "hints.png")
+    outputs = {}
+    for erase in ("0", "0.2"):
+        assert cli(["batch", "--input", str(folder), "--hints", str(tmp_path / "hints.png"), "--line-art",
+                    "--checkpoint", str(tiny_checkpoint), "--sketch-erase-faint", erase, "--no-sketch-even-lighting",
+                    "--out", str(tmp_path / erase)]) == 0
+        outputs[erase] = np.asarray(Image.open(tmp_path / erase / "p_colorized.png"))
+    picture = Image.open(folder / "p.png")
+    sketch = SketchKind.LINE_ART.sketch(picture, SketchSettings(erase_faint=0.2, even_lighting=False))
+    expected = Colorizer.load(tiny_checkpoint).colorize(sketch, scribbles(128, 128), True, RegionFill())
+    assert np.array_equal(outputs["0.2"], np.asarray(expected)) and not np.array_equal(outputs["0"], outputs["0.2"])
+
+
 def test_batch_cli_picks_the_line_art_model_for_line_art(frames, tmp_path, monkeypatch, capsys):
     import colorizer.shipped
 
