@@ -123,16 +123,10 @@ def test_batch_cli_white_paper_is_auto_on_for_a_character_on_blank_paper(tmp_pat
 
 
 @pytest.mark.parametrize("option, value, message", [("--fill-flatness", "40", "flatness must be between 0 and 1"),
-                                                    ("--fill-line-level", "400", "line level must be 1-255")])
-def test_batch_cli_rejects_bad_region_fill_settings(frames, tmp_path, capsys, option, value, message):
-    with pytest.raises(SystemExit):
-        cli(["batch", "--input", str(frames), "--out", str(tmp_path / "out"), option, value])
-    assert message in capsys.readouterr().err
-
-
-@pytest.mark.parametrize("option, value, message", [("--sketch-kernel-size", "4", "kernel_size must be one of"),
+                                                    ("--fill-line-level", "400", "line level must be 1-255"),
+                                                    ("--sketch-kernel-size", "4", "kernel_size must be one of"),
                                                     ("--sketch-erase-faint", "0.9", "erase_faint must be between")])
-def test_batch_cli_rejects_bad_sketch_settings(frames, tmp_path, capsys, option, value, message):
+def test_batch_cli_rejects_bad_region_fill_and_sketch_settings(frames, tmp_path, capsys, option, value, message):
     with pytest.raises(SystemExit):
         cli(["batch", "--input", str(frames), "--out", str(tmp_path / "out"), option, value])
     assert message in capsys.readouterr().err
