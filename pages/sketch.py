@@ -11,8 +11,7 @@ from colorizer.images import MAX_SIDE, fitted_size, load_frame
 from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.layers import png_bytes
 from colorizer.motion import follow_motion
-from colorizer.sketch import (ERASE_FAINT, FAINT_MARKS, SETTING_RANGES, faint_marks, looks_like_line_art,
-                              uneven_paper)
+from colorizer.sketch import ERASE_FAINT, FAINT_MARKS, SETTING_RANGES, faint_marks, uneven_paper
 from pages.parts import canvas, ui, workflow
 from pages.parts.state import Animation, FullSize, Upload, studio
 
@@ -127,10 +126,10 @@ def ask_before_replacing() -> None:
     right.button("Keep the current picture", on_click=decline_pending)
 
 
-def suggest_line_art(picture: Image.Image, invert: bool) -> None:
+def suggest_line_art(upload: Upload, invert: bool) -> None:
     """Say so when an upload being edge-sketched looks like line art (dark on light, or light on dark)."""
-    for light_lines in (False, True):
-        if looks_like_line_art(picture, invert=light_lines):
+    for light_lines, looks in zip((False, True), upload.looks_like_line_art):
+        if looks:
             lines = "light lines on a dark ground" if light_lines else "dark lines on light paper"
             toggle = " and set *Invert*" if light_lines and not invert else ""
             st.info(f":material/draw: This looks like line art ({lines}, hardly any colour). If it is, tick *This "
@@ -139,17 +138,17 @@ def suggest_line_art(picture: Image.Image, invert: bool) -> None:
             return
 
 
-def sketch_notes(kind: SketchKind, settings: SketchSettings, picture: Image.Image, sketch: Image.Image) -> None:
+def sketch_notes(kind: SketchKind, settings: SketchSettings, upload: Upload, sketch: Image.Image) -> None:
     """Notes under the preview: line art suggested for an edge-sketched upload that looks like it; for line art,
     faint marks worth erasing, and the paper's lighting evened out."""
     if kind is SketchKind.SOBEL:
-        suggest_line_art(picture, settings.invert)
+        suggest_line_art(upload, settings.invert)
         return
     if not settings.erase_faint and (share := faint_marks(sketch)) >= FAINT_MARKS:
         st.caption(f":material/ink_eraser: Faint marks (smudges, construction lines, grain) cover {share:.0%} of the "
                    "picture. *Erase faint marks* in the sidebar (about 0.2 for a pencil scan) clears them, so colour "
                    "spreads past them.")
-    if settings.even_lighting and uneven_paper(picture, settings.invert):
+    if settings.even_lighting and uneven_paper(upload.image, settings.invert):
         st.caption(":material/light_mode: The paper is lit unevenly (a photo of a drawing?), so the sketch evens out "
                    "its lighting and whitens it. If that greys or whitens part of your drawing, turn off *Even out "
                    "the paper's lighting* in the sidebar.")
@@ -229,7 +228,7 @@ shown = ImageOps.invert(state.sketch) if settings.invert and kind is SketchKind.
 left, right = st.columns(2)
 left.image(ui.inline(original), caption=f"Original, {original.width}x{original.height}", width="stretch")
 right.image(ui.inline(shown), caption="Sketch (live preview)", width="stretch")
-sketch_notes(kind, settings, original, state.sketch)
+sketch_notes(kind, settings, state.upload, state.sketch)
 st.download_button("Download sketch (PNG)", png_bytes(shown), file_name=f"{state.upload.name}_sketch.png",
                    mime="image/png")
 st.page_link("pages/colorize.py", label="Next: paint colour scribbles", icon=":material/brush:")

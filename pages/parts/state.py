@@ -6,12 +6,14 @@ across page switches); everything else the pages hand each other lives here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import streamlit as st
 from PIL import Image
 
 from colorizer import SketchKind, SketchSettings
+from colorizer.sketch import looks_like_line_art
 
 STATE_KEY = "studio"
 
@@ -66,6 +68,12 @@ class Upload:
     def key(self) -> str:
         """Tells this picture from any other, an animation's other frames included (widget keys, caches)."""
         return f"{self.digest}-{self.frame}"
+
+    @cached_property
+    def looks_like_line_art(self) -> tuple[bool, bool]:
+        """Whether the picture looks like line art with dark lines on light paper, and with light lines on a dark
+        ground (colorizer.sketch.looks_like_line_art; worked out once, not on every slider move)."""
+        return looks_like_line_art(self.image), looks_like_line_art(self.image, invert=True)
 
 
 @dataclass
