@@ -186,18 +186,20 @@ def show_result(colour_now: bool, live: bool, lines_on_top: bool, region_fill: R
 
 
 def white_paper_toggle(column) -> bool:
-    """*White paper* for edge sketches (the line-art model keeps paper white itself): on by default for a
-    character on blank paper, decided once per picture; the artist's choice is kept across pages."""
-    if state.kind.lines_on_top:
-        return False
-    if state.paper_decided != state.upload.key:
+    """*White paper*: for edge sketches on by default for a character on blank paper; for line art off by default
+    (its model keeps paper white itself, except around sparse drawings). Decided once per picture and kind of
+    sketch; the artist's choice is kept across pages."""
+    decided = f"{state.upload.key}-{state.kind.value}"
+    if state.paper_decided != decided:
         st.session_state.white_paper = white_paper_default(sketch, state.kind)
-        state.paper_decided = state.upload.key
+        state.paper_decided = decided
     ui.keep_widget_values(["white_paper"], {"white_paper": False})
+    when = ("Off by default: the line-art model keeps paper white by itself; turn it on where the paper around a "
+            "simple drawing comes out tinted (parts you leave unpainted may then come out darker)."
+            if state.kind.lines_on_top else "On by default when the sketch looks like one.")
     return column.toggle("White paper", key="white_paper", help="Your picture is a character on white paper: regions "
                          "touching its edge stay white unless you paint them a colour (a white stroke whitens all "
-                         "of that paper). Paint enclosed gaps (between an arm and the body) white yourself. On by "
-                         "default when the sketch looks like one.")
+                         f"of that paper). Paint enclosed gaps (between an arm and the body) white yourself. {when}")
 
 
 @st.fragment

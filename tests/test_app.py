@@ -559,7 +559,7 @@ def test_line_art_upload_is_coloured_by_the_line_art_model(app, line_art_checkpo
     app.checkbox(key="sketch_line_art").check().run()
     app.switch_page("pages/colorize.py").run()
     assert any("the one for line art" in c.value for c in app.caption)
-    assert not any(t.label == "White paper" for t in app.toggle)  # the line-art model keeps paper white itself
+    assert not app.toggle(key="white_paper").value  # off by default: the line-art model keeps paper white itself
     paint(app)
     app.run()
     next(b for b in app.button if b.label == "Colorize").click().run()
@@ -569,6 +569,27 @@ def test_line_art_upload_is_coloured_by_the_line_art_model(app, line_art_checkpo
                                                   region_fill=RegionFill()) for path in (line_art_checkpoint, tiny_checkpoint)}
     assert np.array_equal(np.asarray(result.image), np.asarray(served[line_art_checkpoint]))
     assert not np.array_equal(np.asarray(result.image), np.asarray(served[tiny_checkpoint]))
+    app.toggle(key="white_paper").set_value(True).run()  # offered, for a simple drawing's tinted paper
+    next(b for b in app.button if b.label == "Colorize").click().run()
+    on_paper = Colorizer.load(line_art_checkpoint).colorize(app.session_state["studio"].sketch, result.hints, True,
+                                                            RegionFill(), white_paper=True)
+    assert np.array_equal(np.asarray(app.session_state["studio"].result.image), np.asarray(on_paper))
+
+
+def test_white_paper_default_is_decided_again_when_the_upload_becomes_line_art(app):
+    import cv2
+
+    drawing = np.full((200, 160, 3), 255, np.uint8)
+    cv2.ellipse(drawing, (80, 100), (40, 70), 0, 0, 360, (0, 0, 0), 3)  # a character on blank paper
+    app.switch_page("pages/sketch.py").run()
+    app.file_uploader[0].upload("doodle.png", encode(Image.fromarray(drawing)), "image/png")
+    app.run()
+    app.switch_page("pages/colorize.py").run()
+    assert app.toggle(key="white_paper").value  # the edge sketch's default
+    app.switch_page("pages/sketch.py").run()
+    app.checkbox(key="sketch_line_art").check().run()
+    app.switch_page("pages/colorize.py").run()
+    assert not app.exception and not app.toggle(key="white_paper").value  # line art's default
 
 
 def test_model_page_describes_either_model(app, line_art_checkpoint, monkeypatch):
@@ -817,7 +838,7 @@ def test_the_sketch_page_opens_any_frame_of_an_animation_and_moves_scribbles_bet
     assert np.array_equal(np.asarray(state.upload.image), np.asarray(decoded[1])) and state.painted_pixels
     frame_two = state.paper_decided  # set on the Colorize page for frame 2
     app.switch_page("pages/colorize.py").run()
-    assert not app.exception and state.paper_decided == state.upload.key != frame_two  # each frame is its own picture
+    assert not app.exception and state.paper_decided == f"{state.upload.key}-sobel" != frame_two  # each frame is its own picture
 
 
 def test_a_picture_larger_than_the_studio_shows_downloads_at_its_own_size(app):

@@ -112,7 +112,7 @@ class Studio:
     pending: Upload | None = None  # a new upload waiting for the artist: replace (moving the scribbles or not), or keep
     declined: str | None = None  # digest of an upload the artist chose not to load
     loaded_scribbles: str | None = None  # file id of the last scribble file put on the canvas
-    paper_decided: str | None = None  # key of the upload whose White paper default was set
+    paper_decided: str | None = None  # "<upload key>-<kind>" whose White paper default was set
     my_palette: list[str] = field(default_factory=list)  # the artist's own swatches ("#rrggbb"), kept across uploads
     palette_error: str | None = None  # why the palette file in the uploader could not be read (None when it could)
     previous_frame: Image.Image | None = None  # the result of the frame the scribbles were moved from
