@@ -3,6 +3,7 @@
     python -m colorizer batch --input DIR --hints FILE_OR_DIR --out DIR   # colour a folder of frames
     python -m colorizer batch --input DIR --hints FILE --follow-motion FRAME --out DIR   # scribbles follow the cut
     python -m colorizer batch --input DIR --hints DIR --follow-motion --out DIR   # scribbles painted on key frames
+    python -m colorizer sketch --input DIR --out DIR [--line-art] [--sketch-...]   # sketches, as the Sketch page
     python -m colorizer bench --sizes 256 512 --repeats 10                # speed on this CPU
 
 ``add_fill_arguments`` gives other command lines (training.evaluate) the same region fill options.
@@ -17,7 +18,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
-from .batch import colorize_folder
+from .batch import colorize_folder, sketch_folder
 from .bench import run
 from .checkpoint import CheckpointError
 from .images import ImageLoadError, load_image
@@ -118,6 +119,15 @@ def add_batch_command(commands) -> None:
     add_sketch_arguments(batch)
 
 
+def add_sketch_command(commands) -> None:
+    sketch = commands.add_parser("sketch", help="write the sketch of every picture in a folder, as the Sketch page's "
+                                               "download gives it")
+    sketch.add_argument("--input", type=Path, required=True, help="folder of pictures or line art")
+    sketch.add_argument("--out", type=Path, required=True, help="folder for <name>_sketch.png")
+    sketch.add_argument("--line-art", action="store_true", help="the inputs already are line art (evened, erased)")
+    add_sketch_arguments(sketch)
+
+
 def add_bench_command(commands) -> None:
     bench = commands.add_parser("bench", help="time colouring on this machine's CPU")
     bench.add_argument("--checkpoint", default=str(DEFAULT_CHECKPOINT))
@@ -178,6 +188,16 @@ def painted_on_sketch(parser: argparse.ArgumentParser, args: argparse.Namespace,
         parser.error(f"--follow-motion {args.follow_motion}: {error}")
 
 
+def run_sketch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if not args.input.is_dir():
+        parser.error(f"--input {args.input} is not a folder")
+    kind = SketchKind.LINE_ART if args.line_art else SketchKind.SOBEL
+    report = sketch_folder(args.input, args.out, kind, sketch_from_args(parser, args),
+                           progress=lambda items: tqdm(items, desc="sketching", unit="file"))
+    print(report.summary())
+    return 1 if report.failed else 0
+
+
 def run_bench(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict:
     torch.set_num_threads(args.threads)
     return run(args.checkpoint, args.sizes, args.repeats, args.precision, fill_from_args(parser, args),
@@ -185,13 +205,14 @@ def run_bench(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict
 
 
 def main(argv: list[str] | None = None):
-    """Run one command; returns batch's exit code or bench's figures."""
+    """Run one command; returns batch's or sketch's exit code, or bench's figures."""
     parser = argparse.ArgumentParser(prog="python -m colorizer")
     commands = parser.add_subparsers(dest="command", required=True)
     add_batch_command(commands)
+    add_sketch_command(commands)
     add_bench_command(commands)
     args = parser.parse_args(argv)
-    return run_batch(parser, args) if args.command == "batch" else run_bench(parser, args)
+    return {"batch": run_batch, "sketch": run_sketch, "bench": run_bench}[args.command](parser, args)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from .layers import gif_bytes
 from .motion import follow_motion
 from .pipeline import MAX_SKETCH_SIDE, Colorizer, white_paper_default
 from .regions import RegionFill
-from .sketch import SketchKind, SketchSettings
+from .sketch import SketchKind, SketchSettings, shown_sketch
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"}
 
@@ -24,9 +24,10 @@ class BatchReport:
     done: list[Path] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # file name -> reason
     without_hints: list[str] = field(default_factory=list)
+    done_as: str = "coloured"  # what was done to the files in ``done``
 
     def summary(self) -> str:
-        lines = [f"{len(self.done)} coloured, {len(self.failed)} failed"]
+        lines = [f"{len(self.done)} {self.done_as}, {len(self.failed)} failed"]
         lines += [f"  failed {name}: {reason}" for name, reason in self.failed.items()]
         if self.without_hints:
             lines.append(f"  no scribble file for: {', '.join(self.without_hints)} (coloured without hints)")
@@ -144,7 +145,7 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
     coloured at up to MAX_SIDE px and written at their own size (up to MAX_SKETCH_SIDE), or with ``own_size`` False
     at the size coloured at."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = sorted(p for p in input_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    files = picture_files(input_dir)
     report = BatchReport()
     offsets = cut_offsets(files) if key_frames else None
     keys = folder_key_frames(files, offsets, hints, kind, report, settings) if key_frames else None
@@ -163,6 +164,31 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
             report.failed[file.name] = str(error)
             continue
         save_file_results(file.stem, results, [duration for _, duration, _ in frames], out_dir, report)
+    return report
+
+
+def picture_files(input_dir: Path) -> list[Path]:
+    """The pictures in a folder (by suffix, IMAGE_SUFFIXES), sorted by name."""
+    return sorted(p for p in input_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+
+
+def sketch_folder(input_dir: Path, out_dir: Path, kind: SketchKind = SketchKind.SOBEL,
+                  settings: SketchSettings = SketchSettings(), progress=lambda items: items) -> BatchReport:
+    """Write every picture's sketch in ``input_dir`` as the Sketch page's *Download sketch* gives it
+    (:func:`colorizer.sketch.shown_sketch`) to ``out_dir/<stem>_sketch.png`` (an animation's frames to
+    ``<stem>_000_sketch.png``...), at the picture's own size up to MAX_SKETCH_SIDE."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = BatchReport(done_as="sketched")
+    for file in progress(picture_files(input_dir)):
+        try:
+            frames = read_frames(file, own_size=True)
+        except ImageLoadError as error:
+            report.failed[file.name] = str(error)
+            continue
+        for name, (working, _, own) in zip(frame_names(file.stem, len(frames)), frames):
+            picture = working if own is None else own
+            shown_sketch(kind.sketch(picture, settings), kind, settings).save(out_dir / f"{name}_sketch.png")
+            report.done.append(out_dir / f"{name}_sketch.png")
     return report
 
 

@@ -6,7 +6,7 @@ from enum import Enum
 
 import cv2
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from .images import fit_long_side, to_rgb
 
@@ -126,6 +126,13 @@ class SketchKind(str, Enum):
     def lines_on_top(self) -> bool:
         """Whether the sketch's own crisp lines go over the colours by default (for real line art)."""
         return self is SketchKind.LINE_ART
+
+
+def shown_sketch(sketch: Image.Image, kind: SketchKind, settings: SketchSettings) -> Image.Image:
+    """A sketch ("L", as ``kind.sketch`` made it with ``settings``) as the Sketch page shows and downloads it: the
+    Sobel sketch inverted (white lines on black) when ``settings.invert`` says so; line art as it is (its invert
+    only says how the upload is to be read)."""
+    return ImageOps.invert(sketch) if settings.invert and kind is SketchKind.SOBEL else sketch
 
 
 def sobel_sketch(image: Image.Image, kernel_size: int = 3, blur: float = 0.8,

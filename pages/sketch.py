@@ -3,7 +3,7 @@ import hashlib
 from pathlib import Path
 
 import streamlit as st
-from PIL import Image, ImageOps
+from PIL import Image
 
 from colorizer import KERNEL_SIZES, ImageLoadError, SketchKind, SketchSettings, load_image
 from colorizer.batch import frame_names
@@ -11,7 +11,7 @@ from colorizer.images import MAX_SIDE, fitted_size, load_frame
 from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.layers import png_bytes
 from colorizer.motion import follow_motion
-from colorizer.sketch import ERASE_FAINT, FAINT_MARKS, SETTING_RANGES, faint_marks, uneven_paper
+from colorizer.sketch import ERASE_FAINT, FAINT_MARKS, SETTING_RANGES, faint_marks, shown_sketch, uneven_paper
 from pages.parts import canvas, ui, workflow
 from pages.parts.state import Animation, FullSize, Upload, studio
 
@@ -224,7 +224,7 @@ if state.upload is None:
 frame_picker()
 original = state.upload.image
 state.kind, state.settings, state.sketch = kind, settings, kind.sketch(original, settings)
-shown = ImageOps.invert(state.sketch) if settings.invert and kind is SketchKind.SOBEL else state.sketch
+shown = shown_sketch(state.sketch, kind, settings)
 left, right = st.columns(2)
 left.image(ui.inline(original), caption=f"Original, {original.width}x{original.height}", width="stretch")
 right.image(ui.inline(shown), caption="Sketch (live preview)", width="stretch")

@@ -178,3 +178,23 @@ def test_batch_cli_writes_a_large_picture_at_its_own_size_unless_told_the_workin
     shrunk = np.asarray(own.resize(working.size, Image.Resampling.BOX), float)
     assert np.abs(shrunk - np.asarray(working, float)).mean() < 6  # the same colours, at the picture's own size
     assert np.asarray(own.convert("L"))[600:1200].min() == 0  # its own lines, crisp and black
+
+
+def test_sketch_cli_writes_each_pictures_sketch_at_its_own_size_as_the_sketch_page_gives_it(frames, tmp_path, capsys):
+    from colorizer import SketchKind, SketchSettings
+    from tests.synthetic import line_art
+
+    line_art(2500).save(frames / "big.png")
+    out = tmp_path / "sketches"
+    assert cli(["sketch", "--input", str(frames), "--out", str(out), "--sketch-invert", "--sketch-threshold", "0.2"]) == 1
+    assert "4 sketched, 1 failed" in capsys.readouterr().out  # broken.png
+    assert sorted(p.name for p in out.iterdir()) == ["big_sketch.png", "frame0_sketch.png", "frame1_sketch.png",
+                                                    "frame2_sketch.png"]
+    big = Image.open(out / "big_sketch.png")
+    assert big.size == (2500, 2500) and big.mode == "L"
+    settings = SketchSettings(invert=True, threshold=0.2)
+    made = 255 - np.asarray(SketchKind.SOBEL.sketch(Image.open(frames / "frame1.png").convert("RGB"), settings))
+    assert np.array_equal(np.asarray(Image.open(out / "frame1_sketch.png")), made)  # white lines on black, as shown
+    assert cli(["sketch", "--input", str(frames), "--out", str(tmp_path / "lines"), "--line-art"]) == 1
+    lines = np.asarray(Image.open(tmp_path / "lines" / "big_sketch.png"))
+    assert lines.shape == (2500, 2500) and np.median(lines) == 255 and lines.min() == 0  # dark lines on white
