@@ -4,8 +4,8 @@ Prints median and 95th-percentile latency of ``Colorizer.colorize`` (sketch + 10
 full-size RGB out) per size: alone, with the region fill the app applies by default, and with White
 paper too; moving those strokes onto the next frame of a cut (``colorizer.motion.follow_motion``,
 no model); the model's parameters and multiply-adds, the server's share of a live preview, the
-download at a large picture's own size, peak memory and the time to a first result in a fresh
-process. Compare figures only within one run: a busy machine is slower.
+download at a large picture's own size, the Sketch page's sketches and notes for a 2048 px photo of
+line art, peak memory and the time to a first result in a fresh process. Compare figures only within one run: a busy machine is slower.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from .motion import follow_motion
 from .pipeline import FLIP_AVERAGE, Colorizer
 from .regions import RegionFill
 from .runtime import keep_freed_memory
+from .sketch import faint_marks, line_art_sketch, looks_like_line_art, sobel_sketch, uneven_paper
 
 ROOT = Path(__file__).resolve().parent.parent  # where ``python -m colorizer`` works
 
@@ -40,6 +41,19 @@ def full_size_seconds(colorizer: Colorizer, region_fill: RegionFill, repeats: in
     big = sketch.resize((4096, 4096), Image.Resampling.NEAREST)
     make = lambda: png_bytes(enlarge(layers["result"], layers["flat"], sketch, big, lines_on_top=True)["result"])
     return latency(make, repeats, warmup=1)[0]
+
+
+def sketch_page_seconds(repeats: int) -> dict[str, float]:
+    """Median seconds of the Sketch page's work on a 2048 px photo of line art (sample_inputs' shapes under light
+    falling off by 40 % across the page): per slider move, the Sobel sketch, the evened line-art sketch and its
+    notes (uneven_paper, faint_marks); once per upload, looks_like_line_art both ways."""
+    lines = np.asarray(sample_inputs(2048)[0], np.float32)
+    photo = Image.fromarray(np.round(lines * (1 - 0.4 * np.linspace(0, 1, 2048, dtype=np.float32))).astype(np.uint8))
+    sketch = line_art_sketch(photo)
+    timed = {"sobel": lambda: sobel_sketch(photo), "line_art": lambda: line_art_sketch(photo),
+             "notes": lambda: (uneven_paper(photo), faint_marks(sketch)),
+             "looks": lambda: (looks_like_line_art(photo), looks_like_line_art(photo, invert=True))}
+    return {name: latency(function, repeats, warmup=1)[0] for name, function in timed.items()}
 
 
 def sample_inputs(size: int, seed: int = 0) -> tuple[Image.Image, Image.Image]:
@@ -153,6 +167,11 @@ def run(checkpoint, sizes=(256, 512, 1024, 2048), repeats: int = 20, precision: 
     figures["full_size_4096"] = full_size_seconds(colorizer, region_fill, min(repeats, 3))
     print(f"full-size download (a 2048 px result brought to 4096 px with its sketch's own lines, and the PNG): "
           f"median {figures['full_size_4096'] * 1000:.0f} ms")
+    page = sketch_page_seconds(min(repeats, 5))
+    figures.update({f"sketch_page_{name}": seconds for name, seconds in page.items()})
+    print(f"Sketch page, a 2048 px photo of line art: per slider move, Sobel sketch {page['sobel'] * 1000:.0f} ms, or "
+          f"line-art sketch evened {page['line_art'] * 1000:.0f} ms + its notes {page['notes'] * 1000:.0f} ms; "
+          f"the line-art check once per upload {page['looks'] * 1000:.0f} ms")
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS of this process): {figures['peak_rss_mb']:.0f} MB")
     figures["cold_start"] = cold_start_seconds(str(checkpoint), precision, tune_malloc, fused, flip_average)
