@@ -170,8 +170,8 @@ def run_batch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 def painted_on_sketch(parser: argparse.ArgumentParser, args: argparse.Namespace, kind: SketchKind,
                       settings: SketchSettings):
-    """The sketch (with ``settings``, "L") of --follow-motion's frame, or None without it (and for key frames in a --hints
-    folder)."""
+    """The sketch (with ``settings``, "L") of --follow-motion's frame, or None without it (and for key frames in a
+    --hints folder)."""
     if args.follow_motion is None:
         return None
     if args.hints is None:

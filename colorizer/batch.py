@@ -47,7 +47,8 @@ def colour_sketch(colorizer: Colorizer, sketch: Image.Image, hints: Image.Image 
     if own_size is None:
         return colorizer.colorize(sketch, hints, **options)
     layers = colorizer.colorize_layers(sketch, hints, **options)
-    return enlarge(layers["result"], layers["flat"], sketch, kind.sketch(own_size, settings), kind.lines_on_top)["result"]
+    own_sketch = kind.sketch(own_size, settings)
+    return enlarge(layers["result"], layers["flat"], sketch, own_sketch, kind.lines_on_top)["result"]
 
 
 @dataclass

@@ -5,7 +5,8 @@ full-size RGB out) per size: alone, with the region fill the app applies by defa
 paper too; moving those strokes onto the next frame of a cut (``colorizer.motion.follow_motion``,
 no model); the model's parameters and multiply-adds, the server's share of a live preview, the
 download at a large picture's own size, the Sketch page's sketches and notes for a 2048 px photo of
-line art, peak memory and the time to a first result in a fresh process. Compare figures only within one run: a busy machine is slower.
+line art, peak memory and the time to a first result in a fresh process. Compare figures only within
+one run: a busy machine is slower.
 """
 from __future__ import annotations
 

@@ -170,9 +170,10 @@ def keep_settings(*names: str) -> None:
 
 
 def current_settings() -> SketchSettings:
-    """The settings as the widgets, or for the other kind's hidden widgets their kept values, say."""
+    """The settings the shown widgets say, and for the other kind's hidden widgets their kept values."""
     value = lambda key, default: st.session_state.get(key, st.session_state.get(f"kept:{key}", default))
-    return SketchSettings(**{name: value(f"sketch_{name}", default) for name, default in SketchSettings().as_dict().items()})
+    return SketchSettings(**{name: value(f"sketch_{name}", default)
+                             for name, default in SketchSettings().as_dict().items()})
 
 
 def settings_sidebar(kind: SketchKind) -> SketchSettings:
