@@ -113,11 +113,17 @@ if changed := kind.changed_settings(settings):
 colorizer = ui.get_colorizer(kind)
 region_fill = RegionFill() if st.checkbox("Fill regions with hint colours", value=True, key="batch_region_fill",
                                           help="As on the Colorize page, with its default settings.") else None
-paper_auto = kind is SketchKind.SOBEL and st.checkbox(  # the line-art model keeps paper white itself
-    "White paper for characters on blank paper", value=True, key="batch_white_paper",
-    help="As on the Colorize page: for a frame whose sketch is a character on blank paper, regions touching the "
-         "frame's edge stay white unless the scribbles paint them.")
-white_paper = None if paper_auto else False  # None: decided per frame
+if kind is SketchKind.SOBEL:  # on: decided per frame (None), as the Colorize page's default
+    white_paper = None if st.checkbox(
+        "White paper for characters on blank paper", value=True, key="batch_white_paper",
+        help="As on the Colorize page: for a frame whose sketch is a character on blank paper, regions touching the "
+             "frame's edge stay white unless the scribbles paint them.") else False
+else:  # the line-art model keeps paper white itself, except around sparse drawings
+    white_paper = st.checkbox(
+        "White paper", value=False, key="batch_line_art_white_paper",
+        help="As on the Colorize page for line art: every frame's regions touching its edge stay white unless the "
+             "scribbles paint them. Off by default; turn it on where the paper around simple drawings comes out "
+             "tinted.")
 follow = st.checkbox("Scribbles follow the motion", key="batch_follow_motion", disabled=not hint_files or not frames,
                      help="For frames of one cut: the scribbles move with the character from the frame they were "
                           "painted on to each frame (optical flow between the sketches), instead of staying in place.")

@@ -512,6 +512,29 @@ def test_batch_page_sketches_with_the_sketch_pages_settings(app, tiny_checkpoint
     assert not np.array_equal(result, np.asarray(default))
 
 
+def test_batch_page_offers_white_paper_for_line_art_off_by_default(app, tiny_checkpoint):
+    import cv2
+
+    from colorizer import Colorizer, RegionFill, SketchKind
+
+    app.switch_page("pages/batch.py").run()
+    drawing = np.full((96, 96, 3), 255, np.uint8)
+    cv2.ellipse(drawing, (48, 50), (20, 30), 0, 0, 360, (0, 0, 0), 2)  # a doodle on blank paper
+    art = Image.fromarray(drawing)
+    app.file_uploader[0].set_value(("pencil.png", encode(art), "image/png"))
+    app.checkbox(key="batch_line_art").check().run()
+    assert not app.checkbox(key="batch_line_art_white_paper").value
+    outputs = {}
+    for paper in (False, True):
+        app.checkbox(key="batch_line_art_white_paper").set_value(paper).run()
+        next(b for b in app.button if b.label == "Colorize all").click().run()
+        outputs[paper] = np.asarray(app.session_state["studio"].batch.results["pencil_colorized.png"])
+        served = Colorizer.load(tiny_checkpoint).colorize(SketchKind.LINE_ART.sketch(art), None, True, RegionFill(),
+                                                          white_paper=paper)
+        assert np.array_equal(outputs[paper], np.asarray(served))
+    assert not np.array_equal(outputs[False], outputs[True])
+
+
 def test_every_module_directly_in_pages_is_a_navigation_page():
     """Streamlit's old pages-folder mode lists every pages/*.py; helpers live in pages/parts/."""
     import re
