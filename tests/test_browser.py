@@ -239,7 +239,8 @@ def click_canvas(page, canvas, at) -> None:
 
 
 def wait_brush_colour(page, colour: str) -> None:
-    page.wait_for_function("c => [...document.querySelectorAll('input')].some(i => i.value === c)", arg=colour)
+    page.wait_for_function("c => [...document.querySelectorAll('input')].some(i => i.value === c)", arg=colour,
+                           timeout=60_000)  # a click's rerun, then the brush's; once over 30 s on a busy machine
 
 
 def test_the_colour_picker_takes_the_originals_or_a_scribbles_colour(page, server, tmp_path):
@@ -353,7 +354,8 @@ def test_a_zoomed_canvas_scrolls_and_its_strokes_land_where_painted(page, server
     page.keyboard.press("ArrowRight")
     sync_api.expect(zoom).to_have_attribute("aria-valuetext", "200 %")
     for _ in range(100):  # the canvas sits in a shadow root, out of wait_for_function's reach
-        if canvas.bounding_box()["width"] > 1.5 * fitted["width"]:
+        box = canvas.bounding_box()  # None while the zoomed canvas is being mounted
+        if box is not None and box["width"] > 1.5 * fitted["width"]:
             break
         page.wait_for_timeout(200)
     settle(page)
