@@ -216,7 +216,7 @@ def line_art_sketch(image: Image.Image, invert: bool = False, even_lighting: boo
 def uneven_paper(image: Image.Image, invert: bool = False) -> bool:
     """Whether :func:`line_art_sketch` evens out the paper's lighting of this line art (PIL, any mode;
     ``invert`` as there): a photo of a drawing under uneven light."""
-    return paper_lighting(_line_art_gray(image, invert)) is not None
+    return _uneven_lighting(_line_art_gray(image, invert)) is not None
 
 
 def looks_like_line_art(image: Image.Image, invert: bool = False) -> bool:
@@ -226,12 +226,12 @@ def looks_like_line_art(image: Image.Image, invert: bool = False) -> bool:
     photo's tint does not count), at least 60 % paper (within 15 % of the paper's brightness, after
     :func:`paper_lighting`) and 0.5-40 % dark lines (under 60 % of it). A black-and-white picture on white
     (a manga page, a grey sticker) can pass too: the Sketch page only suggests the line-art path."""
-    rgb = np.asarray(fit_long_side(to_rgb(image), 512), dtype=np.float32)
+    small = fit_long_side(to_rgb(image), 512)
+    rgb = np.asarray(small, dtype=np.float32)
     balanced = rgb / np.maximum(np.percentile(rgb.reshape(-1, 3), 99.5, axis=0), 1.0) * 255.0  # a photo's tint
     if ((balanced.max(axis=2) - balanced.min(axis=2)) > LINE_ART_CHROMA).mean() >= 0.02:
         return False
-    gray = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
-    gray = 255.0 - gray if invert else gray
+    gray = _line_art_gray(small, invert)
     paper = paper_lighting(gray)
     level = gray / (paper if paper is not None else max(float(np.percentile(gray, 99.5)), 1.0))
     return bool((level >= 0.85).mean() >= 0.6 and 0.005 <= (level < 0.6).mean() <= 0.4)
@@ -283,11 +283,18 @@ def paper_lighting(gray: np.ndarray) -> np.ndarray | None:
         float32 array (H, W) in [16, 255], the fitted paper brightness, or None when it changes by
         less than UNEVEN_PAPER grey levels across the picture (evenly lit paper, a scan).
     """
-    cells, (y, x) = _brightest_cells(gray)
-    coefficients = _fit_paper(cells, y, x)
-    if np.ptp(_quadratic(coefficients, y, x)) < UNEVEN_PAPER:
+    coefficients = _uneven_lighting(gray)
+    if coefficients is None:
         return None
     return np.clip(_quadratic(coefficients, *_centres(gray.shape, (1, 1))), 16.0, 255.0)
+
+
+def _uneven_lighting(gray: np.ndarray) -> np.ndarray | None:
+    """The coefficients (6,) of :func:`paper_lighting`'s fit, or None where the fitted lighting changes by less
+    than UNEVEN_PAPER across the picture; the full-size surface is not built (uneven_paper needs only the answer)."""
+    cells, (y, x) = _brightest_cells(gray)
+    coefficients = _fit_paper(cells, y, x)
+    return coefficients if np.ptp(_quadratic(coefficients, y, x)) >= UNEVEN_PAPER else None
 
 
 def _brightest_cells(gray: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
