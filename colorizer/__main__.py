@@ -125,6 +125,8 @@ def add_sketch_command(commands) -> None:
     sketch.add_argument("--input", type=Path, required=True, help="folder of pictures or line art")
     sketch.add_argument("--out", type=Path, required=True, help="folder for <name>_sketch.png")
     sketch.add_argument("--line-art", action="store_true", help="the inputs already are line art (evened, erased)")
+    sketch.add_argument("--straighten", action="store_true",
+                        help="crop each photo of a sheet of paper on a table to the sheet and square it up first")
     add_sketch_arguments(sketch)
 
 
@@ -193,7 +195,7 @@ def run_sketch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int
         parser.error(f"--input {args.input} is not a folder")
     kind = SketchKind.LINE_ART if args.line_art else SketchKind.SOBEL
     report = sketch_folder(args.input, args.out, kind, sketch_from_args(parser, args),
-                           progress=lambda items: tqdm(items, desc="sketching", unit="file"))
+                           progress=lambda items: tqdm(items, desc="sketching", unit="file"), straighten=args.straighten)
     print(report.summary())
     return 1 if report.failed else 0
 

@@ -13,6 +13,7 @@ from .images import MAX_SIDE, ImageLoadError, fit_long_side, frame_count, load_f
 from .layers import gif_bytes
 from .motion import follow_motion
 from .pipeline import MAX_SKETCH_SIDE, Colorizer, white_paper_default
+from .page import find_page, straighten_page
 from .regions import RegionFill
 from .sketch import SketchKind, SketchSettings, shown_sketch
 
@@ -25,12 +26,15 @@ class BatchReport:
     failed: dict[str, str] = field(default_factory=dict)  # file name -> reason
     without_hints: list[str] = field(default_factory=list)
     done_as: str = "coloured"  # what was done to the files in ``done``
+    straightened: list[str] = field(default_factory=list)  # photos cropped to their sheet of paper
 
     def summary(self) -> str:
         lines = [f"{len(self.done)} {self.done_as}, {len(self.failed)} failed"]
         lines += [f"  failed {name}: {reason}" for name, reason in self.failed.items()]
         if self.without_hints:
             lines.append(f"  no scribble file for: {', '.join(self.without_hints)} (coloured without hints)")
+        if self.straightened:
+            lines.append(f"  straightened to the sheet of paper: {', '.join(self.straightened)}")
         return "\n".join(lines)
 
 
@@ -174,10 +178,13 @@ def picture_files(input_dir: Path) -> list[Path]:
 
 
 def sketch_folder(input_dir: Path, out_dir: Path, kind: SketchKind = SketchKind.SOBEL,
-                  settings: SketchSettings = SketchSettings(), progress=lambda items: items) -> BatchReport:
+                  settings: SketchSettings = SketchSettings(), progress=lambda items: items,
+                  straighten: bool = False) -> BatchReport:
     """Write every picture's sketch in ``input_dir`` as the Sketch page's *Download sketch* gives it
     (:func:`colorizer.sketch.shown_sketch`) to ``out_dir/<stem>_sketch.png`` (an animation's frames to
-    ``<stem>_000_sketch.png``...), at the picture's own size up to MAX_SKETCH_SIDE."""
+    ``<stem>_000_sketch.png``...), at the picture's own size up to MAX_SKETCH_SIDE. ``straighten``: a photo of
+    a sheet of paper on a table is first cropped to the sheet and squared up (colorizer.page), as the Sketch
+    page's *Straighten the page* does."""
     out_dir.mkdir(parents=True, exist_ok=True)
     report = BatchReport(done_as="sketched")
     for file in progress(picture_files(input_dir)):
@@ -188,6 +195,9 @@ def sketch_folder(input_dir: Path, out_dir: Path, kind: SketchKind = SketchKind.
             continue
         for name, (working, _, own) in zip(frame_names(file.stem, len(frames)), frames):
             picture = working if own is None else own
+            if straighten and len(frames) == 1 and (page := find_page(working)) is not None:
+                picture = straighten_page(picture, page, max_side=MAX_SKETCH_SIDE)
+                report.straightened.append(file.name)
             shown_sketch(kind.sketch(picture, settings), kind, settings).save(out_dir / f"{name}_sketch.png")
             report.done.append(out_dir / f"{name}_sketch.png")
     return report

@@ -26,6 +26,7 @@ from PIL import Image
 from .compose import enlarge
 from .layers import png_bytes
 from .motion import follow_motion
+from .page import find_page, straighten_page
 from .pipeline import FLIP_AVERAGE, Colorizer
 from .regions import RegionFill
 from .runtime import keep_freed_memory
@@ -44,16 +45,21 @@ def full_size_seconds(colorizer: Colorizer, region_fill: RegionFill, repeats: in
     return latency(make, repeats, warmup=1)[0]
 
 
+SHEET = np.array([[0.2, 0.1], [0.8, 0.15], [0.85, 0.9], [0.15, 0.85]], np.float32)  # a sheet seen at an angle
+
+
 def sketch_page_seconds(repeats: int) -> dict[str, float]:
     """Median seconds of the Sketch page's work on a 2048 px photo of line art (sample_inputs' shapes under light
     falling off by 40 % across the page): per slider move, the Sobel sketch, the evened line-art sketch and its
-    notes (uneven_paper, faint_marks); once per upload, looks_like_line_art both ways."""
+    notes (uneven_paper, faint_marks); once per upload, looks_like_line_art both ways and find_page; and
+    straightening a 12 MP (4000x3000) photo's sheet at its own size (straighten_page)."""
     lines = np.asarray(sample_inputs(2048)[0], np.float32)
     photo = Image.fromarray(np.round(lines * (1 - 0.4 * np.linspace(0, 1, 2048, dtype=np.float32))).astype(np.uint8))
-    sketch = line_art_sketch(photo)
+    sketch, big = line_art_sketch(photo), photo.convert("RGB").resize((4000, 3000))
     timed = {"sobel": lambda: sobel_sketch(photo), "line_art": lambda: line_art_sketch(photo),
              "notes": lambda: (uneven_paper(photo), faint_marks(sketch)),
-             "looks": lambda: (looks_like_line_art(photo), looks_like_line_art(photo, invert=True))}
+             "looks": lambda: (looks_like_line_art(photo), looks_like_line_art(photo, invert=True)),
+             "page": lambda: find_page(photo), "straighten": lambda: straighten_page(big, SHEET)}
     return {name: latency(function, repeats, warmup=1)[0] for name, function in timed.items()}
 
 
@@ -172,7 +178,8 @@ def run(checkpoint, sizes=(256, 512, 1024, 2048), repeats: int = 20, precision: 
     figures.update({f"sketch_page_{name}": seconds for name, seconds in page.items()})
     print(f"Sketch page, a 2048 px photo of line art: per slider move, Sobel sketch {page['sobel'] * 1000:.0f} ms, or "
           f"line-art sketch evened {page['line_art'] * 1000:.0f} ms + its notes {page['notes'] * 1000:.0f} ms; "
-          f"the line-art check once per upload {page['looks'] * 1000:.0f} ms")
+          f"the line-art check once per upload {page['looks'] * 1000:.0f} ms, the sheet check "
+          f"{page['page'] * 1000:.0f} ms; a 12 MP photo's sheet straightened {page['straighten'] * 1000:.0f} ms")
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS of this process): {figures['peak_rss_mb']:.0f} MB")
     figures["cold_start"] = cold_start_seconds(str(checkpoint), precision, tune_malloc, fused, flip_average)

@@ -7,10 +7,11 @@ from PIL import Image
 
 from colorizer import KERNEL_SIZES, ImageLoadError, SketchKind, SketchSettings, load_image
 from colorizer.batch import frame_names
-from colorizer.images import MAX_SIDE, fitted_size, load_frame
+from colorizer.images import MAX_SIDE, fit_long_side, fitted_size, load_frame
 from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.layers import png_bytes
 from colorizer.motion import follow_motion
+from colorizer.page import page_size, straighten_page
 from colorizer.sketch import ERASE_FAINT, FAINT_MARKS, SETTING_RANGES, faint_marks, shown_sketch, uneven_paper
 from pages.parts import canvas, ui, workflow
 from pages.parts.state import Animation, FullSize, Upload, studio
@@ -126,6 +127,36 @@ def ask_before_replacing() -> None:
     right.button("Keep the current picture", on_click=decline_pending)
 
 
+def straighten() -> None:
+    """Make the current photo's sheet, squared up, the picture (asks first when scribbles would be lost). The
+    sheet is cut from the photo at its own size where the studio works on a smaller copy, so it keeps every pixel
+    the camera gave it."""
+    photo = state.upload
+    full = photo.full and FullSize(photo.full.data, fitted_size(page_size(photo.full.size, photo.page),
+                                                                MAX_SKETCH_SIDE), photo.page)
+    try:
+        page = full.picture(photo.frame) if full else straighten_page(photo.image, photo.page, max_side=MAX_SIDE)
+    except ImageLoadError as error:
+        st.error(f"**{photo.name}**: {error}")
+        return
+    image = fit_long_side(page, MAX_SIDE)
+    offer(Upload(image, photo.name, photo.digest, full=full if full and full.size != image.size else None,
+                 photo=photo))
+
+
+def page_notes(upload: Upload) -> None:
+    """Offer to straighten a photo of a sheet on a table; once straightened, offer the photo as taken back."""
+    if upload.photo is not None:
+        st.caption(f":material/crop_free: Straightened to the sheet of paper ({upload.image.width}x"
+                   f"{upload.image.height}).")
+        st.button("Use the photo as taken", on_click=offer, args=(upload.photo,), icon=":material/undo:")
+    elif upload.page is not None:
+        st.info(":material/crop_free: This looks like a photo of a sheet of paper on a table. *Straighten the page* "
+                "crops it to the sheet and squares it up, so the table does not become lines and the drawing is not "
+                "skewed.")
+        st.button("Straighten the page", on_click=straighten, type="primary", icon=":material/crop_free:")
+
+
 def suggest_line_art(upload: Upload, invert: bool) -> None:
     """Say so when an upload being edge-sketched looks like line art (dark on light, or light on dark)."""
     for light_lines, looks in zip((False, True), upload.looks_like_line_art):
@@ -223,6 +254,7 @@ if state.upload is None:
     st.stop()
 
 frame_picker()
+page_notes(state.upload)
 original = state.upload.image
 state.kind, state.settings, state.sketch = kind, settings, kind.sketch(original, settings)
 shown = shown_sketch(state.sketch, kind, settings)

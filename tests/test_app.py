@@ -925,3 +925,49 @@ def test_keeping_the_current_frame_does_not_refuse_the_animation_when_uploaded_a
     assert state.upload.name == "other"
     app.file_uploader[0].upload("walk.gif", animation, "image/gif").run()
     assert not app.exception and state.upload.name == "walk_000"
+
+
+def test_a_photo_of_a_sheet_on_a_table_is_straightened_and_downloads_straightened_at_its_own_size(app):
+    from pages.parts.workflow import full_size_layers
+    from tests.test_page import TILTS, drawing
+    from training.paper_eval import camera_corners, on_a_table
+
+    corners = camera_corners(420 / 594, TILTS[1], (4000, 3000), focal=3600, distance=1.5)  # a 12 MP phone photo
+    photo = on_a_table(drawing(), corners, (4000, 3000), (95, 70, 55), np.random.default_rng(0))
+    app.switch_page("pages/sketch.py").run()
+    app.file_uploader[0].upload("desk.jpg", encode(Image.fromarray(photo), "JPEG", quality=92), "image/jpeg").run()
+    state = app.session_state["studio"]
+    assert any("sheet of paper on a table" in i.value for i in app.info)
+    next(b for b in app.button if b.label == "Straighten the page").click().run()
+    page = state.upload.image
+    assert not app.exception and state.upload.name == "desk" and state.upload.photo is not None
+    assert page.size[0] / page.size[1] == pytest.approx(420 / 594, rel=0.03) and page.size[1] == 2048
+    assert np.median(np.asarray(page.convert("L"))) > 200 and state.sketch.size == page.size  # paper, no table
+    assert not any("sheet of paper on a table" in i.value for i in app.info)
+    full = state.upload.full.picture(0)  # the sheet at the photo's own resolution, more than the studio works at
+    assert full.size == state.upload.full.size and full.size[1] > 2200
+    assert full.size[0] / full.size[1] == pytest.approx(page.size[0] / page.size[1], rel=0.01)
+    app.switch_page("pages/colorize.py").run()
+    state.scribbles = np.zeros((*state.canvas_size[::-1], 4), np.uint8)
+    state.scribbles[40:50, 40:90] = (200, 40, 40, 255)
+    app.run()
+    next(b for b in app.button if b.label == "Colorize").click().run()
+    layers = full_size_layers(state.upload.full, 0, state.result, state.sketch, state.kind, state.settings)
+    assert not app.exception and layers["result"].size == full.size
+    app.switch_page("pages/sketch.py").run()
+    next(b for b in app.button if b.label == "Use the photo as taken").click().run()  # asks first: a result exists
+    next(b for b in app.button if b.label == "Replace and discard scribbles").click().run()
+    assert state.upload.photo is None and state.upload.image.size == (2048, 1536) and state.upload.full.size == (4000, 3000)
+
+
+def test_a_small_photo_of_a_sheet_is_straightened_at_the_working_size(app):
+    from tests.test_page import TILTS, photographed
+
+    photo, _ = photographed(TILTS[0], np.random.default_rng(1))
+    app.switch_page("pages/sketch.py").run()
+    app.file_uploader[0].upload("desk.png", encode(photo), "image/png").run()
+    next(b for b in app.button if b.label == "Straighten the page").click().run()
+    state = app.session_state["studio"]
+    assert not app.exception and state.upload.full is None and state.upload.photo.image.size == photo.size
+    assert state.upload.image.size[0] / state.upload.image.size[1] == pytest.approx(420 / 594, rel=0.03)
+    assert any("Straightened to the sheet" in c.value for c in app.caption)

@@ -21,7 +21,7 @@ def test_bench_prints_figures_on_a_tiny_model(tiny_checkpoint, capsys):
     assert figures["colorize_64"] > 0 and figures["colorize_fill_64"] > 0 and figures["preview_512"] > 0
     assert figures["colorize_paper_64"] > 0 and figures["follow_motion_64"] > 0
     assert figures["cold_start"] > 0 and figures["peak_rss_mb"] > 0
-    assert all(figures[f"sketch_page_{name}"] > 0 for name in ("sobel", "line_art", "notes", "looks"))
+    assert all(figures[f"sketch_page_{name}"] > 0 for name in ("sobel", "line_art", "notes", "looks", "page", "straighten"))
     out = capsys.readouterr().out
     assert "colorize 64x64: median" in out and "colorize 64x64 + region fill: median" in out
     assert "scribbles moved onto the next frame 64x64: median" in out

@@ -350,7 +350,22 @@ def test_the_paper_benchmark_scores_scans_photos_and_smudged_scans_of_every_set(
     assert paper["scan"] == 1.0  # the scan is its own reference
     assert paper["photo"] > paper["photo, not evened"] and paper["smudged, erased"] > paper["smudged"]
     assert "evened: photo - photo, not evened" in (out / "summary.md").read_text()
+    assert "straightened: on a table, straightened - on a table, as taken" in (out / "summary.md").read_text()
+    assert {r["found"] for r in rows if r["method"] == "on a table, straightened"} <= {"True", "False"}
     assert (out / "contact_stickers_line_art.png").is_file()
+
+
+def test_a_sheet_on_a_table_lies_whole_inside_the_photo_on_a_darker_table():
+    from training.paper_eval import table_photo
+
+    sheet = np.full((90, 64, 3), 230, np.uint8)
+    for seed in range(6):
+        photo, corners = table_photo(sheet, np.random.default_rng(seed))
+        assert photo.shape == (130, 93, 3)
+        assert (corners > 0).all() and (corners < [93, 130]).all()
+        inside = np.zeros(photo.shape[:2], np.uint8)
+        cv2.fillConvexPoly(inside, np.round(corners).astype(np.int32), 1)
+        assert photo[inside == 0].mean() < photo[cv2.erode(inside, np.ones((5, 5))) == 1].mean() - 20
 
 
 def test_a_photograph_is_darker_on_one_side_and_keeps_its_lines():

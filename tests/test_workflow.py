@@ -198,3 +198,20 @@ def test_sketch_cli_writes_each_pictures_sketch_at_its_own_size_as_the_sketch_pa
     assert cli(["sketch", "--input", str(frames), "--out", str(tmp_path / "lines"), "--line-art"]) == 1
     lines = np.asarray(Image.open(tmp_path / "lines" / "big_sketch.png"))
     assert lines.shape == (2500, 2500) and np.median(lines) == 255 and lines.min() == 0  # dark lines on white
+
+
+def test_sketch_cli_straightens_photos_of_a_sheet_on_a_table_when_asked(tmp_path, capsys):
+    from tests.test_page import TILTS, photographed
+
+    pictures = tmp_path / "photos"
+    pictures.mkdir()
+    photo, _ = photographed(TILTS[2], np.random.default_rng(0))
+    photo.save(pictures / "desk.png")
+    Image.new("RGB", (300, 200), "white").save(pictures / "blank.png")
+    assert cli(["sketch", "--input", str(pictures), "--out", str(tmp_path / "as_taken"), "--line-art"]) == 0
+    assert cli(["sketch", "--input", str(pictures), "--out", str(tmp_path / "flat"), "--line-art", "--straighten"]) == 0
+    assert "straightened to the sheet of paper: desk.png" in capsys.readouterr().out
+    as_taken, flat = (Image.open(tmp_path / run / "desk_sketch.png") for run in ("as_taken", "flat"))
+    assert as_taken.size == photo.size and flat.size[0] / flat.size[1] == pytest.approx(420 / 594, rel=0.03)
+    assert np.asarray(flat)[:20].min() > 200 > np.asarray(as_taken)[:20].min()  # the table is gone from the top
+    assert Image.open(tmp_path / "flat" / "blank_sketch.png").size == (300, 200)

@@ -13,6 +13,9 @@ import streamlit as st
 from PIL import Image
 
 from colorizer import SketchKind, SketchSettings
+from colorizer.images import load_frame
+from colorizer.page import find_page, straighten_page
+from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.sketch import looks_like_line_art
 
 STATE_KEY = "studio"
@@ -44,11 +47,18 @@ class Animation:
 
 @dataclass
 class FullSize:
-    """A picture larger than the studio shows it: the file (its frame ``Upload.frame`` is the picture) and the size
-    (width, height) of the download at its own size (long side at most colorizer.pipeline.MAX_SKETCH_SIDE)."""
+    """A picture larger than the studio shows it: the file (its frame ``Upload.frame`` is the picture), the size
+    (width, height) of the download at its own size (long side at most colorizer.pipeline.MAX_SKETCH_SIDE) and, for
+    a straightened photo of a sheet, the sheet's corners (colorizer.page.find_page)."""
 
     data: bytes
     size: tuple[int, int]
+    page: np.ndarray | None = None
+
+    def picture(self, frame: int) -> Image.Image:
+        """The picture at its own size (RGB, ``size``): the file's frame, straightened to its sheet if it was."""
+        image = load_frame(self.data, frame, max_side=MAX_SKETCH_SIDE)
+        return image if self.page is None else straighten_page(image, self.page, self.size)
 
 
 @dataclass
@@ -63,11 +73,19 @@ class Upload:
     animation: Animation | None = None
     frame: int = 0
     full: FullSize | None = None  # for a picture larger than it is shown
+    photo: Upload | None = None  # for a photo straightened to its sheet, the photo as taken
 
     @property
     def key(self) -> str:
-        """Tells this picture from any other, an animation's other frames included (widget keys, caches)."""
-        return f"{self.digest}-{self.frame}"
+        """Tells this picture from any other, an animation's other frames and a straightened photo included
+        (widget keys, caches)."""
+        return f"{self.digest}-{self.frame}" + ("-page" if self.photo is not None else "")
+
+    @cached_property
+    def page(self) -> np.ndarray | None:
+        """The corners of a sheet of paper photographed on a table (colorizer.page.find_page), for a still picture
+        not yet straightened; else None."""
+        return None if self.animation is not None or self.photo is not None else find_page(self.image)
 
     @cached_property
     def looks_like_line_art(self) -> tuple[bool, bool]:

@@ -9,7 +9,7 @@ from PIL import Image
 
 from colorizer import ImageLoadError, SketchKind, SketchSettings, load_image, resize_hints
 from colorizer.compose import enlarge
-from colorizer.images import load_frame, load_hints
+from colorizer.images import load_hints
 from colorizer.layers import layers_zip, png_bytes, scribbles_over
 from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.palette import MAX_PALETTE, PaletteFileError, palette_file, read_palette_file, suggest_palette
@@ -182,7 +182,7 @@ def full_size_layers(full: FullSize, frame: int, output: Result, sketch: Image.I
                      settings: SketchSettings) -> dict[str, Image.Image]:
     """{"result", "flat", "sketch"} at the picture's own size: the picture sketched again at that size and the
     result brought to it (:func:`colorizer.compose.enlarge`)."""
-    sketch_full = kind.sketch(load_frame(full.data, frame, max_side=MAX_SKETCH_SIDE), settings)
+    sketch_full = kind.sketch(full.picture(frame), settings)
     return {**enlarge(output.image, output.flat, sketch, sketch_full, output.lines_on_top), "sketch": sketch_full}
 
 
