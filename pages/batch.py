@@ -34,6 +34,13 @@ def read_frames(data: bytes) -> list[tuple[Image.Image, int]]:
     return load_frames(data)
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def first_frame_looks_like_line_art(file_ids: str, _picture: Image.Image) -> bool:
+    """colorizer.sketch.looks_like_line_art of the batch's first frame, worked out once per set of uploads
+    (``file_ids``, which decide the first frame), not on every rerun."""
+    return looks_like_line_art(_picture)
+
+
 def frames_of(files) -> tuple[list[Frame], dict[str, str]]:
     """Every frame of every upload, and {file name: why it cannot be read, or does not fit in the batch}."""
     frames, failures, pixels = [], {}, 0
@@ -101,7 +108,8 @@ names = [f.name for f in frames]
 kind = SketchKind.LINE_ART if st.checkbox("The frames already are line art", key="batch_line_art",
                                            help="Uses each frame as its sketch and colours it with the model "
                                                 "for line art.") else SketchKind.SOBEL
-if kind is SketchKind.SOBEL and frames and looks_like_line_art(frames[0].picture):
+if kind is SketchKind.SOBEL and frames and first_frame_looks_like_line_art(
+        " ".join(u.file_id for u in uploads), frames[0].picture):
     st.info(f":material/draw: **{frames[0].name}** looks like line art (dark lines on light paper, hardly any colour). "
             "If the frames are, tick *The frames already are line art*: the line-art model then colours your own "
             "lines, where the edge sketch traces both sides of every line.")

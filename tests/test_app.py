@@ -629,11 +629,17 @@ def test_model_page_describes_either_model(app, line_art_checkpoint, monkeypatch
 def test_batch_page_serves_line_art_frames_with_the_line_art_model(app, tmp_path, monkeypatch):
     from tests.synthetic import line_art
 
+    from colorizer import sketch
+
+    checked = []
+    monkeypatch.setattr(sketch, "looks_like_line_art", lambda picture: checked.append(picture.size) or True)
     monkeypatch.setenv("COLORIZER_LINE_ART_CHECKPOINT", str(tmp_path / "no-line-model.pt"))
     app.switch_page("pages/batch.py").run()
     app.file_uploader[0].upload("pencil.png", encode(line_art(128)), "image/png")
     app.run()
     assert not app.error and any("**pencil** looks like line art" in i.value for i in app.info)
+    app.run()
+    assert checked == [(128, 128)]  # once per upload, not on every rerun
     app.checkbox(key="batch_line_art").check().run()
     assert not app.exception and any("no-line-model.pt" in e.value for e in app.error)
     assert not any("looks like line art" in i.value for i in app.info)
