@@ -46,9 +46,13 @@ def find_page(image: Image.Image) -> np.ndarray | None:
     quad = _sheet_outline(small, table)
     if quad is None or not _stands_out(small, quad):
         return None
-    quad = _sharpened(_shrunk(rgb, PAGE_SIDE), quad / np.array(small.shape[1::-1], np.float32))
-    centre = quad.mean(axis=0)
-    return (quad + PAGE_INSET * (centre - quad)).astype(np.float32)
+    return inset(_sharpened(_shrunk(rgb, PAGE_SIDE), quad / np.array(small.shape[1::-1], np.float32)))
+
+
+def inset(corners: np.ndarray) -> np.ndarray:
+    """float32 (4, 2) ``corners`` each moved PAGE_INSET of the way to their centre, so the sheet's edge (and a
+    sliver of table) does not show once straightened."""
+    return (corners + PAGE_INSET * (corners.mean(axis=0) - corners)).astype(np.float32)
 
 
 def _shrunk(pixels: np.ndarray, side: int) -> np.ndarray:
@@ -144,6 +148,21 @@ def _stands_out(rgb: np.ndarray, quad: np.ndarray) -> bool:
         return False
     medians = [np.median(lab[inside == side], axis=0) for side in (1, 0)]
     return float(np.linalg.norm(medians[0] - medians[1])) >= PAGE_CONTRAST
+
+
+def check_corners(corners: np.ndarray) -> np.ndarray:
+    """``corners`` (float (4, 2) shares of the picture, any order) ordered as :func:`find_page` gives them.
+
+    Raises:
+        ValueError: they do not make a convex four-cornered shape covering at least 1 % of the picture.
+    """
+    corners = order_corners(np.clip(np.asarray(corners, np.float32), 0, 1))
+    edges = np.roll(corners, -1, axis=0) - corners
+    turns = edges[:, 0] * np.roll(edges, -1, axis=0)[:, 1] - edges[:, 1] * np.roll(edges, -1, axis=0)[:, 0]
+    if not (turns > 1e-6).all() or cv2.contourArea(corners) < 0.01:
+        raise ValueError("The four corners do not make a sheet: put one handle on each corner of the sheet, "
+                         "going round it.")
+    return corners
 
 
 def page_size(size: tuple[int, int], corners: np.ndarray) -> tuple[int, int]:

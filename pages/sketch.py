@@ -2,6 +2,7 @@
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 from PIL import Image
 
@@ -11,9 +12,9 @@ from colorizer.images import MAX_SIDE, fit_long_side, fitted_size, load_frame
 from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.layers import png_bytes
 from colorizer.motion import follow_motion
-from colorizer.page import page_size, straighten_page
+from colorizer.page import check_corners, inset, page_size, straighten_page
 from colorizer.sketch import ERASE_FAINT, FAINT_MARKS, SETTING_RANGES, faint_marks, shown_sketch, uneven_paper
-from pages.parts import canvas, ui, workflow
+from pages.parts import canvas, corners, ui, workflow
 from pages.parts.state import Animation, FullSize, Upload, studio
 
 ui.entered_page("sketch")
@@ -23,6 +24,7 @@ SLIDERS = {"blur": "Blur before edges (px)", "strength": "Line strength", "thres
            "line_width": "Line width (px)"}
 SLIDER_HELP = {"threshold": "Edges weaker than this vanish: raise it to remove texture and noise."}
 SLIDER_DEFAULTS = {f"sketch_{k}": v for k, v in SketchSettings().as_dict().items()}
+PREVIEW_SIDE = 320  # px: the preview of a sheet straightened to corners marked by hand
 
 
 def receive_upload(upload) -> None:
@@ -127,15 +129,17 @@ def ask_before_replacing() -> None:
     right.button("Keep the current picture", on_click=decline_pending)
 
 
-def straighten() -> None:
-    """Make the current photo's sheet, squared up, the picture (asks first when scribbles would be lost). The
-    sheet is cut from the photo at its own size where the studio works on a smaller copy, so it keeps every pixel
-    the camera gave it."""
+def straighten(sheet: np.ndarray | None = None) -> None:
+    """Make the current photo's sheet, squared up, the picture (asks first when scribbles would be lost): the sheet
+    found, or the one inside ``sheet``'s corners (float32 (4, 2) shares, ordered as colorizer.page.find_page gives).
+    It is cut from the photo at its own size where the studio works on a smaller copy, so it keeps every pixel the
+    camera gave it."""
     photo = state.upload
-    full = photo.full and FullSize(photo.full.data, fitted_size(page_size(photo.full.size, photo.page),
-                                                                MAX_SKETCH_SIDE), photo.page)
+    sheet = photo.page if sheet is None else sheet
+    full = photo.full and FullSize(photo.full.data, fitted_size(page_size(photo.full.size, sheet), MAX_SKETCH_SIDE),
+                                   sheet)
     try:
-        page = full.picture(photo.frame) if full else straighten_page(photo.image, photo.page, max_side=MAX_SIDE)
+        page = full.picture(photo.frame) if full else straighten_page(photo.image, sheet, max_side=MAX_SIDE)
     except ImageLoadError as error:
         st.error(f"**{photo.name}**: {error}")
         return
@@ -145,16 +149,38 @@ def straighten() -> None:
 
 
 def page_notes(upload: Upload) -> None:
-    """Offer to straighten a photo of a sheet on a table; once straightened, offer the photo as taken back."""
+    """Offer to straighten a photo of a sheet on a table (the sheet found, or corners marked by hand); once
+    straightened, offer the photo as taken back."""
     if upload.photo is not None:
         st.caption(f":material/crop_free: Straightened to the sheet of paper ({upload.image.width}x"
                    f"{upload.image.height}).")
         st.button("Use the photo as taken", on_click=offer, args=(upload.photo,), icon=":material/undo:")
-    elif upload.page is not None:
+        return
+    if upload.animation is not None:
+        return
+    if upload.page is not None:
         st.info(":material/crop_free: This looks like a photo of a sheet of paper on a table. *Straighten the page* "
                 "crops it to the sheet and squares it up, so the table does not become lines and the drawing is not "
                 "skewed.")
         st.button("Straighten the page", on_click=straighten, type="primary", icon=":material/crop_free:")
+    with st.expander("Mark the sheet's corners yourself"):
+        mark_sheet(upload)
+
+
+def mark_sheet(upload: Upload) -> None:
+    """Click the sheet's four corners on the photo, see the sheet squared up, and straighten to them."""
+    st.caption("For a photo of a drawing whose sheet was not found, or not where it lies: click the four corners of "
+               "the sheet on the photo, in any order (the last four points count; the canvas's undo takes one back).")
+    left, right = st.columns(2)
+    with left:
+        marked = corners.mark_corners(upload.image, upload.page, state.column, key=f"corners-{upload.key}")
+    try:
+        sheet = inset(check_corners(marked))
+    except ValueError as error:
+        right.error(str(error))
+        return
+    right.image(ui.inline(straighten_page(upload.image, sheet, max_side=PREVIEW_SIDE)), caption="The sheet, squared up")
+    right.button("Straighten to these corners", on_click=straighten, args=(sheet,), icon=":material/crop_free:")
 
 
 def suggest_line_art(upload: Upload, invert: bool) -> None:

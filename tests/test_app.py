@@ -977,3 +977,19 @@ def test_a_small_photo_of_a_sheet_is_straightened_at_the_working_size(app):
     assert not app.exception and state.upload.full is None and state.upload.photo.image.size == photo.size
     assert state.upload.image.size[0] / state.upload.image.size[1] == pytest.approx(420 / 594, rel=0.03)
     assert any("Straightened to the sheet" in c.value for c in app.caption)
+
+
+def test_the_sheets_corners_can_be_marked_by_hand_where_none_is_found(app):
+    from colorizer.page import PAGE_INSET
+    from tests.test_page import TILTS, photographed
+
+    photo, _ = photographed(TILTS[0], np.random.default_rng(1), table=(235, 232, 228))  # a table as pale as paper
+    app.switch_page("pages/sketch.py").run()
+    app.file_uploader[0].upload("pale desk.png", encode(photo), "image/png").run()
+    assert not any("sheet of paper on a table" in i.value for i in app.info)
+    assert "Mark the sheet's corners yourself" in [e.label for e in app.expander]
+    next(b for b in app.button if b.label == "Straighten to these corners").click().run()
+    state = app.session_state["studio"]
+    assert not app.exception and state.upload.photo is not None
+    side = 0.8 * (1 - PAGE_INSET)  # the handles start at 10 % in from each side
+    assert state.upload.image.size == pytest.approx((900 * side, 700 * side), abs=2)

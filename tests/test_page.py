@@ -74,3 +74,31 @@ def test_straighten_page_gives_the_asked_size_and_mode_also_when_it_shrinks(mode
         page = straighten_page(photo.convert(mode), corners, size)
         assert page.size == size and page.mode == mode
         assert np.median(np.asarray(page.convert("L"))) > 200  # paper, not table
+
+
+def test_corners_marked_by_hand_are_ordered_and_checked():
+    from colorizer.page import check_corners
+
+    marked = np.array([[0.8, 0.85], [0.1, 0.1], [0.15, 0.9], [0.9, 0.2]], np.float32)
+    assert np.array_equal(check_corners(marked), marked[[1, 3, 0, 2]])
+    for bad in ([[0.1, 0.1], [0.9, 0.1], [0.4, 0.4], [0.1, 0.9]],  # one corner pushed inside: not convex
+                [[0.1, 0.1], [0.2, 0.1], [0.2, 0.12], [0.1, 0.12]],  # a sliver
+                [[0.1, 0.1], [0.1, 0.1], [0.9, 0.9], [0.1, 0.9]]):  # two corners on one spot
+        with pytest.raises(ValueError, match="one handle on each corner"):
+            check_corners(np.array(bad, np.float32))
+
+
+def test_handles_on_the_canvas_give_back_their_corners_and_clicked_points_count_last_four():
+    from pages.parts.corners import corner_handles, handle_corners
+
+    size, corners = (400, 300), np.array([[0.2, 0.1], [0.8, 0.15], [0.85, 0.9], [0.1, 0.8]], np.float32)
+    drawing = corner_handles(corners, size)
+    assert np.allclose(handle_corners(drawing, size), corners)
+    # the point tool's circles: origin left / center, the left edge of the stroke at x - (radius + stroke / 2)
+    clicked = [{"type": "circle", "left": x - 10, "top": y, "radius": 9, "strokeWidth": 2, "originX": "left",
+                "originY": "center"} for x, y in [(40, 30), (360, 40), (350, 280), (50, 270)]]
+    drawing["objects"] += clicked[:3]
+    assert np.allclose(handle_corners(drawing, size)[0], corners[3])  # three clicks: one handle still counts
+    drawing["objects"] += clicked[3:] + [{"type": "path"}]
+    assert np.allclose(handle_corners(drawing, size), [[0.1, 0.1], [0.9, 40 / 300], [0.875, 280 / 300], [0.125, 0.9]])
+    assert handle_corners({"objects": clicked[:3]}, size) is None and handle_corners(None, size) is None
