@@ -18,8 +18,8 @@ st.subheader("How to")
 st.markdown(
     "1. **Sketch**: upload a PNG, JPEG, WebP, GIF or BMP picture and tune the Sobel edge sliders until the "
     "lines look right, or tick *already line art* to use your own drawing: a second model, trained "
-    "on line art, colours it. A phone photo or a pencil scan works too: the page evens out the light and can "
-    "erase faint smudges.\n"
+    "on line art, colours it. A phone photo or a pencil scan works too: the page crops a photo to the sheet "
+    "of paper and squares it up, evens out the light and can erase faint smudges.\n"
     "2. **Colorize**: paint colour scribbles over the sketch: one stroke per region is enough; "
     "*Region fill* in the sidebar carries each stroke's colour through its region.\n"
     "3. Press **Colorize**, compare original, sketch, scribbles and result side by side, "
