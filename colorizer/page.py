@@ -216,7 +216,7 @@ def straighten_page(image: Image.Image, corners: np.ndarray, size: tuple[int, in
     if scale < 1:
         image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
                              Image.Resampling.BOX)
-    source = corners * np.array(image.size, np.float32)
+    source = (np.asarray(corners) * np.array(image.size)).astype(np.float32)
     target = np.array([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]], np.float32)
     warp = cv2.getPerspectiveTransform(source, target)
     pixels = cv2.warpPerspective(np.asarray(image), warp, size, flags=cv2.INTER_LINEAR,

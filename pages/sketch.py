@@ -145,7 +145,7 @@ def straighten(sheet: np.ndarray | None = None) -> None:
         return
     image = fit_long_side(page, MAX_SIDE)
     offer(Upload(image, photo.name, photo.digest, full=full if full and full.size != image.size else None,
-                 photo=photo))
+                 photo=photo, sheet=np.asarray(sheet, np.float32)))
 
 
 def page_notes(upload: Upload) -> None:

@@ -991,5 +991,12 @@ def test_the_sheets_corners_can_be_marked_by_hand_where_none_is_found(app):
     next(b for b in app.button if b.label == "Straighten to these corners").click().run()
     state = app.session_state["studio"]
     assert not app.exception and state.upload.photo is not None
+    marked = state.upload.key
     side = 0.8 * (1 - PAGE_INSET)  # the handles start at 10 % in from each side
     assert state.upload.image.size == pytest.approx((900 * side, 700 * side), abs=2)
+    next(b for b in app.button if b.label == "Use the photo as taken").click().run()
+    assert state.upload.photo is None and state.upload.image.size == (900, 700)
+    app.session_state["studio"].upload.__dict__["page"] = np.array([[0.2, 0.2], [0.8, 0.2], [0.8, 0.8], [0.2, 0.8]])
+    app.run()  # as if the sheet had been found there
+    next(b for b in app.button if b.label == "Straighten the page").click().run()
+    assert not app.exception and state.upload.photo is not None and state.upload.key not in (marked, f"{state.upload.digest}-0")

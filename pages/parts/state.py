@@ -5,6 +5,7 @@ across page switches); everything else the pages hand each other lives here.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -74,12 +75,14 @@ class Upload:
     frame: int = 0
     full: FullSize | None = None  # for a picture larger than it is shown
     photo: Upload | None = None  # for a photo straightened to its sheet, the photo as taken
+    sheet: np.ndarray | None = None  # and the sheet's corners in it (shares, as colorizer.page.find_page gives them)
 
     @property
     def key(self) -> str:
-        """Tells this picture from any other, an animation's other frames and a straightened photo included
-        (widget keys, caches)."""
-        return f"{self.digest}-{self.frame}" + ("-page" if self.photo is not None else "")
+        """Tells this picture from any other, an animation's other frames and a photo straightened to any sheet
+        included (widget keys, caches)."""
+        sheet = "" if self.sheet is None else "-" + hashlib.sha1(self.sheet.tobytes()).hexdigest()[:10]
+        return f"{self.digest}-{self.frame}{sheet}"
 
     @cached_property
     def page(self) -> np.ndarray | None:
