@@ -15,7 +15,7 @@ from colorizer.motion import follow_motion
 from colorizer.page import check_corners, inset, page_size, straighten_page
 from colorizer.sketch import ERASE_FAINT, FAINT_MARKS, SETTING_RANGES, faint_marks, shown_sketch, uneven_paper
 from pages.parts import canvas, corners, ui, workflow
-from pages.parts.state import Animation, FullSize, Upload, studio
+from pages.parts.state import Animation, FullSize, Upload, studio, turned
 
 ui.entered_page("sketch")
 st.title(":material/edit: Sketch")
@@ -148,6 +148,15 @@ def straighten(sheet: np.ndarray | None = None) -> None:
                  photo=photo, sheet=np.asarray(sheet, np.float32)))
 
 
+def turn() -> None:
+    """Turn the current picture a quarter turn clockwise, at its own size too (asks first when scribbles would be
+    lost)."""
+    upload = state.upload
+    full = upload.full and FullSize(upload.full.data, upload.full.size[::-1], upload.full.page, (upload.full.turns + 1) % 4)
+    offer(Upload(turned(upload.image, 1), upload.name, upload.digest, upload.animation, upload.frame, full,
+                 upload.photo, upload.sheet, (upload.turns + 1) % 4))
+
+
 def page_notes(upload: Upload) -> None:
     """Offer to straighten a photo of a sheet on a table (the sheet found, or corners marked by hand); once
     straightened, offer the photo as taken back."""
@@ -156,7 +165,7 @@ def page_notes(upload: Upload) -> None:
                    f"{upload.image.height}).")
         st.button("Use the photo as taken", on_click=offer, args=(upload.photo,), icon=":material/undo:")
         return
-    if upload.animation is not None:
+    if not upload.straightenable:
         return
     if upload.page is not None:
         st.info(":material/crop_free: This looks like a photo of a sheet of paper on a table. *Straighten the page* "
@@ -281,6 +290,10 @@ if state.upload is None:
 
 frame_picker()
 page_notes(state.upload)
+if state.upload.animation is None:
+    st.button("Turn 90°", on_click=turn, icon=":material/rotate_right:",
+              help="Turns the picture a quarter turn clockwise (a scan or a sheet that came out sideways). Straighten a "
+                   "photo of a sheet first, then turn it.")
 original = state.upload.image
 state.kind, state.settings, state.sketch = kind, settings, kind.sketch(original, settings)
 shown = shown_sketch(state.sketch, kind, settings)

@@ -1000,3 +1000,29 @@ def test_the_sheets_corners_can_be_marked_by_hand_where_none_is_found(app):
     app.run()  # as if the sheet had been found there
     next(b for b in app.button if b.label == "Straighten the page").click().run()
     assert not app.exception and state.upload.photo is not None and state.upload.key not in (marked, f"{state.upload.digest}-0")
+
+
+def test_turning_a_picture_turns_it_exactly_at_its_own_size_too(app):
+    from tests.test_page import TILTS, drawing
+    from training.paper_eval import camera_corners, on_a_table
+
+    upload_frame(app)
+    state = app.session_state["studio"]
+    before = np.asarray(state.upload.image)
+    next(b for b in app.button if b.label == "Turn 90°").click().run()
+    assert not app.exception and np.array_equal(np.asarray(state.upload.image), np.rot90(before, -1))
+    assert state.sketch.size == (96, 160) and state.upload.key.endswith("-turn1")
+    assert not any(e.label == "Mark the sheet's corners yourself" for e in app.expander)  # straightening comes first
+    corners = camera_corners(420 / 594, TILTS[1], (4000, 3000), focal=3600, distance=1.5)
+    photo = on_a_table(drawing(), corners, (4000, 3000), (95, 70, 55), np.random.default_rng(0))
+    app.file_uploader[0].upload("desk.png", encode(Image.fromarray(photo)), "image/png").run()
+    next(b for b in app.button if b.label == "Straighten the page").click().run()
+    upright = state.upload.full.picture(0)
+    for _ in range(3):
+        next(b for b in app.button if b.label == "Turn 90°").click().run()
+    assert not app.exception and state.upload.turns == 3 and state.upload.photo is not None
+    full = state.upload.full.picture(0)
+    assert full.size == state.upload.full.size == upright.size[::-1]
+    assert np.array_equal(np.asarray(full), np.rot90(np.asarray(upright)))  # three turns clockwise: one back
+    shrunk = full.resize(state.upload.image.size, Image.Resampling.BOX)
+    assert np.abs(np.asarray(shrunk, float) - np.asarray(state.upload.image, float)).mean() < 4

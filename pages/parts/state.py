@@ -55,11 +55,23 @@ class FullSize:
     data: bytes
     size: tuple[int, int]
     page: np.ndarray | None = None
+    turns: int = 0  # quarter turns clockwise, after straightening
 
     def picture(self, frame: int) -> Image.Image:
-        """The picture at its own size (RGB, ``size``): the file's frame, straightened to its sheet if it was."""
+        """The picture at its own size (RGB, ``size``): the file's frame, straightened to its sheet if it was, then
+        turned."""
         image = load_frame(self.data, frame, max_side=MAX_SKETCH_SIDE)
-        return image if self.page is None else straighten_page(image, self.page, self.size)
+        if self.page is not None:
+            image = straighten_page(image, self.page, self.size if self.turns % 2 == 0 else self.size[::-1])
+        return turned(image, self.turns)
+
+
+def turned(image: Image.Image, turns: int) -> Image.Image:
+    """``image`` turned clockwise by ``turns`` quarter turns (exactly, no resampling)."""
+    return image if turns % 4 == 0 else image.transpose(TURNS[turns % 4])
+
+
+TURNS = {1: Image.Transpose.ROTATE_270, 2: Image.Transpose.ROTATE_180, 3: Image.Transpose.ROTATE_90}
 
 
 @dataclass
@@ -76,19 +88,26 @@ class Upload:
     full: FullSize | None = None  # for a picture larger than it is shown
     photo: Upload | None = None  # for a photo straightened to its sheet, the photo as taken
     sheet: np.ndarray | None = None  # and the sheet's corners in it (shares, as colorizer.page.find_page gives them)
+    turns: int = 0  # quarter turns clockwise (after straightening)
 
     @property
     def key(self) -> str:
-        """Tells this picture from any other, an animation's other frames and a photo straightened to any sheet
-        included (widget keys, caches)."""
+        """Tells this picture from any other, an animation's other frames, a photo straightened to any sheet and any
+        turn included (widget keys, caches)."""
         sheet = "" if self.sheet is None else "-" + hashlib.sha1(self.sheet.tobytes()).hexdigest()[:10]
-        return f"{self.digest}-{self.frame}{sheet}"
+        return f"{self.digest}-{self.frame}{sheet}" + (f"-turn{self.turns}" if self.turns else "")
+
+    @property
+    def straightenable(self) -> bool:
+        """Whether a sheet may be looked for and straightened: a still picture as uploaded (not yet straightened, not
+        turned: straightening comes first)."""
+        return self.animation is None and self.photo is None and self.turns == 0
 
     @cached_property
     def page(self) -> np.ndarray | None:
-        """The corners of a sheet of paper photographed on a table (colorizer.page.find_page), for a still picture
-        not yet straightened; else None."""
-        return None if self.animation is not None or self.photo is not None else find_page(self.image)
+        """The corners of a sheet of paper photographed on a table (colorizer.page.find_page), for a picture that is
+        :attr:`straightenable`; else None."""
+        return find_page(self.image) if self.straightenable else None
 
     @cached_property
     def looks_like_line_art(self) -> tuple[bool, bool]:
