@@ -40,11 +40,12 @@ def find_page(image: Image.Image) -> np.ndarray | None:
     """
     rgb = np.asarray(image.convert("RGB"))
     small = _shrunk(rgb, SEGMENT_SIDE)
-    table = _border_colour(cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32))
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
+    table = _border_colour(lab)
     if table[0] >= WHITE_BORDER and np.hypot(table[1] - 128, table[2] - 128) <= 10:
         return None  # white paper to the edges: a scan or digital line art
-    quad = _sheet_outline(small, table)
-    if quad is None or not _stands_out(small, quad):
+    quad = _sheet_outline(small, lab, table)
+    if quad is None or not _stands_out(lab, quad):
         return None
     return inset(_sharpened(_shrunk(rgb, PAGE_SIDE), quad / np.array(small.shape[1::-1], np.float32)))
 
@@ -73,11 +74,11 @@ def _border_colour(lab: np.ndarray) -> np.ndarray:
     return np.median(border, axis=0)
 
 
-def _sheet_outline(rgb: np.ndarray, table: np.ndarray) -> np.ndarray | None:
-    """float32 (4, 2) ordered corners, in ``rgb``'s pixels (uint8 (h, w, 3)), of the sheet told from the table by
-    :func:`_sheet_mask`, when its outline is a quadrilateral (PAGE_FIT) covering PAGE_AREA of the picture; else
-    None."""
-    contours, _ = cv2.findContours(_sheet_mask(rgb, table), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+def _sheet_outline(rgb: np.ndarray, lab: np.ndarray, table: np.ndarray) -> np.ndarray | None:
+    """float32 (4, 2) ordered corners, in ``rgb``'s pixels (uint8 (h, w, 3); ``lab`` its CIELAB, float32), of the
+    sheet told from the table by :func:`_sheet_mask`, when its outline is a quadrilateral (PAGE_FIT) covering
+    PAGE_AREA of the picture; else None."""
+    contours, _ = cv2.findContours(_sheet_mask(rgb, lab, table), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return None
     outline = max(contours, key=cv2.contourArea)
@@ -90,11 +91,10 @@ def _sheet_outline(rgb: np.ndarray, table: np.ndarray) -> np.ndarray | None:
     return quad if (shape & corners).sum() >= PAGE_FIT * (shape | corners).sum() else None
 
 
-def _sheet_mask(rgb: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """uint8 (h, w) 255 on the sheet. Pixels of ``rgb`` further from the ``table``'s colour (CIELAB) than the
-    distance Otsu's method picks seed GrabCut as probably paper, the rest as probably table, the 2 px border as
+def _sheet_mask(rgb: np.ndarray, lab: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """uint8 (h, w) 255 on the sheet. Pixels of ``rgb`` further in CIELAB (``lab``) from the ``table``'s colour than
+    the distance Otsu's method picks seed GrabCut as probably paper, the rest as probably table, the 2 px border as
     table; four rounds of GrabCut then settle the sheet's outline."""
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
     distance = np.linalg.norm(lab - table, axis=2)
     distance = cv2.GaussianBlur(np.clip(distance, 0, 255).astype(np.uint8), (5, 5), 0)
     _, far = cv2.threshold(distance, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -139,11 +139,11 @@ def order_corners(corners: np.ndarray) -> np.ndarray:
     return np.roll(clockwise, -int(np.argmin(clockwise.sum(axis=1))), axis=0)
 
 
-def _stands_out(rgb: np.ndarray, quad: np.ndarray) -> bool:
-    """Whether the median colour inside ``quad`` differs by PAGE_CONTRAST (CIELAB) from the median outside it."""
-    inside = np.zeros(rgb.shape[:2], np.uint8)
+def _stands_out(lab: np.ndarray, quad: np.ndarray) -> bool:
+    """Whether the median colour inside ``quad`` differs by PAGE_CONTRAST from the median outside it (``lab``: the
+    picture in CIELAB, float32 (h, w, 3))."""
+    inside = np.zeros(lab.shape[:2], np.uint8)
     cv2.fillConvexPoly(inside, np.round(quad).astype(np.int32), 1)
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
     if inside.all():
         return False
     medians = [np.median(lab[inside == side], axis=0) for side in (1, 0)]
@@ -211,8 +211,9 @@ def straighten_page(image: Image.Image, corners: np.ndarray, size: tuple[int, in
         A picture of ``image``'s mode and of ``size``; where it is smaller than the sheet in the photo, the
         photo is first shrunk by area averaging, so fine lines do not alias.
     """
-    size = size or fitted_size(page_size(image.size, corners), max_side or 1 << 30)
-    scale = min(1.0, max(size) / max(page_size(image.size, corners)))
+    sheet = page_size(image.size, corners)
+    size = size or fitted_size(sheet, max_side or 1 << 30)
+    scale = min(1.0, max(size) / max(sheet))
     if scale < 1:
         image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
                              Image.Resampling.BOX)

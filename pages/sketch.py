@@ -188,7 +188,8 @@ def mark_sheet(upload: Upload) -> None:
     except ValueError as error:
         right.error(str(error))
         return
-    right.image(ui.inline(straighten_page(upload.image, sheet, max_side=PREVIEW_SIDE)), caption="The sheet, squared up")
+    preview = corners.squared_up(upload.key, sheet, PREVIEW_SIDE, upload.image)
+    right.image(ui.inline(preview), caption="The sheet, squared up")
     right.button("Straighten to these corners", on_click=straighten, args=(sheet,), icon=":material/crop_free:")
 
 

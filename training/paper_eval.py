@@ -12,8 +12,9 @@ Each validation picture's XDoG line art (the line-art path's benchmark input) is
   as it is and with *Erase faint marks* at PENCIL_ERASE ("smudged, erased"); the clean line art is
   sketched at PENCIL_ERASE too ("scan, erased": what erasing costs where there is nothing to erase);
 - "on a table" by :func:`table_photo`: that photo of the sheet laid on a table and seen at an angle by a
-  pinhole camera, coloured as taken (the strokes painted where the sheet lies, the result cut out along
-  its true corners) and straightened (colorizer.page, as the Sketch page offers it).
+  pinhole camera, coloured as taken (the strokes painted where the sheet lies) and straightened
+  (colorizer.page, as the Sketch page offers it), both cut out along the corners as found
+  (:func:`table_outputs`).
 Ten region strokes of the project's simulator are painted, and the app's default output (region fill,
 crisp lines on top) is scored.
 Metrics: PSNR against the picture, and "paper": the share of the scan sketch's paper (pixels the
@@ -31,7 +32,7 @@ import numpy as np
 from PIL import Image
 
 from colorizer import Colorizer, RegionFill, SketchKind, keep_freed_memory, line_art_sketch
-from colorizer.page import PAGE_INSET, find_page, straighten_page
+from colorizer.page import find_page, inset, straighten_page
 from colorizer.shipped import default_checkpoint
 
 from .compare import paired_interval
@@ -136,27 +137,27 @@ def table_outputs(photo: Image.Image, truth: Image.Image, hints: Image.Image, in
                   fill: RegionFill) -> dict:
     """The app's output for the photo of the sheet on a table (:func:`table_photo`), at the photo's size, cut
     out along the sheet's corners as colorizer.page finds them (or, where it finds none, along its true corners
-    moved in by PAGE_INSET), so both outputs are scored through the same geometry: "as taken" (coloured whole,
-    with ``hints`` painted where the sheet lies) and "straightened" (the sheet straightened first, as the Sketch
-    page offers; where no sheet is found, as taken). Also "truth" (``truth`` so cropped), "on a table" (the
+    moved in by colorizer.page.inset), so both outputs are scored through the same geometry: "as taken"
+    (coloured whole, with ``hints`` painted where the sheet lies) and "straightened" (the sheet straightened
+    first, as the Sketch page offers; where no sheet is found, as taken). Also "truth" (``truth`` so cropped), "on a table" (the
     photo), "found" and "corner error" (the found corners' largest distance from the true ones, as a share of
     the sheet's long side; nan where none was found)."""
     table, corners = table_photo(np.asarray(photo), np.random.default_rng([index, 13]))
     size, frame = photo.size, table.shape[1::-1]
-    inset = (corners + PAGE_INSET * (corners.mean(axis=0) - corners)) / np.array(frame, np.float32)
+    true_sheet = inset(corners / np.array(frame, np.float32))
     unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
     onto_table = cv2.getPerspectiveTransform(unit * np.array(size, np.float32), corners)
     table_hints = cv2.warpPerspective(np.asarray(hints), onto_table, frame, flags=cv2.INTER_NEAREST)
     model, found = _MODEL["line art"], find_page(Image.fromarray(table))
     whole = model.colorize(line_art_sketch(Image.fromarray(table)), Image.fromarray(table_hints, "RGBA"),
                            SketchKind.LINE_ART.lines_on_top, fill)
-    as_taken = straighten_page(whole, inset if found is None else found, size)
+    as_taken = straighten_page(whole, true_sheet if found is None else found, size)
     straightened = as_taken if found is None else model.colorize(
         line_art_sketch(straighten_page(Image.fromarray(table), found, size)), hints, SketchKind.LINE_ART.lines_on_top,
         fill)
     long_side = max(float(np.linalg.norm(corners[i] - corners[i - 1])) for i in range(4))
-    error = np.nan if found is None else float(np.linalg.norm((found - inset) * frame, axis=1).max() / long_side)
-    return {"truth": straighten_page(truth, unit + PAGE_INSET * (0.5 - unit), size), "on a table": Image.fromarray(table),
+    error = np.nan if found is None else float(np.linalg.norm((found - true_sheet) * frame, axis=1).max() / long_side)
+    return {"truth": straighten_page(truth, inset(unit), size), "on a table": Image.fromarray(table),
             "on a table, as taken": as_taken, "on a table, straightened": straightened, "found": found is not None,
             "corner error": error}
 

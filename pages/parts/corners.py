@@ -3,8 +3,10 @@ last four of them, starting from four handles where the sheet was found (or near
 from __future__ import annotations
 
 import numpy as np
+import streamlit as st
 from PIL import Image
 
+from colorizer.page import straighten_page
 from pages.parts import canvas
 from pages.parts.ui import data_url
 from pages.parts.workflow import FABRIC_VERSION
@@ -42,6 +44,20 @@ def _centre(shape: dict) -> tuple[float, float]:
             shape["top"] + shift.get(shape.get("originY", "top"), 0.0))
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def photo_url(key: str, size: tuple[int, int], _picture: Image.Image) -> str:
+    """The picture (upload ``key``) at the canvas's ``size`` as a JPEG data URL: made once per picture and size,
+    not on every slider move of the Sketch page."""
+    return data_url(_picture.resize(size), "JPEG")
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def squared_up(key: str, sheet: np.ndarray, side: int, _picture: Image.Image) -> Image.Image:
+    """The preview of the picture (upload ``key``) straightened to ``sheet`` (float32 (4, 2) shares), long side at
+    most ``side``: made once per picture and corners, not on every slider move."""
+    return straighten_page(_picture, sheet, max_side=side)
+
+
 def mark_corners(picture: Image.Image, start: np.ndarray | None, column: tuple[int, int] | None,
                  key: str) -> np.ndarray:
     """A canvas showing ``picture`` with four handles at ``start`` (float (4, 2) shares; None: START), on which
@@ -50,7 +66,7 @@ def mark_corners(picture: Image.Image, start: np.ndarray | None, column: tuple[i
 
     size = canvas.fit_canvas(picture.size, column)
     initial = corner_handles(START if start is None else start, size)
-    result = st_canvas(background_image=data_url(picture.resize(size), "JPEG"), initial_drawing=initial,
+    result = st_canvas(background_image=photo_url(key, size, picture), initial_drawing=initial,
                        width=size[0], height=size[1], drawing_mode="point", point_display_radius=HANDLE_RADIUS,
                        stroke_width=2, stroke_color=HANDLE_STROKE, fill_color=HANDLE_FILL, return_image_data=True,
                        key=key)
