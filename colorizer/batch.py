@@ -9,6 +9,7 @@ from pathlib import Path
 from PIL import Image
 
 from .compose import enlarge
+from .cutout import over_white, transparent_paper
 from .images import MAX_SIDE, ImageLoadError, fit_long_side, frame_count, load_frames, load_hints
 from .layers import gif_bytes
 from .motion import follow_motion
@@ -40,19 +41,23 @@ class BatchReport:
 
 def colour_sketch(colorizer: Colorizer, sketch: Image.Image, hints: Image.Image | None, kind: SketchKind,
                   region_fill: RegionFill | None = None, white_paper: bool | None = None,
-                  own_size: Image.Image | None = None, settings: SketchSettings = SketchSettings()) -> Image.Image:
+                  own_size: Image.Image | None = None, settings: SketchSettings = SketchSettings(),
+                  transparent: bool = False) -> Image.Image:
     """Colour a frame's sketch as the app does (RGB, its size). ``white_paper``: the picture is on white paper
     (see :meth:`Colorizer.colorize`); None decides it per picture as the app does
     (:func:`colorizer.pipeline.white_paper_default`). ``own_size``: the frame at its own, larger size; the result
     then comes at that size, brought up as the Colorize page's downloads are (:func:`colorizer.compose.enlarge`),
-    with its lines sketched with ``settings`` (those ``sketch`` was made with)."""
+    with its lines sketched with ``settings`` (those ``sketch`` was made with). ``transparent``: RGBA, the white
+    paper around the picture transparent (:func:`colorizer.cutout.transparent_paper`)."""
     paper = white_paper_default(sketch, kind) if white_paper is None else white_paper
     options = dict(lines_on_top=kind.lines_on_top, region_fill=region_fill, white_paper=paper)
     if own_size is None:
-        return colorizer.colorize(sketch, hints, **options)
-    layers = colorizer.colorize_layers(sketch, hints, **options)
-    own_sketch = kind.sketch(own_size, settings)
-    return enlarge(layers["result"], layers["flat"], sketch, own_sketch, kind.lines_on_top)["result"]
+        result, result_sketch = colorizer.colorize(sketch, hints, **options), sketch
+    else:
+        layers = colorizer.colorize_layers(sketch, hints, **options)
+        result_sketch = kind.sketch(own_size, settings)
+        result = enlarge(layers["result"], layers["flat"], sketch, result_sketch, kind.lines_on_top)["result"]
+    return transparent_paper({"result": result}, result_sketch, region_fill)["result"] if transparent else result
 
 
 @dataclass
@@ -142,13 +147,14 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
                     kind: SketchKind = SketchKind.SOBEL, progress=lambda items: items,
                     region_fill: RegionFill | None = None, white_paper: bool | None = None,
                     painted_on: Image.Image | None = None, key_frames: bool = False,
-                    own_size: bool = True, settings: SketchSettings = SketchSettings()) -> BatchReport:
+                    own_size: bool = True, settings: SketchSettings = SketchSettings(),
+                    transparent: bool = False) -> BatchReport:
     """Colour every picture in ``input_dir`` into ``out_dir/<stem>_colorized.png``; an animation's frames go to
     ``<stem>_000_colorized.png``... and ``<stem>_colorized.gif``. Scribbles: see :func:`file_scribbles`, or, with
     ``key_frames``, ``hints`` is a folder of scribbles painted on some frames of one cut and every frame takes the
     nearest one's, moved along the motion (:func:`folder_key_frames`). Pictures are sketched with ``settings``,
     coloured at up to MAX_SIDE px and written at their own size (up to MAX_SKETCH_SIDE), or with ``own_size`` False
-    at the size coloured at."""
+    at the size coloured at; with ``transparent``, the white paper around each picture is transparent in its PNG."""
     out_dir.mkdir(parents=True, exist_ok=True)
     files = picture_files(input_dir)
     report = BatchReport()
@@ -164,7 +170,7 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
             else:
                 cut, first = keys, offsets[position]
             results = [colour_frame(colorizer, cut, first + offset, picture, kind, region_fill, white_paper, big,
-                                    settings) for offset, (picture, _, big) in enumerate(frames)]
+                                    settings, transparent) for offset, (picture, _, big) in enumerate(frames)]
         except ImageLoadError as error:
             report.failed[file.name] = str(error)
             continue
@@ -205,12 +211,13 @@ def sketch_folder(input_dir: Path, out_dir: Path, kind: SketchKind = SketchKind.
 
 def colour_frame(colorizer: Colorizer, cut: KeyFrames, index: int, picture: Image.Image, kind: SketchKind,
                  region_fill: RegionFill | None = None, white_paper: bool | None = None,
-                 own_size: Image.Image | None = None, settings: SketchSettings = SketchSettings()) -> Image.Image:
+                 own_size: Image.Image | None = None, settings: SketchSettings = SketchSettings(),
+                 transparent: bool = False) -> Image.Image:
     """Sketch frame ``index`` of a cut with ``settings`` and colour it with its scribbles (RGB, its size, or
-    ``own_size``'s: see :func:`colour_sketch`)."""
+    ``own_size``'s; RGBA with ``transparent``: see :func:`colour_sketch`)."""
     sketch = kind.sketch(picture, settings)
     scribbles = cut.scribbles(index, sketch)
-    return colour_sketch(colorizer, sketch, scribbles, kind, region_fill, white_paper, own_size, settings)
+    return colour_sketch(colorizer, sketch, scribbles, kind, region_fill, white_paper, own_size, settings, transparent)
 
 
 def read_frames(file: Path, own_size: bool) -> list[tuple[Image.Image, int, Image.Image | None]]:
@@ -233,9 +240,10 @@ def read_frames(file: Path, own_size: bool) -> list[tuple[Image.Image, int, Imag
 
 def save_file_results(stem: str, results: list[Image.Image], durations: list[int], out_dir: Path,
                       report: BatchReport) -> None:
-    """Write one file's coloured frames as PNGs, and an animation's as a GIF too."""
+    """Write one file's coloured frames as PNGs, and an animation's as a GIF too (on white: GIF has no soft alpha)."""
     for name, result in zip(frame_names(stem, len(results)), results):
         result.save(out_dir / f"{name}_colorized.png")
         report.done.append(out_dir / f"{name}_colorized.png")
     if len(results) > 1:
-        (out_dir / f"{stem}_colorized.gif").write_bytes(gif_bytes(results, durations))
+        opaque = [over_white(result) for result in results]
+        (out_dir / f"{stem}_colorized.gif").write_bytes(gif_bytes(opaque, durations))

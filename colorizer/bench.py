@@ -4,9 +4,9 @@ Prints median and 95th-percentile latency of ``Colorizer.colorize`` (sketch + 10
 full-size RGB out) per size: alone, with the region fill the app applies by default, and with White
 paper too; moving those strokes onto the next frame of a cut (``colorizer.motion.follow_motion``,
 no model); the model's parameters and multiply-adds, the server's share of a live preview, the
-download at a large picture's own size, the Sketch page's sketches and notes for a 2048 px photo of
-line art, peak memory and the time to a first result in a fresh process. Compare figures only within
-one run: a busy machine is slower.
+download at a large picture's own size and its transparent paper, the Sketch page's sketches and
+notes for a 2048 px photo of line art, peak memory and the time to a first result in a fresh
+process. Compare figures only within one run: a busy machine is slower.
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from PIL import Image
 from .compose import enlarge
 from .layers import png_bytes
 from .motion import follow_motion
+from .cutout import transparent_paper
 from .page import find_page, straighten_page
 from .pipeline import FLIP_AVERAGE, Colorizer
 from .regions import RegionFill
@@ -43,6 +44,18 @@ def full_size_seconds(colorizer: Colorizer, region_fill: RegionFill, repeats: in
     big = sketch.resize((4096, 4096), Image.Resampling.NEAREST)
     make = lambda: png_bytes(enlarge(layers["result"], layers["flat"], sketch, big, lines_on_top=True)["result"])
     return latency(make, repeats, warmup=1)[0]
+
+
+def transparent_seconds(colorizer: Colorizer, region_fill: RegionFill, repeats: int) -> dict[str, float]:
+    """Median seconds of *Transparent paper* (:func:`colorizer.cutout.transparent_paper`) on a result coloured with
+    White paper: the Colorize page's preview (1024 px, once per result) and the extra step of a 4096 px full-size
+    download (result and flat layer)."""
+    sketch, hints = sample_inputs(1024)
+    layers = colorizer.colorize_layers(sketch, hints, region_fill=region_fill, white_paper=True)
+    big = {name: layer.resize((4096, 4096), Image.Resampling.NEAREST) for name, layer in layers.items()}
+    big_sketch = sketch.resize((4096, 4096), Image.Resampling.NEAREST)
+    return {"preview": latency(lambda: transparent_paper(layers, sketch, region_fill), repeats, warmup=1)[0],
+            "download": latency(lambda: transparent_paper(big, big_sketch, region_fill), repeats, warmup=1)[0]}
 
 
 SHEET = np.array([[0.2, 0.1], [0.8, 0.15], [0.85, 0.9], [0.15, 0.85]], np.float32)  # a sheet seen at an angle
@@ -174,6 +187,10 @@ def run(checkpoint, sizes=(256, 512, 1024, 2048), repeats: int = 20, precision: 
     figures["full_size_4096"] = full_size_seconds(colorizer, region_fill, min(repeats, 3))
     print(f"full-size download (a 2048 px result brought to 4096 px with its sketch's own lines, and the PNG): "
           f"median {figures['full_size_4096'] * 1000:.0f} ms")
+    cut = transparent_seconds(colorizer, region_fill, min(repeats, 3))
+    figures.update({f"transparent_{name}": seconds for name, seconds in cut.items()})
+    print(f"transparent paper: the Colorize page's 1024 px preview {cut['preview'] * 1000:.0f} ms (once per "
+          f"result); a 4096 px download's cut-out {cut['download'] * 1000:.0f} ms more")
     page = sketch_page_seconds(min(repeats, 5))
     figures.update({f"sketch_page_{name}": seconds for name, seconds in page.items()})
     print(f"Sketch page, a 2048 px photo of line art: per slider move, Sobel sketch {page['sobel'] * 1000:.0f} ms, or "

@@ -26,12 +26,18 @@ def layers_zip(name: str, result: Image.Image, flat: Image.Image, sketch: Image.
                hints: Image.Image | None) -> bytes:
     """A ZIP of ``<name>_composite.png``, ``_flat.png``, ``_lines.png`` and ``_scribbles.png``.
 
-    All layers have the sketch's size; the scribbles are RGBA (transparent where unpainted).
+    All layers have the sketch's size; the scribbles are RGBA (transparent where unpainted), and the composite and
+    flat colours too where they come as RGBA (transparent paper: :func:`colorizer.cutout.transparent_paper`).
     """
     hints = empty_hints(sketch.size) if hints is None else resize_hints(hints, sketch.size)
-    layers = {"composite": result.convert("RGB"), "flat": flat.convert("RGB"),
+    layers = {"composite": colour_layer(result), "flat": colour_layer(flat),
               "lines": line_layer(sketch), "scribbles": hints}
     return zip_pngs({f"{name}_{layer}.png": image for layer, image in layers.items()})
+
+
+def colour_layer(image: Image.Image) -> Image.Image:
+    """A colour layer as saved: RGBA kept (its transparency), any other mode as RGB."""
+    return image if image.mode == "RGBA" else image.convert("RGB")
 
 
 def zip_pngs(images: dict[str, Image.Image]) -> bytes:

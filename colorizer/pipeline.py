@@ -14,12 +14,10 @@ from .hints import empty_hints, hint_arrays, pack_arrays, resize_hints
 from .model import count_parameters, fuse_for_inference
 from .onednn import available as onednn_available, checked_runner
 from .regions import RegionFill, fill_labels, fill_regions, on_blank_paper, paper_hints
-from .scales import working_size
+from .scales import WORK_SIDE, working_size
 from .shipped import default_checkpoint
 from .sketch import SketchKind
 
-# Long side at which the model runs; results are brought back to the sketch's size.
-WORK_SIDE = 512
 # Largest sketch colorize takes (the app's uploads are at most 2048 px): the full-size result and
 # its layers cost memory in proportion, about 2.25 GB and 4.5 s for 6000 x 6000 on the 2-core CPU.
 MAX_SKETCH_SIDE = 4096

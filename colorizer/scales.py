@@ -1,6 +1,8 @@
 """The working size: the models run on inputs scaled down to a long side of at most WORK_SIDE
-(colorizer/pipeline.py), in one pass; results are brought back to the sketch's size."""
+(below), in one pass; results are brought back to the sketch's size."""
 from __future__ import annotations
+
+WORK_SIDE = 512  # long side (px) at which the models run; results are brought back to the sketch's size
 
 
 def working_size(size: tuple[int, int], work_side: int) -> tuple[int, int]:

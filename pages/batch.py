@@ -9,6 +9,7 @@ from PIL import Image
 from colorizer import ImageLoadError, RegionFill, SketchKind
 from colorizer.batch import KeyFrames, colour_sketch, frame_names
 from colorizer.images import MAX_ANIMATION_PIXELS, fit_long_side, load_frames, load_hints
+from colorizer.cutout import on_checkerboard, over_white
 from colorizer.layers import gif_bytes, scribbles_over, zip_pngs
 from colorizer.sketch import looks_like_line_art
 from pages.parts import ui
@@ -132,6 +133,9 @@ else:  # the line-art model keeps paper white itself, except around sparse drawi
         help="As on the Colorize page for line art: every frame's regions touching its edge stay white unless the "
              "scribbles paint them. Off by default; turn it on where the paper around simple drawings comes out "
              "tinted.")
+transparent = st.checkbox("Transparent paper", key="batch_transparent_paper",
+                          help="As on the Colorize page: the white paper around each frame is transparent in its PNG "
+                               "(an animation's GIF stays on white).")
 follow = st.checkbox("Scribbles follow the motion", key="batch_follow_motion", disabled=not hint_files or not frames,
                      help="For frames of one cut: the scribbles move with the character from the frame they were "
                           "painted on to each frame (optical flow between the sketches), instead of staying in place.")
@@ -171,12 +175,14 @@ def colour_all(hints: dict[int, Image.Image]) -> BatchResult:
     for index, frame in enumerate(frames):
         sketch = kind.sketch(frame.picture, settings)
         scribbles = cut.scribbles(index, sketch)
-        coloured = ui.in_model_thread(colour_sketch, colorizer, sketch, scribbles, kind, region_fill, white_paper)
+        coloured = ui.in_model_thread(colour_sketch, colorizer, sketch, scribbles, kind, region_fill, white_paper,
+                                      transparent=transparent)
         batch.results[f"{frame.name}_colorized.png"] = coloured
         preview = fit_long_side(scribbles_over(sketch, scribbles), PREVIEW_SIDE)
         batch.scribbles[f"{frame.name}_colorized.png"] = preview
         if frame.animation is not None:
-            batch.animations.setdefault(f"{frame.animation}_colorized.gif", []).append((coloured, frame.duration))
+            batch.animations.setdefault(f"{frame.animation}_colorized.gif", []).append((over_white(coloured),
+                                                                                        frame.duration))
         progress.progress((index + 1) / len(frames), text=f"Coloured {index + 1} of {len(frames)}")
     return batch
 
@@ -216,4 +222,4 @@ if studio().batch is not None:
                                                    "(moved onto it when they follow the motion).") else batch.results
         columns = st.columns(4)
         for index, (name, image) in enumerate(shown.items()):
-            columns[index % 4].image(ui.inline(image), caption=name, width="stretch")
+            columns[index % 4].image(ui.inline(on_checkerboard(image)), caption=name, width="stretch")

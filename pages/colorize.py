@@ -167,7 +167,7 @@ def show_canvas(colour: str, width: float, zoom: str) -> None:
 
 
 def show_result(colour_now: bool, live: bool, lines_on_top: bool, region_fill: RegionFill | None,
-                white_paper: bool) -> None:
+                white_paper: bool, transparent: bool) -> None:
     """The latest result beside the canvas; colours first when asked (the button, or live preview)."""
     if colorizer is not None and (colour_now or (live and not state.awaiting_canvas)):
         started = time.perf_counter()
@@ -180,9 +180,9 @@ def show_result(colour_now: bool, live: bool, lines_on_top: bool, region_fill: R
         st.info("Press **Colorize** (or turn on **Live preview**) to see the result here.")
         return
     width = canvas.fit_canvas(sketch.size, state.column)[0]  # the canvas's size unzoomed
-    st.image(ui.inline(state.result.image), width=width or "stretch",
-             caption=f"Result ({state.result.seconds * 1000:.0f} ms)")
-    workflow.result_downloads(state.result, sketch)
+    st.image(ui.inline(workflow.shown_result(state.result, sketch, region_fill, transparent)),
+             width=width or "stretch", caption=f"Result ({state.result.seconds * 1000:.0f} ms)")
+    workflow.result_downloads(state.result, sketch, region_fill, transparent)
 
 
 def white_paper_toggle(column) -> bool:
@@ -204,13 +204,13 @@ def white_paper_toggle(column) -> bool:
 
 @st.fragment
 def drawing_area(colour: str, width: float, zoom: str, colour_now: bool, live: bool, lines_on_top: bool,
-                 region_fill: RegionFill | None, white_paper: bool) -> None:
+                 region_fill: RegionFill | None, white_paper: bool, transparent: bool) -> None:
     """Canvas and result side by side: reruns alone after each stroke."""
     canvas_column, result_column = st.columns(2)  # fixed layout: moving the canvas would remount it
     with canvas_column:
         show_canvas(colour, width, zoom)
     with result_column:
-        show_result(colour_now, live, lines_on_top, region_fill, white_paper)
+        show_result(colour_now, live, lines_on_top, region_fill, white_paper, transparent)
 
 
 colour, width, zoom = brush_controls()
@@ -218,8 +218,8 @@ region_fill = region_fill_controls()
 workflow.palette_sidebar(original)
 if fresh_visit:  # redraw saved strokes once when arriving; passing it every run would reset undo
     state.show_drawing(state.drawing or canvas.blank_drawing())
-ui.keep_widget_values(["live_preview"], {"live_preview": False})
-controls = st.columns([3, 2, 2, 2], vertical_alignment="center")
+ui.keep_widget_values(["live_preview", "transparent_paper"], {"live_preview": False, "transparent_paper": False})
+controls = st.columns([3, 2, 2, 2, 2], vertical_alignment="center")
 colour_now = controls[0].button("Colorize", type="primary", icon=":material/palette:", disabled=colorizer is None,
                                 shortcut="Ctrl+Enter", help="Colour the sketch with your scribbles (Ctrl+Enter)")
 live = controls[1].toggle("Live preview", key="live_preview", help="Re-colour after every stroke.")
@@ -227,7 +227,8 @@ lines_on_top = controls[2].toggle("Crisp lines on top", value=state.kind.lines_o
                                   help="Draw the sketch's own lines over flat colours: best for your own line "
                                        "art. Off: the model draws the lines, closer to the original picture.")
 white_paper = white_paper_toggle(controls[3])
-drawing_area(colour, width, zoom, colour_now, live, lines_on_top, region_fill, white_paper)
+transparent = controls[4].toggle("Transparent paper", key="transparent_paper", help=workflow.TRANSPARENT_HELP)
+drawing_area(colour, width, zoom, colour_now, live, lines_on_top, region_fill, white_paper, transparent)
 st.caption("Paint one stroke per region in the colour it should take; the stroke sets its region's colour. "
            "Strokes stay when you switch pages. "
            + ("Model: the one for line art, as your upload is the sketch." if state.kind.lines_on_top
@@ -241,7 +242,8 @@ columns[0].image(ui.inline(original), caption="Original", width="stretch")
 columns[1].image(ui.inline(sketch), caption="Sketch", width="stretch")
 columns[2].image(ui.inline(scribbles_over(sketch, hints)), caption="Scribbles", width="stretch")
 if output is not None:
-    columns[3].image(ui.inline(output.image), caption="Result", width="stretch")
+    columns[3].image(ui.inline(workflow.shown_result(output, sketch, region_fill, transparent)), caption="Result",
+                     width="stretch")
 else:
     columns[3].info("Press **Colorize** to see the result here.")
 if state.previous_frame is not None:  # the scribbles came from the frame before: compare the colours

@@ -452,6 +452,34 @@ def test_white_paper_reaches_the_model_and_whitens_the_edge_regions(app):
     assert app.toggle(key="white_paper").value is True
 
 
+def test_transparent_paper_clears_the_paper_shows_a_checkerboard_and_says_when_there_is_none(app):
+    from colorizer.cutout import paper_share
+    from pages.parts.workflow import cut_layers
+
+    on_paper = Image.new("RGB", (200, 160), "white")
+    on_paper.paste((200, 60, 60), (70, 40, 130, 120))  # a red box on white: White paper starts on
+    app.switch_page("pages/sketch.py").run()
+    app.file_uploader[0].upload("sticker.png", encode(on_paper), "image/png")
+    app.run()
+    app.switch_page("pages/colorize.py").run()
+    next(b for b in app.button if b.label == "Colorize").click().run()
+    assert app.toggle(key="transparent_paper").value is False  # off by default
+    app.toggle(key="transparent_paper").set_value(True).run()
+    assert not app.exception and not app.error
+    state = app.session_state["studio"]
+    cut = cut_layers(state.result, state.sketch, None)
+    assert cut["result"].mode == cut["flat"].mode == "RGBA" and cut["result"].size == (200, 160)
+    assert np.asarray(cut["result"])[0, 0, 3] == 0 and np.asarray(cut["result"])[80, 100, 3] == 255
+    assert any("Transparent paper:" in c.value for c in app.caption) and not app.info
+    app.switch_page("pages/sketch.py").run()
+    app.switch_page("pages/colorize.py").run()
+    assert app.toggle(key="transparent_paper").value is True  # kept across pages
+    app.toggle(key="white_paper").set_value(False).run()
+    next(b for b in app.button if b.label == "Colorize").click().run()
+    assert paper_share(cut_layers(state.result, state.sketch, None)["result"]) == 0  # the untrained model's grey paper
+    assert any("No white paper around the picture" in i.value for i in app.info)
+
+
 def test_white_paper_starts_on_for_a_character_on_blank_paper_and_off_for_a_scene(app):
     on_paper = Image.new("RGB", (200, 160), "white")
     on_paper.paste((200, 60, 60), (70, 40, 130, 120))  # a red box on white: its edge sketch is a closed box
@@ -488,6 +516,23 @@ def test_batch_page_colours_several_frames_and_reports_failures(app):
     assert all(image.size == (90, 60) for image in results.values())
     assert list(failures) == ["broken.png"] and any("broken.png" in e.value for e in app.error)
     assert "Download all (ZIP)" in labels(app.download_button)
+
+
+def test_batch_page_transparent_paper_clears_the_paper_of_each_frame(app):
+    app.switch_page("pages/batch.py").run()
+    files = []
+    for left in (60, 70):
+        on_paper = Image.new("RGB", (200, 160), "white")
+        on_paper.paste((200, 60, 60), (left, 40, left + 60, 120))  # a red box on white: White paper is on
+        files.append((f"box{left}.png", encode(on_paper), "image/png"))
+    app.file_uploader[0].set_value(files)
+    app.checkbox(key="batch_transparent_paper").check().run()
+    next(b for b in app.button if b.label == "Colorize all").click().run()
+    assert not app.exception and not app.error
+    results = app.session_state["studio"].batch.results
+    assert len(results) == 2
+    for image in results.values():
+        assert image.mode == "RGBA" and np.asarray(image)[0, 0, 3] == 0 and np.asarray(image)[80, 100, 3] == 255
 
 
 def test_batch_page_sketches_with_the_sketch_pages_settings(app, tiny_checkpoint):
@@ -891,6 +936,10 @@ def test_a_picture_larger_than_the_studio_shows_downloads_at_its_own_size(app):
     assert layers["result"].size == layers["flat"].size == layers["sketch"].size == (2600, 1300)
     shrunk = np.asarray(layers["result"].resize(result.image.size, Image.Resampling.BOX), float)
     assert np.abs(shrunk - np.asarray(result.image, float)).mean() < 6  # the same colours, larger
+    cut = full_size_layers(state.upload.full, 0, result, state.sketch, state.kind, state.settings, None, True)
+    assert cut["result"].mode == cut["flat"].mode == "RGBA" and cut["result"].size == (2600, 1300)
+    assert np.array_equal(np.asarray(cut["result"])[..., :3][np.asarray(cut["result"])[..., 3] == 255],
+                          np.asarray(layers["result"])[np.asarray(cut["result"])[..., 3] == 255])  # opaque: as it was
     app.toggle(key="download_full_size").set_value(False).run()
     assert not app.exception and "Download layers (ZIP)" in labels(app.download_button)
     upload_frame(app, name="small.png")

@@ -21,10 +21,12 @@ def test_bench_prints_figures_on_a_tiny_model(tiny_checkpoint, capsys):
     assert figures["colorize_64"] > 0 and figures["colorize_fill_64"] > 0 and figures["preview_512"] > 0
     assert figures["colorize_paper_64"] > 0 and figures["follow_motion_64"] > 0
     assert figures["cold_start"] > 0 and figures["peak_rss_mb"] > 0
+    assert figures["transparent_preview"] > 0 and figures["transparent_download"] > 0
     assert all(figures[f"sketch_page_{name}"] > 0 for name in ("sobel", "line_art", "notes", "looks", "page", "straighten"))
     out = capsys.readouterr().out
     assert "colorize 64x64: median" in out and "colorize 64x64 + region fill: median" in out
     assert "scribbles moved onto the next frame 64x64: median" in out
+    assert "transparent paper: the Colorize page's 1024 px preview" in out
     assert "Sketch page, a 2048 px photo of line art: per slider move, Sobel sketch" in out
     assert "working size 512 px;" in out and "averaged over the mirrored sketch" in out
     main(["bench", "--checkpoint", str(tiny_checkpoint), "--sizes", "64", "--repeats", "2", "--no-flip-average"])

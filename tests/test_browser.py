@@ -92,6 +92,32 @@ def test_a_large_picture_downloads_at_its_own_size(page, server, tmp_path):
     assert Image.open(download(page, "Download result (PNG)", tmp_path / "working.png")).size == (2048, 1024)
 
 
+def test_transparent_paper_downloads_a_sticker_at_its_own_size(page, server, tmp_path):
+    """A character on white paper larger than the studio works: *Transparent paper* shows the result on a
+    checkerboard and the full-size downloads, result and layers, come with the paper clear."""
+    import zipfile
+
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (2400, 1800), "white")
+    ImageDraw.Draw(picture).ellipse((800, 300, 1600, 1500), fill=(200, 60, 60), outline=(20, 20, 20), width=8)
+    picture.save(tmp_path / "sticker.png")
+    page.goto(f"{server}/sketch")
+    page.locator("input[type=file]").set_input_files(str(tmp_path / "sticker.png"))
+    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    page.locator("canvas.upper-canvas").wait_for()
+    page.get_by_role("button", name="Colorize").click()
+    page.get_by_text("Download at full size (2400x1800)").wait_for()
+    page.get_by_text("Transparent paper", exact=True).click()
+    page.get_by_text(re.compile(r"Transparent paper: \d+ % of the picture")).wait_for()
+    cut = Image.open(download(page, "Download result (PNG)", tmp_path / "cut.png"))
+    assert cut.mode == "RGBA" and cut.size == (2400, 1800)
+    assert cut.getpixel((10, 10))[3] == 0 and cut.getpixel((1200, 900))[3] == 255
+    with zipfile.ZipFile(download(page, "Download layers (ZIP)", tmp_path / "layers.zip")) as archive:
+        modes = {name.rsplit("_", 1)[1]: Image.open(archive.open(name)).mode for name in archive.namelist()}
+    assert modes == {"composite.png": "RGBA", "flat.png": "RGBA", "lines.png": "RGBA", "scribbles.png": "RGBA"}
+
+
 def open_canvas(page, server, tmp_path, seed: int, size: tuple[int, int], name: str = "frame.png"):
     """Upload a generated picture on the Sketch page, go to Colorize, return the canvas locator."""
     picture = tmp_path / name

@@ -389,3 +389,34 @@ def test_a_smudged_scan_has_faint_marks_on_its_paper_and_keeps_its_lines():
     paper[125:132] = False
     assert 0.05 < (smudged[paper] < 230).mean() < 0.6 and smudged[paper].min() > 150  # marks, all faint
     assert smudged[128, 20:236].max() < 30  # grain only
+
+
+def test_the_cutout_benchmark_scores_stickers_against_their_own_alpha(tmp_path, tiny_checkpoint, monkeypatch):
+    import csv
+
+    from training import cutout_eval, valsets
+
+    monkeypatch.setattr(valsets, "STICKER_SIDE", 96)
+    folders = synthetic_sets(tmp_path, np.random.default_rng(2))
+    out = tmp_path / "cutout"
+    cutout_eval.main(["--out", str(out), "--workers", "1", "--sobel-checkpoint", str(tiny_checkpoint),
+                      "--line-art-checkpoint", str(tiny_checkpoint), *[f"--{n}={f}" for n, f in folders.items()]])
+    rows = list(csv.DictReader((out / "per_image.csv").open()))
+    assert {(r["set"], r["path"]) for r in rows} == {(s, p) for s in folders for p in ("sobel", "line art")}
+    assert all(r["paper_cleared"] and r["character_lost"] for r in rows if r["set"] == "stickers")
+    assert all(0 <= float(r["transparent"]) <= 1 for r in rows)
+    assert "| stickers | sobel | 2 |" in (out / "summary.md").read_text()
+    assert (out / "contact_stickers_sobel.png").is_file()
+
+
+def test_a_sticker_cut_out_is_scored_by_the_paper_it_clears_and_the_inside_it_loses():
+    from training.cutout_eval import sticker_scores
+    from training.valsets import sticker_on_white
+
+    rgba = np.zeros((60, 40, 4), np.uint8)
+    cv2.ellipse(rgba, (20, 30), (15, 25), 0, 0, 360, (*SKIN, 255), -1)
+    picture = sticker_on_white(rgba, 128)
+    perfect = sticker_scores(picture, ~picture.mask)
+    assert perfect == {"paper_cleared": 1.0, "character_lost": 0.0}
+    assert sticker_scores(picture, np.zeros_like(picture.mask)) == {"paper_cleared": 0.0, "character_lost": 0.0}
+    assert sticker_scores(picture, np.ones_like(picture.mask)) == {"paper_cleared": 1.0, "character_lost": 1.0}

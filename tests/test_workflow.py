@@ -122,6 +122,30 @@ def test_batch_cli_white_paper_is_auto_on_for_a_character_on_blank_paper(tmp_pat
     assert np.array_equal(outputs["auto"], outputs["on"])
 
 
+def test_batch_cli_transparent_paper_clears_the_paper_in_each_png_and_lays_a_gif_on_white(tmp_path, tiny_checkpoint,
+                                                                                           capsys):
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    picture = Image.new("RGB", (96, 80), "white")
+    picture.paste((30, 30, 160), (30, 20, 66, 60))  # a blue box on white paper
+    picture.save(folder / "box.png")
+    moved = Image.new("RGB", (96, 80), "white")
+    moved.paste((30, 30, 160), (34, 20, 70, 60))
+    picture.save(folder / "walk.gif", save_all=True, append_images=[moved], duration=100, loop=0)
+    assert cli(["batch", "--input", str(folder), "--out", str(tmp_path / "out"), "--checkpoint", str(tiny_checkpoint),
+                "--white-paper", "on", "--transparent-paper"]) == 0
+    for name in ("box", "walk_000", "walk_001"):
+        cut = Image.open(tmp_path / "out" / f"{name}_colorized.png")
+        assert cut.mode == "RGBA" and cut.size == (96, 80)
+        alpha = np.asarray(cut)[..., 3]
+        assert alpha[0, 0] == 0 and alpha[-1, -1] == 0 and alpha[40, 50] == 255  # paper clear, the box opaque
+    gif = Image.open(tmp_path / "out" / "walk_colorized.gif")
+    assert gif.n_frames == 2 and np.all(np.asarray(gif.convert("RGB"))[:5] == 255)  # on white
+    assert cli(["batch", "--input", str(folder), "--out", str(tmp_path / "plain"), "--checkpoint",
+                str(tiny_checkpoint), "--white-paper", "on"]) == 0
+    assert Image.open(tmp_path / "plain" / "box_colorized.png").mode == "RGB"
+
+
 @pytest.mark.parametrize("option, value, message", [("--fill-flatness", "40", "flatness must be between 0 and 1"),
                                                     ("--fill-line-level", "400", "line level must be 1-255"),
                                                     ("--sketch-kernel-size", "4", "kernel_size must be one of"),

@@ -7,9 +7,10 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from colorizer import ImageLoadError, SketchKind, SketchSettings, load_image, resize_hints
+from colorizer import ImageLoadError, RegionFill, SketchKind, SketchSettings, load_image, resize_hints
 from colorizer.compose import enlarge
-from colorizer.images import load_hints
+from colorizer.cutout import on_checkerboard, paper_share, transparent_paper
+from colorizer.images import fit_long_side, load_hints
 from colorizer.layers import layers_zip, png_bytes, scribbles_over
 from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.palette import MAX_PALETTE, PaletteFileError, palette_file, read_palette_file, suggest_palette
@@ -154,19 +155,24 @@ def put_on_canvas(strokes: Image.Image, canvas_size: tuple[int, int]) -> None:
     state.scribbles, state.canvas_size = np.array(strokes), canvas_size
 
 
-def result_downloads(output: Result, sketch: Image.Image) -> None:
+def result_downloads(output: Result, sketch: Image.Image, fill: RegionFill | None, transparent: bool) -> None:
     """Download the result as PNG, or its layers as a ZIP (both made when clicked); for a picture larger than it is
-    shown, at its own size unless the artist turns that off."""
+    shown, at its own size unless the artist turns that off; with ``transparent`` (*Transparent paper*), the paper
+    around the picture clear (found with the region fill's gap and line threshold, ``fill``)."""
     state = studio()
     full = state.upload.full
     at_full_size = full is not None and st.toggle(
         f"Download at full size ({full.size[0]}x{full.size[1]})", value=True, key="download_full_size",
         help=f"The studio works at {output.image.width}x{output.image.height}; the downloads are brought to your "
              f"picture's own size (long side up to {MAX_SKETCH_SIDE} px) with its lines sketched at that size.")
+    if transparent:
+        paper_note(cut_layers(output, sketch, fill, ui.PREVIEW_SIDE)["result"])
     frame, kind, settings = state.upload.frame, state.kind, state.settings  # as they are now, for a later click
-    shown = {"result": output.image, "flat": output.flat, "sketch": sketch}
-    layers = (lambda: full_size_layers(full, frame, output, sketch, kind, settings)) if at_full_size \
-        else (lambda: shown)
+    shown = lambda: {**(cut_layers(output, sketch, fill) if transparent else {"result": output.image,
+                                                                                "flat": output.flat}),
+                     "sketch": sketch}
+    layers = (lambda: full_size_layers(full, frame, output, sketch, kind, settings, fill, transparent)) \
+        if at_full_size else shown
     suffix = f"_{full.size[0]}x{full.size[1]}" if at_full_size else ""
     left, right = st.columns(2)
     left.download_button("Download result (PNG)", lambda: png_bytes(layers()["result"]), on_click="ignore",
@@ -178,12 +184,55 @@ def result_downloads(output: Result, sketch: Image.Image) -> None:
                           icon=":material/layers:", help="Composite, flat colours, lines (transparent) and scribbles.")
 
 
+TRANSPARENT_HELP = ("The white paper around your picture becomes transparent in the downloads (result and layers), "
+                    "for a sticker or to lay the character over a background. Lines and everything they enclose "
+                    "stay, white parts of the character too; paper enclosed by the character (between an arm and "
+                    "the body) stays white.")
+
+
+def paper_note(cut: Image.Image) -> None:
+    """How much paper the cut-out made transparent, or why none."""
+    share = paper_share(cut)
+    if share == 0:
+        st.info("No white paper around the picture was found, so nothing is transparent. On an edge sketch, turn "
+                "on **White paper**; or paint the paper around the picture white.", icon=":material/info:")
+    else:
+        st.caption(f"Transparent paper: {share * 100:.0f} % of the picture (the checkerboard). If a part of your "
+                   "character went clear with it, paint that part its colour, or raise *Close line gaps*.")
+
+
+def cut_layers(output: Result, sketch: Image.Image, fill: RegionFill | None,
+               side: int | None = None) -> dict[str, Image.Image]:
+    """{"result", "flat"}: RGBA with the paper transparent, at the size shown or, with ``side``, at most that long
+    (the page's preview: quicker); worked out once per result, region-fill gap and line threshold, and size."""
+    fill = fill or RegionFill()
+    key = (fill.gap, fill.line_level, side)
+    if key not in output.cut:
+        layers = {"result": output.image, "flat": output.flat, "sketch": sketch}
+        if side is not None:
+            layers = {name: fit_long_side(layer, side) for name, layer in layers.items()}
+        cut = transparent_paper(layers, layers["sketch"], fill)
+        output.cut[key] = {"result": cut["result"], "flat": cut["flat"]}
+    return output.cut[key]
+
+
+def shown_result(output: Result, sketch: Image.Image, fill: RegionFill | None, transparent: bool) -> Image.Image:
+    """The result as the page shows it: over a checkerboard where ``transparent`` (*Transparent paper*) makes the
+    paper clear (worked out at the size the page shows, ui.PREVIEW_SIDE)."""
+    if not transparent:
+        return output.image
+    return on_checkerboard(cut_layers(output, sketch, fill, ui.PREVIEW_SIDE)["result"])
+
+
 def full_size_layers(full: FullSize, frame: int, output: Result, sketch: Image.Image, kind: SketchKind,
-                     settings: SketchSettings) -> dict[str, Image.Image]:
+                     settings: SketchSettings, fill: RegionFill | None = None,
+                     transparent: bool = False) -> dict[str, Image.Image]:
     """{"result", "flat", "sketch"} at the picture's own size: the picture sketched again at that size and the
-    result brought to it (:func:`colorizer.compose.enlarge`)."""
+    result brought to it (:func:`colorizer.compose.enlarge`); with ``transparent``, result and flat colours RGBA
+    with the paper clear (:func:`colorizer.cutout.transparent_paper`, ``fill``'s gap and line threshold)."""
     sketch_full = kind.sketch(full.picture(frame), settings)
-    return {**enlarge(output.image, output.flat, sketch, sketch_full, output.lines_on_top), "sketch": sketch_full}
+    layers = {**enlarge(output.image, output.flat, sketch, sketch_full, output.lines_on_top), "sketch": sketch_full}
+    return transparent_paper(layers, sketch_full, fill) if transparent else layers
 
 
 def remember_variant(output: Result) -> None:
