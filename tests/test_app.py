@@ -454,7 +454,7 @@ def test_white_paper_reaches_the_model_and_whitens_the_edge_regions(app):
 
 def test_transparent_paper_clears_the_paper_shows_a_checkerboard_and_says_when_there_is_none(app):
     from colorizer.cutout import paper_share
-    from pages.parts.workflow import cut_layers
+    from pages.parts.workflow import preview_cut
 
     on_paper = Image.new("RGB", (200, 160), "white")
     on_paper.paste((200, 60, 60), (70, 40, 130, 120))  # a red box on white: White paper starts on
@@ -467,16 +467,16 @@ def test_transparent_paper_clears_the_paper_shows_a_checkerboard_and_says_when_t
     app.toggle(key="transparent_paper").set_value(True).run()
     assert not app.exception and not app.error
     state = app.session_state["studio"]
-    cut = cut_layers(state.result, state.sketch, None)
-    assert cut["result"].mode == cut["flat"].mode == "RGBA" and cut["result"].size == (200, 160)
-    assert np.asarray(cut["result"])[0, 0, 3] == 0 and np.asarray(cut["result"])[80, 100, 3] == 255
+    cut = preview_cut(state.result, state.sketch, None)
+    assert cut.mode == "RGBA" and cut.size == (200, 160) and state.result.cut  # worked out once, kept
+    assert np.asarray(cut)[0, 0, 3] == 0 and np.asarray(cut)[80, 100, 3] == 255
     assert any("Transparent paper:" in c.value for c in app.caption) and not app.info
     app.switch_page("pages/sketch.py").run()
     app.switch_page("pages/colorize.py").run()
     assert app.toggle(key="transparent_paper").value is True  # kept across pages
     app.toggle(key="white_paper").set_value(False).run()
     next(b for b in app.button if b.label == "Colorize").click().run()
-    assert paper_share(cut_layers(state.result, state.sketch, None)["result"]) == 0  # the untrained model's grey paper
+    assert paper_share(preview_cut(state.result, state.sketch, None)) == 0  # the untrained model's grey paper
     assert any("No white paper around the picture" in i.value for i in app.info)
 
 

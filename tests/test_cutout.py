@@ -156,3 +156,13 @@ def test_a_large_picture_is_cut_as_its_smaller_copy_shows_up_to_the_lines_own_ed
     row = gray[1200, :700]  # from the paper to the outline at the left
     edge = np.flatnonzero(row < 250)[0]
     assert a[1200, edge - 1] == 0 and a[1200, :edge].max() == 0  # clear right up to the outline's ink
+
+
+def test_odd_pictures_a_framed_one_has_no_paper_a_blank_one_is_all_paper_a_black_one_none():
+    from tests.synthetic import three_region_frame
+
+    framed = three_region_frame(120, 200).convert("L")  # a line runs round its edge: no region touches it
+    blank, black, strip = Image.new("L", (8, 8), 255), Image.new("L", (64, 64), 0), Image.new("L", (3000, 20), 255)
+    share = lambda sketch: paper_share(transparent_paper({"result": sketch.convert("RGB")}, sketch)["result"])
+    assert share(framed) == 0 and share(black) == 0
+    assert share(blank) == 1 and share(strip) == 1

@@ -16,23 +16,20 @@ Writes per_image.csv, summary.md and contact sheets (strokes, output, cut-out on
 """
 from __future__ import annotations
 
-import argparse
-import sys
 
 import cv2
 import numpy as np
 from PIL import Image
 
-from colorizer import Colorizer, RegionFill, keep_freed_memory
+from colorizer import RegionFill
 from colorizer.cutout import on_checkerboard, transparent_paper
 from colorizer.layers import scribbles_over
 from colorizer.pipeline import white_paper_default
-from colorizer.shipped import default_checkpoint
 
 from .evaluate import PATHS, path_sketch
 from .motion_eval import save_pictures, simulated_strokes
-from .results import CONTACT_PICTURES, write_side_run
-from .valsets import Picture, add_set_options, score_sets
+from .results import CONTACT_PICTURES
+from .valsets import WORKER_MODELS, Picture, run_path_benchmark
 
 FRINGE = 4  # px at 512: paper this close to a sticker's edge is left out of "paper cleared" (soft edges)
 CORE = 16  # px at 512: a sticker's inside this far from its edge counts for "character lost" (past its margin)
@@ -58,7 +55,7 @@ def score_picture(task: tuple) -> list[dict]:
     hints = simulated_strokes(picture.rgb, index)
     for path, kind in PATHS.items():
         sketch = Image.fromarray(path_sketch(kind, picture.rgb), "L")
-        output = _MODELS[path].colorize(sketch, hints, kind.lines_on_top, RegionFill(),
+        output = WORKER_MODELS[path].colorize(sketch, hints, kind.lines_on_top, RegionFill(),
                                         white_paper_default(sketch, kind))
         cut = transparent_paper({"result": output}, sketch, RegionFill())["result"]
         clear = np.asarray(cut)[..., 3] == 0
@@ -70,15 +67,6 @@ def score_picture(task: tuple) -> list[dict]:
                            "truth": Image.fromarray(picture.rgb)})
     return rows
 
-
-_MODELS: dict = {}
-
-
-def init_worker(checkpoints: dict[str, str]) -> None:
-    import torch
-    torch.set_num_threads(1)
-    keep_freed_memory()
-    _MODELS.update({path: Colorizer.load(checkpoint) for path, checkpoint in checkpoints.items()})
 
 
 def summary(rows: list[dict], command: str) -> str:
@@ -101,15 +89,7 @@ def _cell(rows: list[dict], name: str, passes) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_set_options(parser)
-    parser.add_argument("--sobel-checkpoint", default=str(default_checkpoint(PATHS["sobel"])))
-    parser.add_argument("--line-art-checkpoint", default=str(default_checkpoint(PATHS["line art"])))
-    args = parser.parse_args(argv)
-    checkpoints = {"sobel": args.sobel_checkpoint, "line art": args.line_art_checkpoint}
-    rows = score_sets(args, score_picture, init_worker, (checkpoints,))
-    command = "python -m training.cutout_eval " + " ".join(sys.argv[1:] if argv is None else argv)
-    write_side_run(args.out, rows, summary(rows, command), args.sets, list(PATHS), SHEET_COLUMNS)
+    run_path_benchmark(argv, "training.cutout_eval", __doc__, score_picture, summary, SHEET_COLUMNS)
 
 
 if __name__ == "__main__":

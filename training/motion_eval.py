@@ -18,28 +18,25 @@ second with the strokes laid on and moved, the app's outputs, and the second fra
 """
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
 import cv2
 import numpy as np
 from PIL import Image
 
-from colorizer import Colorizer, RegionFill, SketchKind, keep_freed_memory
+from colorizer import RegionFill, SketchKind
 from colorizer.hints import hints_image
 from colorizer.layers import scribbles_over
 from colorizer.motion import follow_motion
 from colorizer.pipeline import white_paper_default
 from colorizer.regions import HINT_TOLERANCE, fill_labels, region_means
-from colorizer.shipped import default_checkpoint
 
 from .compare import paired_interval
 from .evaluate import PATHS, path_sketch
 from .hint_sim import simulate_hints
 from .metrics import psnr
-from .results import CONTACT_PICTURES, write_side_run
-from .valsets import Picture, add_set_options, score_sets
+from .results import CONTACT_PICTURES
+from .valsets import WORKER_MODELS, Picture, run_path_benchmark
 
 MOTIONS = {"still": (0.0, 0.0, 0.0, 0.0), "small": (0.03, 3.0, 0.03, 3.0), "large": (0.08, 8.0, 0.08, 8.0)}
 # (pan as a share of the side, turn in degrees, zoom as a share, bend in px at 512 px)
@@ -106,7 +103,7 @@ def score_picture(task: tuple) -> list[dict]:
     for motion, strengths in MOTIONS.items():
         frame = next_frame(picture, smooth_motion(picture.rgb.shape[:2], np.random.default_rng([index, 7]), *strengths))
         for path, kind in PATHS.items():
-            model, previous, current = _MODELS[path], path_sketch(kind, picture.rgb), path_sketch(kind, frame)
+            model, previous, current = WORKER_MODELS[path], path_sketch(kind, picture.rgb), path_sketch(kind, frame)
             sketch, saved = Image.fromarray(current, "L"), {"truth": Image.fromarray(frame)}
             paper = white_paper_default(sketch, kind)
             methods = frame_hints(picture, index, frame, previous, current)
@@ -126,15 +123,6 @@ def save_pictures(folder: Path, name: str, saved: dict[str, Image.Image]) -> Non
         (folder / column).mkdir(parents=True, exist_ok=True)
         image.save(folder / column / f"{name}.png")
 
-
-_MODELS: dict = {}
-
-
-def init_worker(checkpoints: dict[str, str]) -> None:
-    import torch
-    torch.set_num_threads(1)
-    keep_freed_memory()
-    _MODELS.update({path: Colorizer.load(checkpoint) for path, checkpoint in checkpoints.items()})
 
 
 def summary(rows: list[dict], command: str) -> str:
@@ -156,15 +144,7 @@ def summary(rows: list[dict], command: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    add_set_options(parser)
-    parser.add_argument("--sobel-checkpoint", default=str(default_checkpoint(SketchKind.SOBEL)))
-    parser.add_argument("--line-art-checkpoint", default=str(default_checkpoint(SketchKind.LINE_ART)))
-    args = parser.parse_args(argv)
-    checkpoints = {"sobel": args.sobel_checkpoint, "line art": args.line_art_checkpoint}
-    rows = score_sets(args, score_picture, init_worker, (checkpoints,))
-    command = "python -m training.motion_eval " + " ".join(sys.argv[1:] if argv is None else argv)
-    write_side_run(args.out, rows, summary(rows, command), args.sets, list(PATHS), SHEET_COLUMNS)
+    run_path_benchmark(argv, "training.motion_eval", __doc__, score_picture, summary, SHEET_COLUMNS)
 
 
 if __name__ == "__main__":

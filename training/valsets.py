@@ -8,6 +8,7 @@ see it; illustrations are 512 px already; face frames stay at their 256 px.
 from __future__ import annotations
 
 import argparse
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,3 +96,45 @@ def score_sets(args: argparse.Namespace, score_picture, init_worker, init_args: 
              for index, picture in enumerate(load_set(name, getattr(args, name), args.limit))]
     with ProcessPoolExecutor(args.workers, initializer=init_worker, initargs=init_args) as pool:
         return [row for rows in tqdm(pool.map(score_picture, tasks), total=len(tasks)) for row in rows]
+
+
+WORKER_MODELS: dict = {}  # {path: Colorizer} in each worker process of score_path_sets
+
+
+def add_checkpoint_options(parser: argparse.ArgumentParser) -> None:
+    """--sobel-checkpoint and --line-art-checkpoint: the models of a side benchmark's two paths (default: shipped)."""
+    from colorizer import SketchKind, default_checkpoint
+
+    parser.add_argument("--sobel-checkpoint", default=str(default_checkpoint(SketchKind.SOBEL)))
+    parser.add_argument("--line-art-checkpoint", default=str(default_checkpoint(SketchKind.LINE_ART)))
+
+
+def run_path_benchmark(argv: list[str] | None, name: str, doc: str, score_picture, summary,
+                       columns: list[str]) -> None:
+    """A side benchmark's command line (motion_eval, cutout_eval): the set options (:func:`add_set_options`) and both
+    paths' checkpoints, every picture through ``score_picture`` with the paths' models in WORKER_MODELS of each
+    worker ({"sobel": Colorizer, "line art": Colorizer}), then the run's files (training.results.write_side_run)
+    with ``summary(rows, command)`` and contact sheets of ``columns``. ``name``, ``doc``: the benchmark's module
+    name (as ``python -m`` takes it) and docstring."""
+    from .results import write_side_run
+
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    add_set_options(parser)
+    add_checkpoint_options(parser)
+    args = parser.parse_args(argv)
+    checkpoints = {"sobel": args.sobel_checkpoint, "line art": args.line_art_checkpoint}
+    rows = score_sets(args, score_picture, load_worker_models, (checkpoints,))
+    command = f"python -m {name} " + " ".join(sys.argv[1:] if argv is None else argv)
+    write_side_run(args.out, rows, summary(rows, command), args.sets, list(checkpoints), columns)
+
+
+def load_worker_models(checkpoints: dict[str, str]) -> None:
+    """A worker's start: one thread, freed memory kept, and each checkpoint ({path: file}) loaded into WORKER_MODELS."""
+    import torch
+
+    from colorizer import Colorizer, keep_freed_memory
+
+    torch.set_num_threads(1)
+    keep_freed_memory()
+    WORKER_MODELS.update({path: Colorizer.load(checkpoint) for path, checkpoint in checkpoints.items()})
+

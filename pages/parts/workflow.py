@@ -166,13 +166,13 @@ def result_downloads(output: Result, sketch: Image.Image, fill: RegionFill | Non
         help=f"The studio works at {output.image.width}x{output.image.height}; the downloads are brought to your "
              f"picture's own size (long side up to {MAX_SKETCH_SIDE} px) with its lines sketched at that size.")
     if transparent:
-        paper_note(cut_layers(output, sketch, fill, ui.PREVIEW_SIDE)["result"])
+        paper_note(preview_cut(output, sketch, fill))
     frame, kind, settings = state.upload.frame, state.kind, state.settings  # as they are now, for a later click
-    shown = lambda: {**(cut_layers(output, sketch, fill) if transparent else {"result": output.image,
-                                                                                "flat": output.flat}),
-                     "sketch": sketch}
-    layers = (lambda: full_size_layers(full, frame, output, sketch, kind, settings, fill, transparent)) \
-        if at_full_size else shown
+    shown = {"result": output.image, "flat": output.flat, "sketch": sketch}
+    if at_full_size:
+        layers = lambda: full_size_layers(full, frame, output, sketch, kind, settings, fill, transparent)
+    else:
+        layers = (lambda: transparent_paper(shown, sketch, fill)) if transparent else (lambda: shown)
     suffix = f"_{full.size[0]}x{full.size[1]}" if at_full_size else ""
     left, right = st.columns(2)
     left.download_button("Download result (PNG)", lambda: png_bytes(layers()["result"]), on_click="ignore",
@@ -201,27 +201,21 @@ def paper_note(cut: Image.Image) -> None:
                    "character went clear with it, paint that part its colour, or raise *Close line gaps*.")
 
 
-def cut_layers(output: Result, sketch: Image.Image, fill: RegionFill | None,
-               side: int | None = None) -> dict[str, Image.Image]:
-    """{"result", "flat"}: RGBA with the paper transparent, at the size shown or, with ``side``, at most that long
-    (the page's preview: quicker); worked out once per result, region-fill gap and line threshold, and size."""
+def preview_cut(output: Result, sketch: Image.Image, fill: RegionFill | None) -> Image.Image:
+    """The result with transparent paper (RGBA) at the size the page shows it (at most ui.PREVIEW_SIDE long),
+    worked out once per result and region-fill gap and line threshold; the downloads cut their own."""
     fill = fill or RegionFill()
-    key = (fill.gap, fill.line_level, side)
+    key = (fill.gap, fill.line_level)
     if key not in output.cut:
-        layers = {"result": output.image, "flat": output.flat, "sketch": sketch}
-        if side is not None:
-            layers = {name: fit_long_side(layer, side) for name, layer in layers.items()}
-        cut = transparent_paper(layers, layers["sketch"], fill)
-        output.cut[key] = {"result": cut["result"], "flat": cut["flat"]}
+        layers = {"result": fit_long_side(output.image, ui.PREVIEW_SIDE)}
+        output.cut[key] = transparent_paper(layers, fit_long_side(sketch, ui.PREVIEW_SIDE), fill)["result"]
     return output.cut[key]
 
 
 def shown_result(output: Result, sketch: Image.Image, fill: RegionFill | None, transparent: bool) -> Image.Image:
     """The result as the page shows it: over a checkerboard where ``transparent`` (*Transparent paper*) makes the
-    paper clear (worked out at the size the page shows, ui.PREVIEW_SIDE)."""
-    if not transparent:
-        return output.image
-    return on_checkerboard(cut_layers(output, sketch, fill, ui.PREVIEW_SIDE)["result"])
+    paper clear."""
+    return on_checkerboard(preview_cut(output, sketch, fill)) if transparent else output.image
 
 
 def full_size_layers(full: FullSize, frame: int, output: Result, sketch: Image.Image, kind: SketchKind,
