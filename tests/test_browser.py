@@ -116,6 +116,9 @@ def test_transparent_paper_downloads_a_sticker_at_its_own_size(page, server, tmp
     with zipfile.ZipFile(download(page, "Download layers (ZIP)", tmp_path / "layers.zip")) as archive:
         modes = {name.rsplit("_", 1)[1]: Image.open(archive.open(name)).mode for name in archive.namelist()}
     assert modes == {"composite.png": "RGBA", "flat.png": "RGBA", "lines.png": "RGBA", "scribbles.png": "RGBA"}
+    with zipfile.ZipFile(download(page, "Download layers for Krita or GIMP (.ora)", tmp_path / "sticker.ora")) as ora:
+        assert ora.namelist()[0] == "mimetype" and ora.read("mimetype") == b"image/openraster"
+        assert Image.open(ora.open("mergedimage.png")).getpixel((10, 10))[3] == 0
 
 
 def open_canvas(page, server, tmp_path, seed: int, size: tuple[int, int], name: str = "frame.png"):

@@ -9,7 +9,7 @@ from PIL import Image
 from colorizer import ImageLoadError
 from colorizer.__main__ import main as cli
 from colorizer.images import load_hints
-from colorizer.layers import layers_zip, line_layer, png_bytes
+from colorizer.layers import layers_ora, layers_zip, line_layer, png_bytes
 from tests.synthetic import anime_frame, encode
 
 
@@ -48,6 +48,42 @@ def test_layers_zip_holds_four_full_size_layers():
     lines = np.asarray(layers["frame_lines.png"])
     assert layers["frame_lines.png"].mode == "RGBA" and lines[5, 11, 3] == 255 and lines[5, 30, 3] == 0
     assert layers["frame_scribbles.png"].mode == "RGBA"
+
+
+def read_ora(data: bytes) -> tuple[zipfile.ZipFile, list[dict]]:
+    """An OpenRaster file and its stack's layers (their attributes, top first)."""
+    import xml.etree.ElementTree as ElementTree
+
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    image = ElementTree.fromstring(archive.read("stack.xml"))
+    return archive, [dict(layer.attrib) | {"w": image.get("w"), "h": image.get("h")} for layer in image.iter("layer")]
+
+
+@pytest.mark.parametrize("lines_on_top", [True, False])
+def test_an_openraster_file_stacks_the_layers_as_paint_programs_read_them(lines_on_top):
+    rng = np.random.default_rng(4)
+    sketch = Image.fromarray(np.where(rng.random((300, 400)) < 0.1, 0, 255).astype(np.uint8), "L")
+    flat = Image.fromarray(rng.integers(0, 256, (300, 400, 3), dtype=np.uint8))
+    result = Image.fromarray(np.round(np.asarray(flat) * (np.asarray(sketch)[..., None] / 255.0)).astype(np.uint8))
+    data = layers_ora(result, flat, sketch, scribbles(40, 30), lines_on_top)
+    archive, layers = read_ora(data)
+    first = archive.infolist()[0]
+    assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+    assert archive.read("mimetype") == b"image/openraster"
+    assert [layer["name"] for layer in layers] == ["Scribbles", "Lines", "Flat colours", "Result"]
+    assert {(layer["w"], layer["h"]) for layer in layers} == {("400", "300")}
+    shown = [layer["visibility"] == "visible" for layer in layers]
+    assert shown == [False, lines_on_top, lines_on_top, not lines_on_top]
+    pictures = {layer["name"]: Image.open(io.BytesIO(archive.read(layer["src"]))) for layer in layers}
+    assert all(picture.size == (400, 300) for picture in pictures.values())
+    merged = Image.open(io.BytesIO(archive.read("mergedimage.png")))
+    assert np.array_equal(np.asarray(merged), np.asarray(result))
+    assert max(Image.open(io.BytesIO(archive.read("Thumbnails/thumbnail.png"))).size) == 256
+    visible = Image.new("RGBA", (400, 300))
+    for layer in reversed(layers):  # bottom first, as a paint program composites them
+        if layer["visibility"] == "visible":
+            visible = Image.alpha_composite(visible, pictures[layer["name"]].convert("RGBA"))
+    assert np.abs(np.asarray(visible.convert("RGB"), int) - np.asarray(result, int)).max() <= 1  # shows the result
 
 
 def test_line_layer_alpha_follows_the_sketch():

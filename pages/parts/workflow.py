@@ -11,7 +11,7 @@ from colorizer import ImageLoadError, RegionFill, SketchKind, SketchSettings, lo
 from colorizer.compose import enlarge
 from colorizer.cutout import on_checkerboard, paper_share, transparent_paper
 from colorizer.images import fit_long_side, load_hints
-from colorizer.layers import layers_zip, png_bytes, scribbles_over
+from colorizer.layers import layers_ora, layers_zip, png_bytes, scribbles_over
 from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.palette import MAX_PALETTE, PaletteFileError, palette_file, read_palette_file, suggest_palette
 from pages.parts import canvas, ui
@@ -182,6 +182,12 @@ def result_downloads(output: Result, sketch: Image.Image, fill: RegionFill | Non
                           data=lambda: layers_zip(output.name, **layers(), hints=output.hints),
                           file_name=f"{output.name}_layers{suffix}.zip", mime="application/zip",
                           icon=":material/layers:", help="Composite, flat colours, lines (transparent) and scribbles.")
+    st.download_button("Download layers for Krita or GIMP (.ora)", on_click="ignore", width="stretch",
+                       data=lambda: layers_ora(**layers(), hints=output.hints, lines_on_top=output.lines_on_top),
+                       file_name=f"{output.name}{suffix}.ora", mime="image/openraster", icon=":material/stacks:",
+                       help="One OpenRaster file that Krita, GIMP and MyPaint open with the layers stacked: lines "
+                            "over flat colours (shown for crisp lines on top), the result, and your scribbles "
+                            "(hidden).")
 
 
 TRANSPARENT_HELP = ("The white paper around your picture becomes transparent in the downloads (result and layers), "
