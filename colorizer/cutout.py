@@ -22,6 +22,7 @@ PAPER_NEAR = 24  # ... its pixels within this of that colour (any channel): a pa
 INK = 250  # sketch pixels darker than this on the paper are ink, kept as partly transparent ink
 NARROW = 12  # px at the working size: the paper is cut from the rest at passages narrower than twice this
 ANALYSIS_SIDE = 1024  # px: the paper is found on a copy at most this long (the page's preview size)
+EDGE_SOFTNESS = 0.7  # px: the Gaussian that anti-aliases the edge of the cut
 CHECKER = 8  # px: the squares of the checkerboard a cut-out is shown on
 
 
@@ -107,7 +108,18 @@ def cut_out(result: Image.Image, sketch: Image.Image, paper: np.ndarray) -> Imag
     ink = (level - gray[inked].astype(np.float32)) / level
     unmixed = white - (white - rgba[inked][:, :3]) / ink[:, None]
     rgba[inked] = np.round(np.clip(np.column_stack([unmixed, ink * 255.0]), 0.0, 255.0)).astype(np.uint8)
+    smooth_edge(rgba, paper)
     return Image.fromarray(rgba, "RGBA")
+
+
+def smooth_edge(rgba: np.ndarray, paper: np.ndarray) -> None:
+    """Anti-alias the cut: the opaque pixels touching the paper take the coverage of a softened mask (a Gaussian of
+    EDGE_SOFTNESS px) as alpha, so the edge does not show the pixel grid where it runs along a colour edge or a
+    line's outer side. ``rgba``: uint8 (H, W, 4), its alpha changed in place; ``paper``: bool (H, W)."""
+    coverage = cv2.GaussianBlur((~paper).astype(np.float32), (0, 0), EDGE_SOFTNESS)
+    touching = cv2.dilate(paper.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))).astype(bool)
+    edge = ~paper & touching
+    rgba[..., 3][edge] = np.round(np.minimum(rgba[..., 3][edge], 255.0 * coverage[edge])).astype(np.uint8)
 
 
 def median_of(values: np.ndarray) -> int:

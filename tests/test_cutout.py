@@ -166,3 +166,14 @@ def test_odd_pictures_a_framed_one_has_no_paper_a_blank_one_is_all_paper_a_black
     share = lambda sketch: paper_share(transparent_paper({"result": sketch.convert("RGB")}, sketch)["result"])
     assert share(framed) == 0 and share(black) == 0
     assert share(blank) == 1 and share(strip) == 1
+
+
+def test_the_cut_is_anti_aliased_where_no_line_runs_along_it():
+    sketch = Image.new("L", (200, 200), 255)  # no lines: the disc's edge is a colour edge only
+    result = np.full((200, 200, 3), 255, np.uint8)
+    cv2.circle(result, (100, 100), 50, HAIR, -1)
+    a = alpha(transparent_paper({"result": Image.fromarray(result)}, sketch)["result"])
+    distance = np.hypot(*np.mgrid[-100:100, -100:100]).astype(np.float32)
+    assert np.all(a[distance < 48] == 255) and np.all(a[distance > 53] == 0)
+    edge = a[(distance > 48) & (distance < 52)]
+    assert ((edge > 0) & (edge < 255)).mean() > 0.15  # its outer ring partly clear (a hard cut: none)
