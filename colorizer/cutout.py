@@ -116,10 +116,10 @@ def smooth_edge(rgba: np.ndarray, paper: np.ndarray) -> None:
     """Anti-alias the cut: the opaque pixels touching the paper take the coverage of a softened mask (a Gaussian of
     EDGE_SOFTNESS px) as alpha, so the edge does not show the pixel grid where it runs along a colour edge or a
     line's outer side. ``rgba``: uint8 (H, W, 4), its alpha changed in place; ``paper``: bool (H, W)."""
-    coverage = cv2.GaussianBlur((~paper).astype(np.float32), (0, 0), EDGE_SOFTNESS)
-    touching = cv2.dilate(paper.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))).astype(bool)
-    edge = ~paper & touching
-    rgba[..., 3][edge] = np.round(np.minimum(rgba[..., 3][edge], 255.0 * coverage[edge])).astype(np.uint8)
+    opaque = np.where(paper, 0, 255).astype(np.uint8)
+    coverage = cv2.GaussianBlur(opaque, (0, 0), EDGE_SOFTNESS)  # 0-255, rounded
+    touching = cv2.erode(opaque, cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))) < opaque
+    rgba[..., 3][touching] = np.minimum(rgba[..., 3][touching], coverage[touching])
 
 
 def median_of(values: np.ndarray) -> int:
