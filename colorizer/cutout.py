@@ -23,6 +23,7 @@ INK = 250  # sketch pixels darker than this on the paper are ink, kept as partly
 NARROW = 12  # px at the working size: the paper is cut from the rest at passages narrower than twice this
 ANALYSIS_SIDE = 1024  # px: the paper is found on a copy at most this long (the page's preview size)
 EDGE_SOFTNESS = 0.7  # px: the Gaussian that anti-aliases the edge of the cut
+SPOT_REACH = 3  # px: a click on a line takes the region around it
 CHECKER = 8  # px: the squares of the checkerboard a cut-out is shown on
 
 
@@ -33,10 +34,12 @@ def scaled_gap(gap: int, size: tuple[int, int], work_side: int = WORK_SIDE) -> i
 
 
 def paper_mask(sketch: np.ndarray, colour: np.ndarray, gap: int = RegionFill.gap,
-               line_level: int = FILL_LINE_LEVEL, narrow: int = NARROW) -> np.ndarray:
+               line_level: int = FILL_LINE_LEVEL, narrow: int = NARROW, spots: tuple = ()) -> np.ndarray:
     """Where the paper is: in the regions touching the picture's edge whose median colour is white or nearly so
     (every channel at least PAPER_LIGHT), the pixels of that colour (within PAPER_NEAR) or with ink (the sketch
-    darker than INK), kept where they belong to the paper around the picture (:func:`outer_part`).
+    darker than INK), kept where they belong to the paper around the picture (:func:`outer_part`); and the
+    regions the artist clicked as paper (``spots``: (x, y) shares of the width and height, 0-1), such as paper
+    enclosed between an arm and the body, their pixels of their own median colour or with ink.
 
     Args:
         sketch: uint8 (H, W), dark lines on white; colour: uint8 (H, W, 3) the result at the same size.
@@ -45,6 +48,12 @@ def paper_mask(sketch: np.ndarray, colour: np.ndarray, gap: int = RegionFill.gap
         bool (H, W): True on paper (faint ink in it included), False on lines and on the character.
     """
     labels = absorb_faint_lines(line_regions(sketch, gap, line_level), sketch)
+    return outer_part(edge_paper(labels, sketch, colour), narrow) | clicked_paper(labels, sketch, colour, spots)
+
+
+def edge_paper(labels: np.ndarray, sketch: np.ndarray, colour: np.ndarray) -> np.ndarray:
+    """bool (H, W): the candidates for paper among the regions of ``labels`` that touch the picture's edge (see
+    :func:`paper_mask`)."""
     edge = edge_regions(labels)
     on_edge = edge[labels]
     ids = (np.cumsum(edge) - 1)[labels[on_edge]]  # each edge region numbered 0, 1, ...
@@ -53,7 +62,25 @@ def paper_mask(sketch: np.ndarray, colour: np.ndarray, gap: int = RegionFill.gap
     near = np.abs(pixels.astype(np.int16) - white[ids]).max(axis=1) <= PAPER_NEAR
     candidates = np.zeros(labels.shape, bool)
     candidates[on_edge] = (white.min(axis=1) >= PAPER_LIGHT)[ids] & (near | (sketch[on_edge] < INK))
-    return outer_part(candidates, narrow)
+    return candidates
+
+
+def clicked_paper(labels: np.ndarray, sketch: np.ndarray, colour: np.ndarray, spots: tuple) -> np.ndarray:
+    """bool (H, W): the regions of ``labels`` under ``spots`` ((x, y) shares, 0-1; one on a line takes the region
+    most of the SPOT_REACH px around it belong to), their pixels within PAPER_NEAR of the region's median colour
+    or with ink."""
+    paper = np.zeros(labels.shape, bool)
+    height, width = labels.shape
+    for x, y in spots:
+        col, row = min(int(x * width), width - 1), min(int(y * height), height - 1)
+        around = labels[max(row - SPOT_REACH, 0):row + SPOT_REACH + 1, max(col - SPOT_REACH, 0):col + SPOT_REACH + 1]
+        region = labels[row, col] or (np.bincount(around[around > 0]).argmax() if (around > 0).any() else 0)
+        if region:
+            inside = labels == region
+            white = np.array([median_of(colour[..., channel][inside]) for channel in range(3)], np.int16)
+            near = np.abs(colour.astype(np.int16) - white).max(axis=2) <= PAPER_NEAR
+            paper |= inside & (near | (sketch < INK))
+    return paper
 
 
 def region_medians(pixels: np.ndarray, ids: np.ndarray, count: int) -> np.ndarray:
@@ -127,7 +154,8 @@ def median_of(values: np.ndarray) -> int:
     return int(region_medians(values[:, None], np.zeros(values.size, np.intp), 1)[0, 0])
 
 
-def find_paper(sketch: np.ndarray, colour: np.ndarray, fill: RegionFill, work_side: int = WORK_SIDE) -> np.ndarray:
+def find_paper(sketch: np.ndarray, colour: np.ndarray, fill: RegionFill, work_side: int = WORK_SIDE,
+               spots: tuple = ()) -> np.ndarray:
     """bool (H, W): the paper of a result, found by :func:`paper_mask` on a copy at most ANALYSIS_SIDE long (the
     fill's gap and NARROW scaled to it) and followed at the picture's own size by :func:`follow_paper`, so a 4096
     px download costs little memory and clears what the page's preview shows.
@@ -143,7 +171,8 @@ def find_paper(sketch: np.ndarray, colour: np.ndarray, fill: RegionFill, work_si
     else:
         sketch_small, colour_small = sketch, colour
     narrow = max(1, round(NARROW * max(small) / work_side))  # a share of the picture, small ones too
-    paper = paper_mask(sketch_small, colour_small, scaled_gap(fill.gap, small, work_side), fill.line_level, narrow)
+    paper = paper_mask(sketch_small, colour_small, scaled_gap(fill.gap, small, work_side), fill.line_level, narrow,
+                       spots)
     if small == size or not paper.any():
         return paper if small == size else np.zeros(sketch.shape, bool)
     white = np.array([median_of(colour_small[..., channel][paper]) for channel in range(3)])
@@ -169,13 +198,14 @@ def follow_paper(paper: np.ndarray, sketch: np.ndarray, colour: np.ndarray, whit
 
 
 def transparent_paper(layers: dict[str, Image.Image], sketch: Image.Image, fill: RegionFill | None = None,
-                      work_side: int = WORK_SIDE) -> dict[str, Image.Image]:
+                      work_side: int = WORK_SIDE, spots: tuple = ()) -> dict[str, Image.Image]:
     """A result's layers with the paper transparent: {"result": RGBA composite, "flat": RGBA flat colours (no ink
     on the paper: the line layer carries it)}, the paper found by :func:`find_paper` on ``layers["result"]`` (RGB)
-    and ``sketch`` ("L", its size) with ``fill``'s gap and line threshold (default RegionFill()). Other layers pass
-    through unchanged."""
+    and ``sketch`` ("L", its size) with ``fill``'s gap and line threshold (default RegionFill()), and the regions
+    under ``spots`` ((x, y) shares of the picture, 0-1: paper the artist clicked). Other layers pass through
+    unchanged."""
     paper = find_paper(np.asarray(sketch.convert("L")), np.asarray(layers["result"].convert("RGB")),
-                       fill or RegionFill(), work_side)
+                       fill or RegionFill(), work_side, tuple(spots))
     cut = {"result": cut_out(layers["result"], sketch, paper)}
     if "flat" in layers:
         flat = np.array(layers["flat"].convert("RGBA"))

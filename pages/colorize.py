@@ -40,10 +40,14 @@ def brush_controls() -> tuple[str, float, str]:
     ui.keep_widget_values(["brush_picker", "brush_hex", "brush_width", "brush_tool", "pick_from", "canvas_zoom"],
                           {"brush_picker": "#e04a3f", "brush_hex": "#e04a3f", "brush_width": 8, "brush_tool": "Brush",
                            "pick_from": "Original", "canvas_zoom": "Fit"})
+    tools = ["Brush", "Eraser", "Pick colour"] + (["Clear paper"] if st.session_state.transparent_paper else [])
+    if st.session_state.brush_tool not in tools:  # Transparent paper was turned off
+        st.session_state.brush_tool = "Brush"
     with st.sidebar:
         st.header("Brush")
-        tool = st.segmented_control("Tool", ["Brush", "Eraser", "Pick colour"], key="brush_tool",
-                                    label_visibility="collapsed")
+        tool = st.segmented_control("Tool", tools, key="brush_tool", label_visibility="collapsed")
+        if tool == "Clear paper":
+            clear_paper_controls()
         if tool == "Pick colour":
             st.segmented_control("Pick from", ["Original", "Result"], key="pick_from",
                                  help="Click the canvas: the brush takes the colour of your scribble there, or else "
@@ -64,8 +68,18 @@ def brush_controls() -> tuple[str, float, str]:
                     width="stretch", help="Redo what was undone")
         st.button("Clear all strokes", icon=":material/delete:", on_click=canvas.clear, args=(state,),
                   width="stretch", help="Undo brings them back")
-    marks = {"Eraser": canvas.ERASER_MARK, "Pick colour": canvas.PICK_MARK}
+    marks = {"Eraser": canvas.ERASER_MARK, "Pick colour": canvas.PICK_MARK, "Clear paper": canvas.PAPER_MARK}
     return marks.get(tool, st.session_state.brush_picker), width, zoom
+
+
+def clear_paper_controls() -> None:
+    """What *Clear paper* does, and a button that forgets this picture's clicks."""
+    st.caption("Click paper that the character encloses (between an arm and the body): it goes transparent with "
+               "the rest of the paper. A click on a part of the character clears it too; *Forget* brings it back.")
+    spots = state.paper_spots
+    if spots:
+        st.button(f"Forget the paper clicked ({len(spots)})", icon=":material/history:", width="stretch",
+                  on_click=lambda: state.clicked_paper.pop(state.upload.key, None))
 
 
 def take_picked_colour() -> None:
@@ -157,6 +171,10 @@ def show_canvas(colour: str, width: float, zoom: str) -> None:
     if point is not None:
         st.session_state.picked_colour = pick_colour(point)
         st.rerun()  # the whole page, so the sidebar shows the brush's new colour
+    spot = canvas.take_pick(state, result.json_data, canvas.PAPER_MARK)
+    if spot is not None:
+        state.clicked_paper.setdefault(state.upload.key, []).append((spot[0] / canvas_w, spot[1] / canvas_h))
+        st.rerun()  # the whole page: the result beside it and below, and the count in the sidebar
     if canvas.receive(state, result.json_data, canvas.strokes_array(result.image_data)):
         st.rerun(scope="fragment")  # hand the canvas its eraser cuts
     st.caption((f"Scribbles: {state.painted_pixels:,} painted pixels" if state.painted_pixels
@@ -213,12 +231,12 @@ def drawing_area(colour: str, width: float, zoom: str, colour_now: bool, live: b
         show_result(colour_now, live, lines_on_top, region_fill, white_paper, transparent)
 
 
+ui.keep_widget_values(["live_preview", "transparent_paper"], {"live_preview": False, "transparent_paper": False})
 colour, width, zoom = brush_controls()
 region_fill = region_fill_controls()
 workflow.palette_sidebar(original)
 if fresh_visit:  # redraw saved strokes once when arriving; passing it every run would reset undo
     state.show_drawing(state.drawing or canvas.blank_drawing())
-ui.keep_widget_values(["live_preview", "transparent_paper"], {"live_preview": False, "transparent_paper": False})
 controls = st.columns([3, 2, 2, 2, 2], vertical_alignment="center")
 colour_now = controls[0].button("Colorize", type="primary", icon=":material/palette:", disabled=colorizer is None,
                                 shortcut="Ctrl+Enter", help="Colour the sketch with your scribbles (Ctrl+Enter)")

@@ -475,10 +475,21 @@ def test_transparent_paper_clears_the_paper_shows_a_checkerboard_and_says_when_t
     app.switch_page("pages/sketch.py").run()
     app.switch_page("pages/colorize.py").run()
     assert app.toggle(key="transparent_paper").value is True  # kept across pages
+    assert "Clear paper" in app.segmented_control(key="brush_tool").options
+    state.clicked_paper[state.upload.key] = [(0.5, 0.5)]  # a click on the box
+    app.run()
+    assert np.asarray(preview_cut(state.result, state.sketch, None, state.paper_spots))[80, 100, 3] == 0  # clicked
+    app.segmented_control(key="brush_tool").set_value("Clear paper").run()
+    next(b for b in app.button if b.label == "Forget the paper clicked (1)").click().run()
+    assert state.paper_spots == () and np.asarray(preview_cut(state.result, state.sketch, None))[80, 100, 3] == 255
+    assert len(state.result.cut) == 2  # each set of clicks worked out once
     app.toggle(key="white_paper").set_value(False).run()
     next(b for b in app.button if b.label == "Colorize").click().run()
     assert paper_share(preview_cut(state.result, state.sketch, None)) == 0  # the untrained model's grey paper
     assert any("No white paper around the picture" in i.value for i in app.info)
+    app.toggle(key="transparent_paper").set_value(False).run()
+    assert "Clear paper" not in app.segmented_control(key="brush_tool").options
+    assert app.segmented_control(key="brush_tool").value == "Brush"
 
 
 def test_white_paper_starts_on_for_a_character_on_blank_paper_and_off_for_a_scene(app):

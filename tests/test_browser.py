@@ -121,6 +121,36 @@ def test_transparent_paper_downloads_a_sticker_at_its_own_size(page, server, tmp
         assert Image.open(ora.open("mergedimage.png")).getpixel((10, 10))[3] == 0
 
 
+def test_clear_paper_clicks_paper_the_character_encloses(page, server, tmp_path):
+    """A ring on white paper: its hole is paper the outline encloses, kept until the artist clicks it with
+    *Clear paper*; the download is then clear there too."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (600, 450), "white")
+    draw = ImageDraw.Draw(picture)
+    draw.ellipse((140, 65, 460, 385), fill=(60, 90, 200), outline=(20, 20, 20), width=6)
+    draw.ellipse((240, 165, 360, 285), fill="white", outline=(20, 20, 20), width=6)
+    picture.save(tmp_path / "ring.png")
+    page.goto(f"{server}/sketch")
+    page.locator("input[type=file]").set_input_files(str(tmp_path / "ring.png"))
+    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.wait_for()
+    page.get_by_role("button", name="Colorize").click()
+    page.get_by_role("button", name="Download result (PNG)").wait_for()
+    page.get_by_text("Transparent paper", exact=True).click()
+    page.get_by_text(re.compile(r"Transparent paper: \d+ % of the picture")).wait_for()
+    assert Image.open(download(page, "Download result (PNG)", tmp_path / "kept.png")).getpixel((300, 225))[3] == 255
+    page.get_by_role("radio", name="Clear paper").click()
+    settle(page)
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_role("button", name="Forget the paper clicked (1)").wait_for()
+    settle(page)
+    cut = Image.open(download(page, "Download result (PNG)", tmp_path / "cleared.png"))
+    assert cut.getpixel((300, 225))[3] == 0 and cut.getpixel((5, 5))[3] == 0 and cut.getpixel((300, 100))[3] == 255
+
+
 def open_canvas(page, server, tmp_path, seed: int, size: tuple[int, int], name: str = "frame.png"):
     """Upload a generated picture on the Sketch page, go to Colorize, return the canvas locator."""
     picture = tmp_path / name

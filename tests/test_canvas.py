@@ -133,6 +133,16 @@ def test_a_colour_pick_is_read_where_it_ends_and_leaves_the_drawing_as_it_was():
     assert not canvas.receive(state, sent, STROKES) and canvas.same_drawing(state.drawing, drawing(path()))
 
 
+def test_a_clear_paper_click_is_read_by_its_own_mark_not_as_a_colour_pick():
+    state = Studio()
+    canvas.receive(state, drawing(path()), STROKES)
+    click = {**path(stroke=canvas.PAPER_MARK, left=20, top=8), "path": [["M", 20, 8], ["Q", 21, 8, 21.5, 9.0]]}
+    sent = drawing(path(), click)
+    assert canvas.take_pick(state, sent) is None  # the colour picker leaves it alone
+    assert canvas.take_pick(state, sent, canvas.PAPER_MARK) == (21.5, 9.0)
+    assert canvas.same_drawing(state.canvas_initial, drawing(path())) and state.scribbles is STROKES
+
+
 def test_drawings_without_a_pick_are_left_to_receive():
     assert canvas.picked_point(drawing(path(), path(stroke=canvas.ERASER_MARK))) is None
     assert canvas.picked_point(None) is None

@@ -3,6 +3,7 @@ import io
 import zipfile
 
 import cv2
+import pytest
 import numpy as np
 from PIL import Image
 
@@ -177,3 +178,16 @@ def test_the_cut_is_anti_aliased_where_no_line_runs_along_it():
     assert np.all(a[distance < 48] == 255) and np.all(a[distance > 53] == 0)
     edge = a[(distance > 48) & (distance < 52)]
     assert ((edge > 0) & (edge < 255)).mean() > 0.15  # its outer ring partly clear (a hard cut: none)
+
+
+@pytest.mark.parametrize("size", [256, 2400])
+def test_paper_the_character_encloses_goes_clear_where_the_artist_clicks_it(size):
+    sketch, result = character(size)  # the white shirt stands in for paper between an arm and the body
+    shirt = (size // 2, size * 5 // 8)
+    assert alpha(transparent_paper({"result": result}, sketch)["result"])[shirt[1], shirt[0]] == 255
+    cut = alpha(transparent_paper({"result": result}, sketch, spots=[(0.5, 0.625)])["result"])
+    assert cut[shirt[1], shirt[0]] == 0 and cut[0, 0] == 0
+    assert cut[size * 140 // 256, size * 90 // 256] == 255 and cut[size * 96 // 256, size // 2] == 255  # skin, hair
+    on_line = (0.5, (5 * size // 8 - size // 8) / size)  # the shirt's top outline: a region beside it is taken
+    before = paper_share(transparent_paper({"result": result}, sketch)["result"])
+    assert paper_share(transparent_paper({"result": result}, sketch, spots=[on_line])["result"]) > before

@@ -7,8 +7,8 @@ clear and the eraser work on the canvas's Fabric.js JSON: the page keeps the dra
 and hands the canvas the one to show as its ``initial_drawing``, which the canvas reloads and
 sends back rendered. Eraser strokes are drawn in a marker colour and turned into
 ``destination-out`` paths on the next run, so they cut through the strokes below them. A click of the
-colour picker is drawn in a marker colour too: the page reads where it ended and hands the canvas its
-drawing back without it.
+colour picker (or of *Clear paper*) is drawn in a marker colour too: the page reads where it ended and
+hands the canvas its drawing back without it.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ FALLBACK_WIDTH = 448  # until the column has been measured (and in tests without
 ERASER_MARK = "rgba(255,0,200,0.35)"  # the colour eraser strokes are drawn in until they are turned into cuts
 ERASER_CUT = "rgba(0,0,0,1)"
 PICK_MARK = "rgba(0,200,255,0.6)"  # the colour picker's click, until the page takes it off the canvas
+PAPER_MARK = "rgba(120,230,0,0.6)"  # a *Clear paper* click, the same way
 ZOOMS = {"Fit": 1.0, "150 %": 1.5, "200 %": 2.0, "300 %": 3.0}  # the canvas's size over its fitted size
 FRAME_KEY = "canvas-frame"  # the container the canvas scrolls in when zoomed
 
@@ -188,22 +189,23 @@ def receive(state, drawing: dict | None, strokes: np.ndarray | None) -> bool:
     return False
 
 
-def picked_point(drawing: dict | None) -> tuple[float, float] | None:
-    """Where the newest colour-picker mark of a Fabric.js drawing ends, as (x, y) canvas px; None without one.
+def picked_point(drawing: dict | None, mark: str = PICK_MARK) -> tuple[float, float] | None:
+    """Where the newest click mark (``mark``: the colour picker's, or *Clear paper*'s) of a Fabric.js drawing ends,
+    as (x, y) canvas px; None without one.
 
     A freehand path keeps its points in canvas coordinates; a command's last two numbers are its end point.
     """
-    marks = [shape for shape in (drawing or {}).get("objects", []) if shape.get("stroke") == PICK_MARK]
+    marks = [shape for shape in (drawing or {}).get("objects", []) if shape.get("stroke") == mark]
     if not marks or not marks[-1].get("path"):
         return None
     command = marks[-1]["path"][-1]
     return float(command[-2]), float(command[-1])
 
 
-def take_pick(state, drawing: dict | None) -> tuple[float, float] | None:
-    """The point of a new colour-picker click the canvas sent, in canvas px, or None. The canvas is handed
+def take_pick(state, drawing: dict | None, mark: str = PICK_MARK) -> tuple[float, float] | None:
+    """The point of a new click (drawn in ``mark``) the canvas sent, in canvas px, or None. The canvas is handed
     the session's drawing back, so the mark goes and the strokes, undo and redo stay as they were."""
-    point = picked_point(drawing)
+    point = picked_point(drawing, mark)
     if point is None or repeats_itself(state, drawing):
         return None
     state.canvas_sent = drawing

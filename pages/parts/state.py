@@ -159,6 +159,12 @@ class Studio:
     previous_frame: Image.Image | None = None  # the result of the frame the scribbles were moved from
     batch: BatchResult | None = None  # the Batch page's last run
     last_page: str | None = None
+    clicked_paper: dict[str, list] = field(default_factory=dict)  # upload key -> [(x, y) shares] clicked as paper
+
+    @property
+    def paper_spots(self) -> tuple[tuple[float, float], ...]:
+        """Where the artist clicked paper to clear on this picture (*Clear paper*): (x, y) shares of it, 0-1."""
+        return tuple(self.clicked_paper.get(self.upload.key, ())) if self.upload is not None else ()
 
     @property
     def painted_pixels(self) -> int:

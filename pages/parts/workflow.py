@@ -165,14 +165,14 @@ def result_downloads(output: Result, sketch: Image.Image, fill: RegionFill | Non
         f"Download at full size ({full.size[0]}x{full.size[1]})", value=True, key="download_full_size",
         help=f"The studio works at {output.image.width}x{output.image.height}; the downloads are brought to your "
              f"picture's own size (long side up to {MAX_SKETCH_SIDE} px) with its lines sketched at that size.")
+    frame, kind, settings, spots = state.upload.frame, state.kind, state.settings, state.paper_spots  # for a click
     if transparent:
-        paper_note(preview_cut(output, sketch, fill))
-    frame, kind, settings = state.upload.frame, state.kind, state.settings  # as they are now, for a later click
+        paper_note(preview_cut(output, sketch, fill, spots))
     shown = {"result": output.image, "flat": output.flat, "sketch": sketch}
     if at_full_size:
-        layers = lambda: full_size_layers(full, frame, output, sketch, kind, settings, fill, transparent)
+        layers = lambda: full_size_layers(full, frame, output, sketch, kind, settings, fill, transparent, spots)
     else:
-        layers = (lambda: transparent_paper(shown, sketch, fill)) if transparent else (lambda: shown)
+        layers = (lambda: transparent_paper(shown, sketch, fill, spots=spots)) if transparent else (lambda: shown)
     suffix = f"_{full.size[0]}x{full.size[1]}" if at_full_size else ""
     left, right = st.columns(2)
     left.download_button("Download result (PNG)", lambda: png_bytes(layers()["result"]), on_click="ignore",
@@ -193,7 +193,7 @@ def result_downloads(output: Result, sketch: Image.Image, fill: RegionFill | Non
 TRANSPARENT_HELP = ("The white paper around your picture becomes transparent in the downloads (result and layers), "
                     "for a sticker or to lay the character over a background. Lines and everything they enclose "
                     "stay, white parts of the character too; paper enclosed by the character (between an arm and "
-                    "the body) stays white.")
+                    "the body) stays white until you click it with the *Clear paper* tool (beside the brush).")
 
 
 def paper_note(cut: Image.Image) -> None:
@@ -203,36 +203,40 @@ def paper_note(cut: Image.Image) -> None:
         st.info("No white paper around the picture was found, so nothing is transparent. On an edge sketch, turn "
                 "on **White paper**; or paint the paper around the picture white.", icon=":material/info:")
     else:
-        st.caption(f"Transparent paper: {share * 100:.0f} % of the picture (the checkerboard). If a part of your "
-                   "character went clear with it, paint that part its colour, or raise *Close line gaps*.")
+        st.caption(f"Transparent paper: {share * 100:.0f} % of the picture (the checkerboard). Paper the character "
+                   "encloses stays: click it with the *Clear paper* tool. If a part of your character went clear, "
+                   "paint that part its colour, or raise *Close line gaps*.")
 
 
-def preview_cut(output: Result, sketch: Image.Image, fill: RegionFill | None) -> Image.Image:
+def preview_cut(output: Result, sketch: Image.Image, fill: RegionFill | None, spots: tuple = ()) -> Image.Image:
     """The result with transparent paper (RGBA) at the size the page shows it (at most ui.PREVIEW_SIDE long),
-    worked out once per result and region-fill gap and line threshold; the downloads cut their own."""
+    worked out once per result, region-fill gap and line threshold, and paper clicked (``spots``: (x, y) shares);
+    the downloads cut their own."""
     fill = fill or RegionFill()
-    key = (fill.gap, fill.line_level)
+    key = (fill.gap, fill.line_level, spots)
     if key not in output.cut:
         layers = {"result": fit_long_side(output.image, ui.PREVIEW_SIDE)}
-        output.cut[key] = transparent_paper(layers, fit_long_side(sketch, ui.PREVIEW_SIDE), fill)["result"]
+        output.cut[key] = transparent_paper(layers, fit_long_side(sketch, ui.PREVIEW_SIDE), fill,
+                                            spots=spots)["result"]
     return output.cut[key]
 
 
 def shown_result(output: Result, sketch: Image.Image, fill: RegionFill | None, transparent: bool) -> Image.Image:
     """The result as the page shows it: over a checkerboard where ``transparent`` (*Transparent paper*) makes the
-    paper clear."""
-    return on_checkerboard(preview_cut(output, sketch, fill)) if transparent else output.image
+    paper clear (and the paper clicked on this picture)."""
+    return on_checkerboard(preview_cut(output, sketch, fill, studio().paper_spots)) if transparent else output.image
 
 
 def full_size_layers(full: FullSize, frame: int, output: Result, sketch: Image.Image, kind: SketchKind,
-                     settings: SketchSettings, fill: RegionFill | None = None,
-                     transparent: bool = False) -> dict[str, Image.Image]:
+                     settings: SketchSettings, fill: RegionFill | None = None, transparent: bool = False,
+                     spots: tuple = ()) -> dict[str, Image.Image]:
     """{"result", "flat", "sketch"} at the picture's own size: the picture sketched again at that size and the
     result brought to it (:func:`colorizer.compose.enlarge`); with ``transparent``, result and flat colours RGBA
-    with the paper clear (:func:`colorizer.cutout.transparent_paper`, ``fill``'s gap and line threshold)."""
+    with the paper clear (:func:`colorizer.cutout.transparent_paper`: ``fill``'s gap and line threshold, and the
+    paper clicked, ``spots``)."""
     sketch_full = kind.sketch(full.picture(frame), settings)
     layers = {**enlarge(output.image, output.flat, sketch, sketch_full, output.lines_on_top), "sketch": sketch_full}
-    return transparent_paper(layers, sketch_full, fill) if transparent else layers
+    return transparent_paper(layers, sketch_full, fill, spots=spots) if transparent else layers
 
 
 def remember_variant(output: Result) -> None:
