@@ -115,6 +115,9 @@ def add_batch_command(commands) -> None:
     batch.add_argument("--working-size", action="store_true",
                        help="write each result at the size it is coloured at (long side up to 2048 px) instead of the "
                             "picture's own size (up to 4096 px)")
+    batch.add_argument("--layers", action="store_true",
+                       help="also write each picture's layers (lines, flat colours, result, scribbles) as <name>.ora, "
+                            "which Krita, GIMP and MyPaint open as a stack")
     batch.add_argument("--transparent-paper", action="store_true",
                        help="RGBA PNGs: the white paper around each picture is transparent (lines and what they "
                             "enclose stay; an animation's GIF stays on white)")
@@ -167,7 +170,7 @@ def run_batch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     report = colorize_folder(colorizer, args.input, args.hints, args.out, kind, region_fill=region_fill,
                              white_paper=WHITE_PAPER[args.white_paper], painted_on=painted_on,
                              key_frames=args.follow_motion is KEY_FRAMES, own_size=not args.working_size,
-                             settings=settings, transparent=args.transparent_paper,
+                             settings=settings, transparent=args.transparent_paper, layers=args.layers,
                              progress=lambda items: tqdm(items, desc="colouring", unit="frame"))
     print(report.summary())
     return 1 if report.failed else 0

@@ -11,7 +11,7 @@ from PIL import Image
 from .compose import enlarge
 from .cutout import over_white, transparent_paper
 from .images import MAX_SIDE, ImageLoadError, fit_long_side, frame_count, load_frames, load_hints
-from .layers import gif_bytes
+from .layers import gif_bytes, layers_ora
 from .motion import follow_motion
 from .pipeline import MAX_SKETCH_SIDE, Colorizer, white_paper_default
 from .page import find_page, straighten_page
@@ -39,25 +39,28 @@ class BatchReport:
         return "\n".join(lines)
 
 
-def colour_sketch(colorizer: Colorizer, sketch: Image.Image, hints: Image.Image | None, kind: SketchKind,
+def colour_layers(colorizer: Colorizer, sketch: Image.Image, hints: Image.Image | None, kind: SketchKind,
                   region_fill: RegionFill | None = None, white_paper: bool | None = None,
                   own_size: Image.Image | None = None, settings: SketchSettings = SketchSettings(),
-                  transparent: bool = False) -> Image.Image:
-    """Colour a frame's sketch as the app does (RGB, its size). ``white_paper``: the picture is on white paper
-    (see :meth:`Colorizer.colorize`); None decides it per picture as the app does
-    (:func:`colorizer.pipeline.white_paper_default`). ``own_size``: the frame at its own, larger size; the result
-    then comes at that size, brought up as the Colorize page's downloads are (:func:`colorizer.compose.enlarge`),
-    with its lines sketched with ``settings`` (those ``sketch`` was made with). ``transparent``: RGBA, the white
-    paper around the picture transparent (:func:`colorizer.cutout.transparent_paper`)."""
+                  transparent: bool = False) -> dict:
+    """Colour a frame's sketch as the app does: {"result" (RGB, the sketch's size), "flat" (its colours without
+    lines), "sketch" (the lines, at the result's size), "hints" (the scribbles, as given)}, as the Colorize page's
+    layered downloads hold them.
+
+    ``white_paper``: the picture is on white paper (see :meth:`Colorizer.colorize`); None decides it per picture
+    as the app does (:func:`colorizer.pipeline.white_paper_default`). ``own_size``: the frame at its own, larger
+    size; the layers then come at that size, brought up as the Colorize page's downloads are
+    (:func:`colorizer.compose.enlarge`), with its lines sketched with ``settings`` (those ``sketch`` was made
+    with). ``transparent``: result and flat colours RGBA, the white paper around the picture transparent
+    (:func:`colorizer.cutout.transparent_paper`)."""
     paper = white_paper_default(sketch, kind) if white_paper is None else white_paper
-    options = dict(lines_on_top=kind.lines_on_top, region_fill=region_fill, white_paper=paper)
-    if own_size is None:
-        result, result_sketch = colorizer.colorize(sketch, hints, **options), sketch
-    else:
-        layers = colorizer.colorize_layers(sketch, hints, **options)
-        result_sketch = kind.sketch(own_size, settings)
-        result = enlarge(layers["result"], layers["flat"], sketch, result_sketch, kind.lines_on_top)["result"]
-    return transparent_paper({"result": result}, result_sketch, region_fill)["result"] if transparent else result
+    layers = colorizer.colorize_layers(sketch, hints, lines_on_top=kind.lines_on_top, region_fill=region_fill,
+                                       white_paper=paper)
+    result_sketch = sketch if own_size is None else kind.sketch(own_size, settings)
+    if own_size is not None:
+        layers = enlarge(layers["result"], layers["flat"], sketch, result_sketch, kind.lines_on_top)
+    layers = {**layers, "sketch": result_sketch, "hints": hints}
+    return transparent_paper(layers, result_sketch, region_fill) if transparent else layers
 
 
 @dataclass
@@ -148,13 +151,14 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
                     region_fill: RegionFill | None = None, white_paper: bool | None = None,
                     painted_on: Image.Image | None = None, key_frames: bool = False,
                     own_size: bool = True, settings: SketchSettings = SketchSettings(),
-                    transparent: bool = False) -> BatchReport:
+                    transparent: bool = False, layers: bool = False) -> BatchReport:
     """Colour every picture in ``input_dir`` into ``out_dir/<stem>_colorized.png``; an animation's frames go to
     ``<stem>_000_colorized.png``... and ``<stem>_colorized.gif``. Scribbles: see :func:`file_scribbles`, or, with
     ``key_frames``, ``hints`` is a folder of scribbles painted on some frames of one cut and every frame takes the
     nearest one's, moved along the motion (:func:`folder_key_frames`). Pictures are sketched with ``settings``,
     coloured at up to MAX_SIDE px and written at their own size (up to MAX_SKETCH_SIDE), or with ``own_size`` False
-    at the size coloured at; with ``transparent``, the white paper around each picture is transparent in its PNG."""
+    at the size coloured at; with ``transparent``, the white paper around each picture is transparent in its PNG;
+    with ``layers``, each picture's layers go to ``<name>.ora`` beside it (:func:`colorizer.layers.layers_ora`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     files = picture_files(input_dir)
     report = BatchReport()
@@ -174,7 +178,8 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
         except ImageLoadError as error:
             report.failed[file.name] = str(error)
             continue
-        save_file_results(file.stem, results, [duration for _, duration, _ in frames], out_dir, report)
+        save_file_results(file.stem, results, [duration for _, duration, _ in frames], out_dir, report,
+                          kind.lines_on_top if layers else None)
     return report
 
 
@@ -212,12 +217,12 @@ def sketch_folder(input_dir: Path, out_dir: Path, kind: SketchKind = SketchKind.
 def colour_frame(colorizer: Colorizer, cut: KeyFrames, index: int, picture: Image.Image, kind: SketchKind,
                  region_fill: RegionFill | None = None, white_paper: bool | None = None,
                  own_size: Image.Image | None = None, settings: SketchSettings = SketchSettings(),
-                 transparent: bool = False) -> Image.Image:
-    """Sketch frame ``index`` of a cut with ``settings`` and colour it with its scribbles (RGB, its size, or
-    ``own_size``'s; RGBA with ``transparent``: see :func:`colour_sketch`)."""
+                 transparent: bool = False) -> dict:
+    """Sketch frame ``index`` of a cut with ``settings`` and colour it with its scribbles: its layers (the result
+    RGB at its size, or ``own_size``'s; RGBA with ``transparent``: see :func:`colour_layers`)."""
     sketch = kind.sketch(picture, settings)
     scribbles = cut.scribbles(index, sketch)
-    return colour_sketch(colorizer, sketch, scribbles, kind, region_fill, white_paper, own_size, settings, transparent)
+    return colour_layers(colorizer, sketch, scribbles, kind, region_fill, white_paper, own_size, settings, transparent)
 
 
 def read_frames(file: Path, own_size: bool) -> list[tuple[Image.Image, int, Image.Image | None]]:
@@ -238,12 +243,17 @@ def read_frames(file: Path, own_size: bool) -> list[tuple[Image.Image, int, Imag
     return frames
 
 
-def save_file_results(stem: str, results: list[Image.Image], durations: list[int], out_dir: Path,
-                      report: BatchReport) -> None:
-    """Write one file's coloured frames as PNGs, and an animation's as a GIF too (on white: GIF has no soft alpha)."""
-    for name, result in zip(frame_names(stem, len(results)), results):
-        result.save(out_dir / f"{name}_colorized.png")
+def save_file_results(stem: str, results: list[dict], durations: list[int], out_dir: Path, report: BatchReport,
+                      lines_on_top: bool | None = None) -> None:
+    """Write one file's coloured frames (:func:`colour_layers`' dicts) as PNGs, an animation's as a GIF too (on
+    white: GIF has no soft alpha), and with ``lines_on_top`` (not None: how they were made) each one's layers as
+    ``<name>.ora``."""
+    for name, layers in zip(frame_names(stem, len(results)), results):
+        layers["result"].save(out_dir / f"{name}_colorized.png")
         report.done.append(out_dir / f"{name}_colorized.png")
+        if lines_on_top is not None:
+            (out_dir / f"{name}.ora").write_bytes(layers_ora(layers["result"], layers["flat"], layers["sketch"],
+                                                             layers["hints"], lines_on_top))
     if len(results) > 1:
-        opaque = [over_white(result) for result in results]
+        opaque = [over_white(layers["result"]) for layers in results]
         (out_dir / f"{stem}_colorized.gif").write_bytes(gif_bytes(opaque, durations))

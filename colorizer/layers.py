@@ -82,12 +82,15 @@ def colour_layer(image: Image.Image) -> Image.Image:
     return image if image.mode == "RGBA" else image.convert("RGB")
 
 
-def zip_pngs(images: dict[str, Image.Image]) -> bytes:
-    """A ZIP archive holding each picture as a PNG under its file name."""
+def zip_pngs(images: dict[str, Image.Image], files: dict[str, bytes] | None = None) -> bytes:
+    """A ZIP archive holding each picture as a PNG under its file name, and ``files`` (file name: bytes) as they
+    are."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for file_name, image in images.items():
             archive.writestr(file_name, png_bytes(image))
+        for file_name, data in (files or {}).items():
+            archive.writestr(file_name, data)
     return buffer.getvalue()
 
 

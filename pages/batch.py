@@ -7,10 +7,10 @@ import streamlit as st
 from PIL import Image
 
 from colorizer import ImageLoadError, RegionFill, SketchKind
-from colorizer.batch import KeyFrames, colour_sketch, frame_names
+from colorizer.batch import KeyFrames, colour_layers, frame_names
 from colorizer.images import MAX_ANIMATION_PIXELS, fit_long_side, load_frames, load_hints
 from colorizer.cutout import on_checkerboard, over_white
-from colorizer.layers import gif_bytes, scribbles_over, zip_pngs
+from colorizer.layers import gif_bytes, layers_ora, scribbles_over, zip_pngs
 from colorizer.sketch import looks_like_line_art
 from pages.parts import ui
 from pages.parts.state import BatchResult, studio
@@ -136,6 +136,9 @@ else:  # the line-art model keeps paper white itself, except around sparse drawi
 transparent = st.checkbox("Transparent paper", key="batch_transparent_paper",
                           help="As on the Colorize page: the white paper around each frame is transparent in its PNG "
                                "(an animation's GIF stays on white).")
+with_layers = st.checkbox("Layers for Krita or GIMP (.ora) too", key="batch_layers",
+                          help="The ZIP also holds each frame's layers as one OpenRaster file (<frame>.ora): lines, "
+                               "flat colours, the result and its scribbles, stacked, as the Colorize page gives them.")
 follow = st.checkbox("Scribbles follow the motion", key="batch_follow_motion", disabled=not hint_files or not frames,
                      help="For frames of one cut: the scribbles move with the character from the frame they were "
                           "painted on to each frame (optical flow between the sketches), instead of staying in place.")
@@ -175,9 +178,11 @@ def colour_all(hints: dict[int, Image.Image]) -> BatchResult:
     for index, frame in enumerate(frames):
         sketch = kind.sketch(frame.picture, settings)
         scribbles = cut.scribbles(index, sketch)
-        coloured = ui.in_model_thread(colour_sketch, colorizer, sketch, scribbles, kind, region_fill, white_paper,
-                                      transparent=transparent)
-        batch.results[f"{frame.name}_colorized.png"] = coloured
+        layers = ui.in_model_thread(colour_layers, colorizer, sketch, scribbles, kind, region_fill, white_paper,
+                                    transparent=transparent)
+        coloured = batch.results[f"{frame.name}_colorized.png"] = layers["result"]
+        if with_layers:
+            batch.layers[f"{frame.name}.ora"] = layers_ora(**layers, lines_on_top=kind.lines_on_top)
         preview = fit_long_side(scribbles_over(sketch, scribbles), PREVIEW_SIDE)
         batch.scribbles[f"{frame.name}_colorized.png"] = preview
         if frame.animation is not None:
@@ -212,8 +217,8 @@ if studio().batch is not None:
     batch = studio().batch
     st.success(f"{len(batch.results)} coloured, {len(batch.failures)} failed.")
     if batch.results:
-        st.download_button("Download all (ZIP)", zip_pngs(batch.results), file_name="colorized_frames.zip",
-                           mime="application/zip", type="primary")
+        st.download_button("Download all (ZIP)", lambda: zip_pngs(batch.results, batch.layers),
+                           file_name="colorized_frames.zip", mime="application/zip", type="primary", on_click="ignore")
         for name, animation in batch.animations.items():
             st.download_button(f"Download {name}", lambda frames=animation: gif_bytes(*zip(*frames)), file_name=name,
                                mime="image/gif", on_click="ignore", icon=":material/animated_images:")

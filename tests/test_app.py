@@ -530,7 +530,10 @@ def test_batch_page_colours_several_frames_and_reports_failures(app):
     assert "Download all (ZIP)" in labels(app.download_button)
 
 
-def test_batch_page_transparent_paper_clears_the_paper_of_each_frame(app):
+def test_batch_page_transparent_paper_and_layers_of_each_frame(app):
+    import io
+    import zipfile
+
     app.switch_page("pages/batch.py").run()
     files = []
     for left in (60, 70):
@@ -539,12 +542,16 @@ def test_batch_page_transparent_paper_clears_the_paper_of_each_frame(app):
         files.append((f"box{left}.png", encode(on_paper), "image/png"))
     app.file_uploader[0].set_value(files)
     app.checkbox(key="batch_transparent_paper").check().run()
+    app.checkbox(key="batch_layers").check().run()
     next(b for b in app.button if b.label == "Colorize all").click().run()
     assert not app.exception and not app.error
-    results = app.session_state["studio"].batch.results
-    assert len(results) == 2
-    for image in results.values():
+    batch = app.session_state["studio"].batch
+    assert len(batch.results) == 2 and sorted(batch.layers) == ["box60.ora", "box70.ora"]
+    for image in batch.results.values():
         assert image.mode == "RGBA" and np.asarray(image)[0, 0, 3] == 0 and np.asarray(image)[80, 100, 3] == 255
+    with zipfile.ZipFile(io.BytesIO(batch.layers["box60.ora"])) as ora:  # the frame's layers, stacked
+        assert np.array_equal(np.asarray(Image.open(ora.open("mergedimage.png"))), np.asarray(batch.results[
+            "box60_colorized.png"]))
 
 
 def test_batch_page_sketches_with_the_sketch_pages_settings(app, tiny_checkpoint):

@@ -182,6 +182,24 @@ def test_batch_cli_transparent_paper_clears_the_paper_in_each_png_and_lays_a_gif
     assert Image.open(tmp_path / "plain" / "box_colorized.png").mode == "RGB"
 
 
+def test_batch_cli_writes_each_pictures_layers_as_an_openraster_file_when_asked(frames, tmp_path, tiny_checkpoint,
+                                                                                  capsys):
+    hints = tmp_path / "hints.png"
+    scribbles(80, 60).save(hints)
+    assert cli(["batch", "--input", str(frames), "--hints", str(hints), "--out", str(tmp_path / "out"),
+                "--checkpoint", str(tiny_checkpoint), "--layers", "--working-size"]) == 1  # broken.png fails
+    for index in range(3):
+        archive, layers = read_ora((tmp_path / "out" / f"frame{index}.ora").read_bytes())
+        result = Image.open(tmp_path / "out" / f"frame{index}_colorized.png")
+        assert np.array_equal(np.asarray(Image.open(archive.open("mergedimage.png"))), np.asarray(result))
+        assert {(int(layer["w"]), int(layer["h"])) for layer in layers} == {result.size}
+        scribble_layer = np.asarray(Image.open(archive.open("data/scribbles.png")))
+        assert (scribble_layer[..., 3] > 0).any()  # the frame's scribbles, scaled onto it
+    assert cli(["batch", "--input", str(frames), "--out", str(tmp_path / "plain"), "--checkpoint",
+                str(tiny_checkpoint)]) == 1
+    assert not list((tmp_path / "plain").glob("*.ora")) and len(list((tmp_path / "plain").glob("*.png"))) == 3
+
+
 @pytest.mark.parametrize("option, value, message", [("--fill-flatness", "40", "flatness must be between 0 and 1"),
                                                     ("--fill-line-level", "400", "line level must be 1-255"),
                                                     ("--sketch-kernel-size", "4", "kernel_size must be one of"),

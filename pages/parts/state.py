@@ -120,13 +120,14 @@ class Upload:
 @dataclass
 class BatchResult:
     """The Batch page's last run: results by output file name, each frame's sketch with the scribbles it was
-    coloured with (same keys; a preview, long side at most 512 px), failures by upload name, and each animation's
-    coloured frames with their durations (ms) by GIF file name."""
+    coloured with (same keys; a preview, long side at most 512 px), failures by upload name, each animation's
+    coloured frames with their durations (ms) by GIF file name, and when asked each frame's layers (.ora)."""
 
     results: dict[str, Image.Image] = field(default_factory=dict)
     scribbles: dict[str, Image.Image] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     animations: dict[str, list[tuple[Image.Image, int]]] = field(default_factory=dict)
+    layers: dict[str, bytes] = field(default_factory=dict)  # each frame's layers as an OpenRaster file, by file name
 
 
 @dataclass
