@@ -9,8 +9,8 @@ from pathlib import Path
 from PIL import Image
 
 from .compose import enlarge
-from .cutout import over_white, transparent_paper
-from .images import MAX_SIDE, ImageLoadError, fit_long_side, frame_count, load_frames, load_hints
+from .cutout import over_white, own_transparency, transparent_paper
+from .images import MAX_SIDE, ImageLoadError, fit_long_side, frame_count, load_alpha, load_frames, load_hints
 from .layers import gif_bytes, layers_ora
 from .motion import follow_motion
 from .pipeline import MAX_SKETCH_SIDE, Colorizer, white_paper_default
@@ -42,7 +42,7 @@ class BatchReport:
 def colour_layers(colorizer: Colorizer, sketch: Image.Image, hints: Image.Image | None, kind: SketchKind,
                   region_fill: RegionFill | None = None, white_paper: bool | None = None,
                   own_size: Image.Image | None = None, settings: SketchSettings = SketchSettings(),
-                  transparent: bool = False) -> dict:
+                  transparent: bool = False, alpha: Image.Image | None = None) -> dict:
     """Colour a frame's sketch as the app does: {"result" (RGB, the sketch's size), "flat" (its colours without
     lines), "sketch" (the lines, at the result's size), "hints" (the scribbles, as given)}, as the Colorize page's
     layered downloads hold them.
@@ -51,8 +51,9 @@ def colour_layers(colorizer: Colorizer, sketch: Image.Image, hints: Image.Image 
     as the app does (:func:`colorizer.pipeline.white_paper_default`). ``own_size``: the frame at its own, larger
     size; the layers then come at that size, brought up as the Colorize page's downloads are
     (:func:`colorizer.compose.enlarge`), with its lines sketched with ``settings`` (those ``sketch`` was made
-    with). ``transparent``: result and flat colours RGBA, the white paper around the picture transparent
-    (:func:`colorizer.cutout.transparent_paper`)."""
+    with). ``transparent``: result and flat colours RGBA, with the picture's own transparency ``alpha`` ("L", any
+    size) where it had one (:func:`colorizer.cutout.own_transparency`), else the white paper around the picture
+    transparent (:func:`colorizer.cutout.transparent_paper`)."""
     paper = white_paper_default(sketch, kind) if white_paper is None else white_paper
     layers = colorizer.colorize_layers(sketch, hints, lines_on_top=kind.lines_on_top, region_fill=region_fill,
                                        white_paper=paper)
@@ -60,7 +61,10 @@ def colour_layers(colorizer: Colorizer, sketch: Image.Image, hints: Image.Image 
     if own_size is not None:
         layers = enlarge(layers["result"], layers["flat"], sketch, result_sketch, kind.lines_on_top)
     layers = {**layers, "sketch": result_sketch, "hints": hints}
-    return transparent_paper(layers, result_sketch, region_fill) if transparent else layers
+    if not transparent:
+        return layers
+    return own_transparency(layers, alpha) if alpha is not None else transparent_paper(layers, result_sketch,
+                                                                                       region_fill)
 
 
 @dataclass
@@ -157,7 +161,8 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
     ``key_frames``, ``hints`` is a folder of scribbles painted on some frames of one cut and every frame takes the
     nearest one's, moved along the motion (:func:`folder_key_frames`). Pictures are sketched with ``settings``,
     coloured at up to MAX_SIDE px and written at their own size (up to MAX_SKETCH_SIDE), or with ``own_size`` False
-    at the size coloured at; with ``transparent``, the white paper around each picture is transparent in its PNG;
+    at the size coloured at; with ``transparent``, each PNG keeps its picture's own transparency, or else the white
+    paper around the picture is transparent;
     with ``layers``, each picture's layers go to ``<name>.ora`` beside it (:func:`colorizer.layers.layers_ora`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     files = picture_files(input_dir)
@@ -173,8 +178,11 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
                 cut, first = file_scribbles(hints, file, report, painted_on), 0
             else:
                 cut, first = keys, offsets[position]
+            alphas = [load_alpha(file, offset, MAX_SKETCH_SIDE) if transparent else None
+                      for offset in range(len(frames))]
             results = [colour_frame(colorizer, cut, first + offset, picture, kind, region_fill, white_paper, big,
-                                    settings, transparent) for offset, (picture, _, big) in enumerate(frames)]
+                                    settings, transparent, alphas[offset])
+                       for offset, (picture, _, big) in enumerate(frames)]
         except ImageLoadError as error:
             report.failed[file.name] = str(error)
             continue
@@ -217,12 +225,13 @@ def sketch_folder(input_dir: Path, out_dir: Path, kind: SketchKind = SketchKind.
 def colour_frame(colorizer: Colorizer, cut: KeyFrames, index: int, picture: Image.Image, kind: SketchKind,
                  region_fill: RegionFill | None = None, white_paper: bool | None = None,
                  own_size: Image.Image | None = None, settings: SketchSettings = SketchSettings(),
-                 transparent: bool = False) -> dict:
+                 transparent: bool = False, alpha: Image.Image | None = None) -> dict:
     """Sketch frame ``index`` of a cut with ``settings`` and colour it with its scribbles: its layers (the result
-    RGB at its size, or ``own_size``'s; RGBA with ``transparent``: see :func:`colour_layers`)."""
+    RGB at its size, or ``own_size``'s; RGBA with ``transparent``, ``alpha`` its own: see :func:`colour_layers`)."""
     sketch = kind.sketch(picture, settings)
     scribbles = cut.scribbles(index, sketch)
-    return colour_layers(colorizer, sketch, scribbles, kind, region_fill, white_paper, own_size, settings, transparent)
+    return colour_layers(colorizer, sketch, scribbles, kind, region_fill, white_paper, own_size, settings, transparent,
+                         alpha)
 
 
 def read_frames(file: Path, own_size: bool) -> list[tuple[Image.Image, int, Image.Image | None]]:

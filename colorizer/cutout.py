@@ -214,6 +214,27 @@ def transparent_paper(layers: dict[str, Image.Image], sketch: Image.Image, fill:
     return {**layers, **cut}
 
 
+def own_transparency(layers: dict[str, Image.Image], alpha: Image.Image) -> dict[str, Image.Image]:
+    """A result's layers with the transparency of the picture they were coloured from, for an upload that had its
+    own (a character cut out in advance): {"result": RGBA, its colours un-mixed from the white the picture was laid
+    on where partly clear, "flat": RGBA}; ``alpha``: "L" (0 clear), brought to each layer's size. Other layers pass
+    through unchanged."""
+    cut = {}
+    for name in ("result", "flat"):
+        if name not in layers:
+            continue
+        rgba = np.array(layers[name].convert("RGBA"))
+        rgba[..., 3] = a = np.asarray(alpha.convert("L").resize(layers[name].size, Image.Resampling.BILINEAR))
+        if name == "result":  # laid on white where partly clear: take the white back out
+            partial = (a > 0) & (a < 255)
+            share = a[partial].astype(np.float32)[:, None] / 255.0
+            unmixed = 255.0 - (255.0 - rgba[partial][:, :3]) / share
+            rgba[partial, :3] = np.round(np.clip(unmixed, 0.0, 255.0)).astype(np.uint8)
+            rgba[a == 0, :3] = 255
+        cut[name] = Image.fromarray(rgba, "RGBA")
+    return {**layers, **cut}
+
+
 def paper_share(image: Image.Image) -> float:
     """Share (0-1) of an RGBA picture that is fully transparent; 0 for a picture without alpha."""
     if image.mode != "RGBA":

@@ -116,6 +116,35 @@ def load_frame(source, index: int, max_side: int = MAX_SIDE) -> Image.Image:
     return frame
 
 
+def load_alpha(source, index: int = 0, max_side: int = MAX_SIDE) -> Image.Image | None:
+    """The transparency of frame ``index`` of a picture file, as :func:`load_image` (frame 0) and :func:`load_frame`
+    give that frame: mode "L" (0 clear, 255 opaque) at the frame's size there; None where the file has no
+    transparency or the frame is opaque all over.
+
+    Raises:
+        ImageLoadError: as :func:`load_frame`.
+    """
+    image = _open_upload(source)
+    try:
+        image.seek(index)
+        frame = ImageOps.exif_transpose(image) if index == 0 else image.copy()
+        alpha = alpha_channel(frame)
+    except Exception as error:  # a frame broken after the first, odd modes
+        raise ImageLoadError(_unreadable(error)) from error
+    if alpha is None or alpha.getextrema()[0] == 255:
+        return None
+    return fit_long_side(alpha, max_side)
+
+
+def alpha_channel(image: Image.Image) -> Image.Image | None:
+    """A picture's alpha as mode "L" (palette transparency included), or None for a mode without one."""
+    if image.mode == "P" or "transparency" in image.info:
+        image = image.convert("RGBA")
+    if image.mode not in ("RGBA", "LA", "PA", "La", "RGBa"):
+        return None
+    return image.convert("RGBA").getchannel("A")
+
+
 def _frame_at(image: Image.Image, index: int, max_side: int) -> tuple[Image.Image, int]:
     """Frame ``index`` of an opened animation (RGB, long side at most ``max_side``) and its duration in ms."""
     try:

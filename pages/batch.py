@@ -8,7 +8,7 @@ from PIL import Image
 
 from colorizer import ImageLoadError, RegionFill, SketchKind
 from colorizer.batch import KeyFrames, colour_layers, frame_names
-from colorizer.images import MAX_ANIMATION_PIXELS, fit_long_side, load_frames, load_hints
+from colorizer.images import MAX_ANIMATION_PIXELS, fit_long_side, load_alpha, load_frames, load_hints
 from colorizer.cutout import on_checkerboard, over_white
 from colorizer.layers import gif_bytes, layers_ora, scribbles_over, zip_pngs
 from colorizer.sketch import looks_like_line_art
@@ -28,6 +28,8 @@ class Frame:
     picture: Image.Image
     duration: int
     animation: str | None
+    source: bytes = b""  # the file it comes from, and its index there (for its own transparency)
+    index: int = 0
 
 
 @st.cache_data(max_entries=3, show_spinner="Reading frames…")  # an animation holds up to 180 MB of frames
@@ -60,8 +62,9 @@ def frames_of(files) -> tuple[list[Frame], dict[str, str]]:
             pixels -= sum(picture.width * picture.height for picture, _ in decoded)
             continue
         animation = stem if len(decoded) > 1 else None
-        frames += [Frame(name, picture, duration, animation)
-                   for name, (picture, duration) in zip(frame_names(stem, len(decoded)), decoded)]
+        data = upload.getvalue()
+        frames += [Frame(name, picture, duration, animation, data, index)
+                   for index, (name, (picture, duration)) in enumerate(zip(frame_names(stem, len(decoded)), decoded))]
     return frames, failures
 
 
@@ -134,8 +137,8 @@ else:  # the line-art model keeps paper white itself, except around sparse drawi
              "scribbles paint them. Off by default; turn it on where the paper around simple drawings comes out "
              "tinted.")
 transparent = st.checkbox("Transparent paper", key="batch_transparent_paper",
-                          help="As on the Colorize page: the white paper around each frame is transparent in its PNG "
-                               "(an animation's GIF stays on white).")
+                          help="As on the Colorize page: each frame's PNG keeps the frame's own transparency, or else "
+                               "the white paper around it is transparent (an animation's GIF stays on white).")
 with_layers = st.checkbox("Layers for Krita or GIMP (.ora) too", key="batch_layers",
                           help="The ZIP also holds each frame's layers as one OpenRaster file (<frame>.ora): lines, "
                                "flat colours, the result and its scribbles, stacked, as the Colorize page gives them.")
@@ -178,8 +181,9 @@ def colour_all(hints: dict[int, Image.Image]) -> BatchResult:
     for index, frame in enumerate(frames):
         sketch = kind.sketch(frame.picture, settings)
         scribbles = cut.scribbles(index, sketch)
+        alpha = load_alpha(frame.source, frame.index) if transparent else None
         layers = ui.in_model_thread(colour_layers, colorizer, sketch, scribbles, kind, region_fill, white_paper,
-                                    transparent=transparent)
+                                    transparent=transparent, alpha=alpha)
         coloured = batch.results[f"{frame.name}_colorized.png"] = layers["result"]
         if with_layers:
             batch.layers[f"{frame.name}.ora"] = layers_ora(**layers, lines_on_top=kind.lines_on_top)

@@ -40,7 +40,8 @@ def brush_controls() -> tuple[str, float, str]:
     ui.keep_widget_values(["brush_picker", "brush_hex", "brush_width", "brush_tool", "pick_from", "canvas_zoom"],
                           {"brush_picker": "#e04a3f", "brush_hex": "#e04a3f", "brush_width": 8, "brush_tool": "Brush",
                            "pick_from": "Original", "canvas_zoom": "Fit"})
-    tools = ["Brush", "Eraser", "Pick colour"] + (["Clear paper"] if st.session_state.transparent_paper else [])
+    clicks = st.session_state.transparent_paper and state.upload.alpha is None  # own transparency: nothing to click
+    tools = ["Brush", "Eraser", "Pick colour"] + (["Clear paper"] if clicks else [])
     if st.session_state.brush_tool not in tools:  # Transparent paper was turned off
         st.session_state.brush_tool = "Brush"
     with st.sidebar:
@@ -232,6 +233,9 @@ def drawing_area(colour: str, width: float, zoom: str, colour_now: bool, live: b
 
 
 ui.keep_widget_values(["live_preview", "transparent_paper"], {"live_preview": False, "transparent_paper": False})
+if state.upload.alpha is not None and state.transparency_decided != state.upload.key:
+    st.session_state.transparent_paper = True  # a picture with its own transparency gets it back, once per picture
+    state.transparency_decided = state.upload.key
 colour, width, zoom = brush_controls()
 region_fill = region_fill_controls()
 workflow.palette_sidebar(original)

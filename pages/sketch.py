@@ -8,7 +8,7 @@ from PIL import Image
 
 from colorizer import KERNEL_SIZES, ImageLoadError, SketchKind, SketchSettings, load_image
 from colorizer.batch import frame_names
-from colorizer.images import MAX_SIDE, fit_long_side, fitted_size, load_frame
+from colorizer.images import MAX_SIDE, fit_long_side, fitted_size, load_alpha, load_frame
 from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.layers import png_bytes
 from colorizer.motion import follow_motion
@@ -37,7 +37,7 @@ def receive_upload(upload) -> None:
     if digest in (state.upload and state.upload.digest, state.declined):
         return
     try:
-        image = load_image(data)
+        image, alpha = load_image(data), load_alpha(data)
     except ImageLoadError as error:
         st.error(f"**{upload.name}**: {error}")
         return
@@ -49,7 +49,7 @@ def receive_upload(upload) -> None:
                 f"{full.size[0]}x{full.size[1]}.")
     stem, frames = Path(upload.name).stem, image.info.get("frames", 1)
     offer(Upload(image, frame_names(stem, frames)[0], digest, Animation(data, stem, frames) if frames > 1 else None,
-                 full=full))
+                 full=full, alpha=alpha))
 
 
 def offer(pending: Upload) -> None:
@@ -65,12 +65,12 @@ def open_frame() -> None:
     """Open the frame of the current animation picked with *Frame* (asks first when scribbles would be lost)."""
     animation, index = state.upload.animation, st.session_state["sketch_frame"]
     try:
-        image = load_frame(animation.data, index)
+        image, alpha = load_frame(animation.data, index), load_alpha(animation.data, index)
     except ImageLoadError as error:
         st.error(f"**{animation.stem}**, frame {index}: {error}")
         return
     offer(Upload(image, frame_names(animation.stem, animation.frames)[index], state.upload.digest, animation, index,
-                 state.upload.full))
+                 state.upload.full, alpha=alpha))
 
 
 def frame_picker() -> None:
@@ -154,7 +154,7 @@ def turn() -> None:
     upload = state.upload
     full = upload.full and FullSize(upload.full.data, upload.full.size[::-1], upload.full.page, (upload.full.turns + 1) % 4)
     offer(Upload(turned(upload.image, 1), upload.name, upload.digest, upload.animation, upload.frame, full,
-                 upload.photo, upload.sheet, (upload.turns + 1) % 4))
+                 upload.photo, upload.sheet, (upload.turns + 1) % 4, upload.alpha and turned(upload.alpha, 1)))
 
 
 def page_notes(upload: Upload) -> None:

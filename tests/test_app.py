@@ -492,6 +492,35 @@ def test_transparent_paper_clears_the_paper_shows_a_checkerboard_and_says_when_t
     assert app.segmented_control(key="brush_tool").value == "Brush"
 
 
+def test_a_picture_with_its_own_transparency_gets_it_back_at_every_size(app):
+    from pages.parts.workflow import full_size_layers, preview_cut
+    from tests.test_images import sticker
+
+    app.switch_page("pages/sketch.py").run()
+    app.file_uploader[0].upload("cutout.png", encode(sticker(2600, 1300)), "image/png")
+    app.run()
+    state = app.session_state["studio"]
+    assert state.upload.alpha is not None and state.upload.alpha.size == state.upload.image.size == (2048, 1024)
+    app.switch_page("pages/colorize.py").run()
+    assert app.toggle(key="transparent_paper").value is True  # on by itself for such a picture
+    assert "Clear paper" not in app.segmented_control(key="brush_tool").options  # nothing to click
+    next(b for b in app.button if b.label == "Colorize").click().run()
+    assert not app.exception and any("its own transparency" in c.value for c in app.caption)
+    preview = np.asarray(preview_cut(state.result, state.sketch, None, (), state.upload.alpha))
+    assert preview[0, 0, 3] == 0 and preview[256, 512, 3] == 255
+    full = full_size_layers(state.upload.full, 0, state.result, state.sketch, state.kind, state.settings, None, True)
+    assert full["result"].size == (2600, 1300) and np.array_equal(np.asarray(full["result"])[..., 3],
+                                                                   np.asarray(sticker(2600, 1300))[..., 3])
+    app.toggle(key="transparent_paper").set_value(False).run()
+    app.switch_page("pages/colorize.py").run()
+    assert app.toggle(key="transparent_paper").value is False  # the artist's choice stands for this picture
+    state.adopt(state.upload)  # no scribbles or result to ask about
+    app.switch_page("pages/sketch.py").run()
+    next(b for b in app.button if b.label == "Turn 90°").click().run()
+    assert state.upload.turns == 1 and state.upload.alpha.size == state.upload.image.size == (1024, 2048)
+    assert np.array_equal(np.asarray(state.upload.full.alpha(0)), np.asarray(sticker(2600, 1300))[..., 3].T[:, ::-1])
+
+
 def test_white_paper_starts_on_for_a_character_on_blank_paper_and_off_for_a_scene(app):
     on_paper = Image.new("RGB", (200, 160), "white")
     on_paper.paste((200, 60, 60), (70, 40, 130, 120))  # a red box on white: its edge sketch is a closed box
@@ -552,6 +581,12 @@ def test_batch_page_transparent_paper_and_layers_of_each_frame(app):
     with zipfile.ZipFile(io.BytesIO(batch.layers["box60.ora"])) as ora:  # the frame's layers, stacked
         assert np.array_equal(np.asarray(Image.open(ora.open("mergedimage.png"))), np.asarray(batch.results[
             "box60_colorized.png"]))
+    from tests.test_images import sticker
+
+    app.file_uploader[0].set_value([("cutout.png", encode(sticker(200, 160)), "image/png")]).run()
+    next(b for b in app.button if b.label == "Colorize all").click().run()
+    kept = app.session_state["studio"].batch.results["cutout_colorized.png"]  # its own transparency
+    assert np.array_equal(np.asarray(kept)[..., 3], np.asarray(sticker(200, 160))[..., 3])
 
 
 def test_batch_page_sketches_with_the_sketch_pages_settings(app, tiny_checkpoint):

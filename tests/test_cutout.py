@@ -191,3 +191,21 @@ def test_paper_the_character_encloses_goes_clear_where_the_artist_clicks_it(size
     on_line = (0.5, (5 * size // 8 - size // 8) / size)  # the shirt's top outline: a region beside it is taken
     before = paper_share(transparent_paper({"result": result}, sketch)["result"])
     assert paper_share(transparent_paper({"result": result}, sketch, spots=[on_line])["result"]) > before
+
+
+def test_a_picture_with_its_own_transparency_gets_it_back_colours_unmixed_from_the_white():
+    from colorizer.cutout import own_transparency
+
+    alpha = np.zeros((40, 60), np.uint8)
+    alpha[10:30, 15:45], alpha[10:30, 14] = 255, 128  # a box, one column of its edge half clear
+    colour = np.full((40, 60, 3), (200, 40, 40), np.uint8)
+    on_white = np.round(colour * (alpha[..., None] / 255.0) + 255 * (1 - alpha[..., None] / 255.0)).astype(np.uint8)
+    result, mask = Image.fromarray(on_white), Image.fromarray(alpha, "L")
+    layers = own_transparency({"result": result, "flat": result, "sketch": "kept"}, mask)
+    cut, flat = np.asarray(layers["result"]), np.asarray(layers["flat"])
+    assert np.array_equal(cut[..., 3], alpha) and np.array_equal(flat[..., 3], alpha) and layers["sketch"] == "kept"
+    assert np.abs(cut[20, 14, :3].astype(int) - (200, 40, 40)).max() <= 2  # the half-clear edge: red, not pink
+    assert cut[0, 0, :3].tolist() == [255, 255, 255] and cut[20, 30, :3].tolist() == [200, 40, 40]
+    larger = own_transparency({"result": result.resize((120, 80))}, mask)["result"]
+    assert larger.size == (120, 80) and np.asarray(larger)[0, 0, 3] == 0 and np.asarray(larger)[40, 60, 3] == 255
+

@@ -52,6 +52,43 @@ def test_alpha_is_composited_on_white():
     assert image.mode == "RGB" and image.getpixel((5, 5)) == (255, 255, 255)
 
 
+def sticker(width: int, height: int) -> Image.Image:
+    """A red disc on a clear background, its edge partly clear (RGBA)."""
+    y, x = np.mgrid[0:height, 0:width]
+    inside = np.clip(min(width, height) / 3 - np.hypot(x - width / 2, y - height / 2) + 0.5, 0, 1)
+    rgba = np.zeros((height, width, 4), np.uint8)
+    rgba[..., 0], rgba[..., 3] = 220, np.round(inside * 255).astype(np.uint8)
+    return Image.fromarray(rgba, "RGBA")
+
+
+def test_a_pictures_own_transparency_is_read_at_the_size_it_is_worked_on():
+    from colorizer.images import load_alpha
+
+    picture = sticker(3000, 1200)
+    alpha = load_alpha(encode(picture))
+    assert alpha.mode == "L" and alpha.size == load_image(encode(picture)).size == (2048, 819)
+    assert alpha.getpixel((0, 0)) == 0 and alpha.getpixel((1024, 410)) == 255
+    assert 0 < len([v for v in alpha.getdata() if 0 < v < 255])  # the soft edge stays soft
+    assert load_alpha(encode(Image.new("RGBA", (20, 20), (9, 9, 9, 255)))) is None  # opaque all over
+    assert load_alpha(encode(Image.new("RGB", (20, 20)))) is None and load_alpha(encode(picture.convert("RGB"),
+                                                                                     "JPEG")) is None
+    gif = picture.resize((60, 24)).convert("P", palette=Image.Palette.ADAPTIVE)  # palette transparency
+    gif.info["transparency"] = gif.getpixel((0, 0))
+    assert load_alpha(encode(gif, "GIF", transparency=gif.getpixel((0, 0)))).getpixel((0, 0)) == 0
+
+
+def test_each_frame_of_an_animation_has_its_own_transparency():
+    from colorizer.images import load_alpha
+
+    frames = [sticker(40, 30), Image.new("RGBA", (40, 30), (0, 0, 200, 255))]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "PNG", save_all=True, append_images=frames[1:], duration=100)
+    assert load_alpha(buffer.getvalue(), 0).getpixel((0, 0)) == 0
+    assert load_alpha(buffer.getvalue(), 1) is None  # the second frame is opaque
+    with pytest.raises(ImageLoadError):
+        load_alpha(b"not a picture")
+
+
 def test_exif_rotation_is_applied(rng):
     frame = anime_frame(rng, 60, 30)
     exif = Image.Exif()

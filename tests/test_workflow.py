@@ -200,6 +200,18 @@ def test_batch_cli_writes_each_pictures_layers_as_an_openraster_file_when_asked(
     assert not list((tmp_path / "plain").glob("*.ora")) and len(list((tmp_path / "plain").glob("*.png"))) == 3
 
 
+def test_batch_cli_transparent_paper_keeps_a_pictures_own_transparency(tmp_path, tiny_checkpoint, capsys):
+    from tests.test_images import sticker
+
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    sticker(300, 200).save(folder / "cutout.png")
+    assert cli(["batch", "--input", str(folder), "--out", str(tmp_path / "out"), "--checkpoint", str(tiny_checkpoint),
+                "--transparent-paper"]) == 0
+    cut = Image.open(tmp_path / "out" / "cutout_colorized.png")
+    assert cut.mode == "RGBA" and np.array_equal(np.asarray(cut)[..., 3], np.asarray(sticker(300, 200))[..., 3])
+
+
 @pytest.mark.parametrize("option, value, message", [("--fill-flatness", "40", "flatness must be between 0 and 1"),
                                                     ("--fill-line-level", "400", "line level must be 1-255"),
                                                     ("--sketch-kernel-size", "4", "kernel_size must be one of"),

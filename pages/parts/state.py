@@ -14,7 +14,7 @@ import streamlit as st
 from PIL import Image
 
 from colorizer import SketchKind, SketchSettings
-from colorizer.images import load_frame
+from colorizer.images import load_alpha, load_frame
 from colorizer.page import find_page, straighten_page
 from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.sketch import looks_like_line_art
@@ -66,6 +66,12 @@ class FullSize:
             image = straighten_page(image, self.page, self.size if self.turns % 2 == 0 else self.size[::-1])
         return turned(image, self.turns)
 
+    def alpha(self, frame: int) -> Image.Image | None:
+        """The picture's own transparency at its own size ("L", ``size``; colorizer.images.load_alpha), turned as the
+        picture is; None for a photo straightened to its sheet and for a picture without one."""
+        alpha = None if self.page is not None else load_alpha(self.data, frame, max_side=MAX_SKETCH_SIDE)
+        return None if alpha is None else turned(alpha, self.turns)
+
 
 def turned(image: Image.Image, turns: int) -> Image.Image:
     """``image`` turned clockwise by ``turns`` quarter turns (exactly, no resampling)."""
@@ -90,6 +96,7 @@ class Upload:
     photo: Upload | None = None  # for a photo straightened to its sheet, the photo as taken
     sheet: np.ndarray | None = None  # and the sheet's corners in it (shares, as colorizer.page.find_page gives them)
     turns: int = 0  # quarter turns clockwise (after straightening)
+    alpha: Image.Image | None = None  # the picture's own transparency ("L", its size), for an upload that had one
 
     @property
     def key(self) -> str:
@@ -161,6 +168,7 @@ class Studio:
     batch: BatchResult | None = None  # the Batch page's last run
     last_page: str | None = None
     clicked_paper: dict[str, list] = field(default_factory=dict)  # upload key -> [(x, y) shares] clicked as paper
+    transparency_decided: str | None = None  # the upload key whose own transparency turned Transparent paper on
 
     @property
     def paper_spots(self) -> tuple[tuple[float, float], ...]:

@@ -9,7 +9,7 @@ from PIL import Image
 
 from colorizer import ImageLoadError, RegionFill, SketchKind, SketchSettings, load_image, resize_hints
 from colorizer.compose import enlarge
-from colorizer.cutout import on_checkerboard, paper_share, transparent_paper
+from colorizer.cutout import on_checkerboard, own_transparency, paper_share, transparent_paper
 from colorizer.images import fit_long_side, load_hints
 from colorizer.layers import layers_ora, layers_zip, png_bytes, scribbles_over
 from colorizer.pipeline import MAX_SKETCH_SIDE
@@ -166,13 +166,14 @@ def result_downloads(output: Result, sketch: Image.Image, fill: RegionFill | Non
         help=f"The studio works at {output.image.width}x{output.image.height}; the downloads are brought to your "
              f"picture's own size (long side up to {MAX_SKETCH_SIDE} px) with its lines sketched at that size.")
     frame, kind, settings, spots = state.upload.frame, state.kind, state.settings, state.paper_spots  # for a click
+    alpha = state.upload.alpha
     if transparent:
-        paper_note(preview_cut(output, sketch, fill, spots))
+        paper_note(preview_cut(output, sketch, fill, spots, alpha), alpha is not None)
     shown = {"result": output.image, "flat": output.flat, "sketch": sketch}
     if at_full_size:
         layers = lambda: full_size_layers(full, frame, output, sketch, kind, settings, fill, transparent, spots)
     else:
-        layers = (lambda: transparent_paper(shown, sketch, fill, spots=spots)) if transparent else (lambda: shown)
+        layers = (lambda: clear_paper(shown, sketch, fill, spots, alpha)) if transparent else (lambda: shown)
     suffix = f"_{full.size[0]}x{full.size[1]}" if at_full_size else ""
     left, right = st.columns(2)
     left.download_button("Download result (PNG)", lambda: png_bytes(layers()["result"]), on_click="ignore",
@@ -196,10 +197,13 @@ TRANSPARENT_HELP = ("The white paper around your picture becomes transparent in 
                     "the body) stays white until you click it with the *Clear paper* tool (beside the brush).")
 
 
-def paper_note(cut: Image.Image) -> None:
-    """How much paper the cut-out made transparent, or why none."""
+def paper_note(cut: Image.Image, own: bool = False) -> None:
+    """How much paper the cut-out made transparent, or why none; ``own``: the picture had its own transparency."""
     share = paper_share(cut)
-    if share == 0:
+    if own:
+        st.caption("Your picture has its own transparency: the downloads keep it (what was clear in it is clear in "
+                   "them), instead of looking for white paper.")
+    elif share == 0:
         st.info("No white paper around the picture was found, so nothing is transparent. On an edge sketch, turn "
                 "on **White paper**; or paint the paper around the picture white.", icon=":material/info:")
     else:
@@ -208,23 +212,35 @@ def paper_note(cut: Image.Image) -> None:
                    "paint that part its colour, or raise *Close line gaps*.")
 
 
-def preview_cut(output: Result, sketch: Image.Image, fill: RegionFill | None, spots: tuple = ()) -> Image.Image:
+def preview_cut(output: Result, sketch: Image.Image, fill: RegionFill | None, spots: tuple = (),
+                alpha: Image.Image | None = None) -> Image.Image:
     """The result with transparent paper (RGBA) at the size the page shows it (at most ui.PREVIEW_SIDE long),
-    worked out once per result, region-fill gap and line threshold, and paper clicked (``spots``: (x, y) shares);
-    the downloads cut their own."""
+    worked out once per result, region-fill gap and line threshold, and paper clicked (``spots``: (x, y) shares),
+    or with the picture's own transparency ``alpha`` (see :func:`clear_paper`); the downloads cut their own."""
     fill = fill or RegionFill()
-    key = (fill.gap, fill.line_level, spots)
+    key = (fill.gap, fill.line_level, spots, alpha is not None)
     if key not in output.cut:
         layers = {"result": fit_long_side(output.image, ui.PREVIEW_SIDE)}
-        output.cut[key] = transparent_paper(layers, fit_long_side(sketch, ui.PREVIEW_SIDE), fill,
-                                            spots=spots)["result"]
+        output.cut[key] = clear_paper(layers, fit_long_side(sketch, ui.PREVIEW_SIDE), fill, spots, alpha)["result"]
     return output.cut[key]
+
+
+def clear_paper(layers: dict[str, Image.Image], sketch: Image.Image, fill: RegionFill | None, spots: tuple,
+                alpha: Image.Image | None) -> dict[str, Image.Image]:
+    """``layers`` with the paper transparent: the picture's own transparency where it had one (``alpha``, "L"),
+    else the paper found around it and clicked (colorizer.cutout.transparent_paper)."""
+    if alpha is not None:
+        return own_transparency(layers, alpha)
+    return transparent_paper(layers, sketch, fill, spots=spots)
 
 
 def shown_result(output: Result, sketch: Image.Image, fill: RegionFill | None, transparent: bool) -> Image.Image:
     """The result as the page shows it: over a checkerboard where ``transparent`` (*Transparent paper*) makes the
     paper clear (and the paper clicked on this picture)."""
-    return on_checkerboard(preview_cut(output, sketch, fill, studio().paper_spots)) if transparent else output.image
+    if not transparent:
+        return output.image
+    state = studio()
+    return on_checkerboard(preview_cut(output, sketch, fill, state.paper_spots, state.upload.alpha))
 
 
 def full_size_layers(full: FullSize, frame: int, output: Result, sketch: Image.Image, kind: SketchKind,
@@ -232,11 +248,11 @@ def full_size_layers(full: FullSize, frame: int, output: Result, sketch: Image.I
                      spots: tuple = ()) -> dict[str, Image.Image]:
     """{"result", "flat", "sketch"} at the picture's own size: the picture sketched again at that size and the
     result brought to it (:func:`colorizer.compose.enlarge`); with ``transparent``, result and flat colours RGBA
-    with the paper clear (:func:`colorizer.cutout.transparent_paper`: ``fill``'s gap and line threshold, and the
-    paper clicked, ``spots``)."""
+    with the paper clear (:func:`clear_paper`: the picture's own transparency at that size, or the paper found with
+    ``fill``'s gap and line threshold, and clicked, ``spots``)."""
     sketch_full = kind.sketch(full.picture(frame), settings)
     layers = {**enlarge(output.image, output.flat, sketch, sketch_full, output.lines_on_top), "sketch": sketch_full}
-    return transparent_paper(layers, sketch_full, fill, spots=spots) if transparent else layers
+    return clear_paper(layers, sketch_full, fill, spots, full.alpha(frame)) if transparent else layers
 
 
 def remember_variant(output: Result) -> None:
