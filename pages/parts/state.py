@@ -35,7 +35,7 @@ class Result:
     lines_on_top: bool = False  # made with the sketch's own lines over flat colours
     number: int = 0  # its number among the session's variants (1, 2, ...)
     seconds: float = 0.0  # how long the colouring took
-    cut: dict = field(default_factory=dict, repr=False)  # its preview with transparent paper, by (gap, line level)
+    cut: dict = field(default_factory=dict, repr=False)  # its previews with transparent paper, by how each was cut
 
 
 @dataclass
