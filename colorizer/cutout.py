@@ -54,32 +54,37 @@ def paper_mask(sketch: np.ndarray, colour: np.ndarray, gap: int = RegionFill.gap
 def edge_paper(labels: np.ndarray, sketch: np.ndarray, colour: np.ndarray) -> np.ndarray:
     """bool (H, W): the candidates for paper among the regions of ``labels`` that touch the picture's edge (see
     :func:`paper_mask`)."""
-    edge = edge_regions(labels)
-    on_edge = edge[labels]
-    ids = (np.cumsum(edge) - 1)[labels[on_edge]]  # each edge region numbered 0, 1, ...
-    pixels = colour[on_edge]
-    white = region_medians(pixels, ids, int(edge.sum()))
-    near = np.abs(pixels.astype(np.int16) - white[ids]).max(axis=1) <= PAPER_NEAR
-    candidates = np.zeros(labels.shape, bool)
-    candidates[on_edge] = (white.min(axis=1) >= PAPER_LIGHT)[ids] & (near | (sketch[on_edge] < INK))
-    return candidates
+    return paper_pixels(labels, sketch, colour, edge_regions(labels), light_only=True)
 
 
 def clicked_paper(labels: np.ndarray, sketch: np.ndarray, colour: np.ndarray, spots: tuple) -> np.ndarray:
     """bool (H, W): the regions of ``labels`` under ``spots`` ((x, y) shares, 0-1; one on a line takes the region
     most of the SPOT_REACH px around it belong to), their pixels within PAPER_NEAR of the region's median colour
     or with ink."""
-    paper = np.zeros(labels.shape, bool)
+    clicked = np.zeros(labels.max() + 1, bool)
     height, width = labels.shape
     for x, y in spots:
         col, row = min(int(x * width), width - 1), min(int(y * height), height - 1)
         around = labels[max(row - SPOT_REACH, 0):row + SPOT_REACH + 1, max(col - SPOT_REACH, 0):col + SPOT_REACH + 1]
-        region = labels[row, col] or (np.bincount(around[around > 0]).argmax() if (around > 0).any() else 0)
-        if region:
-            inside = labels == region
-            white = np.array([median_of(colour[..., channel][inside]) for channel in range(3)], np.int16)
-            near = np.abs(colour.astype(np.int16) - white).max(axis=2) <= PAPER_NEAR
-            paper |= inside & (near | (sketch < INK))
+        clicked[labels[row, col] or (np.bincount(around[around > 0]).argmax() if (around > 0).any() else 0)] = True
+    clicked[0] = False  # lines
+    return paper_pixels(labels, sketch, colour, clicked, light_only=False)
+
+
+def paper_pixels(labels: np.ndarray, sketch: np.ndarray, colour: np.ndarray, chosen: np.ndarray,
+                 light_only: bool) -> np.ndarray:
+    """bool (H, W): in the regions ``chosen`` (bool (R + 1,) over ``labels``), the pixels within PAPER_NEAR of their
+    region's median colour or with ink (the sketch darker than INK); with ``light_only``, only in regions whose
+    median is at least PAPER_LIGHT in every channel."""
+    inside = chosen[labels]
+    ids = (np.cumsum(chosen) - 1)[labels[inside]]  # each chosen region numbered 0, 1, ...
+    pixels = colour[inside]
+    white = region_medians(pixels, ids, int(chosen.sum()))
+    keep = (np.abs(pixels.astype(np.int16) - white[ids]).max(axis=1) <= PAPER_NEAR) | (sketch[inside] < INK)
+    if light_only:
+        keep &= (white.min(axis=1) >= PAPER_LIGHT)[ids]
+    paper = np.zeros(labels.shape, bool)
+    paper[inside] = keep
     return paper
 
 
@@ -133,10 +138,16 @@ def cut_out(result: Image.Image, sketch: Image.Image, paper: np.ndarray) -> Imag
     inked = paper & (gray < level * (1 - 1 / 255))  # the rest of the paper is clear
     rgba[paper & ~inked] = (*np.round(white).astype(np.uint8), 0)
     ink = (level - gray[inked].astype(np.float32)) / level
-    unmixed = white - (white - rgba[inked][:, :3]) / ink[:, None]
-    rgba[inked] = np.round(np.clip(np.column_stack([unmixed, ink * 255.0]), 0.0, 255.0)).astype(np.uint8)
+    rgba[inked] = np.column_stack([unmixed(rgba[inked][:, :3], white, ink), np.round(ink * 255.0).astype(np.uint8)])
     smooth_edge(rgba, paper)
     return Image.fromarray(rgba, "RGBA")
+
+
+def unmixed(colours: np.ndarray, background, share: np.ndarray) -> np.ndarray:
+    """Colours (uint8 (N, 3)) seen laid ``share`` (float (N,), 0-1] opaque over ``background`` (a colour, 0-255),
+    with the background taken back out (colour to alpha): uint8 (N, 3), clipped to 0-255."""
+    colour = background - (background - colours.astype(np.float32)) / share[:, None]
+    return np.round(np.clip(colour, 0.0, 255.0)).astype(np.uint8)
 
 
 def smooth_edge(rgba: np.ndarray, paper: np.ndarray) -> None:
@@ -227,9 +238,7 @@ def own_transparency(layers: dict[str, Image.Image], alpha: Image.Image) -> dict
         rgba[..., 3] = a = np.asarray(alpha.convert("L").resize(layers[name].size, Image.Resampling.BILINEAR))
         if name == "result":  # laid on white where partly clear: take the white back out
             partial = (a > 0) & (a < 255)
-            share = a[partial].astype(np.float32)[:, None] / 255.0
-            unmixed = 255.0 - (255.0 - rgba[partial][:, :3]) / share
-            rgba[partial, :3] = np.round(np.clip(unmixed, 0.0, 255.0)).astype(np.uint8)
+            rgba[partial, :3] = unmixed(rgba[partial][:, :3], 255.0, a[partial].astype(np.float32) / 255.0)
             rgba[a == 0, :3] = 255
         cut[name] = Image.fromarray(rgba, "RGBA")
     return {**layers, **cut}
