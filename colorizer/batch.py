@@ -9,8 +9,8 @@ from pathlib import Path
 from PIL import Image
 
 from .compose import enlarge
-from .cutout import over_white, own_transparency, transparent_paper
-from .images import MAX_SIDE, ImageLoadError, fit_long_side, frame_count, load_alpha, load_frames, load_hints
+from .cutout import own_transparency, transparent_paper
+from .images import MAX_SIDE, ImageLoadError, fit_long_side, frame_count, load_alpha, load_frames, load_hints, to_rgb
 from .layers import gif_bytes, layers_ora
 from .motion import follow_motion
 from .pipeline import MAX_SKETCH_SIDE, Colorizer, white_paper_default
@@ -264,5 +264,5 @@ def save_file_results(stem: str, results: list[dict], durations: list[int], out_
             (out_dir / f"{name}.ora").write_bytes(layers_ora(layers["result"], layers["flat"], layers["sketch"],
                                                              layers["hints"], lines_on_top))
     if len(results) > 1:
-        opaque = [over_white(layers["result"]) for layers in results]
+        opaque = [to_rgb(layers["result"]) for layers in results]  # laid on white
         (out_dir / f"{stem}_colorized.gif").write_bytes(gif_bytes(opaque, durations))

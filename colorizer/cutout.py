@@ -258,14 +258,5 @@ def on_checkerboard(image: Image.Image, square: int = CHECKER) -> Image.Image:
         return image.convert("RGB")
     y, x = np.indices((image.height, image.width))
     board = np.where(((y // square + x // square) % 2 == 0)[..., None], 255, 204).astype(np.uint8)
-    return over(image, Image.fromarray(np.repeat(board, 3, axis=2), "RGB"))
-
-
-def over_white(image: Image.Image) -> Image.Image:
-    """A picture with or without alpha, laid on white paper: RGB, its size (for formats without alpha, as GIF)."""
-    return over(image, Image.new("RGB", image.size, "white")) if image.mode == "RGBA" else image.convert("RGB")
-
-
-def over(image: Image.Image, background: Image.Image) -> Image.Image:
-    """``image`` (any mode) composited over ``background`` (RGB, its size): RGB."""
-    return Image.alpha_composite(background.convert("RGBA"), image.convert("RGBA")).convert("RGB")
+    background = Image.fromarray(np.repeat(board, 3, axis=2), "RGB").convert("RGBA")
+    return Image.alpha_composite(background, image).convert("RGB")

@@ -8,8 +8,8 @@ from PIL import Image
 
 from colorizer import ImageLoadError, RegionFill, SketchKind
 from colorizer.batch import KeyFrames, colour_layers, frame_names
-from colorizer.images import MAX_ANIMATION_PIXELS, fit_long_side, load_alpha, load_frames, load_hints
-from colorizer.cutout import on_checkerboard, over_white
+from colorizer.images import MAX_ANIMATION_PIXELS, fit_long_side, load_alpha, load_frames, load_hints, to_rgb
+from colorizer.cutout import on_checkerboard
 from colorizer.layers import gif_bytes, layers_ora, scribbles_over, zip_pngs
 from colorizer.sketch import looks_like_line_art
 from pages.parts import ui
@@ -190,8 +190,8 @@ def colour_all(hints: dict[int, Image.Image]) -> BatchResult:
         preview = fit_long_side(scribbles_over(sketch, scribbles), PREVIEW_SIDE)
         batch.scribbles[f"{frame.name}_colorized.png"] = preview
         if frame.animation is not None:
-            batch.animations.setdefault(f"{frame.animation}_colorized.gif", []).append((over_white(coloured),
-                                                                                        frame.duration))
+            gif_frame = to_rgb(coloured)  # laid on white: GIF has no soft alpha
+            batch.animations.setdefault(f"{frame.animation}_colorized.gif", []).append((gif_frame, frame.duration))
         progress.progress((index + 1) / len(frames), text=f"Coloured {index + 1} of {len(frames)}")
     return batch
 

@@ -3,13 +3,14 @@ import io
 import zipfile
 
 import cv2
-import pytest
 import numpy as np
+import pytest
 from PIL import Image
 
 from colorizer import RegionFill
-from colorizer.cutout import (cut_out, on_checkerboard, outer_part, over_white, paper_mask, paper_share, scaled_gap,
+from colorizer.cutout import (cut_out, on_checkerboard, outer_part, paper_mask, paper_share, scaled_gap,
                               transparent_paper)
+from colorizer.images import to_rgb
 from colorizer.layers import layers_zip
 
 SKIN, HAIR = (240, 190, 160), (90, 60, 200)
@@ -128,8 +129,8 @@ def test_shown_on_a_checkerboard_and_laid_on_white():
     cut = transparent_paper({"result": result}, sketch)["result"]
     board = np.asarray(on_checkerboard(cut, square=8))
     assert board[0, 0].tolist() == [255] * 3 and board[0, 8].tolist() == [204] * 3  # clear paper shows the board
-    assert np.array_equal(np.asarray(over_white(cut))[32, 32], np.asarray(result)[32, 32])
-    assert np.asarray(over_white(cut))[0, 0].tolist() == [255] * 3
+    assert np.array_equal(np.asarray(to_rgb(cut))[32, 32], np.asarray(result)[32, 32])
+    assert np.asarray(to_rgb(cut))[0, 0].tolist() == [255] * 3
     assert on_checkerboard(result).mode == "RGB" and paper_share(result) == 0
 
 
