@@ -10,7 +10,7 @@ from PIL import Image
 
 from .compose import enlarge
 from .cutout import own_transparency, transparent_paper
-from .images import MAX_SIDE, ImageLoadError, fit_long_side, frame_count, load_alpha, load_frames, load_hints, to_rgb
+from .images import MAX_SIDE, ImageLoadError, fit_long_side, frame_count, load_alphas, load_frames, load_hints, to_rgb
 from .layers import gif_bytes, layers_ora
 from .motion import follow_motion
 from .pipeline import MAX_SKETCH_SIDE, Colorizer, white_paper_default
@@ -178,8 +178,7 @@ def colorize_folder(colorizer: Colorizer, input_dir: Path, hints: Path | None, o
                 cut, first = file_scribbles(hints, file, report, painted_on), 0
             else:
                 cut, first = keys, offsets[position]
-            alphas = [load_alpha(file, offset, MAX_SKETCH_SIDE) if transparent else None
-                      for offset in range(len(frames))]
+            alphas = load_alphas(file, MAX_SKETCH_SIDE) if transparent else [None] * len(frames)
             results = [colour_frame(colorizer, cut, first + offset, picture, kind, region_fill, white_paper, big,
                                     settings, transparent, alphas[offset])
                        for offset, (picture, _, big) in enumerate(frames)]

@@ -124,7 +124,18 @@ def load_alpha(source, index: int = 0, max_side: int = MAX_SIDE) -> Image.Image 
     Raises:
         ImageLoadError: as :func:`load_frame`.
     """
+    return _frame_alpha(_open_upload(source), index, max_side)
+
+
+def load_alphas(source, max_side: int = MAX_SIDE) -> list[Image.Image | None]:
+    """:func:`load_alpha` of every frame of a picture file, in order, from one pass over the file (an animation's
+    frames are decoded once, not once per frame)."""
     image = _open_upload(source)
+    return [_frame_alpha(image, index, max_side) for index in range(getattr(image, "n_frames", 1))]
+
+
+def _frame_alpha(image: Image.Image, index: int, max_side: int) -> Image.Image | None:
+    """:func:`load_alpha` of frame ``index`` of an opened picture file."""
     try:
         image.seek(index)
         frame = ImageOps.exif_transpose(image) if index == 0 else image.copy()

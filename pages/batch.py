@@ -8,7 +8,7 @@ from PIL import Image
 
 from colorizer import ImageLoadError, RegionFill, SketchKind
 from colorizer.batch import KeyFrames, colour_layers, frame_names
-from colorizer.images import MAX_ANIMATION_PIXELS, fit_long_side, load_alpha, load_frames, load_hints, to_rgb
+from colorizer.images import MAX_ANIMATION_PIXELS, fit_long_side, load_alphas, load_frames, load_hints, to_rgb
 from colorizer.cutout import on_checkerboard
 from colorizer.layers import gif_bytes, layers_ora, scribbles_over, zip_pngs
 from colorizer.sketch import looks_like_line_art
@@ -35,6 +35,11 @@ class Frame:
 @st.cache_data(max_entries=3, show_spinner="Reading frames…")  # an animation holds up to 180 MB of frames
 def read_frames(data: bytes) -> list[tuple[Image.Image, int]]:
     return load_frames(data)
+
+
+@st.cache_data(max_entries=3, show_spinner=False)
+def read_alphas(data: bytes) -> list[Image.Image | None]:
+    return load_alphas(data)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -181,7 +186,7 @@ def colour_all(hints: dict[int, Image.Image]) -> BatchResult:
     for index, frame in enumerate(frames):
         sketch = kind.sketch(frame.picture, settings)
         scribbles = cut.scribbles(index, sketch)
-        alpha = load_alpha(frame.source, frame.index) if transparent else None
+        alpha = read_alphas(frame.source)[frame.index] if transparent else None
         layers = ui.in_model_thread(colour_layers, colorizer, sketch, scribbles, kind, region_fill, white_paper,
                                     transparent=transparent, alpha=alpha)
         coloured = batch.results[f"{frame.name}_colorized.png"] = layers["result"]

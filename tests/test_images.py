@@ -78,13 +78,16 @@ def test_a_pictures_own_transparency_is_read_at_the_size_it_is_worked_on():
 
 
 def test_each_frame_of_an_animation_has_its_own_transparency():
-    from colorizer.images import load_alpha
+    from colorizer.images import load_alpha, load_alphas
 
     frames = [sticker(40, 30), Image.new("RGBA", (40, 30), (0, 0, 200, 255))]
     buffer = io.BytesIO()
     frames[0].save(buffer, "PNG", save_all=True, append_images=frames[1:], duration=100)
     assert load_alpha(buffer.getvalue(), 0).getpixel((0, 0)) == 0
     assert load_alpha(buffer.getvalue(), 1) is None  # the second frame is opaque
+    every = load_alphas(buffer.getvalue())  # all frames in one pass, as load_alpha gives each
+    assert len(every) == 2 and every[1] is None
+    assert np.array_equal(np.asarray(every[0]), np.asarray(load_alpha(buffer.getvalue(), 0)))
     with pytest.raises(ImageLoadError):
         load_alpha(b"not a picture")
 
