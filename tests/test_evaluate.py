@@ -391,17 +391,25 @@ def test_a_smudged_scan_has_faint_marks_on_its_paper_and_keeps_its_lines():
     assert smudged[128, 20:236].max() < 30  # grain only
 
 
-def test_the_cutout_benchmark_scores_stickers_against_their_own_alpha(tmp_path, tiny_checkpoint, monkeypatch):
+def run_path_benchmark(main, tmp_path, checkpoint, monkeypatch) -> tuple[list[dict], object, dict]:
+    """A side benchmark's ``main`` (training.valsets.run_path_benchmark) on the tiny synthetic sets, ``checkpoint`` on
+    both paths: its per_image.csv rows, its --out folder and the sets' folders."""
     import csv
 
-    from training import cutout_eval, valsets
+    from training import valsets
 
     monkeypatch.setattr(valsets, "STICKER_SIDE", 96)
     folders = synthetic_sets(tmp_path, np.random.default_rng(2))
-    out = tmp_path / "cutout"
-    cutout_eval.main(["--out", str(out), "--workers", "1", "--sobel-checkpoint", str(tiny_checkpoint),
-                      "--line-art-checkpoint", str(tiny_checkpoint), *[f"--{n}={f}" for n, f in folders.items()]])
-    rows = list(csv.DictReader((out / "per_image.csv").open()))
+    out = tmp_path / "out"
+    main(["--out", str(out), "--workers", "1", "--sobel-checkpoint", str(checkpoint), "--line-art-checkpoint",
+          str(checkpoint), *[f"--{n}={f}" for n, f in folders.items()]])
+    return list(csv.DictReader((out / "per_image.csv").open())), out, folders
+
+
+def test_the_cutout_benchmark_scores_stickers_against_their_own_alpha(tmp_path, tiny_checkpoint, monkeypatch):
+    from training import cutout_eval
+
+    rows, out, folders = run_path_benchmark(cutout_eval.main, tmp_path, tiny_checkpoint, monkeypatch)
     assert {(r["set"], r["path"]) for r in rows} == {(s, p) for s in folders for p in ("sobel", "line art")}
     assert all(r["paper_cleared"] and r["character_lost"] for r in rows if r["set"] == "stickers")
     assert all(0 <= float(r["transparent"]) <= 1 for r in rows)

@@ -179,17 +179,10 @@ def test_a_still_motion_is_the_identity_and_a_large_one_moves_the_picture():
 
 
 def test_the_motion_benchmark_scores_every_set_path_motion_and_method(tmp_path, tiny_checkpoint, monkeypatch):
-    import csv
+    from tests.test_evaluate import run_path_benchmark
+    from training import motion_eval
 
-    from tests.test_evaluate import synthetic_sets
-    from training import motion_eval, valsets
-
-    monkeypatch.setattr(valsets, "STICKER_SIDE", 96)
-    folders = synthetic_sets(tmp_path, np.random.default_rng(2))
-    out = tmp_path / "motion"
-    motion_eval.main(["--out", str(out), "--workers", "1", "--sobel-checkpoint", str(tiny_checkpoint),
-                      "--line-art-checkpoint", str(tiny_checkpoint), *[f"--{n}={f}" for n, f in folders.items()]])
-    rows = list(csv.DictReader((out / "per_image.csv").open()))
+    rows, out, folders = run_path_benchmark(motion_eval.main, tmp_path, tiny_checkpoint, monkeypatch)
     assert {(r["set"], r["path"], r["motion"], r["method"]) for r in rows} == {
         (s, p, m, k) for s in folders for p in ("sobel", "line art") for m in motion_eval.MOTIONS
         for k in motion_eval.METHODS}
