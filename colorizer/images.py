@@ -27,6 +27,7 @@ MAX_ASPECT = 16
 # pixels in all once each frame fits MAX_SIDE (60 frames of 1000 x 1000, 240 of 500 x 500): 180 MB of RGB.
 MAX_FRAMES = 300
 MAX_ANIMATION_PIXELS = 60_000_000
+ALPHA_MODES = ("RGBA", "LA", "PA", "La", "RGBa")  # PIL modes with an alpha band
 
 
 class ImageLoadError(ValueError):
@@ -104,7 +105,35 @@ def load_frame(source, index: int, max_side: int = MAX_SIDE) -> Image.Image:
     Raises:
         ImageLoadError: as :func:`load_image`, and for an index past the animation's last frame.
     """
+    return _frame_of(_open_upload(source), index, max_side)
+
+
+def load_image_and_alpha(source, max_side: int = MAX_SIDE) -> tuple[Image.Image, Image.Image | None]:
+    """:func:`load_image` and the picture's own transparency (see :func:`load_frame_and_alpha`), from one decode."""
     image = _open_upload(source)
+    return _first_picture(image, max_side), _frame_alpha(image, 0, max_side)
+
+
+def load_frame_and_alpha(source, index: int, max_side: int = MAX_SIDE) -> tuple[Image.Image, Image.Image | None]:
+    """:func:`load_frame` and that frame's own transparency, from one decode of the file: mode "L" (0 clear, 255
+    opaque) at the frame's size, or None where the file has no transparency or the frame is opaque all over.
+
+    Raises:
+        ImageLoadError: as :func:`load_frame`.
+    """
+    image = _open_upload(source)
+    return _frame_of(image, index, max_side), _frame_alpha(image, index, max_side)
+
+
+def load_alphas(source, max_side: int = MAX_SIDE) -> list[Image.Image | None]:
+    """The own transparency (see :func:`load_frame_and_alpha`) of every frame of a picture file, in order, from one
+    pass over the file (an animation's frames are decoded once, not once per frame)."""
+    image = _open_upload(source)
+    return [_frame_alpha(image, index, max_side) for index in range(getattr(image, "n_frames", 1))]
+
+
+def _frame_of(image: Image.Image, index: int, max_side: int) -> Image.Image:
+    """:func:`load_frame` of an opened picture file."""
     count = getattr(image, "n_frames", 1)
     if not 0 <= index < count:
         raise ImageLoadError(f"The picture has {count} frame(s); there is no frame {index}. Pick one from 0 to "
@@ -116,28 +145,12 @@ def load_frame(source, index: int, max_side: int = MAX_SIDE) -> Image.Image:
     return frame
 
 
-def load_alpha(source, index: int = 0, max_side: int = MAX_SIDE) -> Image.Image | None:
-    """The transparency of frame ``index`` of a picture file, as :func:`load_image` (frame 0) and :func:`load_frame`
-    give that frame: mode "L" (0 clear, 255 opaque) at the frame's size there; None where the file has no
-    transparency or the frame is opaque all over.
-
-    Raises:
-        ImageLoadError: as :func:`load_frame`.
-    """
-    return _frame_alpha(_open_upload(source), index, max_side)
-
-
-def load_alphas(source, max_side: int = MAX_SIDE) -> list[Image.Image | None]:
-    """:func:`load_alpha` of every frame of a picture file, in order, from one pass over the file (an animation's
-    frames are decoded once, not once per frame)."""
-    image = _open_upload(source)
-    return [_frame_alpha(image, index, max_side) for index in range(getattr(image, "n_frames", 1))]
-
-
 def _frame_alpha(image: Image.Image, index: int, max_side: int) -> Image.Image | None:
-    """:func:`load_alpha` of frame ``index`` of an opened picture file."""
+    """The own transparency of frame ``index`` of an opened picture file (see :func:`load_frame_and_alpha`)."""
     try:
         image.seek(index)
+        if image.mode not in ALPHA_MODES and image.mode != "P" and "transparency" not in image.info:
+            return None  # no transparency to read (a JPEG, say): nothing to copy or turn
         frame = ImageOps.exif_transpose(image) if index == 0 else image.copy()
         alpha = alpha_channel(frame)
     except Exception as error:  # a frame broken after the first, odd modes
@@ -151,7 +164,7 @@ def alpha_channel(image: Image.Image) -> Image.Image | None:
     """A picture's alpha as mode "L" (palette transparency included), or None for a mode without one."""
     if image.mode == "P" or "transparency" in image.info:
         image = image.convert("RGBA")
-    if image.mode not in ("RGBA", "LA", "PA", "La", "RGBa"):
+    if image.mode not in ALPHA_MODES:
         return None
     return image.convert("RGBA").getchannel("A")
 
@@ -283,7 +296,7 @@ def to_rgb(image: Image.Image) -> Image.Image:
         image = Image.fromarray(np.clip(array * scale, 0, 255).astype(np.uint8), "L")
     if image.mode == "P" or "transparency" in image.info:
         image = image.convert("RGBA")
-    if image.mode in ("RGBA", "LA", "PA", "La", "RGBa"):
+    if image.mode in ALPHA_MODES:
         image = image.convert("RGBA")
         background = Image.new("RGBA", image.size, (255, 255, 255, 255))
         return Image.alpha_composite(background, image).convert("RGB")

@@ -6,9 +6,9 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from colorizer import KERNEL_SIZES, ImageLoadError, SketchKind, SketchSettings, load_image
+from colorizer import KERNEL_SIZES, ImageLoadError, SketchKind, SketchSettings
 from colorizer.batch import frame_names
-from colorizer.images import MAX_SIDE, fit_long_side, fitted_size, load_alpha, load_frame
+from colorizer.images import MAX_SIDE, fit_long_side, fitted_size, load_frame_and_alpha, load_image_and_alpha
 from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.layers import png_bytes
 from colorizer.motion import follow_motion
@@ -37,7 +37,7 @@ def receive_upload(upload) -> None:
     if digest in (state.upload and state.upload.digest, state.declined):
         return
     try:
-        image, alpha = load_image(data), load_alpha(data)
+        image, alpha = load_image_and_alpha(data)
     except ImageLoadError as error:
         st.error(f"**{upload.name}**: {error}")
         return
@@ -65,7 +65,7 @@ def open_frame() -> None:
     """Open the frame of the current animation picked with *Frame* (asks first when scribbles would be lost)."""
     animation, index = state.upload.animation, st.session_state["sketch_frame"]
     try:
-        image, alpha = load_frame(animation.data, index), load_alpha(animation.data, index)
+        image, alpha = load_frame_and_alpha(animation.data, index)
     except ImageLoadError as error:
         st.error(f"**{animation.stem}**, frame {index}: {error}")
         return

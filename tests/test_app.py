@@ -518,7 +518,7 @@ def test_a_picture_with_its_own_transparency_gets_it_back_at_every_size(app):
     app.switch_page("pages/sketch.py").run()
     next(b for b in app.button if b.label == "Turn 90°").click().run()
     assert state.upload.turns == 1 and state.upload.alpha.size == state.upload.image.size == (1024, 2048)
-    assert np.array_equal(np.asarray(state.upload.full.alpha(0)), np.asarray(sticker(2600, 1300))[..., 3].T[:, ::-1])
+    assert np.array_equal(np.asarray(state.upload.full.picture_and_alpha(0)[1]), np.asarray(sticker(2600, 1300))[..., 3].T[:, ::-1])
 
 
 def test_white_paper_starts_on_for_a_character_on_blank_paper_and_off_for_a_scene(app):

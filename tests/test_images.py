@@ -62,34 +62,35 @@ def sticker(width: int, height: int) -> Image.Image:
 
 
 def test_a_pictures_own_transparency_is_read_at_the_size_it_is_worked_on():
-    from colorizer.images import load_alpha
+    from colorizer.images import load_image_and_alpha
 
     picture = sticker(3000, 1200)
-    alpha = load_alpha(encode(picture))
+    alpha = load_image_and_alpha(encode(picture))[1]
     assert alpha.mode == "L" and alpha.size == load_image(encode(picture)).size == (2048, 819)
     assert alpha.getpixel((0, 0)) == 0 and alpha.getpixel((1024, 410)) == 255
     assert 0 < len([v for v in alpha.getdata() if 0 < v < 255])  # the soft edge stays soft
-    assert load_alpha(encode(Image.new("RGBA", (20, 20), (9, 9, 9, 255)))) is None  # opaque all over
-    assert load_alpha(encode(Image.new("RGB", (20, 20)))) is None and load_alpha(encode(picture.convert("RGB"),
-                                                                                     "JPEG")) is None
+    own = lambda data: load_image_and_alpha(data)[1]
+    assert own(encode(Image.new("RGBA", (20, 20), (9, 9, 9, 255)))) is None  # opaque all over
+    assert own(encode(Image.new("RGB", (20, 20)))) is None and own(encode(picture.convert("RGB"), "JPEG")) is None
     gif = picture.resize((60, 24)).convert("P", palette=Image.Palette.ADAPTIVE)  # palette transparency
     gif.info["transparency"] = gif.getpixel((0, 0))
-    assert load_alpha(encode(gif, "GIF", transparency=gif.getpixel((0, 0)))).getpixel((0, 0)) == 0
+    assert own(encode(gif, "GIF", transparency=gif.getpixel((0, 0)))).getpixel((0, 0)) == 0
 
 
 def test_each_frame_of_an_animation_has_its_own_transparency():
-    from colorizer.images import load_alpha, load_alphas
+    from colorizer.images import load_alphas, load_frame_and_alpha
 
     frames = [sticker(40, 30), Image.new("RGBA", (40, 30), (0, 0, 200, 255))]
     buffer = io.BytesIO()
     frames[0].save(buffer, "PNG", save_all=True, append_images=frames[1:], duration=100)
-    assert load_alpha(buffer.getvalue(), 0).getpixel((0, 0)) == 0
-    assert load_alpha(buffer.getvalue(), 1) is None  # the second frame is opaque
-    every = load_alphas(buffer.getvalue())  # all frames in one pass, as load_alpha gives each
+    frame, alpha = load_frame_and_alpha(buffer.getvalue(), 0)
+    assert alpha.getpixel((0, 0)) == 0 and alpha.size == frame.size
+    assert load_frame_and_alpha(buffer.getvalue(), 1)[1] is None  # the second frame is opaque
+    every = load_alphas(buffer.getvalue())  # all frames in one pass, as each is given alone
     assert len(every) == 2 and every[1] is None
-    assert np.array_equal(np.asarray(every[0]), np.asarray(load_alpha(buffer.getvalue(), 0)))
+    assert np.array_equal(np.asarray(every[0]), np.asarray(alpha))
     with pytest.raises(ImageLoadError):
-        load_alpha(b"not a picture")
+        load_frame_and_alpha(b"not a picture", 0)
 
 
 def test_exif_rotation_is_applied(rng):

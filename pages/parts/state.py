@@ -14,7 +14,7 @@ import streamlit as st
 from PIL import Image
 
 from colorizer import SketchKind, SketchSettings
-from colorizer.images import load_alpha, load_frame
+from colorizer.images import load_frame_and_alpha
 from colorizer.page import find_page, straighten_page
 from colorizer.pipeline import MAX_SKETCH_SIDE
 from colorizer.sketch import looks_like_line_art
@@ -61,16 +61,16 @@ class FullSize:
     def picture(self, frame: int) -> Image.Image:
         """The picture at its own size (RGB, ``size``): the file's frame, straightened to its sheet if it was, then
         turned."""
-        image = load_frame(self.data, frame, max_side=MAX_SKETCH_SIDE)
-        if self.page is not None:
-            image = straighten_page(image, self.page, self.size if self.turns % 2 == 0 else self.size[::-1])
-        return turned(image, self.turns)
+        return self.picture_and_alpha(frame)[0]
 
-    def alpha(self, frame: int) -> Image.Image | None:
-        """The picture's own transparency at its own size ("L", ``size``; colorizer.images.load_alpha), turned as the
-        picture is; None for a photo straightened to its sheet and for a picture without one."""
-        alpha = None if self.page is not None else load_alpha(self.data, frame, max_side=MAX_SKETCH_SIDE)
-        return None if alpha is None else turned(alpha, self.turns)
+    def picture_and_alpha(self, frame: int) -> tuple[Image.Image, Image.Image | None]:
+        """:meth:`picture`, and its own transparency at that size ("L"; colorizer.images.load_frame_and_alpha), turned
+        as the picture is: None for a photo straightened to its sheet and for a picture without one. One decode."""
+        image, alpha = load_frame_and_alpha(self.data, frame, max_side=MAX_SKETCH_SIDE)
+        if self.page is not None:  # a photo: straightened, and without transparency
+            sheet = self.size if self.turns % 2 == 0 else self.size[::-1]
+            image, alpha = straighten_page(image, self.page, sheet), None
+        return turned(image, self.turns), None if alpha is None else turned(alpha, self.turns)
 
 
 def turned(image: Image.Image, turns: int) -> Image.Image:

@@ -250,9 +250,10 @@ def full_size_layers(full: FullSize, frame: int, output: Result, sketch: Image.I
     result brought to it (:func:`colorizer.compose.enlarge`); with ``transparent``, result and flat colours RGBA
     with the paper clear (:func:`clear_paper`: the picture's own transparency at that size, or the paper found with
     ``fill``'s gap and line threshold, and clicked, ``spots``)."""
-    sketch_full = kind.sketch(full.picture(frame), settings)
+    picture, alpha = full.picture_and_alpha(frame)
+    sketch_full = kind.sketch(picture, settings)
     layers = {**enlarge(output.image, output.flat, sketch, sketch_full, output.lines_on_top), "sketch": sketch_full}
-    return clear_paper(layers, sketch_full, fill, spots, full.alpha(frame)) if transparent else layers
+    return clear_paper(layers, sketch_full, fill, spots, alpha) if transparent else layers
 
 
 def remember_variant(output: Result) -> None:
