@@ -31,7 +31,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from colorizer import Colorizer, RegionFill, SketchKind, keep_freed_memory, line_art_sketch
+from colorizer import RegionFill, SketchKind, line_art_sketch
 from colorizer.page import find_page, inset, straighten_page
 from colorizer.shipped import default_checkpoint
 
@@ -40,7 +40,7 @@ from .extractors import xdog_sketch
 from .metrics import psnr
 from .motion_eval import save_pictures, simulated_strokes
 from .results import CONTACT_PICTURES, write_side_run
-from .valsets import add_set_options, score_sets
+from .valsets import WORKER_MODELS, add_set_options, load_worker_models, score_sets
 
 METHODS = ("scan", "photo", "photo, not evened", "smudged", "smudged, erased", "scan, erased",
            "on a table, as taken", "on a table, straightened")
@@ -52,9 +52,6 @@ TABLES = [(95, 70, 55), (60, 62, 68), (150, 115, 80), (45, 70, 95), (175, 170, 1
 # light wood, a blue cutting mat, a pale grey desk (about as bright as the photo's shaded paper)
 SHEET_COLUMNS = ["the photo", "photo, not evened", "photo", "smudged sketch", "smudged", "smudged, erased", "scan",
                  "on a table", "on a table, as taken", "on a table, straightened"]
-_MODEL: dict = {}
-
-
 def photograph(lines: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Line art as a phone photo: uint8 (H, W) dark lines on white in, uint8 (H, W, 3) RGB out, lit from a
     random side (falling off by PHOTO_FALLOFF across the page), with a vignette, a warm tint and noise."""
@@ -148,7 +145,7 @@ def table_outputs(photo: Image.Image, truth: Image.Image, hints: Image.Image, in
     unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
     onto_table = cv2.getPerspectiveTransform(unit * np.array(size, np.float32), corners)
     table_hints = cv2.warpPerspective(np.asarray(hints), onto_table, frame, flags=cv2.INTER_NEAREST)
-    model, found = _MODEL["line art"], find_page(Image.fromarray(table))
+    model, found = WORKER_MODELS["line art"], find_page(Image.fromarray(table))
     whole = model.colorize(line_art_sketch(Image.fromarray(table)), Image.fromarray(table_hints, "RGBA"),
                            SketchKind.LINE_ART.lines_on_top, fill)
     as_taken = straighten_page(whole, true_sheet if found is None else found, size)
@@ -182,7 +179,7 @@ def score_picture(task: tuple) -> list[dict]:
     paper = np.asarray(made["scan"]) >= fill.line_level
     rows, saved = [], {"the photo": photo, "truth": Image.fromarray(picture.rgb)}
     for method, sketch in made.items():
-        output = _MODEL["line art"].colorize(sketch, hints, SketchKind.LINE_ART.lines_on_top, fill)
+        output = WORKER_MODELS["line art"].colorize(sketch, hints, SketchKind.LINE_ART.lines_on_top, fill)
         kept = float((np.asarray(sketch)[paper] >= fill.line_level).mean())
         rows.append({"set": set_name, "method": method, "image": picture.name,
                      "psnr": psnr(np.asarray(output), picture.rgb), "paper": kept})
@@ -197,13 +194,6 @@ def score_picture(task: tuple) -> list[dict]:
     if index < CONTACT_PICTURES:
         save_pictures(out / "outputs" / set_name / "line art", picture.name, saved)
     return rows
-
-
-def init_worker(checkpoint: str) -> None:
-    import torch
-    torch.set_num_threads(1)
-    keep_freed_memory()
-    _MODEL["line art"] = Colorizer.load(checkpoint)
 
 
 def summary(rows: list[dict], command: str) -> str:
@@ -246,7 +236,7 @@ def main(argv: list[str] | None = None) -> None:
     add_set_options(parser)
     parser.add_argument("--checkpoint", default=str(default_checkpoint(SketchKind.LINE_ART)))
     args = parser.parse_args(argv)
-    rows = score_sets(args, score_picture, init_worker, (args.checkpoint,))
+    rows = score_sets(args, score_picture, load_worker_models, ({"line art": args.checkpoint},))
     command = "python -m training.paper_eval " + " ".join(sys.argv[1:] if argv is None else argv)
     write_side_run(args.out, rows, summary(rows, command), args.sets, ["line art"], SHEET_COLUMNS)
 

@@ -98,7 +98,7 @@ def score_sets(args: argparse.Namespace, score_picture, init_worker, init_args: 
         return [row for rows in tqdm(pool.map(score_picture, tasks), total=len(tasks)) for row in rows]
 
 
-WORKER_MODELS: dict = {}  # {path: Colorizer} in each worker process of score_path_sets
+WORKER_MODELS: dict = {}  # {path: Colorizer} in each worker process (load_worker_models)
 
 
 def add_checkpoint_options(parser: argparse.ArgumentParser) -> None:
