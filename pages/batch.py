@@ -53,9 +53,9 @@ def frames_of(files) -> tuple[list[Frame], dict[str, str]]:
     """Every frame of every upload, and {file name: why it cannot be read, or does not fit in the batch}."""
     frames, failures, pixels = [], {}, 0
     for upload in files:
-        stem = Path(upload.name).stem
+        stem, data = Path(upload.name).stem, upload.getvalue()
         try:
-            decoded = read_frames(upload.getvalue())
+            decoded = read_frames(data)
         except ImageLoadError as error:
             failures[upload.name] = str(error)
             continue
@@ -67,7 +67,6 @@ def frames_of(files) -> tuple[list[Frame], dict[str, str]]:
             pixels -= sum(picture.width * picture.height for picture, _ in decoded)
             continue
         animation = stem if len(decoded) > 1 else None
-        data = upload.getvalue()
         frames += [Frame(name, picture, duration, animation, data, index)
                    for index, (name, (picture, duration)) in enumerate(zip(frame_names(stem, len(decoded)), decoded))]
     return frames, failures
