@@ -14,8 +14,7 @@ import numpy as np
 from PIL import Image
 
 from .images import fitted_size
-from .regions import (FILL_LINE_LEVEL, LINE_LEVEL, RegionFill, absorb_faint_lines, edge_regions, line_regions,
-                      region_medians)
+from .regions import FILL_LINE_LEVEL, LINE_LEVEL, RegionFill, absorb_faint_lines, edge_regions, line_regions
 from .scales import WORK_SIDE
 
 PAPER_LIGHT = 220  # an edge region with a median colour this light in every channel is paper (some keep a tint)
@@ -88,6 +87,16 @@ def paper_pixels(labels: np.ndarray, sketch: np.ndarray, colour: np.ndarray, cho
     paper[inside] = keep
     return paper
 
+
+def region_medians(pixels: np.ndarray, ids: np.ndarray, count: int) -> np.ndarray:
+    """Per-channel median of each group: ``pixels`` uint8 (N, C), ``ids`` int (N,) in 0..count-1 -> int16
+    (count, C) (the lower median; 0 for an empty group), from one histogram per channel."""
+    medians = np.zeros((count, pixels.shape[1]), np.int16)
+    for channel in range(pixels.shape[1]):
+        histogram = np.bincount(ids * 256 + pixels[:, channel], minlength=count * 256).reshape(count, 256)
+        cumulative = histogram.cumsum(axis=1)
+        medians[:, channel] = (cumulative >= (cumulative[:, -1:] + 1) // 2).argmax(axis=1)
+    return medians
 
 
 def outer_part(candidates: np.ndarray, narrow: int) -> np.ndarray:

@@ -38,15 +38,13 @@ class RegionFill:
     sketch pixels darker than this (1-255) are lines that stop a colour; higher also stops it at
     faint grey lines. leak_guard: on blank paper, the CIE L* distance (0-100) from the network's own
     lightness near a stroke beyond which a hint's fill fades out in a region that reaches the border
-    (:func:`leak_weight`); 0 turns it off. unhinted_centre: "mean" or "median", the colour an
-    unhinted region is evened out towards.
+    (:func:`leak_weight`); 0 turns it off.
     """
     gap: int = 2
     flatness: float = 0.6  # 0.6 and evening out unhinted regions: tuned by the model card's flatness rule
     unhinted: bool = True
     line_level: int = FILL_LINE_LEVEL
     leak_guard: float = LEAK_GUARD
-    unhinted_centre: str = "mean"
 
     def __post_init__(self):
         if not 0 <= self.gap <= 8:
@@ -57,8 +55,6 @@ class RegionFill:
             raise ValueError(f"Region fill line level must be 1-255, not {self.line_level}.")
         if not 0.0 <= self.leak_guard <= 100.0:
             raise ValueError(f"Region fill leak guard must be 0-100 (CIE L*), not {self.leak_guard}.")
-        if self.unhinted_centre not in ("mean", "median"):
-            raise ValueError(f"Region fill unhinted centre must be 'mean' or 'median', not {self.unhinted_centre!r}.")
 
 
 def line_regions(sketch: np.ndarray, gap: int = 0, line_level: int = LINE_LEVEL) -> np.ndarray:
@@ -129,17 +125,6 @@ def consecutive_labels(labels: np.ndarray) -> np.ndarray:
     present = np.bincount(labels.ravel()) > 0
     present[0] = True
     return (np.cumsum(present) - 1).astype(np.int32)[labels]
-
-
-def region_medians(pixels: np.ndarray, ids: np.ndarray, count: int) -> np.ndarray:
-    """Per-channel median of each group: ``pixels`` uint8 (N, C), ``ids`` int (N,) in 0..count-1 -> int16
-    (count, C) (the lower median; 0 for an empty group), from one histogram per channel."""
-    medians = np.zeros((count, pixels.shape[1]), np.int16)
-    for channel in range(pixels.shape[1]):
-        histogram = np.bincount(ids * 256 + pixels[:, channel], minlength=count * 256).reshape(count, 256)
-        cumulative = histogram.cumsum(axis=1)
-        medians[:, channel] = (cumulative >= (cumulative[:, -1:] + 1) // 2).argmax(axis=1)
-    return medians
 
 
 def region_means(values: np.ndarray, labels: np.ndarray, count: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -221,9 +206,6 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     if settings.leak_guard > 0 and guarded.any() and on_blank_paper(sketch, settings, labels):
         take = leak_weight(colour, labels, hint_mask, guarded, settings.leak_guard)
     means = fill_means(colour, labels, weight, take)
-    if settings.unhinted and settings.unhinted_centre == "median":
-        medians = region_medians(colour.reshape(-1, 3), labels.ravel(), len(means))
-        means = np.where(hinted[:, None], means, medians)
     change = hinted | (big & settings.unhinted)
     keep = (1.0 - settings.flatness) * weight[..., None]
     target = np.where(hinted[:, None], hints, means)[labels]

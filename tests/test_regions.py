@@ -7,7 +7,7 @@ import pytest
 
 from colorizer.__main__ import add_fill_arguments, fill_from_args
 from colorizer.regions import (RegionFill, absorb_faint_lines, fill_regions, line_regions, on_blank_paper,
-                               paper_hints, region_medians)
+                               paper_hints)
 
 RED = (230, 30, 40)
 
@@ -118,25 +118,6 @@ def test_unhinted_regions_even_out_only_when_asked():
     assert np.allclose(right[0], colour[:, 33:].reshape(-1, 3).mean(axis=0), atol=1.0)
 
 
-def test_a_leak_over_less_than_half_an_unhinted_region_fades_towards_its_median():
-    colour = shaded()
-    colour[:, 33:43] = RED  # the network leaked a stroke's colour over a third of the right region
-    no_rgb, no_mask = np.zeros((64, 64, 3), np.uint8), np.zeros((64, 64), bool)
-    by_mean, by_median = (fill_regions(colour, split_sketch(), no_rgb, no_mask,
-                                       RegionFill(gap=0, flatness=1.0, unhinted_centre=centre))[:, 33:].reshape(-1, 3)
-                          for centre in ("mean", "median"))
-    assert np.all(by_median == by_median[0]) and np.all(by_mean == by_mean[0])
-    rest = shaded()[:, 43:].reshape(-1, 3).astype(float)
-    assert np.abs(by_median[0] - np.median(rest, axis=0)).max() <= 6  # the unleaked colour, no red in it
-    assert by_mean[0][0] - by_median[0][0] > 15  # the mean is pulled towards red
-
-
-def test_region_medians_are_each_groups_lower_median_per_channel():
-    pixels = np.array([[10, 200], [30, 100], [20, 0], [255, 7], [5, 9]], np.uint8)
-    ids = np.array([0, 0, 0, 2, 2])
-    assert region_medians(pixels, ids, 4).tolist() == [[20, 100], [0, 0], [5, 7], [0, 0]]
-
-
 def test_specks_keep_the_network_colours():
     sketch = split_sketch()
     sketch[50:54, 5:9] = 0
@@ -148,10 +129,9 @@ def test_specks_keep_the_network_colours():
 
 @pytest.mark.parametrize("settings", [dict(gap=-1), dict(gap=9), dict(flatness=1.5), dict(flatness=-0.1),
                                       dict(line_level=0), dict(line_level=256), dict(leak_guard=-1),
-                                      dict(leak_guard=101), dict(unhinted_centre="mode")])
+                                      dict(leak_guard=101)])
 def test_bad_settings_are_refused_with_the_allowed_range(settings):
-    with pytest.raises(ValueError, match="gap must be 0-8|between 0 and 1|level must be 1-255|guard must be 0-100|"
-                                         "'mean' or 'median'"):
+    with pytest.raises(ValueError, match="gap must be 0-8|between 0 and 1|level must be 1-255|guard must be 0-100"):
         RegionFill(**settings)
 
 
