@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 
 from colorizer import RegionFill
-from colorizer.cutout import (cut_out, on_checkerboard, outer_part, paper_mask, paper_share, scaled_gap,
-                              transparent_paper)
+from colorizer.cutout import (cut_out, on_checkerboard, outer_part, paper_mask, paper_share, region_medians,
+                              scaled_gap, transparent_paper)
 from colorizer.images import to_rgb
 from colorizer.layers import layers_zip
 
@@ -210,3 +210,8 @@ def test_a_picture_with_its_own_transparency_gets_it_back_colours_unmixed_from_t
     larger = own_transparency({"result": result.resize((120, 80))}, mask)["result"]
     assert larger.size == (120, 80) and np.asarray(larger)[0, 0, 3] == 0 and np.asarray(larger)[40, 60, 3] == 255
 
+
+def test_region_medians_are_each_groups_lower_median_per_channel():
+    pixels = np.array([[10, 200], [30, 100], [20, 0], [255, 7], [5, 9]], np.uint8)
+    ids = np.array([0, 0, 0, 2, 2])
+    assert region_medians(pixels, ids, 4).tolist() == [[20, 100], [0, 0], [5, 7], [0, 0]]
