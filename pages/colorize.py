@@ -204,7 +204,7 @@ def show_result(colour_now: bool, live: bool, lines_on_top: bool, region_fill: R
     workflow.result_downloads(state.result, sketch, region_fill, transparent)
 
 
-def white_paper_toggle(column) -> bool:
+def white_paper_toggle(row) -> bool:
     """*White paper*: for edge sketches on by default for a character on blank paper; for line art off by default
     (its model keeps paper white itself, except around sparse drawings). Decided once per picture and kind of
     sketch; the artist's choice is kept across pages."""
@@ -216,7 +216,7 @@ def white_paper_toggle(column) -> bool:
     when = ("Off by default: the line-art model keeps paper white by itself; turn it on where the paper around a "
             "simple drawing comes out tinted (parts you leave unpainted may then come out darker)."
             if state.kind.lines_on_top else "On by default when the sketch looks like one.")
-    return column.toggle("White paper", key="white_paper", help="Your picture is a character on white paper: regions "
+    return row.toggle("White paper", key="white_paper", help="Your picture is a character on white paper: regions "
                          "touching its edge stay white unless you paint them a colour (a white stroke whitens all "
                          f"of that paper). Paint enclosed gaps (between an arm and the body) white yourself. {when}")
 
@@ -241,15 +241,15 @@ region_fill = region_fill_controls()
 workflow.palette_sidebar(original)
 if fresh_visit:  # redraw saved strokes once when arriving; passing it every run would reset undo
     state.show_drawing(state.drawing or canvas.blank_drawing())
-controls = st.columns([3, 2, 2, 2, 2], vertical_alignment="center")
-colour_now = controls[0].button("Colorize", type="primary", icon=":material/palette:", disabled=colorizer is None,
-                                shortcut="Ctrl+Enter", help="Colour the sketch with your scribbles (Ctrl+Enter)")
-live = controls[1].toggle("Live preview", key="live_preview", help="Re-colour after every stroke.")
-lines_on_top = controls[2].toggle("Crisp lines on top", value=state.kind.lines_on_top,
-                                  help="Draw the sketch's own lines over flat colours: best for your own line "
-                                       "art. Off: the model draws the lines, closer to the original picture.")
-white_paper = white_paper_toggle(controls[3])
-transparent = controls[4].toggle("Transparent paper", key="transparent_paper", help=workflow.TRANSPARENT_HELP)
+controls = st.container(horizontal=True, vertical_alignment="center", gap="medium")  # a narrow window wraps them
+colour_now = controls.button("Colorize", type="primary", icon=":material/palette:", disabled=colorizer is None,
+                             shortcut="Ctrl+Enter", help="Colour the sketch with your scribbles (Ctrl+Enter)")
+live = controls.toggle("Live preview", key="live_preview", help="Re-colour after every stroke.")
+lines_on_top = controls.toggle("Crisp lines on top", value=state.kind.lines_on_top,
+                               help="Draw the sketch's own lines over flat colours: best for your own line "
+                                    "art. Off: the model draws the lines, closer to the original picture.")
+white_paper = white_paper_toggle(controls)
+transparent = controls.toggle("Transparent paper", key="transparent_paper", help=workflow.TRANSPARENT_HELP)
 drawing_area(colour, width, zoom, colour_now, live, lines_on_top, region_fill, white_paper, transparent)
 st.caption("Paint one stroke per region in the colour it should take; the stroke sets its region's colour. "
            "Strokes stay when you switch pages. "

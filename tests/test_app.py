@@ -400,7 +400,7 @@ def test_layers_zip_and_scribbles_download_after_colorize(app):
     app.run()
     next(b for b in app.button if b.label == "Colorize").click().run()
     assert {"Download result (PNG)", "Download layers (ZIP)", "Download scribbles (PNG)",
-            "Download layers for Krita or GIMP (.ora)"} <= set(labels(app.download_button))
+            "Download layers (.ora)"} <= set(labels(app.download_button))
     from colorizer.layers import layers_zip
 
     result = app.session_state["studio"].result

@@ -116,7 +116,7 @@ def test_transparent_paper_downloads_a_sticker_at_its_own_size(page, server, tmp
     with zipfile.ZipFile(download(page, "Download layers (ZIP)", tmp_path / "layers.zip")) as archive:
         modes = {name.rsplit("_", 1)[1]: Image.open(archive.open(name)).mode for name in archive.namelist()}
     assert modes == {"composite.png": "RGBA", "flat.png": "RGBA", "lines.png": "RGBA", "scribbles.png": "RGBA"}
-    with zipfile.ZipFile(download(page, "Download layers for Krita or GIMP (.ora)", tmp_path / "sticker.ora")) as ora:
+    with zipfile.ZipFile(download(page, "Download layers (.ora)", tmp_path / "sticker.ora")) as ora:
         assert ora.namelist()[0] == "mimetype" and ora.read("mimetype") == b"image/openraster"
         assert Image.open(ora.open("mergedimage.png")).getpixel((10, 10))[3] == 0
 
@@ -189,6 +189,20 @@ def test_scribbles_survive_a_page_switch_in_the_browser(page, server, tmp_path):
     draw_stroke(page, canvas, (0.1, 0.8), (0.9, 0.8))
     wait_painted_above(page, first * 1.5)
     assert painted_pixels(page) > 1.5 * first  # the old stroke is kept, the new one added
+
+
+CONTROLS = ["Live preview", "Crisp lines on top", "White paper", "Transparent paper"]
+CUT_LABELS = """names => [...document.querySelectorAll('[data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"]')]
+  .filter(e => names.includes(e.innerText.trim()) && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText.trim())"""
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_the_colorize_controls_show_whole_labels_in_a_laptop_window(page, server, tmp_path, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    open_canvas(page, server, tmp_path, 3, (200, 160))
+    for name in CONTROLS:
+        page.locator("label").filter(has_text=re.compile(f"^{name}$")).wait_for()
+    assert page.evaluate(CUT_LABELS, CONTROLS) == []  # none cut short with an ellipsis
 
 
 def test_live_preview_follows_the_brush(page, server, tmp_path):

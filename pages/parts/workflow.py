@@ -175,20 +175,20 @@ def result_downloads(output: Result, sketch: Image.Image, fill: RegionFill | Non
     else:
         layers = (lambda: clear_paper(shown, sketch, fill, spots, alpha)) if transparent else (lambda: shown)
     suffix = f"_{full.size[0]}x{full.size[1]}" if at_full_size else ""
-    left, right = st.columns(2)
-    left.download_button("Download result (PNG)", lambda: png_bytes(layers()["result"]), on_click="ignore",
-                         file_name=f"{output.name}_colorized{suffix}.png", mime="image/png", type="primary",
-                         icon=":material/download:", width="stretch")
-    right.download_button("Download layers (ZIP)", on_click="ignore", width="stretch",
-                          data=lambda: layers_zip(output.name, **layers(), hints=output.hints),
-                          file_name=f"{output.name}_layers{suffix}.zip", mime="application/zip",
-                          icon=":material/layers:", help="Composite, flat colours, lines (transparent) and scribbles.")
-    st.download_button("Download layers for Krita or GIMP (.ora)", on_click="ignore", width="stretch",
-                       data=lambda: layers_ora(**layers(), hints=output.hints, lines_on_top=output.lines_on_top),
-                       file_name=f"{output.name}{suffix}.ora", mime="image/openraster", icon=":material/stacks:",
-                       help="One OpenRaster file that Krita, GIMP and MyPaint open with the layers stacked: lines "
-                            "over flat colours (shown for crisp lines on top), the result, and your scribbles "
-                            "(hidden).")
+    row = st.container(horizontal=True)  # the buttons wrap in a narrow column instead of cutting their labels short
+    row.download_button("Download result (PNG)", lambda: png_bytes(layers()["result"]), on_click="ignore",
+                        file_name=f"{output.name}_colorized{suffix}.png", mime="image/png", type="primary",
+                        icon=":material/download:")
+    row.download_button("Download layers (ZIP)", on_click="ignore",
+                        data=lambda: layers_zip(output.name, **layers(), hints=output.hints),
+                        file_name=f"{output.name}_layers{suffix}.zip", mime="application/zip",
+                        icon=":material/layers:", help="Composite, flat colours, lines (transparent) and scribbles.")
+    row.download_button("Download layers (.ora)", on_click="ignore",
+                        data=lambda: layers_ora(**layers(), hints=output.hints, lines_on_top=output.lines_on_top),
+                        file_name=f"{output.name}{suffix}.ora", mime="image/openraster", icon=":material/stacks:",
+                        help="Layers for Krita or GIMP: one OpenRaster file that Krita, GIMP and MyPaint open with "
+                             "the layers stacked: lines over flat colours (shown for crisp lines on top), the result, "
+                             "and your scribbles (hidden).")
 
 
 TRANSPARENT_HELP = ("The white paper around your picture becomes transparent in the downloads (result and layers), "
