@@ -217,8 +217,8 @@ def white_paper_toggle(row) -> bool:
             "simple drawing comes out tinted (parts you leave unpainted may then come out darker)."
             if state.kind.lines_on_top else "On by default when the sketch looks like one.")
     return row.toggle("White paper", key="white_paper", help="Your picture is a character on white paper: regions "
-                         "touching its edge stay white unless you paint them a colour (a white stroke whitens all "
-                         f"of that paper). Paint enclosed gaps (between an arm and the body) white yourself. {when}")
+                      "touching its edge stay white unless you paint them a colour (a white stroke whitens all "
+                      f"of that paper). Paint enclosed gaps (between an arm and the body) white yourself. {when}")
 
 
 @st.fragment
