@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image
 
 from .compose import enlarge
-from .cutout import own_transparency, transparent_paper
+from .cutout import clear_paper
 from .images import MAX_SIDE, ImageLoadError, fit_long_side, frame_count, load_alphas, load_frames, load_hints, to_rgb
 from .layers import gif_bytes, layers_ora
 from .motion import follow_motion
@@ -52,8 +52,8 @@ def colour_layers(colorizer: Colorizer, sketch: Image.Image, hints: Image.Image 
     size; the layers then come at that size, brought up as the Colorize page's downloads are
     (:func:`colorizer.compose.enlarge`), with its lines sketched with ``settings`` (those ``sketch`` was made
     with). ``transparent``: result and flat colours RGBA, with the picture's own transparency ``alpha`` ("L", any
-    size) where it had one (:func:`colorizer.cutout.own_transparency`), else the white paper around the picture
-    transparent (:func:`colorizer.cutout.transparent_paper`)."""
+    size) where it had one, else the white paper around the picture transparent
+    (:func:`colorizer.cutout.clear_paper`)."""
     paper = white_paper_default(sketch, kind) if white_paper is None else white_paper
     layers = colorizer.colorize_layers(sketch, hints, lines_on_top=kind.lines_on_top, region_fill=region_fill,
                                        white_paper=paper)
@@ -61,10 +61,7 @@ def colour_layers(colorizer: Colorizer, sketch: Image.Image, hints: Image.Image 
     if own_size is not None:
         layers = enlarge(layers["result"], layers["flat"], sketch, result_sketch, kind.lines_on_top)
     layers = {**layers, "sketch": result_sketch, "hints": hints}
-    if not transparent:
-        return layers
-    return own_transparency(layers, alpha) if alpha is not None else transparent_paper(layers, result_sketch,
-                                                                                       region_fill)
+    return clear_paper(layers, result_sketch, region_fill, alpha=alpha) if transparent else layers
 
 
 @dataclass

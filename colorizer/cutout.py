@@ -244,6 +244,15 @@ def own_transparency(layers: dict[str, Image.Image], alpha: Image.Image) -> dict
     return {**layers, **cut}
 
 
+def clear_paper(layers: dict[str, Image.Image], sketch: Image.Image, fill: RegionFill | None = None,
+                spots: tuple = (), alpha: Image.Image | None = None) -> dict[str, Image.Image]:
+    """``layers`` with the paper transparent: the picture's own transparency where it had one (``alpha``, "L", any
+    size: :func:`own_transparency`), else the paper found around it with ``fill``'s gap and line threshold, and
+    clicked (``spots``: :func:`transparent_paper`)."""
+    if alpha is not None:
+        return own_transparency(layers, alpha)
+    return transparent_paper(layers, sketch, fill, spots=spots)
+
 def paper_share(image: Image.Image) -> float:
     """Share (0-1) of an RGBA picture that is fully transparent; 0 for a picture without alpha."""
     if image.mode != "RGBA":

@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 
 from colorizer import RegionFill
-from colorizer.cutout import (cut_out, on_checkerboard, outer_part, paper_mask, paper_share, region_medians,
-                              scaled_gap, transparent_paper)
+from colorizer.cutout import (clear_paper, cut_out, on_checkerboard, outer_part, paper_mask, paper_share,
+                              region_medians, scaled_gap, transparent_paper)
 from colorizer.images import to_rgb
 from colorizer.layers import layers_zip
 
@@ -209,6 +209,19 @@ def test_a_picture_with_its_own_transparency_gets_it_back_colours_unmixed_from_t
     assert cut[0, 0, :3].tolist() == [255, 255, 255] and cut[20, 30, :3].tolist() == [200, 40, 40]
     larger = own_transparency({"result": result.resize((120, 80))}, mask)["result"]
     assert larger.size == (120, 80) and np.asarray(larger)[0, 0, 3] == 0 and np.asarray(larger)[40, 60, 3] == 255
+
+
+def test_clear_paper_gives_a_pictures_own_transparency_else_finds_the_paper_and_takes_clicks():
+    sketch, result = character()
+    found = np.asarray(clear_paper({"result": result}, sketch)["result"])
+    assert np.array_equal(found, np.asarray(transparent_paper({"result": result}, sketch)["result"]))
+    shirt = (0.5, 5 / 8)  # the white shirt the character encloses: clicked, it goes clear too
+    clicked = alpha(clear_paper({"result": result}, sketch, RegionFill(), spots=[shirt])["result"])
+    assert clicked[160, 128] == 0 and alpha(Image.fromarray(found))[160, 128] == 255
+    own = np.zeros((256, 256), np.uint8)
+    own[100:150, 100:150] = 255  # the file's own alpha wins over paper found or clicked
+    kept = clear_paper({"result": result}, sketch, spots=[shirt], alpha=Image.fromarray(own, "L"))["result"]
+    assert np.array_equal(alpha(kept), own)
 
 
 def test_region_medians_are_each_groups_lower_median_per_channel():

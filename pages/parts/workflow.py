@@ -9,7 +9,7 @@ from PIL import Image
 
 from colorizer import ImageLoadError, RegionFill, SketchKind, SketchSettings, load_image, resize_hints
 from colorizer.compose import enlarge
-from colorizer.cutout import on_checkerboard, own_transparency, paper_share, transparent_paper
+from colorizer.cutout import clear_paper, on_checkerboard, paper_share
 from colorizer.images import fit_long_side, load_hints
 from colorizer.layers import layers_ora, layers_zip, png_bytes, scribbles_over
 from colorizer.pipeline import MAX_SKETCH_SIDE
@@ -216,22 +216,13 @@ def preview_cut(output: Result, sketch: Image.Image, fill: RegionFill | None, sp
                 alpha: Image.Image | None = None) -> Image.Image:
     """The result with transparent paper (RGBA) at the size the page shows it (at most ui.PREVIEW_SIDE long),
     worked out once per result, region-fill gap and line threshold, and paper clicked (``spots``: (x, y) shares),
-    or with the picture's own transparency ``alpha`` (see :func:`clear_paper`); the downloads cut their own."""
+    or with the picture's own transparency ``alpha`` (colorizer.cutout.clear_paper); the downloads cut their own."""
     fill = fill or RegionFill()
     key = (fill.gap, fill.line_level, spots, alpha is not None)
     if key not in output.cut:
         layers = {"result": fit_long_side(output.image, ui.PREVIEW_SIDE)}
         output.cut[key] = clear_paper(layers, fit_long_side(sketch, ui.PREVIEW_SIDE), fill, spots, alpha)["result"]
     return output.cut[key]
-
-
-def clear_paper(layers: dict[str, Image.Image], sketch: Image.Image, fill: RegionFill | None, spots: tuple,
-                alpha: Image.Image | None) -> dict[str, Image.Image]:
-    """``layers`` with the paper transparent: the picture's own transparency where it had one (``alpha``, "L"),
-    else the paper found around it and clicked (colorizer.cutout.transparent_paper)."""
-    if alpha is not None:
-        return own_transparency(layers, alpha)
-    return transparent_paper(layers, sketch, fill, spots=spots)
 
 
 def shown_result(output: Result, sketch: Image.Image, fill: RegionFill | None, transparent: bool) -> Image.Image:
@@ -248,8 +239,8 @@ def full_size_layers(full: FullSize, frame: int, output: Result, sketch: Image.I
                      spots: tuple = ()) -> dict[str, Image.Image]:
     """{"result", "flat", "sketch"} at the picture's own size: the picture sketched again at that size and the
     result brought to it (:func:`colorizer.compose.enlarge`); with ``transparent``, result and flat colours RGBA
-    with the paper clear (:func:`clear_paper`: the picture's own transparency at that size, or the paper found with
-    ``fill``'s gap and line threshold, and clicked, ``spots``)."""
+    with the paper clear (colorizer.cutout.clear_paper: the picture's own transparency at that size, or the paper
+    found with ``fill``'s gap and line threshold, and clicked, ``spots``)."""
     picture, alpha = full.picture_and_alpha(frame)
     sketch_full = kind.sketch(picture, settings)
     layers = {**enlarge(output.image, output.flat, sketch, sketch_full, output.lines_on_top), "sketch": sketch_full}
