@@ -16,7 +16,6 @@ Writes per_image.csv, summary.md and contact sheets (strokes, output, cut-out on
 """
 from __future__ import annotations
 
-
 import cv2
 import numpy as np
 from PIL import Image
@@ -56,7 +55,7 @@ def score_picture(task: tuple) -> list[dict]:
     for path, kind in PATHS.items():
         sketch = Image.fromarray(path_sketch(kind, picture.rgb), "L")
         output = WORKER_MODELS[path].colorize(sketch, hints, kind.lines_on_top, RegionFill(),
-                                        white_paper_default(sketch, kind))
+                                              white_paper_default(sketch, kind))
         cut = transparent_paper({"result": output}, sketch, RegionFill())["result"]
         clear = np.asarray(cut)[..., 3] == 0
         row = {"set": set_name, "path": path, "image": picture.name, "transparent": float(clear.mean())}
@@ -66,7 +65,6 @@ def score_picture(task: tuple) -> list[dict]:
                           {"strokes": scribbles_over(sketch, hints), "output": output, "cut out": on_checkerboard(cut),
                            "truth": Image.fromarray(picture.rgb)})
     return rows
-
 
 
 def summary(rows: list[dict], command: str) -> str:

@@ -124,7 +124,6 @@ def save_pictures(folder: Path, name: str, saved: dict[str, Image.Image]) -> Non
         image.save(folder / column / f"{name}.png")
 
 
-
 def summary(rows: list[dict], command: str) -> str:
     """Markdown: mean PSNR and on-colour share per set, path, motion and method; paired moved - laid on."""
     lines = [f"`{command}`", "", "| set | path | motion | " + " | ".join(METHODS) + " | moved - laid on, dB [95 %] |",

@@ -52,6 +52,8 @@ TABLES = [(95, 70, 55), (60, 62, 68), (150, 115, 80), (45, 70, 95), (175, 170, 1
 # light wood, a blue cutting mat, a pale grey desk (about as bright as the photo's shaded paper)
 SHEET_COLUMNS = ["the photo", "photo, not evened", "photo", "smudged sketch", "smudged", "smudged, erased", "scan",
                  "on a table", "on a table, as taken", "on a table, straightened"]
+
+
 def photograph(lines: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Line art as a phone photo: uint8 (H, W) dark lines on white in, uint8 (H, W, 3) RGB out, lit from a
     random side (falling off by PHOTO_FALLOFF across the page), with a vignette, a warm tint and noise."""
