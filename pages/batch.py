@@ -182,10 +182,12 @@ def colour_all(hints: dict[int, Image.Image]) -> BatchResult:
                      for index, scribbles in hints.items()}, follow)
     batch = BatchResult(failures=dict(unreadable))
     progress = st.progress(0.0, text="Colouring…")
+    # each upload's own transparency, looked up once for all its frames (the cache hashes the file's bytes each call)
+    alphas = {source: read_alphas(source) for source in {frame.source for frame in frames}} if transparent else {}
     for index, frame in enumerate(frames):
         sketch = kind.sketch(frame.picture, settings)
         scribbles = cut.scribbles(index, sketch)
-        alpha = read_alphas(frame.source)[frame.index] if transparent else None
+        alpha = alphas[frame.source][frame.index] if transparent else None
         layers = ui.in_model_thread(colour_layers, colorizer, sketch, scribbles, kind, region_fill, white_paper,
                                     transparent=transparent, alpha=alpha)
         coloured = batch.results[f"{frame.name}_colorized.png"] = layers["result"]
