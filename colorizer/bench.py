@@ -3,8 +3,8 @@
 Prints median and 95th-percentile latency of ``Colorizer.colorize`` (sketch + 10 strokes in,
 full-size RGB out) per size: alone, with the region fill the app applies by default, and with White
 paper too; moving those strokes onto the next frame of a cut (``colorizer.motion.follow_motion``,
-no model); the model's parameters and multiply-adds, the server's share of a live preview, the
-download at a large picture's own size and its transparent paper, the Sketch page's sketches and
+no model); the model's parameters and multiply-adds, the server's share of a live preview and of a
+region fill slider moved (the result filled again without the network), the download at a large picture's own size and its transparent paper, the Sketch page's sketches and
 notes for a 2048 px photo of line art, peak memory and the time to a first result in a fresh
 process. Compare figures only within one run: a busy machine is slower.
 """
@@ -28,7 +28,7 @@ from .layers import png_bytes
 from .motion import follow_motion
 from .cutout import transparent_paper
 from .page import find_page, straighten_page
-from .pipeline import FLIP_AVERAGE, Colorizer
+from .pipeline import FLIP_AVERAGE, Colorizer, finish_layers
 from .regions import RegionFill
 from .runtime import keep_freed_memory
 from .sketch import faint_marks, line_art_sketch, looks_like_line_art, sobel_sketch, uneven_paper
@@ -184,6 +184,12 @@ def run(checkpoint, sizes=(256, 512, 1024, 2048), repeats: int = 20, precision: 
     figures["preview_512"] = median
     print(f"live preview, server side (512 px colorize + region fill + the JPEG the page shows): "
           f"median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms (in the browser: python -m tests.latency)")
+    network = colorizer.network_pass(sketch, hints, region_fill=region_fill)
+    flatter = RegionFill(region_fill.gap, min(1.0, region_fill.flatness + 0.4), line_level=region_fill.line_level)
+    median, p95 = latency(lambda: preview_jpeg(finish_layers(network, flatter)["result"]), repeats)
+    figures["refill_512"] = median
+    print(f"a region fill slider moved (the 512 px result filled again without the network, and its JPEG): "
+          f"median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
     figures["full_size_4096"] = full_size_seconds(colorizer, region_fill, min(repeats, 3))
     print(f"full-size download (a 2048 px result brought to 4096 px with its sketch's own lines, and the PNG): "
           f"median {figures['full_size_4096'] * 1000:.0f} ms")

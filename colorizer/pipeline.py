@@ -1,7 +1,7 @@
 """High-level inference: sketch + hints in, colour picture out."""
 from __future__ import annotations
 
-from functools import cache
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -142,27 +142,30 @@ class Colorizer:
 
     def _run(self, sketch: Image.Image, hints: Image.Image | None, lines_on_top: bool, fills: list[RegionFill | None],
              with_flat: bool, white_paper: bool) -> list[dict[str, Image.Image]]:
-        """One network pass, then per region fill in ``fills`` the full-size layers; each set of regions
-        (gap and line level) is labelled once, for White paper and the fills alike."""
+        """One network pass, then per region fill in ``fills`` the full-size layers (White paper's regions are the
+        first fill's)."""
+        network = self.network_pass(sketch, hints, white_paper, next((fill for fill in fills if fill is not None), None))
+        return [finish_layers(network, fill, lines_on_top, with_flat) for fill in fills]
+
+    def network_pass(self, sketch: Image.Image, hints: Image.Image | None = None, white_paper: bool = False,
+                     region_fill: RegionFill | None = None) -> NetworkPass:
+        """The network's colours for a sketch and its hints, kept with what :func:`finish_layers` needs to make
+        the layers with any region fill and lines (``colorize_layers`` is the two in one). With ``white_paper``
+        the paper's regions are ``region_fill``'s (gap and line level; None: the defaults'). Checks and
+        Raises as :meth:`colorize`."""
         check_size(sketch.size, "sketch")
         if hints is not None:
             check_size(hints.size, "hint picture")
         sketch = sketch.convert("L")  # hints of another size go straight to the working size
         sketch_array, hint_rgb, hint_mask = shrink_inputs(sketch, hints, working_size(sketch.size, self.work_side))
-        regions = cache(lambda gap, line_level: fill_labels(sketch_array, RegionFill(gap=gap, line_level=line_level)))
-        if white_paper:  # the paper's regions are those of the first region fill asked for
-            fill = next((fill for fill in fills if fill is not None), RegionFill())
-            hint_rgb, hint_mask = paper_hints(sketch_array, hint_rgb, hint_mask, fill, regions(fill.gap, fill.line_level))
-        default = RegionFill()  # the network's region hints read the regions at the fill's defaults
-        labels = regions(default.gap, default.line_level) if self.config.region_hints else None
-        network = self.colour_arrays(sketch_array, hint_rgb, hint_mask, labels)
-        outputs = []
-        for fill in fills:
-            colour = network if fill is None else fill_regions(network, sketch_array, hint_rgb, hint_mask, fill,
-                                                               regions(fill.gap, fill.line_level))
-            layers = compose(colour, sketch_array, np.asarray(sketch), lines_on_top, with_flat)
-            outputs.append({name: Image.fromarray(layer, "RGB") for name, layer in layers.items()})
-        return outputs
+        network = NetworkPass(sketch_array, hint_rgb, hint_mask, np.asarray(sketch))
+        if white_paper:
+            network.paper = paper_regions(region_fill)
+            hint_rgb, hint_mask = paper_hints(sketch_array, hint_rgb, hint_mask, labels=network.regions(*network.paper))
+            network.hint_rgb, network.hint_mask = hint_rgb, hint_mask
+        labels = network.regions(*paper_regions(None)) if self.config.region_hints else None  # at the defaults
+        network.colour = self.colour_arrays(sketch_array, hint_rgb, hint_mask, labels)
+        return network
 
     def colour_arrays(self, sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
                       labels: np.ndarray | None = None) -> np.ndarray:
@@ -206,6 +209,57 @@ class Colorizer:
         x = x.to(self.device, self.dtype, memory_format=torch.channels_last)
         network = self.fused if self.fused is not None else self.model
         return network(x, labels).float()
+
+
+@dataclass(eq=False)
+class NetworkPass:
+    """One network pass (:meth:`Colorizer.network_pass`), kept so that the region fill and the lines can be
+    done again without the network (:func:`finish_layers`): a fill slider moved shows at once. Per request:
+    the shared Colorizer keeps none of it.
+
+    sketch: uint8 (h, w) the sketch at the working size; hint_rgb uint8 (h, w, 3) and hint_mask bool (h, w):
+    the hints the network saw there, White paper's included; full_sketch: uint8 (H, W) the sketch at its own
+    size; paper: (gap, line level) of the regions White paper painted, None without it; colour: uint8
+    (h, w, 3) the network's colours.
+    """
+
+    sketch: np.ndarray
+    hint_rgb: np.ndarray
+    hint_mask: np.ndarray
+    full_sketch: np.ndarray
+    paper: tuple[int, int] | None = None
+    colour: np.ndarray | None = None
+    labelled: dict = field(default_factory=dict, repr=False)  # fill_labels by (gap, line level), each done once
+
+    def regions(self, gap: int, line_level: int) -> np.ndarray:
+        """The sketch's fill regions (:func:`colorizer.regions.fill_labels`) for ``gap`` and ``line_level``."""
+        if (gap, line_level) not in self.labelled:
+            self.labelled[gap, line_level] = fill_labels(self.sketch, RegionFill(gap=gap, line_level=line_level))
+        return self.labelled[gap, line_level]
+
+    def finishes(self, fill: RegionFill | None) -> bool:
+        """Whether :func:`finish_layers` with ``fill`` gives what a new pass would: True unless White paper
+        painted other regions than ``fill``'s (another gap or line level), which the network then needs to see."""
+        return self.paper is None or self.paper == paper_regions(fill)
+
+
+def paper_regions(fill: RegionFill | None) -> tuple[int, int]:
+    """(gap, line level) of the regions White paper paints with ``fill`` (None: the region fill's defaults)."""
+    fill = RegionFill() if fill is None else fill
+    return fill.gap, fill.line_level
+
+
+def finish_layers(network: NetworkPass, fill: RegionFill | None, lines_on_top: bool = False,
+                  with_flat: bool = True) -> dict[str, Image.Image]:
+    """The layers of a :class:`NetworkPass` with a region fill (None: none) and lines: {"result": RGB composite,
+    "flat": RGB colours without lines (with ``with_flat``)}, both at the sketch's own size
+    (:func:`colorizer.compose.compose`). The same as :meth:`Colorizer.colorize_layers` where ``network.finishes(fill)``."""
+    colour = network.colour
+    if fill is not None:
+        colour = fill_regions(colour, network.sketch, network.hint_rgb, network.hint_mask, fill,
+                              network.regions(fill.gap, fill.line_level))
+    layers = compose(colour, network.sketch, network.full_sketch, lines_on_top, with_flat)
+    return {name: Image.fromarray(layer, "RGB") for name, layer in layers.items()}
 
 
 def white_paper_default(sketch: Image.Image, kind: SketchKind, work_side: int = WORK_SIDE) -> bool:

@@ -8,7 +8,7 @@ from streamlit_drawable_canvas import st_canvas
 from colorizer import RegionFill
 from colorizer.layers import scribbles_over
 from colorizer.palette import HEX_COLOUR, colour_at, hex_colour
-from colorizer.pipeline import white_paper_default
+from colorizer.pipeline import finish_layers, white_paper_default
 from pages.parts import canvas, ui, workflow
 from pages.parts.state import Result, studio
 
@@ -143,13 +143,14 @@ def run_colorize(hints: Image.Image | None, lines_on_top: bool, region_fill: Reg
     """Colour the sketch into session state; failures show st.error, keep the scribbles, return False."""
     try:
         with st.spinner("Colouring…", show_time=True):
-            layers = ui.in_model_thread(colorizer.colorize_layers, sketch, hints, lines_on_top=lines_on_top,
-                                        region_fill=region_fill, white_paper=white_paper)
+            network = ui.in_model_thread(colorizer.network_pass, sketch, hints, white_paper=white_paper,
+                                         region_fill=region_fill)
+            layers = finish_layers(network, region_fill, lines_on_top)
     except Exception as error:  # never lose the drawing over a failed run
         st.error(f"Colouring failed ({type(error).__name__}: {error}). Your scribbles are kept; try again.")
         return False
     state.result = Result(layers["result"], layers["flat"], hints, name, state.scribbles, state.drawing,
-                          lines_on_top=lines_on_top)
+                          lines_on_top=lines_on_top, network=network, fill=region_fill, white_paper=white_paper)
     return True
 
 
@@ -187,11 +188,16 @@ def show_canvas(colour: str, width: float, zoom: str) -> None:
 
 def show_result(colour_now: bool, live: bool, lines_on_top: bool, region_fill: RegionFill | None,
                 white_paper: bool, transparent: bool) -> None:
-    """The latest result beside the canvas; colours first when asked (the button, or live preview)."""
-    if colorizer is not None and (colour_now or (live and not state.awaiting_canvas)):
+    """The latest result beside the canvas, its region fill and lines following the settings; coloured anew when
+    asked (the button, or live preview when something the network sees changed), else a note says what it lacks."""
+    if state.result is not None:
+        workflow.follow_settings(state.result, region_fill, lines_on_top)
+    changes = ["everything"] if state.result is None else workflow.changes_since(state.result, sketch, region_fill,
+                                                                                   white_paper)
+    if colorizer is not None and (colour_now or (live and changes and not state.awaiting_canvas)):
         started = time.perf_counter()
         if run_colorize(current_hints(), lines_on_top, region_fill, white_paper):
-            state.result.seconds = time.perf_counter() - started
+            state.result.seconds, changes = time.perf_counter() - started, []
             if colour_now:
                 workflow.remember_variant(state.result)
     st.markdown('<div style="height: 2.4rem"></div>', unsafe_allow_html=True)  # level with the canvas
@@ -201,6 +207,9 @@ def show_result(colour_now: bool, live: bool, lines_on_top: bool, region_fill: R
     width = canvas.fit_canvas(sketch.size, state.column)[0]  # the canvas's size unzoomed
     st.image(ui.inline(workflow.shown_result(state.result, sketch, region_fill, transparent)),
              width=width or "stretch", caption=f"Result ({state.result.seconds * 1000:.0f} ms)")
+    if changes and not state.awaiting_canvas:
+        st.caption(f":material/update: Made before you changed {' and '.join(changes)}: press **Colorize** to "
+                   "bring it up to date. (Region fill and *Crisp lines on top* follow at once.)")
     workflow.result_downloads(state.result, sketch, region_fill, transparent)
 
 

@@ -275,7 +275,7 @@ def test_failed_colorize_keeps_scribbles(app, monkeypatch):
     def broken(self, sketch, hints=None, **settings):
         raise RuntimeError("out of memory")
 
-    monkeypatch.setattr(Colorizer, "colorize_layers", broken)
+    monkeypatch.setattr(Colorizer, "network_pass", broken)
     next(b for b in app.button if b.label == "Colorize").click().run()
     assert not app.exception
     assert any("Colouring failed" in e.value and "scribbles are kept" in e.value for e in app.error)
@@ -283,16 +283,16 @@ def test_failed_colorize_keeps_scribbles(app, monkeypatch):
 
 
 def spy_on_colorize(patch, keyword: str) -> list:
-    """Record the ``keyword`` argument of every Colorizer.colorize_layers call (still colouring) in the list returned."""
+    """Record the ``keyword`` argument of every Colorizer.network_pass call (still colouring) in the list returned."""
     from colorizer import Colorizer
 
-    seen, real = [], Colorizer.colorize_layers
+    seen, real = [], Colorizer.network_pass
 
     def spy(self, *args, **kwargs):
         seen.append(kwargs.get(keyword))
         return real(self, *args, **kwargs)
 
-    patch.setattr(Colorizer, "colorize_layers", spy)
+    patch.setattr(Colorizer, "network_pass", spy)
     return seen
 
 
@@ -338,6 +338,67 @@ def test_live_preview_colours_without_the_button(app):
     assert app.session_state["studio"].result.image.size == (160, 96)
     captions = [picture.caption for element in app.get("image") for picture in element.proto.imgs]
     assert any(caption.startswith("Result (") for caption in captions)
+
+
+def out_of_date_notes(app) -> list[str]:
+    return [c.value for c in app.caption if "Made before you changed" in c.value]
+
+
+def test_fill_sliders_and_crisp_lines_act_on_the_result_without_colouring_again(app):
+    colorize = painted_colorize_page(app)
+    with pytest.MonkeyPatch.context() as patch:
+        runs = spy_on_colorize(patch, "region_fill")
+        colorize()
+        before = np.asarray(app.session_state["studio"].result.image)
+        app.slider(key="fill_flatness").set_value(1.0).run()
+        app.checkbox(key="fill_unhinted").uncheck().run()
+        next(t for t in app.toggle if t.label == "Crisp lines on top").set_value(True).run()
+        followed = np.asarray(app.session_state["studio"].result.image)
+        assert len(runs) == 1 and not out_of_date_notes(app)  # no second network run, and nothing left to do
+        colorize()
+    assert not app.exception and not app.error
+    assert runs[1] == RegionFill(flatness=1.0, unhinted=False)
+    assert not np.array_equal(before, followed)
+    assert np.array_equal(followed, np.asarray(app.session_state["studio"].result.image))  # what a new press gives
+
+
+def test_the_result_says_what_only_colorize_brings_into_it(app):
+    colorize = painted_colorize_page(app)
+    colorize()
+    assert not out_of_date_notes(app)
+    app.toggle(key="white_paper").set_value(True).run()
+    assert "*White paper*" in out_of_date_notes(app)[0]
+    colorize()
+    assert not out_of_date_notes(app)
+    app.slider(key="fill_gap").set_value(4).run()  # White paper's regions: the network must see them
+    assert "Close line gaps" in out_of_date_notes(app)[0]
+    colorize()
+    paint(app, rows=slice(40, 50))
+    app.run()
+    assert "your scribbles" in out_of_date_notes(app)[0]
+    colorize()
+    assert not out_of_date_notes(app)
+    app.switch_page("pages/sketch.py").run()
+    app.slider(key="sketch_threshold").set_value(0.3).run()
+    app.switch_page("pages/colorize.py").run()
+    assert "the sketch" in out_of_date_notes(app)[0]
+    colorize()
+    assert not out_of_date_notes(app) and not app.exception
+
+
+def test_live_preview_colours_again_only_when_the_network_would_see_something_new(app):
+    upload_frame(app)
+    app.switch_page("pages/colorize.py").run()
+    paint(app)
+    with pytest.MonkeyPatch.context() as patch:
+        runs = spy_on_colorize(patch, "region_fill")
+        app.toggle(key="live_preview").set_value(True).run()
+        app.run()  # nothing changed
+        app.slider(key="fill_flatness").set_value(0.2).run()  # the fill follows without the network
+        assert len(runs) == 1
+        paint(app, rows=slice(40, 50))
+        app.run()
+        assert len(runs) == 2 and not out_of_date_notes(app)
 
 
 def test_palette_swatch_sets_the_brush_colour(app):

@@ -19,6 +19,7 @@ def test_multiply_adds_of_a_single_conv():
 def test_bench_prints_figures_on_a_tiny_model(tiny_checkpoint, capsys):
     figures = main(["bench", "--checkpoint", str(tiny_checkpoint), "--sizes", "64", "--repeats", "2"])
     assert figures["colorize_64"] > 0 and figures["colorize_fill_64"] > 0 and figures["preview_512"] > 0
+    assert figures["refill_512"] > 0
     assert figures["colorize_paper_64"] > 0 and figures["follow_motion_64"] > 0
     assert figures["cold_start"] > 0 and figures["peak_rss_mb"] > 0
     assert figures["transparent_preview"] > 0 and figures["transparent_download"] > 0
@@ -27,6 +28,7 @@ def test_bench_prints_figures_on_a_tiny_model(tiny_checkpoint, capsys):
     assert "colorize 64x64: median" in out and "colorize 64x64 + region fill: median" in out
     assert "scribbles moved onto the next frame 64x64: median" in out
     assert "transparent paper: the Colorize page's 1024 px preview" in out
+    assert "a region fill slider moved (the 512 px result filled again without the network" in out
     assert "Sketch page, a 2048 px photo of line art: per slider move, Sobel sketch" in out
     assert "working size 512 px;" in out and "averaged over the mirrored sketch" in out
     main(["bench", "--checkpoint", str(tiny_checkpoint), "--sizes", "64", "--repeats", "2", "--no-flip-average"])

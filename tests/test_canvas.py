@@ -1,5 +1,6 @@
 """The canvas bookkeeping: sizing to the column, scaling, undo / redo / clear and the eraser."""
 import numpy as np
+from PIL import Image
 
 from pages.parts import canvas
 from pages.parts.state import Studio
@@ -32,6 +33,42 @@ def test_a_resized_canvas_scales_the_drawing_and_its_history():
     shape = state.canvas_initial["objects"][0]
     assert (shape["left"], shape["top"], shape["scaleX"]) == (5.0, 10.0, 0.5)
     assert state.history[-1]["objects"][0]["left"] == 5.0 and state.canvas_size == (200, 150)
+
+
+def test_the_same_strokes_read_the_same_at_any_zoom_and_a_new_or_undone_stroke_does_not():
+    first = drawing(path(), path(left=50.0, top=33.3))
+    unit = canvas.drawing_at_unit_width(first, 400)
+    assert canvas.drawing_at_unit_width(canvas.scale_drawing(first, 1.5), 600) == unit
+    assert canvas.drawing_at_unit_width(canvas.scale_drawing(canvas.scale_drawing(first, 3.0), 0.5), 600) == unit
+    assert canvas.drawing_at_unit_width(drawing(path(), path(left=50.0, top=33.3), path(left=9.0)), 400) != unit
+    assert canvas.drawing_at_unit_width(drawing(path()), 400) != unit
+    assert canvas.drawing_at_unit_width(drawing(path(), path(stroke="#112233", left=50.0, top=33.3)), 400) != unit
+
+
+def strokes_on(width: int) -> np.ndarray:
+    """A canvas width px wide (and 3/4 of that tall) with one white stroke in its corner, as the canvas renders it."""
+    strokes = np.zeros((width * 3 // 4, width, 4), np.uint8)
+    strokes[:2, :width // 10] = 255
+    return strokes
+
+
+def test_a_result_knows_its_strokes_after_a_zoom_and_a_new_stroke_after_it():
+    from pages.parts.state import Result
+    from pages.parts.workflow import same_scribbles
+
+    made = drawing(path())
+    output = Result(Image.new("RGB", (8, 6)), Image.new("RGB", (8, 6)), None, "x", strokes_on(400), made)
+    state = Studio(scribbles=strokes_on(400), drawing=made, canvas_size=(400, 300))
+    assert same_scribbles(output, state)
+    canvas.resize(state, (600, 450))  # zoomed: the canvas draws the scaled strokes at its new size
+    canvas.receive(state, state.drawing, strokes_on(600))
+    assert same_scribbles(output, state)
+    canvas.receive(state, drawing(*state.drawing["objects"], path(left=90.0)), strokes_on(600))
+    assert not same_scribbles(output, state)
+    state.scribbles = strokes_on(400).copy()
+    state.scribbles[5, 5] = 255  # the same size: the pixels tell
+    assert not same_scribbles(output, state)
+    assert same_scribbles(Result(output.image, output.flat, None, "x"), Studio())  # no strokes then or now
 
 
 def two_strokes() -> tuple[Studio, dict, dict]:

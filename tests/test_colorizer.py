@@ -112,6 +112,28 @@ def test_white_paper_and_the_fills_label_the_sketch_once_per_set_of_regions(tiny
     assert all(np.array_equal(np.asarray(a), np.asarray(b)) for a, b in zip(shared, alone))
 
 
+def test_a_network_pass_finished_with_another_fill_gives_what_a_fresh_colouring_would(tiny, monkeypatch):
+    from colorizer import RegionFill
+    from colorizer.pipeline import finish_layers
+
+    sketch = sobel_sketch(anime_frame(np.random.default_rng(6), 96, 72))
+    hints = np.zeros((72, 96, 4), np.uint8)
+    hints[30:34, 20:60] = (40, 90, 220, 255)
+    hints = Image.fromarray(hints, "RGBA")
+    other = RegionFill(gap=4, flatness=1.0, unhinted=False)
+    for white_paper, made_with, finishes in ((False, RegionFill(), [True, True, True]),
+                                             (True, RegionFill(gap=4), [False, True, False])):
+        settings = [(RegionFill(), False), (other, True), (None, False)]
+        expected = [tiny.colorize_layers(sketch, hints, lines, fill, white_paper) for fill, lines in settings]
+        network = tiny.network_pass(sketch, hints, white_paper=white_paper, region_fill=made_with)
+        monkeypatch.setattr(tiny, "colour_arrays", lambda *args: pytest.fail("finishing ran the network"))
+        assert [network.finishes(fill) for fill, _ in settings] == finishes  # White paper's regions are made_with's
+        for (fill, lines), fresh, same in zip(settings, expected, finishes):
+            finished = finish_layers(network, fill, lines)
+            assert all(np.array_equal(np.asarray(finished[k]), np.asarray(fresh[k])) for k in fresh) == same
+        monkeypatch.undo()
+
+
 def test_white_paper_is_on_by_default_only_for_an_edge_sketch_of_a_character_on_blank_paper():
     from colorizer import SketchKind
     from colorizer.pipeline import white_paper_default

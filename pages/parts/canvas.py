@@ -132,6 +132,16 @@ def same_drawing(first: dict | None, second: dict | None) -> bool:
     return objects(first) == objects(second)
 
 
+def drawing_at_unit_width(drawing: dict | None, width: int) -> str:
+    """A drawing's objects with their positions and scales as shares of the canvas ``width`` (px), rounded, as
+    JSON: the same strokes give the same text at any zoom (:func:`scale_drawing`), new or undone strokes another."""
+    objects = copy.deepcopy((drawing or {}).get("objects", []))
+    for shape in objects:
+        for key in ("left", "top", "scaleX", "scaleY"):
+            shape[key] = round(shape.get(key, 1 if key.startswith("scale") else 0) / width, 5)
+    return json.dumps(objects, sort_keys=True)
+
+
 def repeats_itself(state, drawing: dict | None) -> bool:
     """Whether the canvas is still reporting what it sent last, while a drawing handed to it loads."""
     return state.awaiting_canvas and same_drawing(drawing, state.canvas_sent)

@@ -13,10 +13,10 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from colorizer import SketchKind, SketchSettings
+from colorizer import RegionFill, SketchKind, SketchSettings
 from colorizer.images import load_frame_and_alpha
 from colorizer.page import find_page, straighten_page
-from colorizer.pipeline import MAX_SKETCH_SIDE
+from colorizer.pipeline import MAX_SKETCH_SIDE, NetworkPass
 from colorizer.sketch import looks_like_line_art
 
 STATE_KEY = "studio"
@@ -24,7 +24,8 @@ STATE_KEY = "studio"
 
 @dataclass
 class Result:
-    """One press of Colorize: the full-size result, its flat layer and the scribbles that made it."""
+    """One press of Colorize: the full-size result, its flat layer, the scribbles that made it and, to redo the
+    region fill and lines without the network, its network pass and the settings it was finished with."""
 
     image: Image.Image  # RGB, the sketch's size
     flat: Image.Image  # RGB colours without lines, the sketch's size
@@ -36,6 +37,9 @@ class Result:
     number: int = 0  # its number among the session's variants (1, 2, ...)
     seconds: float = 0.0  # how long the colouring took
     cut: dict = field(default_factory=dict, repr=False)  # its previews with transparent paper, by how each was cut
+    network: NetworkPass | None = field(default=None, repr=False)  # colorizer.pipeline.finish_layers redoes the layers
+    fill: RegionFill | None = None  # the region fill it was finished with (None: off)
+    white_paper: bool = False  # made with *White paper*
 
 
 @dataclass

@@ -12,10 +12,10 @@ from colorizer.compose import enlarge
 from colorizer.cutout import clear_paper, on_checkerboard, paper_share
 from colorizer.images import fit_long_side, load_hints
 from colorizer.layers import layers_ora, layers_zip, png_bytes, scribbles_over
-from colorizer.pipeline import MAX_SKETCH_SIDE
+from colorizer.pipeline import MAX_SKETCH_SIDE, finish_layers
 from colorizer.palette import MAX_PALETTE, PaletteFileError, palette_file, read_palette_file, suggest_palette
 from pages.parts import canvas, ui
-from pages.parts.state import FullSize, Result, studio
+from pages.parts.state import FullSize, Result, Studio, studio
 
 MAX_VARIANTS = 6
 FABRIC_VERSION = "7.4.0"  # the Fabric.js bundled with streamlit-drawable-canvas 0.13
@@ -245,6 +245,43 @@ def full_size_layers(full: FullSize, frame: int, output: Result, sketch: Image.I
     sketch_full = kind.sketch(picture, settings)
     layers = {**enlarge(output.image, output.flat, sketch, sketch_full, output.lines_on_top), "sketch": sketch_full}
     return clear_paper(layers, sketch_full, fill, spots, alpha) if transparent else layers
+
+
+def follow_settings(output: Result, fill: RegionFill | None, lines_on_top: bool) -> None:
+    """Redo ``output``'s region fill and lines in place where ``fill`` or ``lines_on_top`` (*Crisp lines on top*)
+    changed and its network pass allows (colorizer.pipeline.finish_layers, no network run): a fill slider moved
+    shows on the result at once."""
+    network = output.network
+    if (fill, lines_on_top) == (output.fill, output.lines_on_top) or network is None or not network.finishes(fill):
+        return
+    layers = finish_layers(network, fill, lines_on_top)
+    output.image, output.flat, output.fill, output.lines_on_top = layers["result"], layers["flat"], fill, lines_on_top
+    output.cut.clear()
+
+
+def changes_since(output: Result, sketch: Image.Image, fill: RegionFill | None, white_paper: bool) -> list[str]:
+    """What changed since ``output`` was coloured that only Colorize brings into it, in words for the artist
+    (after :func:`follow_settings`): [] when it is up to date."""
+    changes = [] if same_scribbles(output, studio()) else ["your scribbles"]
+    if output.network is None or not np.array_equal(output.network.full_sketch, np.asarray(sketch.convert("L"))):
+        changes.append("the sketch")
+    if output.white_paper != white_paper:
+        changes.append("*White paper*")
+    elif output.network is not None and not output.network.finishes(fill):
+        changes.append("*Close line gaps* or *Line threshold*, which set the White paper")
+    return changes
+
+
+def same_scribbles(output: Result, state: Studio) -> bool:
+    """Whether the session's strokes are those ``output`` was coloured with: the same stroke pixels on a canvas of
+    the same size, or after a zoom, the same canvas drawing (:func:`canvas.drawing_at_unit_width`)."""
+    painted = lambda strokes: None if strokes is None or not strokes[..., 3].any() else strokes
+    made, now = painted(output.scribbles), painted(state.scribbles)
+    if made is None or now is None or made.shape == now.shape:
+        return made is now or (made is not None and now is not None and np.array_equal(made, now))
+    now_width = (state.canvas_size or now.shape[1::-1])[0]  # the drawing's coordinates are the canvas's now
+    return canvas.drawing_at_unit_width(output.drawing, made.shape[1]) == canvas.drawing_at_unit_width(
+        state.drawing, now_width)
 
 
 def remember_variant(output: Result) -> None:
