@@ -6,13 +6,13 @@ from pathlib import Path
 import streamlit as st
 from PIL import Image
 
-from colorizer import ImageLoadError, RegionFill, SketchKind
+from colorizer import ImageLoadError, SketchKind
 from colorizer.batch import KeyFrames, colour_layers, frame_names
 from colorizer.images import MAX_ANIMATION_PIXELS, fit_long_side, load_alphas, load_frames, load_hints, to_rgb
 from colorizer.cutout import on_checkerboard
 from colorizer.layers import gif_bytes, layers_ora, scribbles_over, zip_pngs
 from colorizer.sketch import looks_like_line_art
-from pages.parts import ui
+from pages.parts import fill, ui
 from pages.parts.state import BatchResult, studio
 
 
@@ -94,13 +94,37 @@ def key_frames(names: list[str], files: list) -> tuple[dict[int, object], list[s
     return keys, unmatched
 
 
+@dataclass
+class PaintedScribbles:
+    """The Colorize page's scribbles (RGBA, the canvas's size), taken as a scribble file saved from it would be:
+    ``name`` says the frame they were painted on."""
+
+    name: str
+    hints: Image.Image
+
+
+def painted_on_colorize_page() -> list[PaintedScribbles]:
+    """[the scribbles painted on the Colorize page] when there are any and the artist keeps them ticked, else []."""
+    state = studio()
+    if state.upload is None or not state.painted_pixels:
+        return []
+    name = f"{state.upload.name}_scribbles.png"
+    if not st.checkbox(f"Use the scribbles painted on the Colorize page ({state.upload.name})", value=True,
+                       key="batch_use_painted", help="No need to download and upload them: they count as a scribble "
+                       f"file named {name}, painted on the frame {state.upload.name} (a key frame when it is one of "
+                       "these frames)."):
+        return []
+    return [PaintedScribbles(name, Image.fromarray(state.scribbles, "RGBA"))]
+
+
 ui.entered_page("batch")
 st.title(":material/collections: Batch")
 st.markdown("Colour many frames of the same scene with one set of scribbles, so they share their colours: upload the "
-            "frames, or an animated GIF, WebP or PNG of the cut. Save scribbles on the **Colorize** page with "
-            "*Download scribbles*; they are scaled to each frame, and with *Scribbles follow the motion* they move "
-            "with the character. Where a part comes into view later in the cut, paint that frame too and upload both "
-            "scribble files (key frames): each frame takes the nearest one's. From the command line: "
+            "frames, or an animated GIF, WebP or PNG of the cut. The scribbles you painted on the **Colorize** page "
+            "come along (or upload scribble files saved there with *Download scribbles*); they are scaled to each "
+            "frame, and with *Scribbles follow the motion* they move with the character. Where a part comes into "
+            "view later in the cut, paint that frame too and upload both scribble files (key frames): each frame "
+            "takes the nearest one's. The sidebar's *Region fill* is the Colorize page's. From the command line: "
             "`python -m colorizer batch --input DIR --hints FILE_OR_DIR --out DIR` (add `--follow-motion FRAME` to "
             "move one file's scribbles from the frame they were painted on, or `--follow-motion` alone with a folder "
             "of scribble files named for their key frames).")
@@ -111,6 +135,7 @@ hint_files = st.file_uploader(
     help="One scribble file for every frame, or one per key frame of a cut, each named for the frame it was painted "
          "on (<frame>_scribbles.png, as the Colorize page saves it): every frame takes the nearest key frame's "
          "scribbles. Paint a key frame where a part comes into view.")
+hint_files = (hint_files or []) + painted_on_colorize_page()
 frames, unreadable = frames_of(uploads)
 names = [f.name for f in frames]
 kind = SketchKind.LINE_ART if st.checkbox("The frames already are line art", key="batch_line_art",
@@ -127,8 +152,7 @@ if changed := kind.changed_settings(settings):
                                                                          for name, value in changed.items()) +
                " (*Reset to defaults* there for the defaults).")
 colorizer = ui.get_colorizer(kind)
-region_fill = RegionFill() if st.checkbox("Fill regions with hint colours", value=True, key="batch_region_fill",
-                                          help="As on the Colorize page, with its default settings.") else None
+region_fill = fill.region_fill_controls()  # the sidebar's, shared with the Colorize page
 if kind is SketchKind.SOBEL:  # on: decided per frame (None), as the Colorize page's default
     white_paper = None if st.checkbox(
         "White paper for characters on blank paper", value=True, key="batch_white_paper",
@@ -207,7 +231,7 @@ def read_hints() -> dict[int, Image.Image]:
     hints = {}
     for index, file in painted.items():
         try:
-            hints[index] = load_hints(file.getvalue())
+            hints[index] = file.hints if isinstance(file, PaintedScribbles) else load_hints(file.getvalue())
         except ImageLoadError as error:
             st.error(f"**{file.name}**: {error}")
             st.stop()

@@ -9,7 +9,7 @@ from colorizer import RegionFill
 from colorizer.layers import scribbles_over
 from colorizer.palette import HEX_COLOUR, colour_at, hex_colour
 from colorizer.pipeline import finish_layers, white_paper_default
-from pages.parts import canvas, ui, workflow
+from pages.parts import canvas, fill, ui, workflow
 from pages.parts.state import Result, studio
 
 fresh_visit = ui.entered_page("colorize")
@@ -103,33 +103,6 @@ def pick_colour(point: tuple[float, float]) -> str:
     use_result = st.session_state.get("pick_from") == "Result" and state.result is not None
     picture = state.result.image if use_result else original
     return colour_at(picture, x * picture.width / canvas_w, y * picture.height / canvas_h)
-
-
-def region_fill_controls() -> RegionFill | None:
-    """Sidebar settings of the region fill that follows the network; None when it is off."""
-    defaults = {"fill_on": True, "fill_flatness": RegionFill.flatness, "fill_gap": RegionFill.gap,
-                "fill_line_level": RegionFill.line_level, "fill_unhinted": RegionFill.unhinted,
-                "fill_leak_guard": RegionFill.leak_guard > 0}
-    ui.keep_widget_values(list(defaults), defaults)
-    with st.sidebar:
-        st.header("Region fill")
-        on = st.toggle("Fill regions with hint colours", key="fill_on",
-                       help="After the model, each region between lines that holds a scribble takes its colour.")
-        flatness = st.slider("Flatness", 0.0, 1.0, step=0.1, key="fill_flatness", disabled=not on,
-                             help="0 keeps the model's shading inside a filled region; 1 paints it one flat colour.")
-        gap = st.slider("Close line gaps (px)", 0, 8, key="fill_gap", disabled=not on,
-                        help="Treat gaps in the lines up to about twice this wide as closed, so a colour stops there.")
-        line_level = st.slider("Line threshold", 100, 250, step=5, key="fill_line_level", disabled=not on,
-                               help="Sketch pixels darker than this are lines that stop a colour. Raise it when a "
-                                    "colour runs through faint lines; lower it when soft grey shading splits a region.")
-        unhinted = st.checkbox("Even out regions without scribbles too", key="fill_unhinted", disabled=not on,
-                               help="Flattens the model's blotches where you painted nothing. It also blends two "
-                                    "colours painted into one region towards each other: turn it off to keep them apart.")
-        guard = st.checkbox("Keep colour from leaking into the paper", key="fill_leak_guard", disabled=not on,
-                            help="On a drawing on blank paper, a colour that runs out through a gap in the outline "
-                                 "stops where the model sees paper or another part. Turn it off for a bucket fill "
-                                 "of the whole region, or close the gap with the slider above.")
-    return RegionFill(gap, flatness, unhinted, line_level, RegionFill.leak_guard if guard else 0.0) if on else None
 
 
 def current_hints() -> Image.Image | None:
@@ -246,7 +219,7 @@ if state.upload.alpha is not None and state.transparency_decided != state.upload
     st.session_state.transparent_paper = True  # a picture with its own transparency gets it back, once per picture
     state.transparency_decided = state.upload.key
 colour, width, zoom = brush_controls()
-region_fill = region_fill_controls()
+region_fill = fill.region_fill_controls()
 workflow.palette_sidebar(original)
 if fresh_visit:  # redraw saved strokes once when arriving; passing it every run would reset undo
     state.show_drawing(state.drawing or canvas.blank_drawing())

@@ -672,6 +672,39 @@ def test_batch_page_sketches_with_the_sketch_pages_settings(app, tiny_checkpoint
     assert not np.array_equal(result, np.asarray(default))
 
 
+def test_batch_page_colours_with_the_scribbles_and_region_fill_of_the_colorize_page(app, tiny_checkpoint):
+    from colorizer import Colorizer, SketchKind
+    from colorizer.pipeline import white_paper_default
+
+    upload_frame(app, name="frame.png")
+    app.switch_page("pages/colorize.py").run()
+    strokes = paint(app)
+    app.slider(key="fill_flatness").set_value(1.0).run()
+    app.slider(key="fill_gap").set_value(0).run()
+    app.switch_page("pages/batch.py").run()
+    assert app.slider(key="fill_flatness").value == 1.0  # the same sidebar settings
+    frame = anime_frame(np.random.default_rng(3), 160, 96)  # the frame painted on, and another
+    app.file_uploader[0].set_value([("frame.png", encode(frame), "image/png"),
+                                    ("next.png", encode(anime_frame(np.random.default_rng(4), 160, 96)), "image/png")])
+    app.run()
+    assert app.checkbox(key="batch_use_painted").value  # no download and upload needed
+    next(b for b in app.button if b.label == "Colorize all").click().run()
+    assert not app.exception and not app.error
+    coloured = np.asarray(app.session_state["studio"].batch.results["frame_colorized.png"])
+    sketch = SketchKind.SOBEL.sketch(frame)
+    fill = RegionFill(gap=0, flatness=1.0)
+    expected = Colorizer.load(tiny_checkpoint).colorize(sketch, Image.fromarray(strokes, "RGBA"), False, fill,
+                                                        white_paper_default(sketch, SketchKind.SOBEL))
+    assert np.array_equal(coloured, np.asarray(expected))
+    app.checkbox(key="batch_use_painted").uncheck().run()
+    next(b for b in app.button if b.label == "Colorize all").click().run()
+    unpainted = np.asarray(app.session_state["studio"].batch.results["frame_colorized.png"])
+    assert not np.array_equal(unpainted, coloured)
+    app.checkbox(key="batch_use_painted").check().run()
+    app.checkbox(key="batch_follow_motion").check().run()
+    assert app.selectbox(key="batch_painted_on").value == "frame"  # the frame they were painted on, from its name
+
+
 def test_batch_page_offers_white_paper_for_line_art_off_by_default(app, tiny_checkpoint):
     import cv2
 

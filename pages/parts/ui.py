@@ -133,14 +133,15 @@ def keep_widget_values(keys: list[str], defaults: dict) -> None:
     """Make keyed widgets keep their values across page switches.
 
     Streamlit forgets a widget's state when its page is not shown; this keeps a copy
-    under "kept:<key>" and puts it back when the page is shown again. Call it before
-    creating the widgets, and create them with ``key=`` and no ``value=``.
+    under "kept:<key>" and puts it back when the page is shown again. It is handed back on
+    every run, so that a widget with the same key on another page (the Colorize and Batch
+    pages share the region fill's) starts from it rather than from its own default. Call it
+    before creating the widgets, and create them with ``key=`` and no ``value=``.
     """
     for key in keys:
         if key in st.session_state:
             st.session_state[f"kept:{key}"] = st.session_state[key]
-        else:
-            st.session_state[key] = st.session_state.get(f"kept:{key}", defaults[key])
+        st.session_state[key] = st.session_state.get(f"kept:{key}", defaults[key])
 
 
 def require_upload() -> bool:
