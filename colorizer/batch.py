@@ -57,11 +57,20 @@ def colour_layers(colorizer: Colorizer, sketch: Image.Image, hints: Image.Image 
     paper = white_paper_default(sketch, kind) if white_paper is None else white_paper
     layers = colorizer.colorize_layers(sketch, hints, lines_on_top=kind.lines_on_top, region_fill=region_fill,
                                        white_paper=paper)
-    result_sketch = sketch if own_size is None else kind.sketch(own_size, settings)
-    if own_size is not None:
-        layers = enlarge(layers["result"], layers["flat"], sketch, result_sketch, kind.lines_on_top)
-    layers = {**layers, "sketch": result_sketch, "hints": hints}
-    return clear_paper(layers, result_sketch, region_fill, alpha=alpha) if transparent else layers
+    layers = {**layers, "sketch": sketch} if own_size is None else at_own_size(
+        layers["result"], layers["flat"], sketch, own_size, kind, settings, kind.lines_on_top)
+    layers["hints"] = hints
+    return clear_paper(layers, layers["sketch"], region_fill, alpha=alpha) if transparent else layers
+
+
+def at_own_size(result: Image.Image, flat: Image.Image, sketch: Image.Image, picture: Image.Image, kind: SketchKind,
+                settings: SketchSettings, lines_on_top: bool) -> dict[str, Image.Image]:
+    """{"result", "flat", "sketch"} at the size of ``picture``, the larger original of a result made from ``sketch``:
+    the picture sketched again at its own size (``kind`` with ``settings``, those ``sketch`` was made with) and the
+    result and its flat colours (RGB) brought up to it (:func:`colorizer.compose.enlarge`), as the Colorize page's
+    full-size downloads and the batch's own-size frames are."""
+    sketch_full = kind.sketch(picture, settings)
+    return {**enlarge(result, flat, sketch, sketch_full, lines_on_top), "sketch": sketch_full}
 
 
 @dataclass

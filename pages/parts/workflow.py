@@ -8,7 +8,7 @@ import streamlit as st
 from PIL import Image
 
 from colorizer import ImageLoadError, RegionFill, SketchKind, SketchSettings, load_image, resize_hints
-from colorizer.compose import enlarge
+from colorizer.batch import at_own_size
 from colorizer.cutout import clear_paper, on_checkerboard, paper_share
 from colorizer.images import fit_long_side, load_hints
 from colorizer.layers import layers_ora, layers_zip, png_bytes, scribbles_over
@@ -238,13 +238,12 @@ def full_size_layers(full: FullSize, frame: int, output: Result, sketch: Image.I
                      settings: SketchSettings, fill: RegionFill | None = None, transparent: bool = False,
                      spots: tuple = ()) -> dict[str, Image.Image]:
     """{"result", "flat", "sketch"} at the picture's own size: the picture sketched again at that size and the
-    result brought to it (:func:`colorizer.compose.enlarge`); with ``transparent``, result and flat colours RGBA
+    result brought to it (colorizer.batch.at_own_size); with ``transparent``, result and flat colours RGBA
     with the paper clear (colorizer.cutout.clear_paper: the picture's own transparency at that size, or the paper
     found with ``fill``'s gap and line threshold, and clicked, ``spots``)."""
     picture, alpha = full.picture_and_alpha(frame)
-    sketch_full = kind.sketch(picture, settings)
-    layers = {**enlarge(output.image, output.flat, sketch, sketch_full, output.lines_on_top), "sketch": sketch_full}
-    return clear_paper(layers, sketch_full, fill, spots, alpha) if transparent else layers
+    layers = at_own_size(output.image, output.flat, sketch, picture, kind, settings, output.lines_on_top)
+    return clear_paper(layers, layers["sketch"], fill, spots, alpha) if transparent else layers
 
 
 def follow_settings(output: Result, fill: RegionFill | None, lines_on_top: bool) -> None:
