@@ -30,6 +30,7 @@ async def one_session(browser, url: str, picture: Path, rounds: int) -> list[flo
     page.set_default_timeout(60_000)
     await page.goto(f"{url}/sketch")
     await page.locator("input[type=file]").set_input_files(str(picture))
+    await page.get_by_text("Sketch (live preview)").wait_for()  # the upload is in the session, as an artist sees it
     await page.get_by_role("link", name="Next: paint colour scribbles").click()
     canvas = page.locator("canvas.upper-canvas")
     await canvas.wait_for()
