@@ -24,6 +24,21 @@ from tests.synthetic import anime_frame
 
 
 
+async def go_to_colorize(page, tries: int = 3) -> None:
+    """Follow the Sketch page's link to Colorize. On a busy server a click that lands while the page is still
+    drawing itself can be lost (the browser stays on the Sketch page); a person clicks again, and so does this."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(tries):
+        await page.get_by_role("link", name="Next: paint colour scribbles").click()
+        try:
+            await page.wait_for_url("**/colorize", timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+
+
 async def one_session(browser, url: str, picture: Path, rounds: int) -> list[float]:
     """Upload, draw and colourize ``rounds`` times; returns click-to-result latencies in seconds."""
     page = await (await browser.new_context(viewport={"width": 1400, "height": 1000})).new_page()
@@ -31,7 +46,7 @@ async def one_session(browser, url: str, picture: Path, rounds: int) -> list[flo
     await page.goto(f"{url}/sketch")
     await page.locator("input[type=file]").set_input_files(str(picture))
     await page.get_by_text("Sketch (live preview)").wait_for()  # the upload is in the session, as an artist sees it
-    await page.get_by_role("link", name="Next: paint colour scribbles").click()
+    await go_to_colorize(page)
     canvas = page.locator("canvas.upper-canvas")
     await canvas.wait_for()
     latencies = []
