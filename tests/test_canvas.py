@@ -63,11 +63,15 @@ def test_a_result_knows_its_strokes_after_a_zoom_and_a_new_stroke_after_it():
     canvas.resize(state, (600, 450))  # zoomed: the canvas draws the scaled strokes at its new size
     canvas.receive(state, state.drawing, strokes_on(600))
     assert same_scribbles(output, state)
-    canvas.receive(state, drawing(*state.drawing["objects"], path(left=90.0)), strokes_on(600))
+    canvas.resize(state, (400, 300))  # and back: the same strokes, drawn a pixel apart
+    moved = np.roll(strokes_on(400), 1, axis=1)
+    canvas.receive(state, state.drawing, moved)
+    assert same_scribbles(output, state)
+    canvas.receive(state, drawing(*state.drawing["objects"], path(left=90.0)), moved)
     assert not same_scribbles(output, state)
-    state.scribbles = strokes_on(400).copy()
-    state.scribbles[5, 5] = 255  # the same size: the pixels tell
-    assert not same_scribbles(output, state)
+    state.drawing, state.scribbles = None, strokes_on(400).copy()
+    state.scribbles[5, 5] = 255  # strokes set without a drawing: the pixels tell
+    assert not same_scribbles(Result(output.image, output.flat, None, "x", strokes_on(400)), state)
     assert same_scribbles(Result(output.image, output.flat, None, "x"), Studio())  # no strokes then or now
 
 

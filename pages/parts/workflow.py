@@ -272,15 +272,19 @@ def changes_since(output: Result, sketch: Image.Image, fill: RegionFill | None, 
 
 
 def same_scribbles(output: Result, state: Studio) -> bool:
-    """Whether the session's strokes are those ``output`` was coloured with: the same stroke pixels on a canvas of
-    the same size, or after a zoom, the same canvas drawing (:func:`canvas.drawing_at_unit_width`)."""
+    """Whether the session's strokes are those ``output`` was coloured with: the same stroke pixels, or the same
+    canvas drawing at any zoom (:func:`canvas.drawing_at_unit_width`; a zoom and back draws the same strokes a
+    pixel apart)."""
     painted = lambda strokes: None if strokes is None or not strokes[..., 3].any() else strokes
     made, now = painted(output.scribbles), painted(state.scribbles)
-    if made is None or now is None or made.shape == now.shape:
-        return made is now or (made is not None and now is not None and np.array_equal(made, now))
+    if made is None or now is None:
+        return made is now
+    if made.shape == now.shape and np.array_equal(made, now):
+        return True
     now_width = (state.canvas_size or now.shape[1::-1])[0]  # the drawing's coordinates are the canvas's now
-    return canvas.drawing_at_unit_width(output.drawing, made.shape[1]) == canvas.drawing_at_unit_width(
-        state.drawing, now_width)
+    drawn = (output.drawing or {}).get("objects")  # without a drawing (strokes set directly) the pixels tell
+    return bool(drawn) and canvas.drawing_at_unit_width(output.drawing, made.shape[1]) == \
+        canvas.drawing_at_unit_width(state.drawing, now_width)
 
 
 def remember_variant(output: Result) -> None:
