@@ -4,9 +4,10 @@ Prints median and 95th-percentile latency of ``Colorizer.colorize`` (sketch + 10
 full-size RGB out) per size: alone, with the region fill the app applies by default, and with White
 paper too; moving those strokes onto the next frame of a cut (``colorizer.motion.follow_motion``,
 no model); the model's parameters and multiply-adds, the server's share of a live preview and of a
-region fill slider moved (the result filled again without the network), the download at a large picture's own size and its transparent paper, the Sketch page's sketches and
-notes for a 2048 px photo of line art, peak memory and the time to a first result in a fresh
-process. Compare figures only within one run: a busy machine is slower.
+region fill slider moved (the result filled again without the network), the download at a large
+picture's own size and its transparent paper, the Sketch page's sketches and notes for a 2048 px
+photo of line art, peak memory and the time to a first result in a fresh process. Compare figures
+only within one run: a busy machine is slower.
 """
 from __future__ import annotations
 

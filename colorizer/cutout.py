@@ -253,6 +253,7 @@ def clear_paper(layers: dict[str, Image.Image], sketch: Image.Image, fill: Regio
         return own_transparency(layers, alpha)
     return transparent_paper(layers, sketch, fill, spots=spots)
 
+
 def paper_share(image: Image.Image) -> float:
     """Share (0-1) of an RGBA picture that is fully transparent; 0 for a picture without alpha."""
     if image.mode != "RGBA":

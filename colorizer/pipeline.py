@@ -144,7 +144,8 @@ class Colorizer:
              with_flat: bool, white_paper: bool) -> list[dict[str, Image.Image]]:
         """One network pass, then per region fill in ``fills`` the full-size layers (White paper's regions are the
         first fill's)."""
-        network = self.network_pass(sketch, hints, white_paper, next((fill for fill in fills if fill is not None), None))
+        first = next((fill for fill in fills if fill is not None), None)
+        network = self.network_pass(sketch, hints, white_paper, first)
         return [finish_layers(network, fill, lines_on_top, with_flat) for fill in fills]
 
     def network_pass(self, sketch: Image.Image, hints: Image.Image | None = None, white_paper: bool = False,
@@ -253,7 +254,8 @@ def finish_layers(network: NetworkPass, fill: RegionFill | None, lines_on_top: b
                   with_flat: bool = True) -> dict[str, Image.Image]:
     """The layers of a :class:`NetworkPass` with a region fill (None: none) and lines: {"result": RGB composite,
     "flat": RGB colours without lines (with ``with_flat``)}, both at the sketch's own size
-    (:func:`colorizer.compose.compose`). The same as :meth:`Colorizer.colorize_layers` where ``network.finishes(fill)``."""
+    (:func:`colorizer.compose.compose`). The same as :meth:`Colorizer.colorize_layers` where
+    ``network.finishes(fill)``."""
     colour = network.colour
     if fill is not None:
         colour = fill_regions(colour, network.sketch, network.hint_rgb, network.hint_mask, fill,
