@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -186,7 +187,7 @@ def run(checkpoint, sizes=(256, 512, 1024, 2048), repeats: int = 20, precision: 
     print(f"live preview, server side (512 px colorize + region fill + the JPEG the page shows): "
           f"median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms (in the browser: python -m tests.latency)")
     network = colorizer.network_pass(sketch, hints, region_fill=region_fill)
-    flatter = RegionFill(region_fill.gap, min(1.0, region_fill.flatness + 0.4), line_level=region_fill.line_level)
+    flatter = replace(region_fill, flatness=min(1.0, region_fill.flatness + 0.4))  # only the slider moved
     median, p95 = latency(lambda: preview_jpeg(finish_layers(network, flatter)["result"]), repeats)
     figures["refill_512"] = median
     print(f"a region fill slider moved (the 512 px result filled again without the network, and its JPEG): "
