@@ -26,6 +26,8 @@ BLANK_RING = 2  # px: no line in this outermost ring of a sketch on blank paper.
 BLANK_AREA = 0.3  # ...and its regions at the edge cover at least this share of it (docs/experiments.md, "White paper")
 LEAK_GUARD = 12.0  # CIE L*: the region fill's leak guard on blank paper (docs/experiments.md, "A leak guard")
 PAPER_WHITE = 235  # a hint at least this bright in every channel is white: painting paper white keeps it paper
+STRAY_SHARE = 0.5  # on blank paper, a stroke colours a region at the border only if this share of it lies there
+# (docs/experiments.md, "A brush that runs over the outline onto the paper")
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,8 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     the region's mean is taken away from the strokes. Unhinted regions are evened out the same way
     towards their own mean when ``settings.unhinted``. With ``settings.leak_guard`` on blank paper, a
     region that reaches the border and is hinted a colour (not PAPER_WHITE) fills only what the
-    network sees as one area with its strokes (:func:`leak_weight`), and its mean is taken there.
+    network sees as one area with its strokes (:func:`leak_weight`), and its mean is taken there. On blank
+    paper, too, a brush's overrun onto the paper (:func:`stray_paint`) hints nothing.
     Line pixels and specks under MIN_AREA pixels keep the network's colours.
 
     Args:
@@ -196,14 +199,16 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
         uint8 (H, W, 3).
     """
     labels = fill_labels(sketch, settings) if labels is None else labels
-    hinted, hints = hint_colours(labels, hint_rgb, hint_mask)
+    blank = (hint_mask & edge_regions(labels)[labels]).any() and on_blank_paper(sketch, settings, labels)
+    kept = hint_mask & ~stray_paint(labels, hint_rgb, hint_mask) if blank else hint_mask
+    hinted, hints = hint_colours(labels, hint_rgb, kept)
     big = np.bincount(labels.ravel(), minlength=len(hinted)) >= MIN_AREA
     big[0] = False
     hinted &= big
     weight = shading_weight(hint_mask, labels, hinted)
     guarded = hinted & ~paper_white(hints) & edge_regions(labels)  # a white stroke on the paper whitens all of it
     take = None  # the share of the fill each pixel takes, where the leak guard works
-    if settings.leak_guard > 0 and guarded.any() and on_blank_paper(sketch, settings, labels):
+    if settings.leak_guard > 0 and guarded.any() and blank:
         take = leak_weight(colour, labels, hint_mask, guarded, settings.leak_guard)
     means = fill_means(colour, labels, weight, take)
     change = hinted | (big & settings.unhinted)
@@ -214,6 +219,35 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     if take is not None:
         filled = colour + take[..., None] * (filled - colour)
     return np.clip(np.round(filled), 0, 255).astype(np.uint8)
+
+
+def stray_paint(labels: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray) -> np.ndarray:
+    """bool (H, W): painted pixels in a region at the picture's border (the paper) whose stroke lies mostly
+    elsewhere, less than STRAY_SHARE of it there: a brush that ran over a character's outline onto the paper.
+    A stroke is the pixels of one colour (within HINT_TOLERANCE of the part's median) in a connected
+    (8-neighbour) part of ``hint_mask``, so strokes of other colours touching it do not count; pixels on lines
+    (label 0) count for neither.
+
+    Args:
+        labels: int (H, W) the fill's regions, 0 on lines; hint_rgb: uint8 (H, W, 3); hint_mask: bool (H, W).
+    """
+    border = hint_mask & edge_regions(labels)[labels]
+    stray = np.zeros_like(hint_mask)
+    if not border.any():
+        return stray
+    strokes, boxes = cv2.connectedComponentsWithStats(hint_mask.astype(np.uint8), connectivity=8)[1:3]
+    count = labels.max() + 1
+    for pair in np.unique(strokes[border].astype(np.int64) * count + labels[border]).tolist():
+        stroke, region = divmod(pair, count)
+        x, y, w, h = boxes[stroke, :4]
+        box = np.s_[y:y + h, x:x + w]
+        ours = (strokes[box] == stroke) & (labels[box] > 0)
+        part = ours & (labels[box] == region)
+        rgb = hint_rgb[box].astype(np.float32)
+        alike = ours & (np.linalg.norm(rgb - np.median(rgb[part], axis=0), axis=-1) <= HINT_TOLERANCE)
+        if (part & alike).sum() < STRAY_SHARE * alike.sum():
+            stray[box] |= part
+    return stray
 
 
 def fill_means(colour: np.ndarray, labels: np.ndarray, weight: np.ndarray, take: np.ndarray | None) -> np.ndarray:
@@ -315,7 +349,8 @@ def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
                 settings: RegionFill = RegionFill(), labels: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Hints that also paint white every region touching the picture's border that holds no painted pixel,
     or whose strokes agree on white (:func:`hint_colours`, every channel at least PAPER_WHITE, as the fill
-    reads them): the artist's "this is drawn on white paper", so that what surrounds a character stays
+    reads them; a brush's overrun onto it, :func:`stray_paint`, paints nothing and is whitened): the artist's
+    "this is drawn on white paper", so that what surrounds a character stays
     white, and a white stroke on it whitens all of it.
 
     Regions are the fill's (``settings.gap`` and ``settings.line_level``), so a wider *Close line gaps*
@@ -328,8 +363,9 @@ def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
         (hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)): the artist's hints, plus white paper.
     """
     labels = fill_labels(sketch, settings) if labels is None else labels
-    hinted, colours = hint_colours(labels, hint_rgb, hint_mask)
-    painted = np.bincount(labels[hint_mask], minlength=len(hinted)) > 0
+    kept = hint_mask & ~stray_paint(labels, hint_rgb, hint_mask)
+    hinted, colours = hint_colours(labels, hint_rgb, kept)
+    painted = np.bincount(labels[kept], minlength=len(hinted)) > 0
     white = hinted & paper_white(colours)
     paper = (edge_regions(labels) & (~painted | white))[labels]  # a region painted a colour keeps the artist's
     return np.where(paper[..., None], np.uint8(255), hint_rgb), hint_mask | paper

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from colorizer.__main__ import add_fill_arguments, fill_from_args
-from colorizer.regions import (RegionFill, absorb_faint_lines, fill_regions, line_regions, on_blank_paper,
-                               paper_hints)
+from colorizer.regions import (RegionFill, absorb_faint_lines, fill_labels, fill_regions, line_regions,
+                               on_blank_paper, paper_hints, stray_paint)
 
 RED = (230, 30, 40)
 
@@ -316,3 +316,42 @@ def test_the_leak_guard_lets_a_white_stroke_whiten_the_paper_it_runs_into():
     plain = fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0, leak_guard=0.0))
     assert np.array_equal(fill_regions(colour, sketch, rgb, mask, RegionFill(gap=0)), plain)
     assert plain[8, 8].min() > colour[8, 8].min() + 60  # the smear is evened out towards white
+
+
+def pale_box() -> tuple[np.ndarray, np.ndarray]:
+    """A closed box on blank paper (:func:`boxed_sketch`, lines at 20-21 and 43-44) and a network output as
+    pale inside the box as on the paper, so the leak guard cannot tell them apart: (sketch, colour)."""
+    colour = np.full((64, 64, 3), 250, np.uint8)
+    colour[22:43, 22:43] = 238
+    return boxed_sketch(), colour
+
+
+def test_a_brush_that_runs_over_the_outline_onto_the_paper_does_not_paint_the_paper():
+    sketch, colour = pale_box()
+    rgb, mask = stroke(rows=slice(28, 36), cols=slice(17, 28))  # 3 px on the paper, 6 px inside the box
+    labels = fill_labels(sketch, RegionFill())
+    overrun = stray_paint(labels, rgb, mask)
+    assert overrun.any() and np.array_equal(overrun, mask & (labels == labels[0, 0]))  # exactly the part on the paper
+    out = fill_regions(colour, sketch, rgb, mask, RegionFill(flatness=1.0, unhinted=False, leak_guard=0.0))
+    assert tuple(out[30, 30]) == RED  # the box takes the stroke...
+    assert tuple(out[5, 5]) == (250, 250, 250) and tuple(out[30, 10]) == (250, 250, 250)  # ...the paper stays
+    assert tuple(out[30, 17]) == (250, 250, 250)  # under the overrun too
+    paper_rgb, paper_mask = paper_hints(sketch, rgb, mask)
+    assert paper_mask[0, 0] and np.all(paper_rgb[30, 17] == 255)  # White paper: still paper, the overrun whitened
+
+
+def test_a_stroke_mostly_on_the_paper_still_paints_it_and_scenes_keep_every_stroke():
+    sketch, colour = pale_box()
+    settings = RegionFill(flatness=1.0, unhinted=False, leak_guard=0.0)
+    rgb, mask = stroke(rows=slice(28, 36), cols=slice(8, 24))  # 12 px on the paper, 2 inside the box
+    assert not stray_paint(fill_labels(sketch, RegionFill()), rgb, mask).any()
+    assert tuple(fill_regions(colour, sketch, rgb, mask, settings)[5, 5]) == RED  # the artist painted the paper
+    blue_rgb, blue_mask = stroke(colour=(40, 60, 220), rows=slice(28, 36), cols=slice(11, 19))  # on the paper...
+    red_rgb, red_mask = stroke(rows=slice(28, 36), cols=slice(19, 40))  # ...touching a long red stroke in the box
+    both = fill_regions(colour, sketch, blue_rgb + red_rgb, blue_mask | red_mask, settings)
+    assert tuple(both[5, 5]) == (40, 60, 220) and tuple(both[30, 30]) == RED  # each colour is its own stroke
+    scene = sketch.copy()
+    scene[:, :2] = 0  # a line along the edge: not blank paper, so no stroke part is an overrun
+    rgb, mask = stroke(rows=slice(28, 36), cols=slice(17, 28))
+    assert not on_blank_paper(scene)
+    assert tuple(fill_regions(colour, scene, rgb, mask, settings)[5, 5]) == RED
