@@ -173,7 +173,8 @@ def show_result(colour_now: bool, live: bool, lines_on_top: bool, region_fill: R
             state.result.seconds, changes = time.perf_counter() - started, []
             if colour_now:
                 workflow.remember_variant(state.result)
-    st.markdown('<div style="height: 2.4rem"></div>', unsafe_allow_html=True)  # level with the canvas
+    # level with the canvas, which sits below its column's size probe (an empty element, one gap of 1rem)
+    st.markdown('<div style="height: 3.4rem"></div>', unsafe_allow_html=True)
     if state.result is None:
         st.info("Press **Colorize** (or turn on **Live preview**) to see the result here.")
         return

@@ -205,6 +205,9 @@ def test_the_colorize_controls_show_whole_labels_in_a_laptop_window(page, server
     page.get_by_role("button", name="Colorize").click()
     page.get_by_role("button", name="Download layers (.ora)").wait_for()
     assert page.evaluate(CUT_LABELS) == []  # no label, button or text cut short with an ellipsis
+    result = page.locator('[data-testid="stImage"]').filter(has_text=re.compile(r"Result \(\d+ ms\)")).locator("img")
+    canvas, shown = page.locator("canvas.upper-canvas").bounding_box(), result.bounding_box()
+    assert abs(canvas["y"] - shown["y"]) <= 2 and abs(canvas["height"] - shown["height"]) <= 2  # side by side, level
 
 
 def test_live_preview_follows_the_brush(page, server, tmp_path):
