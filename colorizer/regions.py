@@ -199,14 +199,15 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
         uint8 (H, W, 3).
     """
     labels = fill_labels(sketch, settings) if labels is None else labels
-    blank = (hint_mask & edge_regions(labels)[labels]).any() and on_blank_paper(sketch, settings, labels)
+    edge = edge_regions(labels)
+    blank = (hint_mask & edge[labels]).any() and on_blank_paper(sketch, settings, labels)
     kept = hint_mask & ~stray_paint(labels, hint_rgb, hint_mask) if blank else hint_mask
     hinted, hints = hint_colours(labels, hint_rgb, kept)
     big = np.bincount(labels.ravel(), minlength=len(hinted)) >= MIN_AREA
     big[0] = False
     hinted &= big
     weight = shading_weight(hint_mask, labels, hinted)
-    guarded = hinted & ~paper_white(hints) & edge_regions(labels)  # a white stroke on the paper whitens all of it
+    guarded = hinted & ~paper_white(hints) & edge  # a white stroke on the paper whitens all of it
     take = None  # the share of the fill each pixel takes, where the leak guard works
     if settings.leak_guard > 0 and guarded.any() and blank:
         take = leak_weight(colour, labels, hint_mask, guarded, settings.leak_guard)
