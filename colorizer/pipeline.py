@@ -159,7 +159,7 @@ class Colorizer:
             check_size(hints.size, "hint picture")
         sketch = sketch.convert("L")  # hints of another size go straight to the working size
         sketch_array, hint_rgb, hint_mask = shrink_inputs(sketch, hints, working_size(sketch.size, self.work_side))
-        network = NetworkPass(sketch_array, hint_rgb, hint_mask, np.asarray(sketch))
+        network = NetworkPass(sketch_array, hint_rgb, hint_mask, np.asarray(sketch), strokes=hint_mask)
         if white_paper:
             network.paper = paper_regions(region_fill)
             hint_rgb, hint_mask = paper_hints(sketch_array, hint_rgb, hint_mask, labels=network.regions(*network.paper))
@@ -221,7 +221,7 @@ class NetworkPass:
     sketch: uint8 (h, w) the sketch at the working size; hint_rgb uint8 (h, w, 3) and hint_mask bool (h, w):
     the hints the network saw there, White paper's included; full_sketch: uint8 (H, W) the sketch at its own
     size; paper: (gap, line level) of the regions White paper painted, None without it; colour: uint8
-    (h, w, 3) the network's colours.
+    (h, w, 3) the network's colours; strokes: bool (h, w) the artist's own painted pixels (None: hint_mask).
     """
 
     sketch: np.ndarray
@@ -230,6 +230,7 @@ class NetworkPass:
     full_sketch: np.ndarray
     paper: tuple[int, int] | None = None
     colour: np.ndarray | None = None
+    strokes: np.ndarray | None = None
     labelled: dict = field(default_factory=dict, repr=False)  # fill_labels by (gap, line level), each done once
 
     def regions(self, gap: int, line_level: int) -> np.ndarray:
@@ -259,7 +260,7 @@ def finish_layers(network: NetworkPass, fill: RegionFill | None, lines_on_top: b
     colour = network.colour
     if fill is not None:
         colour = fill_regions(colour, network.sketch, network.hint_rgb, network.hint_mask, fill,
-                              network.regions(fill.gap, fill.line_level))
+                              network.regions(fill.gap, fill.line_level), network.strokes)
     layers = compose(colour, network.sketch, network.full_sketch, lines_on_top, with_flat)
     return {name: Image.fromarray(layer, "RGB") for name, layer in layers.items()}
 

@@ -27,6 +27,7 @@ BLANK_AREA = 0.3  # ...and its regions at the edge cover at least this share of 
 LEAK_GUARD = 12.0  # CIE L*: the region fill's leak guard on blank paper (docs/experiments.md, "A leak guard")
 PAPER_WHITE = 235  # a hint at least this bright in every channel is white: painting paper white keeps it paper
 STRAY_SHARE = 0.5  # on blank paper, a stroke colours a region at the border only if this share of it lies there
+BRUSH_CORE = 0.5  # a region hinted only by pixels nearer a stroke's edge than this share of its half-width takes nothing
 # (docs/experiments.md, "A brush that runs over the outline onto the paper")
 
 
@@ -175,7 +176,8 @@ def hint_colours(labels: np.ndarray, hint_rgb: np.ndarray,
 
 
 def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
-                 settings: RegionFill = RegionFill(), labels: np.ndarray | None = None) -> np.ndarray:
+                 settings: RegionFill = RegionFill(), labels: np.ndarray | None = None,
+                 strokes: np.ndarray | None = None) -> np.ndarray:
     """Carry each hint's colour through its whole region of the network's output.
 
     In a region whose hints agree, every pixel becomes hint + (1 - flatness) * (pixel - region
@@ -185,8 +187,9 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     the region's mean is taken away from the strokes. Unhinted regions are evened out the same way
     towards their own mean when ``settings.unhinted``. With ``settings.leak_guard`` on blank paper, a
     region that reaches the border and is hinted a colour (not PAPER_WHITE) fills only what the
-    network sees as one area with its strokes (:func:`leak_weight`), and its mean is taken there. On blank
-    paper, too, a brush's overrun onto the paper (:func:`stray_paint`) hints nothing.
+    network sees as one area with its strokes (:func:`leak_weight`), and its mean is taken there. Paint that
+    only a brush's edge put in a region, over a line (:func:`brush_edges`), hints nothing; on blank paper, nor
+    does a brush's overrun onto the paper (:func:`stray_paint`).
     Line pixels and specks under MIN_AREA pixels keep the network's colours.
 
     Args:
@@ -195,31 +198,75 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
         hint_rgb: uint8 (H, W, 3); hint_mask: bool (H, W), True where painted.
         settings: gap, flatness, unhinted and line level (:class:`RegionFill`).
         labels: ``fill_labels(sketch, settings)`` where the caller already has it, else computed here.
+        strokes: bool (H, W), the artist's own painted pixels where ``hint_mask`` also holds White paper's
+            (:func:`paper_hints`); None: all of ``hint_mask``.
     Returns:
         uint8 (H, W, 3).
     """
     labels = fill_labels(sketch, settings) if labels is None else labels
     edge = edge_regions(labels)
     blank = (hint_mask & edge[labels]).any() and on_blank_paper(sketch, settings, labels)
-    kept = hint_mask & ~stray_paint(labels, hint_rgb, hint_mask) if blank else hint_mask
+    edges = brush_edges(labels, hint_mask if strokes is None else strokes)
+    kept = hint_mask & ~edges
+    if blank:
+        kept &= ~stray_paint(labels, hint_rgb, hint_mask)
     hinted, hints = hint_colours(labels, hint_rgb, kept)
     big = np.bincount(labels.ravel(), minlength=len(hinted)) >= MIN_AREA
     big[0] = False
     hinted &= big
-    weight = shading_weight(hint_mask, labels, hinted)
+    ignored = big & ~hinted & (np.bincount(labels[edges], minlength=len(hinted)) > 0)
+    weight = shading_weight(hint_mask, labels, hinted | ignored)  # the network's copy of ignored paint goes too
     guarded = hinted & ~paper_white(hints) & edge  # a white stroke on the paper whitens all of it
     take = None  # the share of the fill each pixel takes, where the leak guard works
     if settings.leak_guard > 0 and guarded.any() and blank:
         take = leak_weight(colour, labels, hint_mask, guarded, settings.leak_guard)
     means = fill_means(colour, labels, weight, take)
-    change = hinted | (big & settings.unhinted)
-    keep = (1.0 - settings.flatness) * weight[..., None]
+    flattened = hinted | (big & settings.unhinted)
+    keep = np.where(flattened, np.float32(1.0 - settings.flatness), np.float32(1.0))[labels] * weight
     target = np.where(hinted[:, None], hints, means)[labels]
-    filled = target + keep * (colour.astype(np.float32) - means[labels])
-    filled = np.where(change[labels][..., None], filled, colour)
+    filled = target + keep[..., None] * (colour.astype(np.float32) - means[labels])
+    filled = np.where((flattened | ignored)[labels][..., None], filled, colour)
     if take is not None:
         filled = colour + take[..., None] * (filled - colour)
     return np.clip(np.round(filled), 0, 255).astype(np.uint8)
+
+
+def brush_edges(labels: np.ndarray, hint_mask: np.ndarray) -> np.ndarray:
+    """bool (H, W): painted pixels that only a brush's edge put in their region, where it ran over a line.
+
+    A painted pixel is in a stroke's core when its distance to unpainted pixels is at least BRUSH_CORE of the
+    stroke's half-width there (:func:`paint_half_width`). A stroke (a connected part of the paint, 8-neighbour)
+    whose pixels in a region hold none of its core pixels only touched that region with its edge. Strokes up to
+    4 px wide are all core, and a stroke drawn across a region, however narrow, has its core there.
+
+    Args:
+        labels: int (H, W) the fill's regions, 0 on lines; hint_mask: bool (H, W).
+    """
+    if not hint_mask.any():
+        return np.zeros_like(hint_mask)
+    depth = cv2.distanceTransform(hint_mask.astype(np.uint8), cv2.DIST_L2, 3)
+    core = hint_mask & (depth >= BRUSH_CORE * paint_half_width(depth))
+    strokes = cv2.connectedComponents(hint_mask.astype(np.uint8), connectivity=8)[1].astype(np.int64)
+    part = strokes * (labels.max() + 1) + labels  # one number per stroke and region
+    cored = np.isin(part, np.unique(part[core]))
+    return hint_mask & ~cored & (labels > 0)
+
+
+HALF_WIDTHS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64)  # px: the half-widths paint_half_width tells apart
+
+
+def paint_half_width(depth: np.ndarray) -> np.ndarray:
+    """float32 (H, W): the half-width of the paint at each painted pixel: the largest of HALF_WIDTHS for which a
+    pixel at least that deep lies within that many px (a square's reach), so a thin stroke beside a broad one
+    keeps its own. ``depth``: float32 (H, W), each painted pixel's distance to unpainted ones (0 unpainted)."""
+    half_width = np.zeros_like(depth)
+    for width in HALF_WIDTHS:
+        deep = (depth >= width).astype(np.uint8)
+        if not deep.any():
+            break
+        reached = cv2.dilate(deep, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * width + 1, 2 * width + 1)))
+        half_width[reached > 0] = width
+    return half_width
 
 
 def stray_paint(labels: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray) -> np.ndarray:
@@ -364,7 +411,7 @@ def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
         (hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)): the artist's hints, plus white paper.
     """
     labels = fill_labels(sketch, settings) if labels is None else labels
-    kept = hint_mask & ~stray_paint(labels, hint_rgb, hint_mask)
+    kept = hint_mask & ~stray_paint(labels, hint_rgb, hint_mask) & ~brush_edges(labels, hint_mask)
     hinted, colours = hint_colours(labels, hint_rgb, kept)
     painted = np.bincount(labels[kept], minlength=len(hinted)) > 0
     white = hinted & paper_white(colours)

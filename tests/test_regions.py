@@ -355,3 +355,70 @@ def test_a_stroke_mostly_on_the_paper_still_paints_it_and_scenes_keep_every_stro
     rgb, mask = stroke(rows=slice(28, 36), cols=slice(17, 28))
     assert not on_blank_paper(scene)
     assert tuple(fill_regions(colour, scene, rgb, mask, settings)[5, 5]) == RED
+
+
+def strands_sketch(widths: list[int], line: int = 2) -> np.ndarray:
+    """64 x 64 white sketch cut by full-height vertical lines ``line`` px wide, the strips between them ``widths``
+    px wide from x = 4 (the lines reach the top and bottom edges, so this is not blank paper)."""
+    sketch = np.full((64, 64), 255, np.uint8)
+    x = 4
+    for width in widths:
+        sketch[:, x:x + line] = 0
+        x += line + width
+    sketch[:, x:x + line] = 0
+    return sketch
+
+
+FLAT = RegionFill(gap=0, flatness=1.0, unhinted=False, leak_guard=0.0)
+
+
+def test_a_brushs_edge_over_a_line_does_not_colour_the_region_beyond(monkeypatch):
+    from colorizer import regions
+
+    sketch, colour = split_sketch(), shaded()
+    rgb, mask = stroke(rows=slice(20, 32), cols=slice(18, 35))  # a 12 px brush; its edge runs 2 px past the line
+    colour[20:32, 33:35] = RED  # the network's copy of the paint under the edge
+    labels = fill_labels(sketch, FLAT)
+    edges = regions.brush_edges(labels, mask)
+    assert np.array_equal(edges, mask & (labels == labels[25, 50]))  # exactly the part beyond the line
+    out = fill_regions(colour, sketch, rgb, mask, FLAT)
+    assert tuple(out[50, 10]) == RED and np.array_equal(out[:, 52:], colour[:, 52:])  # the far side keeps its colours
+    right_mean = colour[:, 40:].reshape(-1, 3).mean(axis=0)
+    assert np.abs(out[20:32, 33:35] - right_mean).max() <= 3  # and the copy of the paint under the edge goes
+    monkeypatch.setattr(regions, "BRUSH_CORE", 0.0)  # every painted pixel counts: the edge paints the far side
+    assert tuple(fill_regions(colour, sketch, rgb, mask, FLAT)[50, 50]) == RED
+
+
+def test_strokes_across_narrow_regions_colour_each_of_them():
+    from colorizer.regions import brush_edges
+
+    strands = strands_sketch([4, 4, 4, 4, 4])  # five 4 px strands, as hair in a Sobel sketch
+    rgb, mask = stroke(rows=slice(30, 33), cols=slice(2, 40))  # a thin stroke across all of them
+    out = fill_regions(shaded(), strands, rgb, mask, FLAT)
+    assert all(tuple(out[10, x]) == RED for x in (7, 13, 19, 25, 31))
+    strip = strands_sketch([24, 3, 24])  # a 3 px strip between two wide parts
+    labels = fill_labels(strip, FLAT)
+    for rows, cols in ((slice(26, 38), slice(20, 46)), (slice(10, 50), slice(28, 40))):  # across it, along it
+        rgb, mask = stroke(rows=rows, cols=cols)
+        assert not (brush_edges(labels, mask) & (labels == labels[5, 33])).any()  # a 12 px brush still fills it
+        assert tuple(fill_regions(shaded(), strip, rgb, mask, FLAT)[5, 33]) == RED
+
+
+def test_a_thin_stroke_beside_a_broad_one_keeps_its_region():
+    from colorizer.regions import brush_edges
+
+    sketch = strands_sketch([30, 20])  # a wide part (x 6-35) and a narrower one (x 38-57)
+    labels = fill_labels(sketch, FLAT)
+    broad_rgb, broad = stroke(colour=(40, 60, 220), rows=slice(10, 40), cols=slice(6, 36))  # 30 px of paint
+    thin_rgb, thin = stroke(rows=slice(20, 40), cols=slice(39, 42))  # 3 px wide, 3 px past the line
+    assert not brush_edges(labels, broad | thin).any()
+    out = fill_regions(shaded(), sketch, broad_rgb + thin_rgb, broad | thin, FLAT)
+    assert tuple(out[50, 20]) == (40, 60, 220) and tuple(out[50, 50]) == RED
+
+
+def test_a_region_painted_in_its_own_colour_ignores_a_neighbours_edge():
+    sketch, colour = split_sketch(), shaded()
+    red_rgb, red = stroke(rows=slice(20, 32), cols=slice(18, 35))  # its edge runs into the right half...
+    blue_rgb, blue = stroke(colour=(40, 60, 220), rows=slice(40, 44), cols=slice(40, 60))  # ...painted blue
+    out = fill_regions(colour, sketch, np.where(red[..., None], red_rgb, blue_rgb), red | blue, FLAT)
+    assert tuple(out[10, 50]) == (40, 60, 220) and tuple(out[10, 10]) == RED  # before: two colours, left to the model
