@@ -27,8 +27,9 @@ BLANK_AREA = 0.3  # ...and its regions at the edge cover at least this share of 
 LEAK_GUARD = 12.0  # CIE L*: the region fill's leak guard on blank paper (docs/experiments.md, "A leak guard")
 PAPER_WHITE = 235  # a hint at least this bright in every channel is white: painting paper white keeps it paper
 STRAY_SHARE = 0.5  # on blank paper, a stroke colours a region at the border only if this share of it lies there
-BRUSH_CORE = 0.5  # a region hinted only by pixels nearer a stroke's edge than this share of its half-width takes nothing
 # (docs/experiments.md, "A brush that runs over the outline onto the paper")
+BRUSH_CORE = 0.5  # paint nearer a stroke's edge than this share of its half-width is its edge (docs/experiments.md,
+# "A brush's edge over a line")
 
 
 @dataclass(frozen=True)
@@ -232,12 +233,13 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
 
 
 def brush_edges(labels: np.ndarray, hint_mask: np.ndarray) -> np.ndarray:
-    """bool (H, W): painted pixels that only a brush's edge put in their region, where it ran over a line.
+    """bool (H, W): the painted pixels of regions that only a brush's edge reaches, where it ran over a line.
 
     A painted pixel is in a stroke's core when its distance to unpainted pixels is at least BRUSH_CORE of the
-    stroke's half-width there (:func:`paint_half_width`). A stroke (a connected part of the paint, 8-neighbour)
-    whose pixels in a region hold none of its core pixels only touched that region with its edge. Strokes up to
-    4 px wide are all core, and a stroke drawn across a region, however narrow, has its core there.
+    stroke's half-width there (:func:`paint_half_width`); a region whose painted pixels hold no core pixel was
+    touched only by an edge. Strokes up to 4 px wide are all core, and a stroke drawn across a region, however
+    narrow, has its core there. A region that holds some stroke's core keeps all of its paint (counting the core
+    per stroke instead lost Hint-AUC at dense hints: docs/experiments.md, "A brush's edge over a line").
 
     Args:
         labels: int (H, W) the fill's regions, 0 on lines; hint_mask: bool (H, W).
@@ -246,10 +248,8 @@ def brush_edges(labels: np.ndarray, hint_mask: np.ndarray) -> np.ndarray:
         return np.zeros_like(hint_mask)
     depth = cv2.distanceTransform(hint_mask.astype(np.uint8), cv2.DIST_L2, 3)
     core = hint_mask & (depth >= BRUSH_CORE * paint_half_width(depth))
-    strokes = cv2.connectedComponents(hint_mask.astype(np.uint8), connectivity=8)[1].astype(np.int64)
-    part = strokes * (labels.max() + 1) + labels  # one number per stroke and region
-    cored = np.isin(part, np.unique(part[core]))
-    return hint_mask & ~cored & (labels > 0)
+    cored = np.bincount(labels[core], minlength=labels.max() + 1) > 0
+    return hint_mask & ~cored[labels] & (labels > 0)
 
 
 HALF_WIDTHS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64)  # px: the half-widths paint_half_width tells apart
@@ -397,9 +397,9 @@ def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
                 settings: RegionFill = RegionFill(), labels: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Hints that also paint white every region touching the picture's border that holds no painted pixel,
     or whose strokes agree on white (:func:`hint_colours`, every channel at least PAPER_WHITE, as the fill
-    reads them; a brush's overrun onto it, :func:`stray_paint`, paints nothing and is whitened): the artist's
-    "this is drawn on white paper", so that what surrounds a character stays
-    white, and a white stroke on it whitens all of it.
+    reads them; a brush's overrun onto it, :func:`stray_paint`, or its edge over the outline, :func:`brush_edges`,
+    paints nothing and is whitened): the artist's "this is drawn on white paper", so that what surrounds a
+    character stays white, and a white stroke on it whitens all of it.
 
     Regions are the fill's (``settings.gap`` and ``settings.line_level``), so a wider *Close line gaps*
     also keeps the paper from running into a character through breaks in its outline.

@@ -90,6 +90,12 @@ def test_white_paper_hints_the_border_paper_white_for_the_network_and_the_fill(t
     assert seen["mask"][0, 0] and not seen["mask"][24, 32]  # the network is told too; the box's inside is not paper
     tiny.colorize(sketch, None)
     assert not seen["mask"].any()
+    monkeypatch.undo()
+    hints = np.zeros((48, 64, 4), np.uint8)
+    hints[20:28, 26:38] = (230, 30, 40, 255)
+    network = tiny.network_pass(sketch, Image.fromarray(hints, "RGBA"), white_paper=True)
+    assert network.hint_mask[0, 0] and not network.strokes[0, 0]  # the fill tells the artist's paint from the paper's
+    assert network.strokes[24, 32] and network.strokes.sum() == 8 * 12
 
 
 def test_white_paper_and_the_fills_label_the_sketch_once_per_set_of_regions(tiny, monkeypatch):

@@ -414,11 +414,3 @@ def test_a_thin_stroke_beside_a_broad_one_keeps_its_region():
     assert not brush_edges(labels, broad | thin).any()
     out = fill_regions(shaded(), sketch, broad_rgb + thin_rgb, broad | thin, FLAT)
     assert tuple(out[50, 20]) == (40, 60, 220) and tuple(out[50, 50]) == RED
-
-
-def test_a_region_painted_in_its_own_colour_ignores_a_neighbours_edge():
-    sketch, colour = split_sketch(), shaded()
-    red_rgb, red = stroke(rows=slice(20, 32), cols=slice(18, 35))  # its edge runs into the right half...
-    blue_rgb, blue = stroke(colour=(40, 60, 220), rows=slice(40, 44), cols=slice(40, 60))  # ...painted blue
-    out = fill_regions(colour, sketch, np.where(red[..., None], red_rgb, blue_rgb), red | blue, FLAT)
-    assert tuple(out[10, 50]) == (40, 60, 220) and tuple(out[10, 10]) == RED  # before: two colours, left to the model

@@ -16,8 +16,9 @@ def region_fill_controls() -> RegionFill | None:
     with st.sidebar:
         st.header("Region fill")
         on = st.toggle("Fill regions with hint colours", key="fill_on",
-                       help="After the model, each region between lines that holds a scribble takes its colour. On a "
-                            "drawing on blank paper, a stroke whose brush runs over the outline onto the paper "
+                       help="After the model, each region between lines that holds a scribble takes its colour. A "
+                            "region that only the edge of your brush touched, where it ran over a line, keeps its own. "
+                            "On a drawing on blank paper, a stroke whose brush runs over the outline onto the paper "
                             "does not paint the paper; one painted mostly on the paper does.")
         flatness = st.slider("Flatness", 0.0, 1.0, step=0.1, key="fill_flatness", disabled=not on,
                              help="0 keeps the model's shading inside a filled region; 1 paints it one flat colour.")
