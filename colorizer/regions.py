@@ -189,8 +189,9 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     towards their own mean when ``settings.unhinted``. With ``settings.leak_guard`` on blank paper, a
     region that reaches the border and is hinted a colour (not PAPER_WHITE) fills only what the
     network sees as one area with its strokes (:func:`leak_weight`), and its mean is taken there. Paint that
-    only a brush's edge put in a region, over a line (:func:`brush_edges`), hints nothing; on blank paper, nor
-    does a brush's overrun onto the paper (:func:`stray_paint`).
+    only a brush's edge put in a region, over a line (:func:`brush_edges`), hints nothing, and the network's
+    copy of it there fades out as near a stroke in a hinted region; on blank paper, a brush's overrun onto the
+    paper (:func:`stray_paint`) hints nothing either.
     Line pixels and specks under MIN_AREA pixels keep the network's colours.
 
     Args:
