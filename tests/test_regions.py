@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from colorizer.__main__ import add_fill_arguments, fill_from_args
-from colorizer.regions import (RegionFill, absorb_faint_lines, fill_labels, fill_regions, line_regions,
-                               on_blank_paper, paper_hints, stray_paint)
+from colorizer.regions import (RegionFill, absorb_faint_lines, brush_edges, fill_labels, fill_regions,
+                               line_regions, on_blank_paper, paper_hints, stray_paint)
 
 RED = (230, 30, 40)
 
@@ -379,7 +379,7 @@ def test_a_brushs_edge_over_a_line_does_not_colour_the_region_beyond(monkeypatch
     rgb, mask = stroke(rows=slice(20, 32), cols=slice(18, 35))  # a 12 px brush; its edge runs 2 px past the line
     colour[20:32, 33:35] = RED  # the network's copy of the paint under the edge
     labels = fill_labels(sketch, FLAT)
-    edges = regions.brush_edges(labels, mask)
+    edges = brush_edges(labels, mask)
     assert np.array_equal(edges, mask & (labels == labels[25, 50]))  # exactly the part beyond the line
     out = fill_regions(colour, sketch, rgb, mask, FLAT)
     assert tuple(out[50, 10]) == RED and np.array_equal(out[:, 52:], colour[:, 52:])  # the far side keeps its colours
@@ -390,8 +390,6 @@ def test_a_brushs_edge_over_a_line_does_not_colour_the_region_beyond(monkeypatch
 
 
 def test_strokes_across_narrow_regions_colour_each_of_them():
-    from colorizer.regions import brush_edges
-
     strands = strands_sketch([4, 4, 4, 4, 4])  # five 4 px strands, as hair in a Sobel sketch
     rgb, mask = stroke(rows=slice(30, 33), cols=slice(2, 40))  # a thin stroke across all of them
     out = fill_regions(shaded(), strands, rgb, mask, FLAT)
@@ -405,12 +403,10 @@ def test_strokes_across_narrow_regions_colour_each_of_them():
 
 
 def test_a_thin_stroke_beside_a_broad_one_keeps_its_region():
-    from colorizer.regions import brush_edges
-
     sketch = strands_sketch([30, 20])  # a wide part (x 6-35) and a narrower one (x 38-57)
     labels = fill_labels(sketch, FLAT)
     broad_rgb, broad = stroke(colour=(40, 60, 220), rows=slice(10, 40), cols=slice(6, 36))  # 30 px of paint
-    thin_rgb, thin = stroke(rows=slice(20, 40), cols=slice(39, 42))  # 3 px wide, 3 px past the line
+    thin_rgb, thin = stroke(rows=slice(20, 40), cols=slice(39, 42))  # 3 px wide, 3 px from the broad paint
     assert not brush_edges(labels, broad | thin).any()
     out = fill_regions(shaded(), sketch, broad_rgb + thin_rgb, broad | thin, FLAT)
     assert tuple(out[50, 20]) == (40, 60, 220) and tuple(out[50, 50]) == RED
