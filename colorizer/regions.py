@@ -9,7 +9,6 @@ colour its simulated strokes, and the bucket-fill baseline to fill.
 """
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import cv2
@@ -29,7 +28,6 @@ LEAK_GUARD = 12.0  # CIE L*: the region fill's leak guard on blank paper (docs/e
 PAPER_WHITE = 235  # a hint at least this bright in every channel is white: painting paper white keeps it paper
 STRAY_SHARE = 0.5  # on blank paper, a stroke colours a region at the border only if this share of it lies there
 # (docs/experiments.md, "A brush that runs over the outline onto the paper")
-EDGE_COLOUR_BIN = 16  # levels per channel: a brush's edge shares a core's colour in the same or the next bin
 BRUSH_CORE = 0.5  # paint nearer a stroke's edge than this share of its half-width is its edge (docs/experiments.md,
 # "A brush's edge over a line")
 
@@ -190,11 +188,10 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     the region's mean is taken away from the strokes. Unhinted regions are evened out the same way
     towards their own mean when ``settings.unhinted``. With ``settings.leak_guard`` on blank paper, a
     region that reaches the border and is hinted a colour (not PAPER_WHITE) fills only what the
-    network sees as one area with its strokes (:func:`leak_weight`), and its mean is taken there. A brush's edge
-    in a colour that no stroke's core in its region shares hints nothing (:func:`foreign_edges`: a neighbour's
-    brush over the line does not outvote the colour painted there); where only a brush's edge reaches a region
-    (:func:`brush_edges`), its paint hints nothing, and the network's copy of it there fades out as near a stroke in a hinted region; on blank
-    paper, a brush's overrun onto the paper (:func:`stray_paint`) hints nothing either.
+    network sees as one area with its strokes (:func:`leak_weight`), and its mean is taken there. Paint that
+    only a brush's edge put in a region, over a line (:func:`brush_edges`), hints nothing, and the network's
+    copy of it there fades out as near a stroke in a hinted region; on blank paper, a brush's overrun onto the
+    paper (:func:`stray_paint`) hints nothing either.
     Line pixels and specks under MIN_AREA pixels keep the network's colours.
 
     Args:
@@ -211,13 +208,11 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     labels = fill_labels(sketch, settings) if labels is None else labels
     edge = edge_regions(labels)
     blank = (hint_mask & edge[labels]).any() and on_blank_paper(sketch, settings, labels)
-    painted = hint_mask if strokes is None else strokes
-    core = brush_core(painted)
-    edges = brush_edges(labels, painted, core)
-    voters = hint_mask & ~foreign_edges(labels, hint_rgb, painted, core)
+    edges = brush_edges(labels, hint_mask if strokes is None else strokes)
+    kept = hint_mask & ~edges
     if blank:
-        voters &= ~stray_paint(labels, hint_rgb, hint_mask)
-    hinted, hints = hint_colours(labels, hint_rgb, voters)
+        kept &= ~stray_paint(labels, hint_rgb, hint_mask)
+    hinted, hints = hint_colours(labels, hint_rgb, kept)
     big = np.bincount(labels.ravel(), minlength=len(hinted)) >= MIN_AREA
     big[0] = False
     hinted &= big
@@ -238,55 +233,24 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     return np.clip(np.round(filled), 0, 255).astype(np.uint8)
 
 
-def brush_core(hint_mask: np.ndarray) -> np.ndarray:
-    """bool (H, W): the painted pixels of ``hint_mask`` (bool (H, W)) in a stroke's core, whose distance to
-    unpainted pixels is at least BRUSH_CORE of the stroke's half-width there (:func:`paint_half_width`); the
-    rest is the brush's edge. Strokes up to 4 px wide are all core."""
+def brush_edges(labels: np.ndarray, hint_mask: np.ndarray) -> np.ndarray:
+    """bool (H, W): the painted pixels of regions that only a brush's edge reaches, where it ran over a line.
+
+    A painted pixel is in a stroke's core when its distance to unpainted pixels is at least BRUSH_CORE of the
+    stroke's half-width there (:func:`paint_half_width`); a region whose painted pixels hold no core pixel was
+    touched only by an edge. Strokes up to 4 px wide are all core, and a stroke drawn across a region, however
+    narrow, has its core there. A region that holds some stroke's core keeps all of its paint (counting the core
+    per stroke instead lost Hint-AUC at dense hints: docs/experiments.md, "A brush's edge over a line").
+
+    Args:
+        labels: int (H, W) the fill's regions, 0 on lines; hint_mask: bool (H, W).
+    """
     if not hint_mask.any():
         return np.zeros_like(hint_mask)
     depth = cv2.distanceTransform(hint_mask.astype(np.uint8), cv2.DIST_L2, 3)
-    return hint_mask & (depth >= BRUSH_CORE * paint_half_width(depth))
-
-
-def brush_edges(labels: np.ndarray, hint_mask: np.ndarray, core: np.ndarray | None = None) -> np.ndarray:
-    """bool (H, W): the painted pixels of regions that only a brush's edge reaches, where it ran over a line.
-
-    A region whose painted pixels hold no core pixel (:func:`brush_core`) was touched only by an edge. A stroke
-    drawn across a region, however narrow, has its core there. A region that holds some stroke's core keeps all
-    of its paint (counting the core per stroke instead lost Hint-AUC at dense hints: docs/experiments.md, "A
-    brush's edge over a line").
-
-    Args:
-        labels: int (H, W) the fill's regions, 0 on lines; hint_mask: bool (H, W);
-        core: ``brush_core(hint_mask)`` where the caller already has it, else computed here.
-    """
-    core = brush_core(hint_mask) if core is None else core
+    core = hint_mask & (depth >= BRUSH_CORE * paint_half_width(depth))
     cored = np.bincount(labels[core], minlength=labels.max() + 1) > 0
     return hint_mask & ~cored[labels] & (labels > 0)
-
-
-def foreign_edges(labels: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray, core: np.ndarray) -> np.ndarray:
-    """bool (H, W): the brush's edge (painted, not ``core``) in a colour that no core pixel of its region shares:
-    a neighbour's brush run over the line into a region painted another colour, or into none. Colours are
-    shared when each channel falls in the same or the next bin of EDGE_COLOUR_BIN levels (within 2 bins - 1).
-
-    Args:
-        labels: int (H, W) the fill's regions, 0 on lines; hint_rgb: uint8 (H, W, 3); hint_mask, core: bool (H, W),
-            ``core`` from :func:`brush_core`.
-    """
-    edge = hint_mask & ~core & (labels > 0)
-    if not edge.any():
-        return edge
-    levels = 256 // EDGE_COLOUR_BIN
-    pack = lambda region, bins: ((region * levels + bins[..., 0]) * levels + bins[..., 1]) * levels + bins[..., 2]
-    at = lambda where: (labels[where].astype(np.int64), hint_rgb[where].astype(np.int64) // EDGE_COLOUR_BIN)
-    found = np.unique(pack(*at(core & (labels > 0))))  # the (region, colour bins) pairs that some core holds
-    region, bins = found // levels ** 3, np.stack([found // levels ** (2 - c) % levels for c in range(3)], axis=1)
-    shifts = np.array(list(itertools.product((-1, 0, 1), repeat=3)))
-    near = pack(region[:, None], np.clip(bins[:, None] + shifts, 0, levels - 1))  # clipped: the bin itself
-    foreign = np.zeros_like(edge)
-    foreign[edge] = ~np.isin(pack(*at(edge)), near)
-    return foreign
 
 
 HALF_WIDTHS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64)  # px: the half-widths paint_half_width tells apart
@@ -434,7 +398,7 @@ def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
                 settings: RegionFill = RegionFill(), labels: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Hints that also paint white every region touching the picture's border that holds no painted pixel,
     or whose strokes agree on white (:func:`hint_colours`, every channel at least PAPER_WHITE, as the fill
-    reads them; a brush's overrun onto it, :func:`stray_paint`, or its edge over the outline, :func:`foreign_edges`,
+    reads them; a brush's overrun onto it, :func:`stray_paint`, or its edge over the outline, :func:`brush_edges`,
     paints nothing and is whitened): the artist's "this is drawn on white paper", so that what surrounds a
     character stays white, and a white stroke on it whitens all of it.
 
@@ -448,8 +412,7 @@ def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
         (hint_rgb uint8 (H, W, 3), hint_mask bool (H, W)): the artist's hints, plus white paper.
     """
     labels = fill_labels(sketch, settings) if labels is None else labels
-    core = brush_core(hint_mask)
-    kept = hint_mask & ~foreign_edges(labels, hint_rgb, hint_mask, core) & ~stray_paint(labels, hint_rgb, hint_mask)
+    kept = hint_mask & ~stray_paint(labels, hint_rgb, hint_mask) & ~brush_edges(labels, hint_mask)
     hinted, colours = hint_colours(labels, hint_rgb, kept)
     painted = np.bincount(labels[kept], minlength=len(hinted)) > 0
     white = hinted & paper_white(colours)

@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 from colorizer.__main__ import add_fill_arguments, fill_from_args
-from colorizer.regions import (RegionFill, absorb_faint_lines, brush_core, brush_edges, fill_labels, fill_regions,
-                               foreign_edges,
+from colorizer.regions import (RegionFill, absorb_faint_lines, brush_edges, fill_labels, fill_regions,
                                line_regions, on_blank_paper, paper_hints, stray_paint)
 
 RED = (230, 30, 40)
@@ -411,31 +410,3 @@ def test_a_thin_stroke_beside_a_broad_one_keeps_its_region():
     assert not brush_edges(labels, broad | thin).any()
     out = fill_regions(shaded(), sketch, broad_rgb + thin_rgb, broad | thin, FLAT)
     assert tuple(out[50, 20]) == (40, 60, 220) and tuple(out[50, 50]) == RED
-
-
-def test_a_neighbours_brush_edge_does_not_outvote_the_colour_painted_in_a_region(monkeypatch):
-    from colorizer import regions
-
-    blue = (40, 60, 220)
-    red_rgb, red = stroke(rows=slice(2, 62), cols=slice(18, 35))  # a 12 px brush left of the line, 2 px past it
-    blue_rgb, blue_mask = stroke(colour=blue, rows=slice(40, 44), cols=slice(40, 60))  # a thin stroke right of it
-    rgb, mask = red_rgb + blue_rgb, red | blue_mask
-    right = fill_labels(split_sketch(), FLAT) == fill_labels(split_sketch(), FLAT)[5, 50]
-    assert (mask & right & ~blue_mask).sum() > blue_mask.sum()  # more of the red edge than blue paint there
-    out = fill_regions(shaded(), split_sketch(), rgb, mask, FLAT)
-    assert tuple(out[10, 10]) == RED and tuple(out[10, 50]) == blue and tuple(out[30, 34]) == blue
-    monkeypatch.setattr(regions, "foreign_edges", lambda labels, rgb, mask, core: np.zeros_like(mask))  # all vote
-    assert tuple(fill_regions(shaded(), split_sketch(), rgb, mask, FLAT)[10, 50]) != blue  # two colours: no fill
-
-
-def test_foreign_edges_are_the_brush_edges_in_a_colour_no_core_in_their_region_holds():
-    labels = fill_labels(split_sketch(), FLAT)
-    rgb, mask = stroke(rows=slice(10, 22), cols=slice(4, 28))  # a 12 px red brush left of the line
-    rgb[10:12] = (240, 40, 50)  # its edge blended a little: in the same colour bins or the next
-    blue_rgb, blue = stroke(colour=(40, 60, 220), rows=slice(22, 24), cols=slice(4, 28))  # a blue edge against it
-    rgb, mask = rgb + blue_rgb, mask | blue
-    core = brush_core(mask)
-    assert core[16, 16] and not core[10, 16] and not core[23, 16]
-    foreign = foreign_edges(labels, rgb, mask, core)
-    assert not foreign[10, 16] and foreign[23, 16]  # the red stroke's own edge votes, the blue edge does not
-    assert np.array_equal(foreign, blue)
