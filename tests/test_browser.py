@@ -413,6 +413,37 @@ def test_region_fill_paints_the_stroked_region_in_the_brush_colour(page, server,
     assert np.abs(result[20:60, 220:280].reshape(-1, 3) - brush).max(axis=1).min() > 6  # top band is not
 
 
+def zoom_to(page, canvas, label: str, fitted: dict) -> dict:
+    """Set the Zoom slider to ``label`` (stepping right from Fit) and wait for the canvas to grow past 1.2 times its
+    ``fitted`` box; returns its new box."""
+    zoom = page.locator("[data-testid=stSlider]").filter(has_text="Zoom").get_by_role("slider")
+    zoom.focus()
+    while zoom.get_attribute("aria-valuetext") != label:
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(100)
+    for _ in range(100):  # the canvas sits in a shadow root, out of wait_for_function's reach
+        box = canvas.bounding_box()  # None while the zoomed canvas is being mounted
+        if box is not None and box["width"] > 1.2 * fitted["width"]:
+            break
+        page.wait_for_timeout(200)
+    settle(page)
+    return canvas.bounding_box()
+
+
+def test_a_zoomed_canvas_frame_stays_level_with_the_result(page, server, tmp_path):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    canvas = open_canvas(page, server, tmp_path, 3, (200, 160))
+    page.get_by_role("button", name="Colorize").click()
+    page.get_by_role("button", name="Download layers (.ora)").wait_for()
+    settle(page)
+    result = page.locator('[data-testid="stImage"]').filter(has_text=re.compile(r"Result \(\d+ ms\)")).locator("img")
+    fitted = canvas.bounding_box()
+    assert abs(fitted["y"] - result.bounding_box()["y"]) <= 2
+    zoom_to(page, canvas, "200 %", fitted)
+    frame = page.locator(".st-key-canvas-frame").bounding_box()
+    assert abs(frame["y"] - result.bounding_box()["y"]) <= 2  # the frame the canvas scrolls in starts level with it
+
+
 def test_a_zoomed_canvas_scrolls_and_its_strokes_land_where_painted(page, server, tmp_path):
     from PIL import Image
 
@@ -426,18 +457,7 @@ def test_a_zoomed_canvas_scrolls_and_its_strokes_land_where_painted(page, server
     canvas.wait_for()
     settle(page)
     fitted = canvas.bounding_box()
-    zoom = page.locator("[data-testid=stSlider]").filter(has_text="Zoom").get_by_role("slider")
-    zoom.focus()
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    sync_api.expect(zoom).to_have_attribute("aria-valuetext", "200 %")
-    for _ in range(100):  # the canvas sits in a shadow root, out of wait_for_function's reach
-        box = canvas.bounding_box()  # None while the zoomed canvas is being mounted
-        if box is not None and box["width"] > 1.5 * fitted["width"]:
-            break
-        page.wait_for_timeout(200)
-    settle(page)
-    box = canvas.bounding_box()
+    box = zoom_to(page, canvas, "200 %", fitted)
     assert abs(box["width"] - 2 * fitted["width"]) <= 4
     frame = page.locator(".st-key-canvas-frame")
     assert frame.bounding_box()["width"] < box["width"]  # the canvas is wider than its frame...
