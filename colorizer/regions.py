@@ -280,23 +280,22 @@ def stray_paint(labels: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray)
     Args:
         labels: int (H, W) the fill's regions, 0 on lines; hint_rgb: uint8 (H, W, 3); hint_mask: bool (H, W).
     """
-    border = hint_mask & edge_regions(labels)[labels]
-    stray = np.zeros_like(hint_mask)
-    if not border.any():
-        return stray
-    strokes, boxes = cv2.connectedComponentsWithStats(hint_mask.astype(np.uint8), connectivity=8)[1:3]
-    count = labels.max() + 1
-    for pair in np.unique(strokes[border].astype(np.int64) * count + labels[border]).tolist():
-        stroke, region = divmod(pair, count)
-        x, y, w, h = boxes[stroke, :4]
-        box = np.s_[y:y + h, x:x + w]
-        ours = (strokes[box] == stroke) & (labels[box] > 0)
-        part = ours & (labels[box] == region)
-        rgb = hint_rgb[box].astype(np.float32)
-        alike = ours & (np.linalg.norm(rgb - np.median(rgb[part], axis=0), axis=-1) <= HINT_TOLERANCE)
-        if (part & alike).sum() < STRAY_SHARE * alike.sum():
-            stray[box] |= part
-    return stray
+    edge = edge_regions(labels)
+    if not (hint_mask & edge[labels]).any():
+        return np.zeros_like(hint_mask)
+    painted = np.flatnonzero(hint_mask & (labels > 0))  # the pixels that count, as flat indices
+    strokes = cv2.connectedComponents(hint_mask.astype(np.uint8), connectivity=8)[1].ravel()[painted]
+    regions, colours = labels.ravel()[painted], hint_rgb.reshape(-1, 3)[painted].astype(np.float32)
+    stray = np.zeros(hint_mask.size, bool)
+    for stroke in np.unique(strokes[edge[regions]]).tolist():  # the strokes with a part on the paper
+        ours = np.flatnonzero(strokes == stroke)
+        where, rgb = regions[ours], colours[ours]
+        for region in np.unique(where[edge[where]]).tolist():
+            part = where == region
+            alike = np.linalg.norm(rgb - np.median(rgb[part], axis=0), axis=1) <= HINT_TOLERANCE
+            if (part & alike).sum() < STRAY_SHARE * alike.sum():
+                stray[painted[ours[part]]] = True
+    return stray.reshape(hint_mask.shape)
 
 
 def fill_means(colour: np.ndarray, labels: np.ndarray, weight: np.ndarray, take: np.ndarray | None) -> np.ndarray:
