@@ -413,20 +413,20 @@ def test_region_fill_paints_the_stroked_region_in_the_brush_colour(page, server,
     assert np.abs(result[20:60, 220:280].reshape(-1, 3) - brush).max(axis=1).min() > 6  # top band is not
 
 
+ZOOM_FACTORS = {"150 %": 1.5, "200 %": 2.0, "300 %": 3.0}  # the Zoom slider's steps right of Fit, in order
+
+
 def zoom_to(page, canvas, label: str, fitted: dict) -> dict:
-    """Set the Zoom slider to ``label`` (stepping right from Fit) and wait for the canvas to grow past 1.2 times its
-    ``fitted`` box; returns its new box."""
+    """Step the Zoom slider from Fit to ``label`` (a key of ZOOM_FACTORS) and wait until the canvas has grown to that
+    factor of its ``fitted`` box (it is remounted at each step, so an earlier step's size shows first); returns its box."""
     zoom = page.locator("[data-testid=stSlider]").filter(has_text="Zoom").get_by_role("slider")
     zoom.focus()
-    for _ in range(4):  # Fit to 300 % is three steps
-        if zoom.get_attribute("aria-valuetext") == label:
-            break
+    for _ in range(list(ZOOM_FACTORS).index(label) + 1):
         page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(100)
     sync_api.expect(zoom).to_have_attribute("aria-valuetext", label)
     for _ in range(100):  # the canvas sits in a shadow root, out of wait_for_function's reach
         box = canvas.bounding_box()  # None while the zoomed canvas is being mounted
-        if box is not None and box["width"] > 1.2 * fitted["width"]:
+        if box is not None and box["width"] > (ZOOM_FACTORS[label] - 0.25) * fitted["width"]:
             break
         page.wait_for_timeout(200)
     settle(page)
