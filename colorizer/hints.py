@@ -23,7 +23,7 @@ def hint_arrays(hints: Image.Image) -> tuple[np.ndarray, np.ndarray]:
         rgb: uint8 array (H, W, 3); mask: bool array (H, W), True where alpha > 0.
     """
     array = np.asarray(hints.convert("RGBA"))
-    return array[..., :3], array[..., 3] > 0
+    return np.ascontiguousarray(array[..., :3]), array[..., 3] > 0  # contiguous: reshaped without a copy
 
 
 def hints_image(hint_rgb: np.ndarray, hint_mask: np.ndarray) -> Image.Image:

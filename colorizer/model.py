@@ -125,12 +125,12 @@ def region_spread_hints(x: torch.Tensor, labels: np.ndarray | None = None) -> to
                          "pass one label map per sketch, at its size.")
     offsets = np.cumsum([0] + [int(each.max()) + 1 for each in labels[:-1]])  # each sketch's labels apart
     flat = torch.from_numpy((labels + offsets[:, None, None]).reshape(-1)).to(x.device)
-    hints = x[:, 1:].detach().float().permute(0, 2, 3, 1).reshape(-1, 3)
+    hints = x.detach().permute(0, 2, 3, 1)[..., 1:].reshape(-1, 3)  # a view where x is channels-last
     painted = (hints != 0).any(dim=1).nonzero()[:, 0]  # few pixels: sum over these only
     count = int(offsets[-1] + labels[-1].max()) + 1
     area = torch.bincount(flat, minlength=count).float()
     painted_area = torch.bincount(flat[painted], minlength=count).float()
-    colour = torch.zeros(count, 3, device=x.device).index_add_(0, flat[painted], hints[painted])
+    colour = torch.zeros(count, 3, device=x.device).index_add_(0, flat[painted], hints[painted].float())
     per_region = torch.cat([colour / painted_area.clamp(min=1)[:, None], (painted_area / area)[:, None]], dim=1)
     per_region[torch.from_numpy(offsets).to(x.device)] = 0  # label 0 of each sketch: its lines
     return per_region[flat].reshape(n, height, width, 4).permute(0, 3, 1, 2)  # channels-last, as convs read it

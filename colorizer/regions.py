@@ -131,6 +131,16 @@ def consecutive_labels(labels: np.ndarray) -> np.ndarray:
     return (np.cumsum(present) - 1).astype(np.int32)[labels]
 
 
+def region_sums(values: np.ndarray, labels: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel count and colour sum of each label: values (..., 3) any numeric dtype, labels int (...) in
+    0..count - 1 -> (sizes int64 (count,), sums float64 (count, 3)). The sums of integer colours are exact,
+    so sums over parts of a label add and subtract exactly."""
+    flat = labels.ravel()
+    channels = values.reshape(-1, 3).T.astype(np.float64)  # each channel contiguous: bincount reads it fastest
+    sums = [np.bincount(flat, weights=channel, minlength=count) for channel in channels]
+    return np.bincount(flat, minlength=count), np.stack(sums, axis=1)
+
+
 def region_means(values: np.ndarray, labels: np.ndarray, count: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pixel count and mean colour of each label.
 
@@ -141,11 +151,37 @@ def region_means(values: np.ndarray, labels: np.ndarray, count: int | None = Non
     Returns:
         (sizes int64 (count,), means float64 (count, 3); 0 for empty labels).
     """
-    count = labels.max() + 1 if count is None else count
-    flat = labels.ravel()
-    sizes = np.bincount(flat, minlength=count)
-    sums = [np.bincount(flat, weights=values[..., c].ravel(), minlength=count) for c in range(3)]
-    return sizes, np.stack(sums, axis=1) / np.maximum(sizes, 1)[:, None]
+    sizes, sums = region_sums(values, labels, labels.max() + 1 if count is None else count)
+    return sizes, sums / np.maximum(sizes, 1)[:, None]
+
+
+def group_medians(values: np.ndarray, groups: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Per group, the per-channel median of its values, as ``np.median`` gives it (the mean of the two middle
+    values of an even count), read from each group's histogram instead of sorting.
+
+    Args:
+        values: uint8 (N, 3); groups: int (N,) in 0..G - 1; sizes: int (G,), ``np.bincount(groups)``.
+    Returns:
+        float64 (G, 3); 0 for empty groups.
+    """
+    present = sizes > 0
+    compact = (np.cumsum(present) - 1)[groups]  # the groups that have values, numbered 0..K - 1
+    count = sizes[present][:, None]
+    medians = np.zeros((len(sizes), 3))
+    for channel in range(3):
+        histogram = np.bincount(compact * 256 + values[:, channel], minlength=int(present.sum()) * 256)
+        at_most = histogram.reshape(-1, 256).cumsum(axis=1)  # (K, 256): how many values are <= each level
+        lower = (at_most <= (count - 1) // 2).sum(axis=1)  # the value of rank (n - 1) // 2, from 0
+        upper = (at_most <= count // 2).sum(axis=1)  # of rank n // 2
+        medians[present, channel] = (lower + upper) / 2
+    return medians
+
+
+def near_colour(values: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """bool (N,): which ``values`` (uint8 (N, 3)) lie within HINT_TOLERANCE (RGB distance) of their ``centres``
+    (float (N, 3), whole or half levels, as medians are), in exact integer arithmetic."""
+    offsets = 2 * values.astype(np.int32) - (2 * centres).astype(np.int32)
+    return np.einsum("ij,ij->i", offsets, offsets) <= int(2 * HINT_TOLERANCE) ** 2
 
 
 def hint_colours(labels: np.ndarray, hint_rgb: np.ndarray,
@@ -161,17 +197,13 @@ def hint_colours(labels: np.ndarray, hint_rgb: np.ndarray,
     """
     count = labels.max() + 1
     painted = hint_mask & (labels > 0)
-    where, rgb = labels[painted], hint_rgb[painted].astype(np.float64)
+    painted = np.flatnonzero(painted)  # flat indices: np.take gathers faster than a mask
+    where, values = np.take(labels, painted), np.take(hint_rgb.reshape(-1, 3), painted, axis=0)
     painted_count = np.bincount(where, minlength=count)
     if where.size == 0:
         return np.zeros(count, bool), np.zeros((count, 3))
-    order = np.argsort(where, kind="stable")
-    where, rgb = where[order], rgb[order]
-    starts = np.flatnonzero(np.r_[True, where[1:] != where[:-1]])
-    medians = np.zeros((count, 3))
-    medians[where[starts]] = [np.median(group, axis=0) for group in np.split(rgb, starts[1:])]
-    agree = np.linalg.norm(rgb - medians[where], axis=1) <= HINT_TOLERANCE
-    agreeing, colours = region_means(rgb[agree][None], where[agree][None], count)
+    agree = near_colour(values, group_medians(values, where, painted_count)[where])
+    agreeing, colours = region_means(values[agree][None], where[agree][None], count)
     hinted = (agreeing >= HINT_AGREEMENT * np.maximum(painted_count, 1)) & (agreeing > 0)
     return hinted, colours
 
@@ -224,13 +256,29 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
         take = leak_weight(colour, labels, hint_mask, guarded, settings.leak_guard)
     means = fill_means(colour, labels, weight, take)
     flattened = hinted | (big & settings.unhinted)
-    keep = np.where(flattened, np.float32(1.0 - settings.flatness), np.float32(1.0))[labels] * weight
-    target = np.where(hinted[:, None], hints, means)[labels]
-    filled = target + keep[..., None] * (colour.astype(np.float32) - means[labels])
-    filled = np.where((flattened | ignored)[labels][..., None], filled, colour)
+    filled = fill_colours(colour, labels, weight, flattened | ignored,
+                          np.where(flattened, np.float32(1.0 - settings.flatness), np.float32(1.0)),
+                          np.where(hinted[:, None], hints, means), means)
     if take is not None:
         filled = colour + take[..., None] * (filled - colour)
-    return np.clip(np.round(filled), 0, 255).astype(np.uint8)
+    return np.clip(np.round(filled, out=filled), 0, 255, out=filled).astype(np.uint8)
+
+
+def fill_colours(colour: np.ndarray, labels: np.ndarray, weight: np.ndarray, changed: np.ndarray,
+                 keep: np.ndarray, targets: np.ndarray, means: np.ndarray) -> np.ndarray:
+    """float64 (H, W, 3): in the ``changed`` regions, target + keep * weight * (colour - mean) with each region's
+    ``keep``, ``targets`` and ``means``; elsewhere the ``colour`` itself (exactly: 0 + 1 * (colour - 0)).
+
+    Args:
+        colour: uint8 (H, W, 3); labels: int (H, W); weight: float32 (H, W) in [0, 1], 1 outside changed regions;
+        changed: bool (R + 1,); keep: float32 (R + 1,); targets, means: float64 (R + 1, 3).
+    """
+    keep = np.take(np.where(changed, keep, np.float32(1.0)), labels) * weight
+    filled = colour.astype(np.float64)  # in place from here on; np.take gathers several times faster than indexing
+    filled -= np.take(np.where(changed[:, None], means, 0.0), labels, axis=0)
+    filled *= keep[..., None]
+    filled += np.take(np.where(changed[:, None], targets, 0.0), labels, axis=0)
+    return filled
 
 
 def brush_edges(labels: np.ndarray, hint_mask: np.ndarray) -> np.ndarray:
@@ -285,14 +333,14 @@ def stray_paint(labels: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray)
         return np.zeros_like(hint_mask)
     painted = np.flatnonzero(hint_mask & (labels > 0))  # the pixels that count, as flat indices
     strokes = cv2.connectedComponents(hint_mask.astype(np.uint8), connectivity=8)[1].ravel()[painted]
-    regions, colours = labels.ravel()[painted], hint_rgb.reshape(-1, 3)[painted].astype(np.float32)
+    regions, colours = np.take(labels, painted), np.take(hint_rgb.reshape(-1, 3), painted, axis=0)
     stray = np.zeros(hint_mask.size, bool)
     for stroke in np.unique(strokes[edge[regions]]).tolist():  # the strokes with a part on the paper
         ours = np.flatnonzero(strokes == stroke)
         where, rgb = regions[ours], colours[ours]
         for region in np.unique(where[edge[where]]).tolist():
             part = where == region
-            alike = np.linalg.norm(rgb - np.median(rgb[part], axis=0), axis=1) <= HINT_TOLERANCE
+            alike = near_colour(rgb, np.median(rgb[part], axis=0)[None])
             if (part & alike).sum() < STRAY_SHARE * alike.sum():
                 stray[painted[ours[part]]] = True
     return stray.reshape(hint_mask.shape)
@@ -308,12 +356,15 @@ def fill_means(colour: np.ndarray, labels: np.ndarray, weight: np.ndarray, take:
     Returns:
         float64 (R + 1, 3) in 0..255.
     """
-    subsets = [labels] if take is None else [labels, np.where(take < 0.5, 0, labels)]  # 0: in no region's mean
-    subsets.append(np.where(weight < 1, 0, subsets[-1]))
-    means = np.zeros((labels.max() + 1, 3))
-    for counted in subsets:  # widest first: each narrower one, where it has pixels, wins
-        sizes, counted_means = region_means(colour, counted, len(means))
-        means = np.where(sizes[:, None] > 0, counted_means, means)
+    count = labels.max() + 1
+    sizes, sums = region_sums(colour, labels, count)
+    means = sums / np.maximum(sizes, 1)[:, None]
+    left_out = np.zeros(labels.shape, bool)
+    for leave_out in ([] if take is None else [take < 0.5]) + [weight < 1]:  # each narrower, where it has pixels, wins
+        left_out |= leave_out
+        out_sizes, out_sums = region_sums(colour[left_out], labels[left_out], count)
+        kept = sizes - out_sizes  # the few pixels left out are summed and taken away, exactly
+        means = np.where(kept[:, None] > 0, (sums - out_sums) / np.maximum(kept, 1)[:, None], means)
     return means
 
 
@@ -416,4 +467,6 @@ def paper_hints(sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
     painted = np.bincount(labels[kept], minlength=len(hinted)) > 0
     white = hinted & paper_white(colours)
     paper = (edge_regions(labels) & (~painted | white))[labels]  # a region painted a colour keeps the artist's
-    return np.where(paper[..., None], np.uint8(255), hint_rgb), hint_mask | paper
+    hint_rgb = hint_rgb.copy()
+    hint_rgb[paper] = 255
+    return hint_rgb, hint_mask | paper

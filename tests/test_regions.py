@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from colorizer.__main__ import add_fill_arguments, fill_from_args
-from colorizer.regions import (RegionFill, absorb_faint_lines, brush_edges, fill_labels, fill_regions,
-                               line_regions, on_blank_paper, paper_hints, stray_paint)
+from colorizer.regions import (HINT_TOLERANCE, RegionFill, absorb_faint_lines, brush_edges, fill_labels, fill_means,
+                               fill_regions, group_medians, line_regions, near_colour, on_blank_paper, paper_hints,
+                               region_means, stray_paint)
 
 RED = (230, 30, 40)
 
@@ -410,3 +411,48 @@ def test_a_thin_stroke_beside_a_broad_one_keeps_its_region():
     assert not brush_edges(labels, broad | thin).any()
     out = fill_regions(shaded(), sketch, broad_rgb + thin_rgb, broad | thin, FLAT)
     assert tuple(out[50, 20]) == (40, 60, 220) and tuple(out[50, 50]) == RED
+
+
+def test_group_medians_are_numpys_medians_for_odd_and_even_counts():
+    rng = np.random.default_rng(3)
+    groups = rng.integers(0, 40, 2000)
+    groups[groups == 7] = 8  # group 7 stays empty
+    values = rng.integers(0, 256, (2000, 3)).astype(np.uint8)
+    values[groups == 9] = values[groups == 9] // 64 * 64  # many equal values
+    sizes = np.bincount(groups, minlength=40)
+    medians = group_medians(values, groups, sizes)
+    assert {size % 2 for size in sizes[sizes > 0]} == {0, 1}
+    for group in range(40):
+        expected = np.median(values[groups == group], axis=0) if sizes[group] else np.zeros(3)
+        np.testing.assert_array_equal(medians[group], expected)
+
+
+def test_near_colour_is_within_the_tolerance_as_a_euclidean_distance():
+    centres = np.array([[100.0, 100.0, 100.0]] * 4 + [[100.5, 100.0, 100.0]] * 2)
+    values = np.array([[100 + HINT_TOLERANCE, 100, 100], [118, 124, 100], [131, 100, 100], [100, 100, 100],
+                       [131, 100, 100], [130, 100, 100]], np.uint8)  # 30, 30, 31, 0, 30.5, 29.5 away
+    assert near_colour(values, centres).tolist() == [True, True, False, True, False, True]
+    rng = np.random.default_rng(0)
+    values = rng.integers(0, 256, (5000, 3)).astype(np.uint8)
+    centres = np.clip(values + rng.integers(-40, 41, (5000, 3)) + rng.integers(0, 2, (5000, 1)) / 2, 0, 255)
+    expected = np.linalg.norm(values - centres, axis=1) <= HINT_TOLERANCE
+    np.testing.assert_array_equal(near_colour(values, centres), expected)
+
+
+def test_fill_means_are_the_means_over_each_narrower_set_of_pixels_that_has_any():
+    rng = np.random.default_rng(1)
+    colour = rng.integers(0, 256, (48, 48, 3)).astype(np.uint8)
+    labels = np.repeat(np.arange(1, 7), 48 * 8).reshape(48, 48).astype(np.int32)
+    labels[:, 20] = 0
+    weight = np.where(rng.random((48, 48)) < 0.3, np.float32(0.5), np.float32(1.0))
+    weight[labels == 2] = 0.0  # all near a stroke: the region's mean is over all of it
+    take = rng.random((48, 48)).astype(np.float32)
+    take[labels == 3] = 0.2  # none takes half the fill
+    means = fill_means(colour, labels, weight, take)
+    for region in range(1, 7):
+        inside = labels == region
+        for narrower in (inside & (take >= 0.5) & (weight == 1), inside & (take >= 0.5), inside):
+            if narrower.any():
+                break
+        np.testing.assert_array_equal(means[region], region_means(colour, narrower.astype(np.int32), 2)[1][1])
+        np.testing.assert_allclose(means[region], colour[narrower].mean(axis=0))
