@@ -13,7 +13,7 @@ from .compose import compose
 from .hints import empty_hints, hint_arrays, pack_arrays, resize_hints
 from .model import count_parameters, fuse_for_inference
 from .onednn import available as onednn_available, checked_runner
-from .regions import RegionFill, fill_labels, fill_regions, on_blank_paper, paper_hints
+from .regions import RegionFill, brush_edges, fill_labels, fill_regions, on_blank_paper, paper_hints
 from .scales import WORK_SIDE, working_size
 from .shipped import default_checkpoint
 from .sketch import SketchKind
@@ -162,7 +162,8 @@ class Colorizer:
         network = NetworkPass(sketch_array, hint_rgb, hint_mask, np.asarray(sketch), strokes=hint_mask)
         if white_paper:
             network.paper = paper_regions(region_fill)
-            hint_rgb, hint_mask = paper_hints(sketch_array, hint_rgb, hint_mask, labels=network.regions(*network.paper))
+            hint_rgb, hint_mask = paper_hints(sketch_array, hint_rgb, hint_mask, labels=network.regions(*network.paper),
+                                              edges=network.stroke_edges(*network.paper))
             network.hint_rgb, network.hint_mask = hint_rgb, hint_mask
         labels = network.regions(*paper_regions(None)) if self.config.region_hints else None  # at the defaults
         network.colour = self.colour_arrays(sketch_array, hint_rgb, hint_mask, labels)
@@ -232,12 +233,21 @@ class NetworkPass:
     colour: np.ndarray | None = None
     strokes: np.ndarray | None = None
     labelled: dict = field(default_factory=dict, repr=False)  # fill_labels by (gap, line level), each done once
+    edged: dict = field(default_factory=dict, repr=False)  # brush_edges likewise
 
     def regions(self, gap: int, line_level: int) -> np.ndarray:
         """The sketch's fill regions (:func:`colorizer.regions.fill_labels`) for ``gap`` and ``line_level``."""
         if (gap, line_level) not in self.labelled:
             self.labelled[gap, line_level] = fill_labels(self.sketch, RegionFill(gap=gap, line_level=line_level))
         return self.labelled[gap, line_level]
+
+    def stroke_edges(self, gap: int, line_level: int) -> np.ndarray:
+        """The artist's paint that only a brush's edge put in a region (:func:`colorizer.regions.brush_edges`)
+        of :meth:`regions` for ``gap`` and ``line_level``: bool (h, w)."""
+        if (gap, line_level) not in self.edged:
+            strokes = self.hint_mask if self.strokes is None else self.strokes
+            self.edged[gap, line_level] = brush_edges(self.regions(gap, line_level), strokes)
+        return self.edged[gap, line_level]
 
     def finishes(self, fill: RegionFill | None) -> bool:
         """Whether :func:`finish_layers` with ``fill`` gives what a new pass would: True unless White paper
@@ -260,7 +270,8 @@ def finish_layers(network: NetworkPass, fill: RegionFill | None, lines_on_top: b
     colour = network.colour
     if fill is not None:
         colour = fill_regions(colour, network.sketch, network.hint_rgb, network.hint_mask, fill,
-                              network.regions(fill.gap, fill.line_level), network.strokes)
+                              network.regions(fill.gap, fill.line_level), network.strokes,
+                              network.stroke_edges(fill.gap, fill.line_level))
     layers = compose(colour, network.sketch, network.full_sketch, lines_on_top, with_flat)
     return {name: Image.fromarray(layer, "RGB") for name, layer in layers.items()}
 
