@@ -30,9 +30,6 @@ STRAY_SHARE = 0.5  # on blank paper, a stroke colours a region at the border onl
 # (docs/experiments.md, "A brush that runs over the outline onto the paper")
 BRUSH_CORE = 0.5  # paint nearer a stroke's edge than this share of its half-width is its edge (docs/experiments.md,
 # "A brush's edge over a line")
-SLIVER_SHARE = 0.5  # a thin channel under this share painted, in a colour the network does not see there...
-SLIVER_LIGHTNESS = 20.0  # ...(CIE L* further than this from the network's) is not filled (docs/experiments.md,
-# "A stroke's colour kept out of the thin channel inside a thick outline")
 
 
 @dataclass(frozen=True)
@@ -226,8 +223,7 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     network sees as one area with its strokes (:func:`leak_weight`), and its mean is taken there. Paint that
     only a brush's edge put in a region, over a line (:func:`brush_edges`), hints nothing, and the network's
     copy of it there fades out as near a stroke in a hinted region; on blank paper, a brush's overrun onto the
-    paper (:func:`stray_paint`) hints nothing either. Nor does a stroke that only touches a thin channel the network
-    sees in another lightness, as inside a thick outline (:func:`sliver_regions`).
+    paper (:func:`stray_paint`) hints nothing either.
     Line pixels and specks under MIN_AREA pixels keep the network's colours.
 
     Args:
@@ -253,9 +249,7 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     big = np.bincount(labels.ravel(), minlength=len(hinted)) >= MIN_AREA
     big[0] = False
     hinted &= big
-    slivers = sliver_regions(colour, labels, strokes if strokes is not None else hint_mask, hinted, hints)
-    hinted &= ~slivers
-    ignored = big & ~hinted & ((np.bincount(labels[edges], minlength=len(hinted)) > 0) | slivers)
+    ignored = big & ~hinted & (np.bincount(labels[edges], minlength=len(hinted)) > 0)
     weight = shading_weight(hint_mask, labels, hinted | ignored)  # the network's copy of ignored paint goes too
     guarded = hinted & ~paper_white(hints) & edge  # a white stroke on the paper whitens all of it
     take = None  # the share of the fill each pixel takes, where the leak guard works
@@ -286,38 +280,6 @@ def fill_colours(colour: np.ndarray, labels: np.ndarray, weight: np.ndarray, cha
     filled *= keep[..., None]
     filled += np.take(np.where(changed[:, None], targets, 0.0), labels, axis=0)
     return filled
-
-
-def sliver_regions(colour: np.ndarray, labels: np.ndarray, strokes: np.ndarray, hinted: np.ndarray,
-                   hints: np.ndarray) -> np.ndarray:
-    """bool (R + 1,): the ``hinted`` regions that are slivers, not to be filled: thin channels (no 5x5 block of
-    pixels inside them, as between the two edges a Sobel sketch draws for a thick line) that the ``strokes``
-    only touch (under SLIVER_SHARE of them painted), in a colour whose lightness the network does not see
-    there (its mean CIE L* over their unpainted pixels more than SLIVER_LIGHTNESS from the hint's).
-
-    Args:
-        colour: uint8 (H, W, 3) network output; labels: int (H, W) the fill's regions; strokes: bool (H, W);
-        hinted: bool (R + 1,); hints: float64 (R + 1, 3) in 0..255, the hinted regions' colours.
-    """
-    count = len(hinted)
-    if not hinted.any():
-        return np.zeros(count, bool)
-    as_float = labels.astype(np.float32)  # exact: far fewer than 2 ** 24 regions
-    block = np.ones((5, 5), np.uint8)
-    inside = (cv2.erode(as_float, block) == as_float) & (cv2.dilate(as_float, block) == as_float)
-    thin = np.bincount(labels[inside], minlength=count) == 0
-    sizes = np.bincount(labels.ravel(), minlength=count)
-    touched = np.bincount(labels[strokes], minlength=count) < SLIVER_SHARE * sizes
-    bare = ~strokes
-    bare_sizes = np.bincount(labels[bare], minlength=count)
-    seen = np.bincount(labels[bare], weights=lightness(colour)[bare], minlength=count) / np.maximum(bare_sizes, 1)
-    hint_lightness = lightness(np.clip(np.round(hints), 0, 255).astype(np.uint8)[None])[0]
-    return hinted & thin & touched & (bare_sizes > 0) & (np.abs(seen - hint_lightness) > SLIVER_LIGHTNESS)
-
-
-def lightness(colour: np.ndarray) -> np.ndarray:
-    """float32 (H, W): the CIE L* (0..100) of uint8 RGB (H, W, 3)."""
-    return cv2.cvtColor(colour, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32) * np.float32(100 / 255)
 
 
 def brush_edges(labels: np.ndarray, hint_mask: np.ndarray) -> np.ndarray:
@@ -434,11 +396,11 @@ def leak_weight(colour: np.ndarray, labels: np.ndarray, hint_mask: np.ndarray, g
     Returns:
         float32 (H, W) in [0, 1]; 1 outside guarded regions.
     """
-    seen = lightness(colour)
+    lightness = cv2.cvtColor(colour, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32) * np.float32(100 / 255)
     ring = near_along_paper(hint_mask, labels > 0, int(STROKE_HALO[1])) & ~hint_mask
     sizes = np.bincount(labels[ring], minlength=len(guarded))
-    reference = np.bincount(labels[ring], weights=seen[ring], minlength=len(guarded)) / np.maximum(sizes, 1)
-    weight = np.clip(2.0 - np.abs(seen - reference[labels].astype(np.float32)) / guard, 0.0, 1.0)
+    reference = np.bincount(labels[ring], weights=lightness[ring], minlength=len(guarded)) / np.maximum(sizes, 1)
+    weight = np.clip(2.0 - np.abs(lightness - reference[labels].astype(np.float32)) / guard, 0.0, 1.0)
     return np.where((guarded & (sizes > 0))[labels], weight, np.float32(1.0))
 
 

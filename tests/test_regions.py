@@ -456,32 +456,3 @@ def test_fill_means_are_the_means_over_each_narrower_set_of_pixels_that_has_any(
                 break
         np.testing.assert_array_equal(means[region], region_means(colour, narrower.astype(np.int32), 2)[1][1])
         np.testing.assert_allclose(means[region], colour[narrower].mean(axis=0))
-
-
-def outline_channel() -> tuple[np.ndarray, np.ndarray, tuple[slice, slice]]:
-    """A Sobel-like thick outline: a 3 px channel (x 38-40) between two 2 px lines beside a 30 px wide part, and
-    a network output that is light in the part and dark (the outline) in the channel. Returns the sketch, the
-    colours and where an 8 px stroke along the part's side runs over the line into the channel, its core there."""
-    sketch = strands_sketch([30, 3, 20])
-    colour = shaded()
-    colour[:, 38:41] = (40, 40, 50)
-    return sketch, colour, (slice(10, 36), slice(33, 41))
-
-
-def test_a_stroke_that_pokes_into_the_channel_inside_a_thick_outline_leaves_it_to_the_network():
-    sketch, colour, (rows, cols) = outline_channel()
-    rgb, mask = stroke(colour=(150, 210, 240), rows=rows, cols=cols)  # light blue, much lighter than the outline
-    labels = fill_labels(sketch, FLAT)
-    assert not (brush_edges(labels, mask) & (labels == labels[5, 37])).any()  # its core reaches the channel
-    out = fill_regions(colour, sketch, rgb, mask, FLAT)
-    assert tuple(out[50, 20]) == (150, 210, 240)  # the part takes the stroke's colour
-    assert np.abs(out[50, 38:41].astype(int) - (40, 40, 50)).max() <= 2  # the channel stays the outline's dark
-    assert np.abs(out[20, 38:41].astype(int) - (40, 40, 50)).max() <= 2  # under the stroke too: its copy fades
-
-
-def test_a_thin_strand_still_takes_a_stroke_drawn_along_it_or_one_the_network_agrees_with():
-    sketch, colour, (rows, cols) = outline_channel()
-    rgb, mask = stroke(colour=(150, 210, 240), rows=slice(2, 62), cols=slice(38, 41))  # along the whole channel
-    assert tuple(fill_regions(colour, sketch, rgb, mask, FLAT)[50, 39]) == (150, 210, 240)
-    rgb, mask = stroke(colour=(60, 50, 70), rows=rows, cols=cols)  # a dark colour, as the network sees there
-    assert tuple(fill_regions(colour, sketch, rgb, mask, FLAT)[50, 39]) == (60, 50, 70)
