@@ -64,7 +64,7 @@ def test_keeping_freed_memory_stops_page_faults_between_forward_passes():
                              capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
         return out[0], int(out[1])
 
-    (kept, with_mapping), (kept_now, with_kept) = faults("default"), faults("keep")
+    (_, with_mapping), (kept_now, with_kept) = faults("default"), faults("keep")
     if kept_now != "True":
         pytest.skip("not glibc: keep_freed_memory changes nothing here")
     assert with_mapping > 1000  # 8-channel 256 px activations are 2 MiB each, above the pinned threshold

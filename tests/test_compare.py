@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from colorizer.report import HINT_AUC_SUMMARY_CSV
-from training import compare, hint_auc
+from training import compare
 from training.results import HINT_AUC_PER_IMAGE_CSV, write_csv
 
 ALPHAS = (0.0, 0.01, 0.03, 0.05, 0.1, 0.25, 0.5, 1.0)
