@@ -179,7 +179,8 @@ def group_medians(values: np.ndarray, groups: np.ndarray, sizes: np.ndarray) -> 
 
 def near_colour(values: np.ndarray, centres: np.ndarray) -> np.ndarray:
     """bool (N,): which ``values`` (uint8 (N, 3)) lie within HINT_TOLERANCE (RGB distance) of their ``centres``
-    (float (N, 3), whole or half levels, as medians are), in exact integer arithmetic."""
+    (float (N, 3), or (1, 3) for one centre of all; whole or half levels, as medians are), in exact integer
+    arithmetic."""
     offsets = 2 * values.astype(np.int32) - (2 * centres).astype(np.int32)
     return np.einsum("ij,ij->i", offsets, offsets) <= int(2 * HINT_TOLERANCE) ** 2
 
