@@ -36,8 +36,6 @@ FILL_OPTIONS = {  # RegionFill field: (type, help) of its command-line option
     "line_level": (int, "sketch pixels darker than this (1-255) are lines that stop a colour"),
     "leak_guard": (float, "on blank paper, CIE L* distance from the model's lightness near a stroke beyond which "
                           "its fill fades out in a region reaching the border (0: off)"),
-    "moved": (float, "even out only the regions without hints whose colour the strokes moved by more than this "
-                     "CIE76 dE from a pass without them (0: all of them)"),
 }
 
 

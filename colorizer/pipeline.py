@@ -124,13 +124,10 @@ class Colorizer:
         return self._run(sketch, hints, lines_on_top, [region_fill], False, white_paper)[0]["result"]
 
     def colorize_each(self, sketch: Image.Image, hints: Image.Image | None = None, lines_on_top: bool = False,
-                      fills: list[RegionFill | None] = (None,), white_paper: bool = False,
-                      plain: np.ndarray | None = None) -> list[Image.Image]:
+                      fills: list[RegionFill | None] = (None,), white_paper: bool = False) -> list[Image.Image]:
         """:meth:`colorize` once for each region fill in ``fills`` (None: none), sharing one network pass:
-        for comparing the app's output with and without region fill (``plain``: as :meth:`network_pass`).
-        Returns "RGB" images, in order."""
-        return [layers["result"] for layers in
-                self._run(sketch, hints, lines_on_top, list(fills), False, white_paper, plain)]
+        for comparing the app's output with and without region fill. Returns "RGB" images, in order."""
+        return [layers["result"] for layers in self._run(sketch, hints, lines_on_top, list(fills), False, white_paper)]
 
     def colorize_layers(self, sketch: Image.Image, hints: Image.Image | None = None, lines_on_top: bool = False,
                         region_fill: RegionFill | None = None, white_paper: bool = False) -> dict[str, Image.Image]:
@@ -144,21 +141,19 @@ class Colorizer:
         return self._run(sketch, hints, lines_on_top, [region_fill], True, white_paper)[0]
 
     def _run(self, sketch: Image.Image, hints: Image.Image | None, lines_on_top: bool, fills: list[RegionFill | None],
-             with_flat: bool, white_paper: bool, plain: np.ndarray | None = None) -> list[dict[str, Image.Image]]:
+             with_flat: bool, white_paper: bool) -> list[dict[str, Image.Image]]:
         """One network pass, then per region fill in ``fills`` the full-size layers (White paper's regions are the
         first fill's)."""
         first = next((fill for fill in fills if fill is not None), None)
-        network = self.network_pass(sketch, hints, white_paper, first, plain)
+        network = self.network_pass(sketch, hints, white_paper, first)
         return [finish_layers(network, fill, lines_on_top, with_flat) for fill in fills]
 
     def network_pass(self, sketch: Image.Image, hints: Image.Image | None = None, white_paper: bool = False,
-                     region_fill: RegionFill | None = None, plain: np.ndarray | None = None) -> NetworkPass:
+                     region_fill: RegionFill | None = None) -> NetworkPass:
         """The network's colours for a sketch and its hints, kept with what :func:`finish_layers` needs to make
         the layers with any region fill and lines (``colorize_layers`` is the two in one). With ``white_paper``
-        the paper's regions are ``region_fill``'s (gap and line level; None: the defaults'). Where
-        ``region_fill.moved`` asks for it, the pass also keeps the network's colours without the strokes
-        (``plain``: :meth:`plain_colours`, which callers that colour one sketch often keep; else a second pass
-        here). Checks and Raises as :meth:`colorize`."""
+        the paper's regions are ``region_fill``'s (gap and line level; None: the defaults'). Checks and
+        Raises as :meth:`colorize`."""
         check_size(sketch.size, "sketch")
         if hints is not None:
             check_size(hints.size, "hint picture")
@@ -172,20 +167,7 @@ class Colorizer:
             network.hint_rgb, network.hint_mask = hint_rgb, hint_mask
         labels = network.regions(*paper_regions(None)) if self.config.region_hints else None  # at the defaults
         network.colour = self.colour_arrays(sketch_array, hint_rgb, hint_mask, labels)
-        if region_fill is not None and region_fill.moved > 0:
-            unpainted = not network.strokes.any()
-            network.plain = network.colour if unpainted else plain
-            if network.plain is None:
-                network.plain = self.plain_colours(sketch, white_paper, region_fill)
         return network
-
-    def plain_colours(self, sketch: Image.Image, white_paper: bool = False,
-                      region_fill: RegionFill | None = None) -> np.ndarray:
-        """uint8 (h, w, 3) RGB at the working size: the network's colours for ``sketch`` with no strokes (White
-        paper's hints included, with ``region_fill``'s regions), against which ``RegionFill.moved`` tells
-        which regions the strokes moved. It depends on the sketch alone, so a page keeps it while the
-        artist paints."""
-        return self.network_pass(sketch, None, white_paper, region_fill).colour
 
     def colour_arrays(self, sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
                       labels: np.ndarray | None = None) -> np.ndarray:
@@ -240,8 +222,7 @@ class NetworkPass:
     sketch: uint8 (h, w) the sketch at the working size; hint_rgb uint8 (h, w, 3) and hint_mask bool (h, w):
     the hints the network saw there, White paper's included; full_sketch: uint8 (H, W) the sketch at its own
     size; paper: (gap, line level) of the regions White paper painted, None without it; colour: uint8
-    (h, w, 3) the network's colours; strokes: bool (h, w) the artist's own painted pixels (None: hint_mask);
-    plain: uint8 (h, w, 3) the network's colours without the strokes (:meth:`Colorizer.plain_colours`), or None.
+    (h, w, 3) the network's colours; strokes: bool (h, w) the artist's own painted pixels (None: hint_mask).
     """
 
     sketch: np.ndarray
@@ -251,7 +232,6 @@ class NetworkPass:
     paper: tuple[int, int] | None = None
     colour: np.ndarray | None = None
     strokes: np.ndarray | None = None
-    plain: np.ndarray | None = None
     labelled: dict = field(default_factory=dict, repr=False)  # fill_labels by (gap, line level), each done once
     edged: dict = field(default_factory=dict, repr=False)  # brush_edges likewise
 
@@ -291,7 +271,7 @@ def finish_layers(network: NetworkPass, fill: RegionFill | None, lines_on_top: b
     if fill is not None:
         colour = fill_regions(colour, network.sketch, network.hint_rgb, network.hint_mask, fill,
                               network.regions(fill.gap, fill.line_level), network.strokes,
-                              network.stroke_edges(fill.gap, fill.line_level), network.plain)
+                              network.stroke_edges(fill.gap, fill.line_level))
     layers = compose(colour, network.sketch, network.full_sketch, lines_on_top, with_flat)
     return {name: Image.fromarray(layer, "RGB") for name, layer in layers.items()}
 

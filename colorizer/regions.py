@@ -42,16 +42,13 @@ class RegionFill:
     sketch pixels darker than this (1-255) are lines that stop a colour; higher also stops it at
     faint grey lines. leak_guard: on blank paper, the CIE L* distance (0-100) from the network's own
     lightness near a stroke beyond which a hint's fill fades out in a region that reaches the border
-    (:func:`leak_weight`); 0 turns it off. moved: with ``unhinted``, even out only the regions without hints
-    whose mean colour the strokes moved by more than this CIE76 ΔE (0-100) from the network's pass without
-    them (``reference`` of :func:`fill_regions`; without one, all of them); 0 evens out all of them.
+    (:func:`leak_weight`); 0 turns it off.
     """
     gap: int = 2
     flatness: float = 0.6  # 0.6 and evening out unhinted regions: tuned by the model card's flatness rule
     unhinted: bool = True
     line_level: int = FILL_LINE_LEVEL
     leak_guard: float = LEAK_GUARD
-    moved: float = 0.0
 
     def __post_init__(self):
         if not 0 <= self.gap <= 8:
@@ -62,8 +59,6 @@ class RegionFill:
             raise ValueError(f"Region fill line level must be 1-255, not {self.line_level}.")
         if not 0.0 <= self.leak_guard <= 100.0:
             raise ValueError(f"Region fill leak guard must be 0-100 (CIE L*), not {self.leak_guard}.")
-        if not 0.0 <= self.moved <= 100.0:
-            raise ValueError(f"Region fill 'moved' must be 0-100 (CIE ΔE), not {self.moved}.")
 
 
 def line_regions(sketch: np.ndarray, gap: int = 0, line_level: int = LINE_LEVEL) -> np.ndarray:
@@ -216,8 +211,7 @@ def hint_colours(labels: np.ndarray, hint_rgb: np.ndarray,
 
 def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray,
                  settings: RegionFill = RegionFill(), labels: np.ndarray | None = None,
-                 strokes: np.ndarray | None = None, edges: np.ndarray | None = None,
-                 reference: np.ndarray | None = None) -> np.ndarray:
+                 strokes: np.ndarray | None = None, edges: np.ndarray | None = None) -> np.ndarray:
     """Carry each hint's colour through its whole region of the network's output.
 
     In a region whose hints agree, every pixel becomes hint + (1 - flatness) * (pixel - region
@@ -225,8 +219,7 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     The stroke sets its region's colour and is not painted on top of it: near a stroke, where the
     network copies it as a streak with a halo, its shading fades out (:func:`shading_weight`), and
     the region's mean is taken away from the strokes. Unhinted regions are evened out the same way
-    towards their own mean when ``settings.unhinted`` (with ``settings.moved`` and a ``reference``, only those
-    the strokes moved: :func:`moved_regions`). With ``settings.leak_guard`` on blank paper, a
+    towards their own mean when ``settings.unhinted``. With ``settings.leak_guard`` on blank paper, a
     region that reaches the border and is hinted a colour (not PAPER_WHITE) fills only what the
     network sees as one area with its strokes (:func:`leak_weight`), and its mean is taken there. Paint that
     only a brush's edge put in a region, over a line (:func:`brush_edges`), hints nothing, and the network's
@@ -243,7 +236,6 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
         strokes: bool (H, W), the artist's own painted pixels where ``hint_mask`` also holds White paper's
             (:func:`paper_hints`); None: all of ``hint_mask``.
         edges: ``brush_edges(labels, strokes)`` where the caller already has it, else computed here.
-        reference: uint8 (H, W, 3) the network's output without the artist's strokes, for ``settings.moved``.
     Returns:
         uint8 (H, W, 3).
     """
@@ -265,25 +257,13 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     if settings.leak_guard > 0 and guarded.any() and blank:
         take = leak_weight(colour, labels, hint_mask, guarded, settings.leak_guard)
     means = fill_means(colour, labels, weight, take)
-    evened = big & settings.unhinted
-    if settings.moved > 0 and reference is not None:
-        evened &= moved_regions(colour, reference, labels, settings.moved)
-    flattened = hinted | evened
+    flattened = hinted | (big & settings.unhinted)
     filled = fill_colours(colour, labels, weight, flattened | ignored,
                           np.where(flattened, np.float32(1.0 - settings.flatness), np.float32(1.0)),
                           np.where(hinted[:, None], hints, means), means)
     if take is not None:
         filled = colour + take[..., None] * (filled - colour)
     return np.clip(np.round(filled, out=filled), 0, 255, out=filled).astype(np.uint8)
-
-
-def moved_regions(colour: np.ndarray, reference: np.ndarray, labels: np.ndarray, moved: float) -> np.ndarray:
-    """bool (R + 1,): the regions whose mean colour in ``colour`` lies more than ``moved`` CIE76 ΔE from their
-    mean in ``reference`` (both uint8 (H, W, 3) RGB; labels int (H, W) in 0..R)."""
-    count = labels.max() + 1
-    means = np.stack([region_means(image, labels, count)[1] for image in (colour, reference)])
-    lab = cv2.cvtColor((means / 255.0).astype(np.float32), cv2.COLOR_RGB2LAB)  # (2, R + 1, 3): L 0-100
-    return np.linalg.norm(lab[0] - lab[1], axis=1) > moved
 
 
 def fill_colours(colour: np.ndarray, labels: np.ndarray, weight: np.ndarray, changed: np.ndarray,

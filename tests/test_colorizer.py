@@ -140,28 +140,6 @@ def test_a_network_pass_finished_with_another_fill_gives_what_a_fresh_colouring_
         monkeypatch.undo()
 
 
-def test_moved_keeps_a_pass_without_strokes_made_once_or_handed_in(tiny, monkeypatch):
-    from colorizer import RegionFill
-
-    sketch = sobel_sketch(anime_frame(np.random.default_rng(7), 96, 72))
-    hints = np.zeros((72, 96, 4), np.uint8)
-    hints[30:34, 20:60] = (40, 90, 220, 255)
-    hints, fill = Image.fromarray(hints, "RGBA"), RegionFill(moved=4.0)
-    plain = tiny.plain_colours(sketch, True, fill)
-    assert np.array_equal(plain, tiny.network_pass(sketch, None, True, RegionFill()).colour)
-    assert tiny.network_pass(sketch, hints, True, RegionFill()).plain is None  # moved 0: no second pass
-    network = tiny.network_pass(sketch, hints, True, fill)
-    assert np.array_equal(network.plain, plain) and not np.array_equal(network.colour, plain)
-    unpainted = tiny.network_pass(sketch, None, True, fill)
-    assert unpainted.plain is unpainted.colour  # no strokes, nothing moved: one pass
-    expected = tiny.colorize(sketch, hints, region_fill=fill, white_paper=True)
-    calls = []
-    counting = tiny.colour_arrays
-    monkeypatch.setattr(tiny, "colour_arrays", lambda *args: calls.append(1) or counting(*args))
-    handed = tiny.colorize_each(sketch, hints, fills=[fill], white_paper=True, plain=plain)[0]
-    assert len(calls) == 1 and np.array_equal(np.asarray(handed), np.asarray(expected))
-
-
 def test_white_paper_is_on_by_default_only_for_an_edge_sketch_of_a_character_on_blank_paper():
     from colorizer import SketchKind
     from colorizer.pipeline import white_paper_default

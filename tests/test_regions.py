@@ -8,7 +8,7 @@ import pytest
 from colorizer.__main__ import add_fill_arguments, fill_from_args
 from colorizer.regions import (HINT_TOLERANCE, RegionFill, absorb_faint_lines, brush_edges, fill_labels, fill_means,
                                fill_regions, group_medians, line_regions, near_colour, on_blank_paper, paper_hints,
-                               moved_regions, region_means, stray_paint)
+                               region_means, stray_paint)
 
 RED = (230, 30, 40)
 
@@ -119,32 +119,6 @@ def test_unhinted_regions_even_out_only_when_asked():
     assert np.allclose(right[0], colour[:, 33:].reshape(-1, 3).mean(axis=0), atol=1.0)
 
 
-def test_with_moved_only_the_regions_the_strokes_moved_even_out():
-    rgb, mask = stroke()  # in the left region
-    reference = shaded()
-    colour = reference.copy()
-    settings = RegionFill(gap=0, flatness=1.0, moved=5.0)
-    kept = fill_regions(colour, split_sketch(), rgb, mask, settings, reference=reference)
-    assert np.array_equal(kept[:, 33:], colour[:, 33:])  # unmoved: the network's shading stays
-    colour[:, 33:, 0] += 30  # the strokes tinted the right region
-    evened = fill_regions(colour, split_sketch(), rgb, mask, settings, reference=reference)
-    right = evened[:, 33:].reshape(-1, 3)
-    assert np.all(right == right[0]) and right[0, 0] > reference[:, 33:, 0].mean() + 20
-    assert np.array_equal(evened, fill_regions(colour, split_sketch(), rgb, mask, settings))  # no reference: all
-
-
-def test_moved_regions_are_those_farther_than_the_threshold_in_cie76():
-    labels = np.zeros((8, 8), np.int32)
-    labels[:, 4:] = 1
-    reference = np.full((8, 8, 3), 128, np.uint8)
-    colour = reference.copy()
-    colour[:, 4:] = (128, 128, 138)  # a blue shift of a few ΔE in region 1
-    shift = np.linalg.norm(np.diff(cv2.cvtColor(np.array([[[128, 128, 128], [128, 128, 138]]], np.float32) / 255,
-                                                cv2.COLOR_RGB2LAB)[0], axis=0))
-    assert moved_regions(colour, reference, labels, float(shift) - 0.1).tolist() == [False, True]
-    assert moved_regions(colour, reference, labels, float(shift) + 0.1).tolist() == [False, False]
-
-
 def test_specks_keep_the_network_colours():
     sketch = split_sketch()
     sketch[50:54, 5:9] = 0
@@ -156,9 +130,9 @@ def test_specks_keep_the_network_colours():
 
 @pytest.mark.parametrize("settings", [dict(gap=-1), dict(gap=9), dict(flatness=1.5), dict(flatness=-0.1),
                                       dict(line_level=0), dict(line_level=256), dict(leak_guard=-1),
-                                      dict(leak_guard=101), dict(moved=-1), dict(moved=101)])
+                                      dict(leak_guard=101)])
 def test_bad_settings_are_refused_with_the_allowed_range(settings):
-    with pytest.raises(ValueError, match="gap must be 0-8|between 0 and 1|level must be 1-255|guard must be 0-100|'moved' must be 0-100"):
+    with pytest.raises(ValueError, match="gap must be 0-8|between 0 and 1|level must be 1-255|guard must be 0-100"):
         RegionFill(**settings)
 
 

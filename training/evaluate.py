@@ -23,7 +23,6 @@ contact_<set>_<path>.png and the 10-stroke outputs outputs/<set>/<path>/<method>
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -81,21 +80,9 @@ def run_methods(model: Colorizer, kind: SketchKind, sketch: np.ndarray, rgb: np.
     are told the sketch is on white paper as ``white_paper`` says (None: :func:`white_paper_for`, which
     callers that run one sketch many times compute once and pass)."""
     white_paper = white_paper_for(kind, sketch) if white_paper is None else white_paper
-    fill = _WORKER.get("fill", RegionFill())
     app, network = model.colorize_each(Image.fromarray(sketch, "L"), hints_image(rgb, mask), kind.lines_on_top,
-                                       [fill, None], white_paper, plain_colours(model, sketch, white_paper, fill))
+                                       [_WORKER.get("fill", RegionFill()), None], white_paper)
     return {"app": np.asarray(app), "network": np.asarray(network), "bucket fill": bucket_fill(sketch, rgb, mask)}
-
-
-def plain_colours(model: Colorizer, sketch: np.ndarray, white_paper: bool, fill: RegionFill) -> np.ndarray | None:
-    """The model's colours for ``sketch`` (uint8 (H, W)) with no strokes where ``fill.moved`` needs them, else
-    None; the last sketch's are kept (_WORKER["plain"]), since each picture is coloured many times in a row."""
-    if fill.moved <= 0:
-        return None
-    key = (id(model), sketch.shape, hashlib.sha1(sketch.tobytes()).hexdigest(), white_paper)
-    if _WORKER.get("plain", (None,))[0] != key:
-        _WORKER["plain"] = key, model.plain_colours(Image.fromarray(sketch, "L"), white_paper, fill)
-    return _WORKER["plain"][1]
 
 
 def score(output: np.ndarray, target: np.ndarray, target_lab: np.ndarray, regions, mask: np.ndarray) -> dict:
