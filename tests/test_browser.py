@@ -152,14 +152,20 @@ def test_clear_paper_clicks_paper_the_character_encloses(page, server, tmp_path)
 
 
 def open_canvas(page, server, tmp_path, seed: int, size: tuple[int, int], name: str = "frame.png"):
-    """Upload a generated picture on the Sketch page, go to Colorize, return the canvas locator."""
+    """Upload a generated picture on the Sketch page, go to Colorize, return the canvas locator. On a busy
+    machine the first Colorize run (model load, sketch, canvas) once took over 30 s, so this waits 60 s, and
+    a timeout leaves a screenshot of the page beside the picture."""
     picture = tmp_path / name
     anime_frame(np.random.default_rng(seed), *size).save(picture)
     page.goto(f"{server}/sketch")
     page.locator("input[type=file]").set_input_files(str(picture))
     page.get_by_role("link", name="Next: paint colour scribbles").click()
     canvas = page.locator("canvas.upper-canvas")
-    canvas.wait_for()
+    try:
+        canvas.wait_for(timeout=60_000)
+    except sync_api.TimeoutError:
+        page.screenshot(path=tmp_path / "canvas_timeout.png", full_page=True)
+        raise AssertionError(f"The canvas did not show within 60 s; see {tmp_path / 'canvas_timeout.png'}") from None
     return canvas
 
 
