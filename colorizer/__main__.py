@@ -36,8 +36,6 @@ FILL_OPTIONS = {  # RegionFill field: (type, help) of its command-line option
     "line_level": (int, "sketch pixels darker than this (1-255) are lines that stop a colour"),
     "leak_guard": (float, "on blank paper, CIE L* distance from the model's lightness near a stroke beyond which "
                           "its fill fades out in a region reaching the border (0: off)"),
-    "agree": (float, "an unhinted region the model colours within this CIE76 dE of a hinted neighbour takes its hint "
-                     "(0: off)"),
 }
 
 

@@ -42,16 +42,13 @@ class RegionFill:
     sketch pixels darker than this (1-255) are lines that stop a colour; higher also stops it at
     faint grey lines. leak_guard: on blank paper, the CIE L* distance (0-100) from the network's own
     lightness near a stroke beyond which a hint's fill fades out in a region that reaches the border
-    (:func:`leak_weight`); 0 turns it off. agree: a region without hints, not at the border, that the network
-    colours within this CIE76 ΔE (0-100) of a hinted region beside it takes that region's hint
-    (:func:`agreeing_regions`); 0 turns it off.
+    (:func:`leak_weight`); 0 turns it off.
     """
     gap: int = 2
     flatness: float = 0.6  # 0.6 and evening out unhinted regions: tuned by the model card's flatness rule
     unhinted: bool = True
     line_level: int = FILL_LINE_LEVEL
     leak_guard: float = LEAK_GUARD
-    agree: float = 0.0
 
     def __post_init__(self):
         if not 0 <= self.gap <= 8:
@@ -62,8 +59,6 @@ class RegionFill:
             raise ValueError(f"Region fill line level must be 1-255, not {self.line_level}.")
         if not 0.0 <= self.leak_guard <= 100.0:
             raise ValueError(f"Region fill leak guard must be 0-100 (CIE L*), not {self.leak_guard}.")
-        if not 0.0 <= self.agree <= 100.0:
-            raise ValueError(f"Region fill 'agree' must be 0-100 (CIE ΔE), not {self.agree}.")
 
 
 def line_regions(sketch: np.ndarray, gap: int = 0, line_level: int = LINE_LEVEL) -> np.ndarray:
@@ -256,9 +251,6 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     big[0] = False
     hinted &= big
     ignored = big & ~hinted & (np.bincount(labels[edges], minlength=len(hinted)) > 0)
-    if settings.agree > 0 and hinted.any():
-        joined, source = agreeing_regions(colour, labels, hinted, big & ~ignored & ~edge, settings.agree)
-        hinted, hints = hinted | joined, np.where(joined[:, None], hints[source], hints)
     weight = shading_weight(hint_mask, labels, hinted | ignored)  # the network's copy of ignored paint goes too
     guarded = hinted & ~paper_white(hints) & edge  # a white stroke on the paper whitens all of it
     take = None  # the share of the fill each pixel takes, where the leak guard works
@@ -272,33 +264,6 @@ def fill_regions(colour: np.ndarray, sketch: np.ndarray, hint_rgb: np.ndarray, h
     if take is not None:
         filled = colour + take[..., None] * (filled - colour)
     return np.clip(np.round(filled, out=filled), 0, 255, out=filled).astype(np.uint8)
-
-
-def agreeing_regions(colour: np.ndarray, labels: np.ndarray, hinted: np.ndarray, open_: np.ndarray,
-                     agree: float, reach: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """The unhinted regions that the network colours like a hinted one beside them (within ``reach`` px,
-    across a line): (bool (R + 1,) which of the ``open_`` regions join, int (R + 1,) the hinted region each
-    joins). A region joins the hinted neighbour it touches most if their mean colours in ``colour`` lie
-    within ``agree`` CIE76 ΔE."""
-    count = len(hinted)
-    means = region_means(colour, labels, count)[1]
-    lab = cv2.cvtColor((means[None] / 255.0).astype(np.float32), cv2.COLOR_RGB2LAB)[0]
-    near = cv2.dilate(np.where(hinted[labels], labels, 0).astype(np.float32),
-                      np.ones((2 * reach + 1,) * 2, np.uint8)).astype(np.int64)  # a hinted label near each pixel
-    touching = open_[labels] & ~hinted[labels] & (near > 0)
-    pairs = labels[touching].astype(np.int64) * count + near[touching]
-    if not len(pairs):
-        return np.zeros(count, bool), np.zeros(count, np.int64)
-    found, counts = np.unique(pairs, return_counts=True)
-    region, neighbour = found // count, found % count
-    order = np.lexsort((-counts, region))  # per region, the neighbour it touches most first
-    first = np.r_[True, region[order][1:] != region[order][:-1]]
-    region, neighbour = region[order][first], neighbour[order][first]
-    source = np.zeros(count, np.int64)
-    source[region] = neighbour
-    joined = np.zeros(count, bool)
-    joined[region] = np.linalg.norm(lab[region] - lab[neighbour], axis=1) <= agree
-    return joined, source
 
 
 def fill_colours(colour: np.ndarray, labels: np.ndarray, weight: np.ndarray, changed: np.ndarray,
