@@ -54,3 +54,23 @@ def wait_healthy(base: str, timeout: float) -> None:
         except OSError:
             time.sleep(0.5)
     raise RuntimeError(f"Streamlit did not answer on {base} within {timeout:.0f} s")
+
+
+NEXT_LINK = "Next: paint colour scribbles"  # the Sketch page's link to Colorize
+
+
+def go_to_colorize(page, tries: int = 3) -> None:
+    """Follow the Sketch page's link to Colorize (sync Playwright ``page``). A click that lands while the page is
+    still drawing itself after an upload can be lost: the browser stays on the Sketch page, where the canvas of
+    *Mark the sheet's corners yourself* waits hidden in its closed expander. A person clicks again, and so does
+    this (tests/load_app.py does the same with async Playwright)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(tries):
+        page.get_by_role("link", name=NEXT_LINK).click()
+        try:
+            page.wait_for_url("**/colorize", timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise

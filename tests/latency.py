@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, go_to_colorize, running_app
 from tests.synthetic import line_art
 
 PREVIEW_SRC = "() => document.querySelector('[data-testid=stImage] img')?.src ?? ''"
@@ -57,7 +57,7 @@ def preview_latencies(browser, url: str, picture: Path, strokes: int) -> list[fl
     page.goto(url)
     page.get_by_role("link", name="Sketch").first.click()
     page.locator("input[type=file]").set_input_files(str(picture))
-    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    go_to_colorize(page)
     canvas = page.locator("canvas.upper-canvas")
     canvas.wait_for()
     page.locator("label").filter(has_text="Live preview").click()

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, go_to_colorize, running_app
 from tests.synthetic import anime_frame
 
 
@@ -53,7 +53,7 @@ def test_upload_draw_colorize_download(page, server, tmp_path):
     page.goto(f"{server}/sketch")
     page.locator("input[type=file]").set_input_files(str(picture))
     page.get_by_text("Sketch (live preview)").wait_for()
-    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    go_to_colorize(page)
     canvas = page.locator("canvas.upper-canvas")
     canvas.wait_for()
     page.get_by_text("No scribbles yet").wait_for()
@@ -104,7 +104,7 @@ def test_transparent_paper_downloads_a_sticker_at_its_own_size(page, server, tmp
     picture.save(tmp_path / "sticker.png")
     page.goto(f"{server}/sketch")
     page.locator("input[type=file]").set_input_files(str(tmp_path / "sticker.png"))
-    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    go_to_colorize(page)
     page.locator("canvas.upper-canvas").wait_for()
     page.get_by_role("button", name="Colorize").click()
     page.get_by_text("Download at full size (2400x1800)").wait_for()
@@ -133,7 +133,7 @@ def test_clear_paper_clicks_paper_the_character_encloses(page, server, tmp_path)
     picture.save(tmp_path / "ring.png")
     page.goto(f"{server}/sketch")
     page.locator("input[type=file]").set_input_files(str(tmp_path / "ring.png"))
-    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    go_to_colorize(page)
     canvas = page.locator("canvas.upper-canvas")
     canvas.wait_for()
     page.get_by_role("button", name="Colorize").click()
@@ -152,14 +152,13 @@ def test_clear_paper_clicks_paper_the_character_encloses(page, server, tmp_path)
 
 
 def open_canvas(page, server, tmp_path, seed: int, size: tuple[int, int], name: str = "frame.png"):
-    """Upload a generated picture on the Sketch page, go to Colorize, return the canvas locator. On a busy
-    machine the first Colorize run (model load, sketch, canvas) once took over 30 s, so this waits 60 s, and
-    a timeout leaves a screenshot of the page beside the picture."""
+    """Upload a generated picture on the Sketch page, go to Colorize, return the canvas locator. A canvas that
+    does not show within 60 s leaves a screenshot of the page beside the picture."""
     picture = tmp_path / name
     anime_frame(np.random.default_rng(seed), *size).save(picture)
     page.goto(f"{server}/sketch")
     page.locator("input[type=file]").set_input_files(str(picture))
-    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    go_to_colorize(page)
     canvas = page.locator("canvas.upper-canvas")
     try:
         canvas.wait_for(timeout=60_000)
@@ -251,7 +250,7 @@ def test_scribbles_move_onto_the_next_frame_and_stay_on_its_canvas(page, server,
     moved_frame(line_art(256)).save(second)
     page.goto(f"{server}/sketch")
     page.locator("input[type=file]").set_input_files(str(first))
-    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    go_to_colorize(page)
     canvas = page.locator("canvas.upper-canvas")
     canvas.wait_for()
     draw_stroke(page, canvas, (0.15, 0.45), (0.35, 0.45))  # across the house
@@ -263,7 +262,7 @@ def test_scribbles_move_onto_the_next_frame_and_stay_on_its_canvas(page, server,
     move = page.get_by_role("button", name="Replace and move scribbles onto it")
     move.click()
     move.wait_for(state="detached")
-    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    go_to_colorize(page)
     canvas.wait_for()
     page.get_by_text(re.compile(r"Scribbles: [\d,]+ painted pixels")).wait_for()
     moved = painted_pixels(page)
@@ -335,7 +334,7 @@ def test_the_colour_picker_takes_the_originals_or_a_scribbles_colour(page, serve
     Image.fromarray(halves).save(tmp_path / "halves.png")
     page.goto(f"{server}/sketch")
     page.locator("input[type=file]").set_input_files(str(tmp_path / "halves.png"))
-    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    go_to_colorize(page)
     canvas = page.locator("canvas.upper-canvas")
     canvas.wait_for()
     draw_stroke(page, canvas, (0.1, 0.5), (0.3, 0.5))
@@ -397,7 +396,7 @@ def test_region_fill_paints_the_stroked_region_in_the_brush_colour(page, server,
     three_region_frame(300, 240).save(picture)
     page.goto(f"{server}/sketch")
     page.locator("input[type=file]").set_input_files(str(picture))
-    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    go_to_colorize(page)
     canvas = page.locator("canvas.upper-canvas")
     canvas.wait_for()
     flatness = page.locator("[data-testid=stSlider]").filter(has_text="Flatness").get_by_role("slider")
@@ -461,7 +460,7 @@ def test_a_zoomed_canvas_scrolls_and_its_strokes_land_where_painted(page, server
     three_region_frame(300, 240).save(tmp_path / "bands.png")
     page.goto(f"{server}/sketch")
     page.locator("input[type=file]").set_input_files(str(tmp_path / "bands.png"))
-    page.get_by_role("link", name="Next: paint colour scribbles").click()
+    go_to_colorize(page)
     canvas = page.locator("canvas.upper-canvas")
     canvas.wait_for()
     settle(page)
@@ -582,7 +581,7 @@ def test_a_full_walk_as_an_artist(server, tmp_path, viewport):
         suggestion.wait_for(state="detached")
         page.get_by_text("Picture: drawing").first.wait_for()
         download(page, "Download sketch (PNG)", tmp_path / "sketch.png")
-        page.get_by_role("link", name="Next: paint colour scribbles").click()
+        go_to_colorize(page)
         canvas = page.locator("canvas.upper-canvas")
         canvas.wait_for()
         page.wait_for_timeout(1500)  # the column is measured and the canvas takes its width
