@@ -172,8 +172,9 @@ def page_notes(upload: Upload) -> None:
                 "crops it to the sheet and squares it up, so the table does not become lines and the drawing is not "
                 "skewed.")
         st.button("Straighten the page", on_click=straighten, type="primary", icon=":material/crop_free:")
-    with st.expander("Mark the sheet's corners yourself"):
-        mark_sheet(upload)
+    with st.expander("Mark the sheet's corners yourself", key=f"marking-{upload.key}", on_change="rerun") as marking:
+        if marking.open:  # its canvas mounts only once opened: a hidden one reran the page after each upload
+            mark_sheet(upload)
 
 
 def mark_sheet(upload: Upload) -> None:

@@ -60,10 +60,10 @@ NEXT_LINK = "Next: paint colour scribbles"  # the Sketch page's link to Colorize
 
 
 def go_to_colorize(page, tries: int = 3) -> None:
-    """Follow the Sketch page's link to Colorize (sync Playwright ``page``). A click that lands while the page is
-    still drawing itself after an upload can be lost: the browser stays on the Sketch page, where the canvas of
-    *Mark the sheet's corners yourself* waits hidden in its closed expander. A person clicks again, and so does
-    this (tests/load_app.py does the same with async Playwright)."""
+    """Follow the Sketch page's link to Colorize (sync Playwright ``page``), clicking again if the browser is still
+    on the Sketch page 20 s later, as a person would (tests/load_app.py does the same with async Playwright). Such a
+    click was lost when a rerun of the Sketch page came just after it: until 2026-12-08 the hidden canvas of *Mark
+    the sheet's corners yourself* reran the page after every upload."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in range(tries):

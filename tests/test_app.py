@@ -1185,6 +1185,9 @@ def test_the_sheets_corners_can_be_marked_by_hand_where_none_is_found(app):
     app.file_uploader[0].upload("pale desk.png", encode(photo), "image/png").run()
     assert not any("sheet of paper on a table" in i.value for i in app.info)
     assert "Mark the sheet's corners yourself" in [e.label for e in app.expander]
+    assert not any(b.label == "Straighten to these corners" for b in app.button)  # its canvas waits until opened
+    app.session_state[f"marking-{app.session_state['studio'].upload.key}"] = True  # the artist opens it
+    app.run()
     next(b for b in app.button if b.label == "Straighten to these corners").click().run()
     state = app.session_state["studio"]
     assert not app.exception and state.upload.photo is not None
