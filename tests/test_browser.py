@@ -151,6 +151,21 @@ def test_clear_paper_clicks_paper_the_character_encloses(page, server, tmp_path)
     assert cut.getpixel((300, 225))[3] == 0 and cut.getpixel((5, 5))[3] == 0 and cut.getpixel((300, 100))[3] == 255
 
 
+def test_the_sketch_page_mounts_the_corner_canvas_only_when_asked_for(page, server, tmp_path):
+    from tests.synthetic import line_art
+
+    line_art(256).save(tmp_path / "drawing.png")
+    page.goto(f"{server}/sketch")
+    page.locator("input[type=file]").set_input_files(str(tmp_path / "drawing.png"))
+    marking = page.get_by_text("Mark the sheet's corners yourself")
+    marking.wait_for()
+    page.wait_for_timeout(1500)
+    assert page.locator("canvas.upper-canvas").count() == 0  # a hidden one reran the page and lost a click on Next
+    marking.click()
+    page.locator("canvas.upper-canvas").wait_for()
+    page.get_by_role("button", name="Straighten to these corners").wait_for()
+
+
 def open_canvas(page, server, tmp_path, seed: int, size: tuple[int, int], name: str = "frame.png"):
     """Upload a generated picture on the Sketch page, go to Colorize, return the canvas locator. A canvas that
     does not show within 60 s leaves a screenshot of the page beside the picture."""
