@@ -185,6 +185,15 @@ def near_colour(values: np.ndarray, centres: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ij->i", offsets, offsets) <= int(2 * HINT_TOLERANCE) ** 2
 
 
+def painted_pixels(labels: np.ndarray, hint_rgb: np.ndarray,
+                   hint_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The painted pixels off the lines: (flat indices int64 (N,), their regions int (N,), their colours uint8
+    (N, 3)), gathered by index (np.take is faster than a boolean mask). labels int (H, W), 0 on lines;
+    hint_rgb uint8 (H, W, 3); hint_mask bool (H, W)."""
+    painted = np.flatnonzero(hint_mask & (labels > 0))
+    return painted, np.take(labels, painted), np.take(hint_rgb.reshape(-1, 3), painted, axis=0)
+
+
 def hint_colours(labels: np.ndarray, hint_rgb: np.ndarray,
                  hint_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per region: whether its hints agree on one colour, and that colour.
@@ -197,9 +206,7 @@ def hint_colours(labels: np.ndarray, hint_rgb: np.ndarray,
         (hinted bool (R + 1,), colours float64 (R + 1, 3) in 0..255); line pixels (0) are never hinted.
     """
     count = labels.max() + 1
-    painted = hint_mask & (labels > 0)
-    painted = np.flatnonzero(painted)  # flat indices: np.take gathers faster than a mask
-    where, values = np.take(labels, painted), np.take(hint_rgb.reshape(-1, 3), painted, axis=0)
+    _, where, values = painted_pixels(labels, hint_rgb, hint_mask)
     painted_count = np.bincount(where, minlength=count)
     if where.size == 0:
         return np.zeros(count, bool), np.zeros((count, 3))
@@ -333,9 +340,8 @@ def stray_paint(labels: np.ndarray, hint_rgb: np.ndarray, hint_mask: np.ndarray)
     edge = edge_regions(labels)
     if not (hint_mask & edge[labels]).any():
         return np.zeros_like(hint_mask)
-    painted = np.flatnonzero(hint_mask & (labels > 0))  # the pixels that count, as flat indices
+    painted, regions, colours = painted_pixels(labels, hint_rgb, hint_mask)  # the pixels that count
     strokes = cv2.connectedComponents(hint_mask.astype(np.uint8), connectivity=8)[1].ravel()[painted]
-    regions, colours = np.take(labels, painted), np.take(hint_rgb.reshape(-1, 3), painted, axis=0)
     stray = np.zeros(hint_mask.size, bool)
     for stroke in np.unique(strokes[edge[regions]]).tolist():  # the strokes with a part on the paper
         ours = np.flatnonzero(strokes == stroke)
