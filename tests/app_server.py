@@ -59,18 +59,9 @@ def wait_healthy(base: str, timeout: float) -> None:
 NEXT_LINK = "Next: paint colour scribbles"  # the Sketch page's link to Colorize
 
 
-def go_to_colorize(page, tries: int = 3) -> None:
-    """Follow the Sketch page's link to Colorize (sync Playwright ``page``), clicking again if the browser is still
-    on the Sketch page 20 s later, as a person would (tests/load_app.py does the same with async Playwright). Such a
-    click was lost when a rerun of the Sketch page came just after it: until 2026-12-08 the hidden canvas of *Mark
-    the sheet's corners yourself* reran the page after every upload."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for attempt in range(tries):
-        page.get_by_role("link", name=NEXT_LINK).click()
-        try:
-            page.wait_for_url("**/colorize", timeout=20_000)
-            return
-        except PlaywrightTimeout:
-            if attempt == tries - 1:
-                raise
+def go_to_colorize(page) -> None:
+    """Follow the Sketch page's link to Colorize (sync Playwright ``page``) with one click, and wait until the
+    browser is there, so a lost click fails at the click, not at a later wait. Until 2026-12-08 one click in about ten was lost after an
+    upload, to the rerun that the hidden canvas of *Mark the sheet's corners yourself* caused."""
+    page.get_by_role("link", name=NEXT_LINK).click()
+    page.wait_for_url("**/colorize", timeout=20_000)

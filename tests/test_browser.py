@@ -168,7 +168,7 @@ def test_the_sketch_page_mounts_the_corner_canvas_only_when_asked_for(page, serv
 
 def open_canvas(page, server, tmp_path, seed: int, size: tuple[int, int], name: str = "frame.png"):
     """Upload a generated picture on the Sketch page, go to Colorize, return the canvas locator. A canvas that
-    does not show within 60 s leaves a screenshot of the page beside the picture."""
+    does not show leaves a screenshot of the page beside the picture."""
     picture = tmp_path / name
     anime_frame(np.random.default_rng(seed), *size).save(picture)
     page.goto(f"{server}/sketch")
@@ -176,10 +176,10 @@ def open_canvas(page, server, tmp_path, seed: int, size: tuple[int, int], name: 
     go_to_colorize(page)
     canvas = page.locator("canvas.upper-canvas")
     try:
-        canvas.wait_for(timeout=60_000)
+        canvas.wait_for()
     except sync_api.TimeoutError:
         page.screenshot(path=tmp_path / "canvas_timeout.png", full_page=True)
-        raise AssertionError(f"The canvas did not show within 60 s; see {tmp_path / 'canvas_timeout.png'}") from None
+        raise AssertionError(f"The canvas did not show; see {tmp_path / 'canvas_timeout.png'}") from None
     return canvas
 
 
